@@ -1,0 +1,133 @@
+//! The `check` pipeline: lint the policies, observe each valid policy's account (in parallel),
+//! evaluate the rules, and gather everything into one ordered outcome for the reporters.
+
+use crate::cli::{exit, CheckArgs};
+use crate::codes::{Code, Severity};
+use crate::diag::{AccountRef, Diagnostic, Location, Tally};
+use crate::engine;
+use crate::observe::{self, ObserveError};
+use crate::policy::{self, LoadedPolicy};
+use crate::report::{AccountSummary, Report, Status};
+use crate::source::{Files, Route, SourceFile};
+use jiff::Timestamp;
+use rayon::prelude::*;
+use std::path::Path;
+
+/// Everything one `check` run found.
+pub struct Outcome {
+    pub files: Files,
+    pub diagnostics: Vec<Diagnostic>,
+    pub accounts: Vec<AccountSummary>,
+    pub now: Option<Timestamp>,
+}
+
+impl Outcome {
+    pub fn report(&self) -> Report<'_> {
+        Report { files: &self.files, diagnostics: &self.diagnostics, accounts: &self.accounts, now: self.now, check: true }
+    }
+
+    /// 2 for invalid input, then 3 for an unobserved account, then 1 for drift at or above
+    /// `threshold`, else 0.
+    pub fn exit_code(&self, threshold: Severity) -> u8 {
+        let invalid = self.diagnostics.iter().any(|d| d.severity == Severity::Error && (d.account.is_none() || d.code == Code::FixtureInvalid));
+        if invalid {
+            exit::INVALID
+        } else if self.accounts.iter().any(|a| a.status == Status::Unobserved) {
+            exit::UNOBSERVED
+        } else if self.diagnostics.iter().any(|d| d.severity >= threshold) {
+            exit::DRIFT
+        } else {
+            exit::OK
+        }
+    }
+}
+
+/// One account's result before its files are registered.
+struct Judged {
+    summary: AccountSummary,
+    findings: Vec<Diagnostic>,
+    invalid: Option<observe::InvalidInput>,
+}
+
+pub fn run(args: &CheckArgs) -> Result<Outcome, String> {
+    let set = policy::load(&args.paths);
+    let mut selected: Vec<LoadedPolicy> = set.valid().cloned().collect();
+    let mut lint = set.diagnostics.clone();
+    if let Some(name) = &args.account {
+        let Some(chosen) = set.policies.iter().find(|l| &l.policy.account.name == name) else {
+            let known: Vec<&str> = set.policies.iter().map(|l| l.policy.account.name.as_str()).collect();
+            return Err(format!("no policy declares account `{name}` (known: {})", known.join(", ")));
+        };
+        selected.retain(|l| l.file == chosen.file);
+        lint.retain(|d| d.file.is_none_or(|f| f == chosen.file));
+    }
+    let judged: Vec<Judged> = selected.par_iter().map(|loaded| judge(loaded, &args.fixtures, args.now)).collect();
+
+    let mut files = set.files;
+    let mut diagnostics = lint;
+    let mut accounts = Vec::with_capacity(judged.len());
+    let mut findings = Vec::new();
+    for judged in judged {
+        let mut account_findings = judged.findings;
+        if let Some(input) = judged.invalid {
+            let file = files.add(SourceFile::new(input.file, input.text.unwrap_or_default()), None);
+            let diagnostic = Diagnostic::new(Code::FixtureInvalid, input.message)
+                .in_file(file)
+                .for_account(AccountRef { id: judged.summary.id.clone(), name: judged.summary.name.clone() })
+                .with_help(Code::FixtureInvalid.explanation().fix);
+            account_findings.push(match input.span {
+                Some(span) => Diagnostic { location: Location::Span(span), ..diagnostic },
+                None => diagnostic,
+            });
+        }
+        let mut summary = judged.summary;
+        summary.tally = Tally::of(&account_findings);
+        accounts.push(summary);
+        findings.extend(account_findings);
+    }
+    accounts.sort_by(|a, b| a.name.cmp(&b.name));
+    findings.sort_by(|a, b| {
+        let key = |d: &Diagnostic| (d.account.as_ref().map(|a| a.name.clone()), d.code.as_str(), d.principal.clone());
+        key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+    });
+    diagnostics.extend(findings);
+    Ok(Outcome { files, diagnostics, accounts, now: args.now })
+}
+
+/// Observes and evaluates one account. The clock is `--now`, else the recording's capture time,
+/// else the system time: a recording is judged as of the moment it was taken.
+fn judge(loaded: &LoadedPolicy, fixtures: &Path, now: Option<Timestamp>) -> Judged {
+    let policy = &loaded.policy;
+    let mut summary = AccountSummary {
+        id: policy.account.id.clone(),
+        name: policy.account.name.clone(),
+        status: Status::Ok,
+        now,
+        tally: Tally::default(),
+    };
+    let dir = fixtures.join(&policy.account.name);
+    match observe::fixture::read(&dir) {
+        Ok(state) => {
+            let now = now.or(state.captured_at).unwrap_or_else(Timestamp::now);
+            summary.now = Some(now);
+            let findings = engine::evaluate(policy, loaded.file, &state, now);
+            if !findings.is_empty() {
+                summary.status = Status::Drift;
+            }
+            Judged { summary, findings, invalid: None }
+        }
+        Err(ObserveError::Unobserved(reason)) => {
+            summary.status = Status::Unobserved;
+            let finding = Diagnostic::new(Code::AccountUnobserved, format!("account `{}` could not be observed: {reason}", policy.account.name))
+                .at(loaded.file, Route::of(["account", "name"]))
+                .for_account(engine::account_ref(policy))
+                .with_label("no state for this account")
+                .with_help(format!("record it into {} (README: Recording state), or pass --fixtures", dir.display()));
+            Judged { summary, findings: vec![finding], invalid: None }
+        }
+        Err(ObserveError::Invalid(input)) => {
+            summary.status = Status::Invalid;
+            Judged { summary, findings: Vec::new(), invalid: Some(input) }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! The command line: argument definitions, and the wiring of policy → observe → engine → report
+//! for each subcommand. This is the only module that prints or picks an exit code.
+
+use crate::codes::Severity;
+use crate::report::{self, Format, HumanStyle, Report};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit codes, documented in README.
+pub mod exit {
+    /// No finding at or above the failure threshold.
+    pub const OK: u8 = 0;
+    /// Drift: a finding at or above `--fail-on`.
+    pub const DRIFT: u8 = 1;
+    /// An invalid policy, an invalid fixture, or a usage error.
+    pub const INVALID: u8 = 2;
+    /// An account could not be observed.
+    pub const UNOBSERVED: u8 = 3;
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "smce-guard",
+    version,
+    about = "Declared IAM state for NASA SMCE AWS accounts, checked against what the accounts hold.",
+    after_help = "Examples:\n  smce-guard lint                      # lint every policy in policies/\n  smce-guard check                     # compare policies/ with fixtures/\n  smce-guard check --format json       # the same, as JSON for CI\n  smce-guard schema > policy.schema.json"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// When to colour human output.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check policy files against the schema and for mistakes of meaning.
+    #[command(after_help = "Examples:\n  smce-guard lint\n  smce-guard lint policies/nasa-veda.yaml --format json\n\nExit codes: 0 no error (warnings allowed), 2 an error.")]
+    Lint {
+        /// Policy files or directories of *.yaml / *.yml files.
+        #[arg(default_value = "policies")]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Compare each policy with the account's recorded IAM state and report drift.
+    #[command(after_help = "Examples:\n  smce-guard check\n  smce-guard check --account nasa-veda --now 2026-12-01T00:00:00Z\n  smce-guard check policies/ --fixtures fixtures/ --format json --fail-on warning\n\nExit codes: 0 no finding at or above --fail-on, 1 drift, 2 invalid policy, fixture or usage,\n3 an account could not be observed (when several apply: 2, then 3, then 1).")]
+    Check(CheckArgs),
+    /// Print the policy JSON Schema (draft 2020-12).
+    #[command(after_help = "Example:\n  smce-guard schema > schemas/policy.schema.json")]
+    Schema,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Policy files or directories of *.yaml / *.yml files.
+    #[arg(default_value = "policies")]
+    pub paths: Vec<PathBuf>,
+    /// The directory holding recorded state, one folder per account name.
+    #[arg(long, default_value = "fixtures")]
+    pub fixtures: PathBuf,
+    /// Judge as of this instant (RFC 3339) instead of the recording's capture time.
+    #[arg(long, value_parser = parse_timestamp)]
+    pub now: Option<jiff::Timestamp>,
+    /// Check only the account with this name.
+    #[arg(long)]
+    pub account: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// The lowest severity that fails the run (exit 1).
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+}
+
+impl FailOn {
+    pub fn threshold(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+        }
+    }
+}
+
+fn parse_timestamp(text: &str) -> Result<jiff::Timestamp, String> {
+    text.parse().map_err(|e| format!("expected an RFC 3339 instant such as 2026-12-01T00:00:00Z: {e}"))
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            // clap uses 2 for usage errors already; help and version are not errors.
+            return ExitCode::from(if error.use_stderr() { exit::INVALID } else { exit::OK });
+        }
+    };
+    let stdout_is_terminal = std::io::stdout().is_terminal();
+    let style = HumanStyle {
+        color: match cli.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => stdout_is_terminal && std::env::var_os("NO_COLOR").is_none(),
+        },
+        width: std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100),
+    };
+    let (text, code) = match cli.command {
+        Command::Schema => (crate::policy::schema::SCHEMA.to_owned(), exit::OK),
+        Command::Lint { paths, format } => {
+            let set = crate::policy::load(&paths);
+            let report = Report { files: &set.files, diagnostics: &set.diagnostics, accounts: &[], now: None, check: false };
+            let code = if set.has_errors() { exit::INVALID } else { exit::OK };
+            (report::render(&report, format, style), code)
+        }
+        Command::Check(args) => match crate::check::run(&args) {
+            Ok(outcome) => {
+                let report = outcome.report();
+                (report::render(&report, args.format, style), outcome.exit_code(args.fail_on.threshold()))
+            }
+            Err(message) => {
+                let _ = writeln!(std::io::stderr(), "error: {message}");
+                return ExitCode::from(exit::INVALID);
+            }
+        },
+    };
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`smce-guard check | head`) is not a failure of the check.
+    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+    ExitCode::from(code)
+}

@@ -1,0 +1,265 @@
+//! Every diagnostic code smce-guard can emit, with its default severity and its explanation.
+//!
+//! This table is the one source for `smce-guard explain`, the README's code table and the help text
+//! of machine reports; the codes themselves are a stable contract, so entries are only ever added.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// How bad a diagnostic is; ordered so that `Error > Warning`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// What a code says about itself: what it checks, why that matters on SMCE, how to fix it.
+#[derive(Clone, Copy, Debug)]
+pub struct Explanation {
+    pub checks: &'static str,
+    pub why: &'static str,
+    pub fix: &'static str,
+}
+
+macro_rules! codes {
+    ($( $variant:ident = $id:literal, $severity:ident,
+        checks: $checks:literal, why: $why:literal, fix: $fix:literal; )*) => {
+        /// A stable diagnostic code, printed as `family.kebab-name`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Code { $($variant,)* }
+
+        impl Code {
+            /// Every code, in the order `explain` lists them.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $id,)* }
+            }
+
+            /// The severity unless the policy says otherwise (only `user.unmanaged` is configurable).
+            pub fn default_severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity,)* }
+            }
+
+            pub fn explanation(self) -> Explanation {
+                match self { $(Code::$variant => Explanation { checks: $checks, why: $why, fix: $fix },)* }
+            }
+        }
+    };
+}
+
+codes! {
+    PolicyUnreadable = "policy.unreadable", Error,
+        checks: "A policy path exists and can be read.",
+        why: "A gate that silently skips a file it cannot read would pass an account nobody checked.",
+        fix: "Check the path and its permissions.";
+    PolicyNoFiles = "policy.no-files", Error,
+        checks: "A directory given to lint or check holds at least one `*.yaml` or `*.yml` policy.",
+        why: "An empty policy set would make every check pass vacuously.",
+        fix: "Point the command at the directory holding the policies, or add one.";
+    PolicyNotUtf8 = "policy.not-utf8", Error,
+        checks: "The policy file is valid UTF-8.",
+        why: "YAML is text; bytes that are not UTF-8 usually mean a binary file or a wrong encoding.",
+        fix: "Re-save the file as UTF-8.";
+    PolicyTooLarge = "policy.too-large", Error,
+        checks: "A policy file stays under 1 MiB.",
+        why: "A policy for one account is a few kilobytes; a huge file is a mistake or an attack on the gate.",
+        fix: "Split or trim the file.";
+    PolicyEmpty = "policy.empty", Error,
+        checks: "The policy file holds a document (not only blanks or comments).",
+        why: "An empty policy declares no account, so nothing would be checked.",
+        fix: "Fill in at least `account.id` and `account.name`, or delete the file.";
+    PolicySyntax = "policy.syntax", Error,
+        checks: "The file is well-formed YAML (no tab indentation, balanced quotes and brackets).",
+        why: "Nothing can be checked in a file that does not parse.",
+        fix: "Fix the YAML at the marked position; indent with spaces, never tabs.";
+    PolicyAlias = "policy.alias", Error,
+        checks: "The policy uses no YAML anchors (`&a`), aliases (`*a`) or merge keys.",
+        why: "Aliases hide what a policy declares and allow exponential 'billion laughs' documents.",
+        fix: "Write the repeated value out in full.";
+    PolicyTooDeep = "policy.too-deep", Error,
+        checks: "The document nests at most 32 levels deep.",
+        why: "The policy format is at most five levels deep; deeper nesting is a mistake or an attack.",
+        fix: "Flatten the document to the policy format.";
+    PolicyDuplicateKey = "policy.duplicate-key", Error,
+        checks: "No mapping in the policy repeats a key.",
+        why: "YAML parsers disagree on which copy wins, so a repeated key is ambiguous.",
+        fix: "Keep one of the two entries.";
+    PolicyUnknownKey = "policy.unknown-key", Error,
+        checks: "Every key is one the policy format defines at that place.",
+        why: "A misspelt key is silently ignored by most tools; here it is an error so the intent is not lost.",
+        fix: "Use one of the valid keys listed in the help, or remove the key.";
+    PolicyMissingField = "policy.missing-field", Error,
+        checks: "Required fields are present (`account.id`, `account.name`, `deployer.cluster`, ...).",
+        why: "Without them the engine cannot know which account or cluster to check.",
+        fix: "Add the field named in the message.";
+    PolicyWrongType = "policy.wrong-type", Error,
+        checks: "Each value has the type the format requires (a quoted string for `account.id`, a list for `members`, ...).",
+        why: "YAML guesses types: `id: 012345678901` is a number and loses its leading zero.",
+        fix: "Quote strings, write lists with `- `, and numbers without quotes.";
+    PolicyInvalidValue = "policy.invalid-value", Error,
+        checks: "Each value is allowed by the schema (12-digit account id, known enum values, sane ranges).",
+        why: "A value outside its range would make the checks meaningless.",
+        fix: "Use a value the help names.";
+    PolicyDuplicateAccountId = "policy.duplicate-account-id", Error,
+        checks: "No two policies declare the same `account.id`.",
+        why: "Two policies for one account would give contradictory verdicts.",
+        fix: "Merge the two policies into one file.";
+    PolicyDuplicateAccountName = "policy.duplicate-account-name", Error,
+        checks: "No two policies declare the same `account.name`.",
+        why: "The name selects `fixtures/<name>/`; two policies would read the same recorded state.",
+        fix: "Give each account its own name.";
+    PolicyDuplicateMember = "policy.duplicate-member", Error,
+        checks: "A user appears at most once in `members`.",
+        why: "A repeated member is usually a copy-paste slip that hides a missing engineer.",
+        fix: "Remove the repeated entry.";
+    PolicyDeployerConflict = "policy.deployer-conflict", Error,
+        checks: "The deployer user is neither a member nor in `ignore_users`.",
+        why: "Members must have MFA and the deployer must be exempt from it; ignoring the deployer would hide expiring CI keys.",
+        fix: "Declare the deployer only under `deployer`.";
+    PolicyWarnWindow = "policy.warn-window", Error,
+        checks: "`credentials.warn_days` is below `credentials.max_age_days`.",
+        why: "A warning window as long as the credential lifetime would warn about every credential from day one.",
+        fix: "Lower `warn_days` (the default is 15) or raise `max_age_days` (SMCE enforces 60).";
+    PolicyActionShape = "policy.action-shape", Error,
+        checks: "Every `deployer.allow[].action` has the `service:Action` shape; `*` and `?` are allowed as wildcards.",
+        why: "A malformed action can never match a grant, so the deployer check would be wrong.",
+        fix: "Write the action as IAM does, e.g. `eks:DescribeCluster`.";
+    PolicyResourceShape = "policy.resource-shape", Error,
+        checks: "Every `deployer.allow[].resource` is an ARN (`arn:partition:service:region:account:resource`) or `*`.",
+        why: "A malformed resource can never match a grant, so the deployer check would be wrong.",
+        fix: "Write the full ARN, e.g. `arn:aws:eks:us-west-2:444055461661:cluster/nasa-veda`.";
+    PolicyArnMismatch = "policy.arn-mismatch", Error,
+        checks: "An EKS ARN in `deployer.allow` names the policy's own account id and region.",
+        why: "A copied policy that still names another account's cluster would let CI fail to deploy, or allow the wrong cluster.",
+        fix: "Use the account id and region from `account`.";
+    FixtureInvalid = "fixture.invalid", Error,
+        checks: "Recorded state (fixtures) parses: JSON documents, the credential report CSV, dates.",
+        why: "A broken recording must never be read as 'no drift'.",
+        fix: "Record the account again (see README: Recording state) or repair the file at the marked position.";
+    AccountUnobserved = "account.unobserved", Error,
+        checks: "State could be observed for every policy: its fixture folder and required files exist.",
+        why: "An account nobody could see must never pass the gate.",
+        fix: "Record the account's state into `fixtures/<account.name>/` (see README), or pass `--fixtures`.";
+    AccountMismatch = "account.mismatch", Error,
+        checks: "The recorded state belongs to the account id the policy declares.",
+        why: "Checking one account's policy against another account's state would give a verdict about the wrong account.",
+        fix: "Record the right account, or fix `account.id`.";
+    MemberMissing = "member.missing", Error,
+        checks: "Every declared member has an IAM user.",
+        why: "An engineer without a user cannot reach the account when the hub breaks.",
+        fix: "Create the user and add it to the admins group, or remove the member from the policy.";
+    MemberNotAdmin = "member.not-admin", Error,
+        checks: "Every member is in `groups.admins` (SMCE-ProjectAdmins).",
+        why: "On SMCE that group is what gives engineers their access.",
+        fix: "Add the user to the admins group.";
+    MemberMfaMissing = "member.mfa-missing", Error,
+        checks: "Every member has an active MFA device (credential report `mfa_active`).",
+        why: "SMCE requires MFA for every human user; without it the console denies almost everything.",
+        fix: "The engineer signs in and assigns an MFA device, then signs out and in again.";
+    MemberDisabled = "member.disabled", Error,
+        checks: "No member is in `groups.disabled` (AccountDisabled).",
+        why: "SMCE puts users there when their credentials expired; they stay locked out until someone removes them.",
+        fix: "Reset the user's password or keys, then remove the user from the disabled group.";
+    UserUnmanaged = "user.unmanaged", Error,
+        checks: "Every IAM user is declared: a member, the deployer, or in `ignore_users`.",
+        why: "Undeclared users are forgotten credentials; on SSO accounts any IAM user besides the deployer is drift.",
+        fix: "Declare the user, list it in `ignore_users` if someone else manages it, or delete it.";
+    DeployerMissing = "deployer.missing", Error,
+        checks: "The deployer IAM user exists.",
+        why: "Without it CI cannot deploy the hub.",
+        fix: "Apply 2i2c's terraform (`terraform/aws/cd.tf`) to create it.";
+    DeployerRestricted = "deployer.restricted", Error,
+        checks: "The deployer is not in `groups.restricted` (SMCE-UserRestrictions).",
+        why: "That group enforces MFA; a CI user cannot do MFA, so deploys fail until SMCE grants the exemption.",
+        fix: "Ask the community representative to request the MFA exemption from SMCE.";
+    DeployerDisabled = "deployer.disabled", Error,
+        checks: "The deployer is not in `groups.disabled` (AccountDisabled).",
+        why: "SMCE disables users whose keys expired; CI fails with UnrecognizedClientException.",
+        fix: "Rotate the key, then remove the deployer from the disabled group.";
+    DeployerConsoleAccess = "deployer.console-access", Error,
+        checks: "The deployer has no console password.",
+        why: "A CI user needs only an access key; a password is one more credential to expire and leak.",
+        fix: "Delete the login profile.";
+    DeployerExcessPermission = "deployer.excess-permission", Error,
+        checks: "Every Allow statement reaching the deployer (inline, attached, via groups) grants only what `deployer.allow` lists. NotAction/NotResource statements always exceed; conditions do not narrow a grant and Deny statements are not credited.",
+        why: "The MFA exemption is granted because the deployer can only describe its cluster; more permissions break that promise.",
+        fix: "Remove or narrow the statement, or declare the permission in `deployer.allow` if it is intended.";
+    DeployerMissingPermission = "deployer.missing-permission", Error,
+        checks: "Every `deployer.allow` entry is granted by some Allow statement reaching the deployer.",
+        why: "Without eks:DescribeCluster CI cannot fetch a kubeconfig and deploys fail.",
+        fix: "Restore the `eks-readonly` inline policy (2i2c terraform) or grant the entry.";
+    DeployerKeyCount = "deployer.key-count", Error,
+        checks: "The deployer holds exactly `deployer.active_keys` active access keys (error with none, warning otherwise).",
+        why: "No key means CI is broken; an extra key is usually a rotation that forgot to delete the old one.",
+        fix: "Rotate with terraform and delete the stale key.";
+    KeyExpiring = "key.expiring", Warning,
+        checks: "No active access key is within `credentials.warn_days` of `max_age_days`.",
+        why: "SMCE deletes keys at 60 days with five days' notice to an unclear recipient.",
+        fix: "Rotate the key now.";
+    KeyExpired = "key.expired", Error,
+        checks: "No active access key is at or past `credentials.max_age_days`.",
+        why: "SMCE automation deletes such keys and disables their users.",
+        fix: "Rotate the key immediately and remove the user from the disabled group if SMCE acted.";
+    PasswordExpiring = "password.expiring", Warning,
+        checks: "No console password is within `credentials.warn_days` of `max_age_days`.",
+        why: "SMCE locks users out when their password reaches 60 days.",
+        fix: "Change the password now.";
+    PasswordExpired = "password.expired", Error,
+        checks: "No console password is at or past `credentials.max_age_days`.",
+        why: "The user is or will be locked out and put into AccountDisabled.",
+        fix: "Reset the password and remove the user from the disabled group.";
+}
+
+impl Code {
+    /// A one-line summary: the first sentence of what the code checks.
+    pub fn title(self) -> &'static str {
+        self.explanation().checks
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Code {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|code| code.as_str() == s)
+            .ok_or_else(|| format!("unknown code `{s}`; `smce-guard explain` lists every code"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_kebab_case() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            let id = code.as_str();
+            assert!(seen.insert(id), "duplicate code {id}");
+            let (family, name) = id.split_once('.').expect("family.name");
+            for part in [family, name] {
+                assert!(!part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{id}");
+            }
+            assert_eq!(id.parse::<Code>().unwrap(), *code);
+        }
+    }
+}

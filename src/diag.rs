@@ -1,0 +1,148 @@
+//! The one diagnostic type that lint problems and drift findings share, and its resolution to a
+//! place in a file.
+//!
+//! Checks and rules build [`Diagnostic`]s that carry a [`Location`] (usually a route into the
+//! policy); no source text travels with them. Reporters resolve the location to a byte span, a
+//! line and a column through [`Files`] at render time.
+
+use crate::codes::{Code, Severity};
+use crate::source::{FileId, Files, Route, Span};
+use serde_json::{Map, Value};
+
+/// Where a diagnostic points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// Nowhere in particular (the file as a whole, or no file at all).
+    None,
+    /// A node of a policy document, resolved through the file's route index.
+    Route(Route),
+    /// A byte span known directly (a parse error's position).
+    Span(Span),
+}
+
+/// The account a diagnostic is about, for machine reports and ordering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRef {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    /// What to do about it; rendered as miette help and carried into machine formats.
+    pub help: Option<String>,
+    /// Text on the underline, when the message alone does not say what is underlined.
+    pub label: Option<String>,
+    pub file: Option<FileId>,
+    pub location: Location,
+    pub account: Option<AccountRef>,
+    /// The IAM user concerned, or `None` for account-level findings.
+    pub principal: Option<String>,
+    /// Structured facts (key id, expiry instant, policy name ...) for machine formats.
+    pub details: Map<String, Value>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.default_severity(),
+            message: message.into(),
+            help: None,
+            label: None,
+            file: None,
+            location: Location::None,
+            account: None,
+            principal: None,
+            details: Map::new(),
+        }
+    }
+
+    pub fn in_file(mut self, file: FileId) -> Self {
+        self.file = Some(file);
+        self
+    }
+
+    pub fn at(mut self, file: FileId, route: Route) -> Self {
+        self.file = Some(file);
+        self.location = Location::Route(route);
+        self
+    }
+
+    pub fn at_span(mut self, file: FileId, span: Span) -> Self {
+        self.file = Some(file);
+        self.location = Location::Span(span);
+        self
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn for_principal(mut self, principal: impl Into<String>) -> Self {
+        self.principal = Some(principal.into());
+        self
+    }
+
+    pub fn for_account(mut self, account: AccountRef) -> Self {
+        self.account = Some(account);
+        self
+    }
+
+    pub fn with_detail(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.details.insert(key.to_owned(), value.into());
+        self
+    }
+
+    /// The byte span this diagnostic underlines, if it has a file and a resolvable location.
+    pub fn span(&self, files: &Files) -> Option<Span> {
+        let file = self.file?;
+        let source = files.get(file);
+        let span = match &self.location {
+            Location::None => return None,
+            Location::Span(span) => *span,
+            Location::Route(route) => files.index(file)?.resolve(route)?,
+        };
+        Some(source.widen(span))
+    }
+
+    /// 1-based line and column of the start of [`Diagnostic::span`].
+    pub fn line_col(&self, files: &Files) -> Option<(usize, usize)> {
+        let span = self.span(files)?;
+        Some(files.get(self.file?).line_col(span.start))
+    }
+}
+
+/// Counts by severity; the basis of summaries and exit codes.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Tally {
+    pub fn of<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>) -> Self {
+        let mut tally = Tally::default();
+        for diagnostic in diagnostics {
+            match diagnostic.severity {
+                Severity::Error => tally.errors += 1,
+                Severity::Warning => tally.warnings += 1,
+            }
+        }
+        tally
+    }
+}

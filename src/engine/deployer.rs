@@ -1,0 +1,162 @@
+//! Deployer rules: the CI user exists, is exempt from MFA, is not disabled, has no password, holds
+//! exactly its declared permissions and the declared number of active keys.
+
+use super::{permissions, Context};
+use crate::codes::Code;
+use crate::diag::Diagnostic;
+use crate::observe::document::Statement;
+use crate::observe::User;
+use crate::source::Route;
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(declared) = &cx.policy.deployer else { return };
+    let name = declared.user.as_str();
+    let groups = &cx.policy.groups;
+    let user_route = Route::of(["deployer", "user"]);
+    let Some(user) = cx.state.user(name) else {
+        out.push(
+            cx.finding(Code::DeployerMissing, user_route, format!("the deployer `{name}` has no IAM user"))
+                .for_principal(name)
+                .with_help("apply 2i2c's terraform (terraform/aws/cd.tf) to create it, then store its key for CI"),
+        );
+        return;
+    };
+    if user.in_group(&groups.restricted) {
+        out.push(
+            cx.finding(Code::DeployerRestricted, user_route.clone(), format!("the deployer `{name}` is in `{}`: its MFA exemption is not in place", groups.restricted))
+                .for_principal(name)
+                .with_help("ask the community representative to request the MFA exemption from SMCE; it is done when the user has left that group"),
+        );
+    }
+    if user.in_group(&groups.disabled) {
+        out.push(
+            cx.finding(Code::DeployerDisabled, user_route.clone(), format!("the deployer `{name}` is in `{}`", groups.disabled))
+                .for_principal(name)
+                .with_help(format!(
+                    "rotate its key (`terraform apply -replace=aws_iam_access_key.continuous_deployer`), then `aws iam remove-user-from-group --group-name {} --user-name {name}`",
+                    groups.disabled
+                )),
+        );
+    }
+    if user.password_enabled {
+        out.push(
+            cx.finding(Code::DeployerConsoleAccess, user_route, format!("the deployer `{name}` has a console password"))
+                .for_principal(name)
+                .with_help(format!("`aws iam delete-login-profile --user-name {name}`; CI needs only its access key")),
+        );
+    }
+    check_permissions(cx, user, out);
+    check_keys(cx, user, out);
+}
+
+/// Every statement that reaches the deployer, with the name of the policy it came from.
+fn reaching<'a>(cx: &'a Context<'_>, user: &'a User) -> Vec<(String, &'a [Statement])> {
+    let state = cx.state;
+    let managed = |arn: &str| -> (String, &'a [Statement]) {
+        let statements = state.managed_policies.get(arn).and_then(|p| p.document.as_ref()).map_or(&[][..], |d| &d.statements[..]);
+        (format!("managed policy `{arn}`"), statements)
+    };
+    let mut sources = Vec::new();
+    for policy in &user.inline_policies {
+        sources.push((format!("inline policy `{}`", policy.name), &policy.document.statements[..]));
+    }
+    for arn in &user.attached_policies {
+        sources.push(managed(arn));
+    }
+    for group in user.groups.iter().filter_map(|g| state.groups.get(g)) {
+        for policy in &group.inline_policies {
+            sources.push((format!("group `{}` inline policy `{}`", group.name, policy.name), &policy.document.statements[..]));
+        }
+        for arn in &group.attached_policies {
+            let (label, statements) = managed(arn);
+            sources.push((format!("group `{}` {label}", group.name), statements));
+        }
+    }
+    sources
+}
+
+fn check_permissions(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
+    let name = user.name.as_str();
+    let allow = cx.policy.deployer_allow();
+    let sources = reaching(cx, user);
+    for arn in &user.attached_policies {
+        if cx.state.managed_policies.get(arn).is_none_or(|p| p.document.is_none()) {
+            // Unseen grants may be anything: say so rather than assume they are harmless.
+            out.push(
+                cx.finding(Code::DeployerExcessPermission, Route::of(["deployer", "allow"]), format!("the deployer `{name}` has managed policy `{arn}` attached, whose document the recording lacks"))
+                    .for_principal(name)
+                    .with_detail("policy", arn.clone())
+                    .with_help("record the account again with the policy's versions, or detach the policy"),
+            );
+        }
+    }
+    for (policy, statements) in &sources {
+        for (index, statement) in statements.iter().enumerate().filter(|(_, s)| s.allow) {
+            if permissions::within(statement, &allow) {
+                continue;
+            }
+            let label = statement.label(index);
+            out.push(
+                cx.finding(Code::DeployerExcessPermission, Route::of(["deployer", "allow"]), format!("{policy} {label} grants the deployer `{name}` more than `deployer.allow`: {}", describe(statement)))
+                    .for_principal(name)
+                    .with_label("the deployer may do only this")
+                    .with_detail("policy", policy.clone())
+                    .with_detail("statement", label)
+                    .with_help("remove or narrow the statement (2i2c's terraform grants only eks:DescribeCluster on the cluster), or add the permission to `deployer.allow` if it is intended"),
+            );
+        }
+    }
+    for (i, grant) in allow.iter().enumerate() {
+        let granted = sources.iter().flat_map(|(_, s)| s.iter()).any(|s| s.allow && permissions::grants(s, grant));
+        if !granted {
+            out.push(
+                cx.finding(Code::DeployerMissingPermission, Route::of(["deployer", "allow"]).child(i), format!("no Allow statement grants the deployer `{name}` `{}` on `{}`", grant.action, grant.resource))
+                    .for_principal(name)
+                    .with_detail("action", grant.action.clone())
+                    .with_detail("resource", grant.resource.clone())
+                    .with_help(format!(
+                        "restore the `eks-readonly` inline policy: `aws iam put-user-policy --user-name {name} --policy-name eks-readonly --policy-document '{{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Effect\":\"Allow\",\"Action\":\"{}\",\"Resource\":\"{}\"}}]}}'`",
+                        grant.action, grant.resource
+                    )),
+            );
+        }
+    }
+}
+
+fn describe(statement: &Statement) -> String {
+    use crate::observe::document::Patterns;
+    let list = |p: &Patterns, only: &str, but: &str| match p {
+        Patterns::Only(items) => format!("{only} {}", items.join(", ")),
+        Patterns::AllBut(items) => format!("{but} {}", items.join(", ")),
+    };
+    format!(
+        "{} on {}",
+        list(&statement.actions, "", "every action except"),
+        list(&statement.resources, "", "every resource except")
+    )
+    .replace("  ", " ")
+    .trim()
+    .to_owned()
+}
+
+fn check_keys(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
+    let Some(declared) = &cx.policy.deployer else { return };
+    let name = user.name.as_str();
+    let active: Vec<String> = user.active_keys().map(|k| k.label()).collect();
+    let expected = declared.active_keys as usize;
+    if active.len() == expected {
+        return;
+    }
+    let finding = cx
+        .finding(Code::DeployerKeyCount, Route::of(["deployer", "active_keys"]), format!("the deployer `{name}` has {} active access key{} where {expected} {} declared", active.len(), if active.len() == 1 { "" } else { "s" }, if expected == 1 { "is" } else { "are" }))
+        .for_principal(name)
+        .with_detail("active_keys", active.clone())
+        .with_detail("expected", expected);
+    out.push(if active.is_empty() {
+        finding.with_help("CI cannot deploy without a key: `terraform apply -replace=aws_iam_access_key.continuous_deployer`, then re-encrypt the new credentials")
+    } else {
+        finding
+            .with_severity(crate::codes::Severity::Warning)
+            .with_help(format!("after a rotation, delete the old key: `aws iam delete-access-key --user-name {name} --access-key-id <old id>` (keys: {})", active.join(", ")))
+    });
+}

@@ -1,0 +1,63 @@
+//! The engine: pure, synchronous rules that compare one policy with one account's observed state
+//! and return findings. It never reads files, talks to AWS or prints; it does not know whether the
+//! state was recorded or read live.
+//!
+//! Each rule family lives in its own file: [`members`], [`users`], [`deployer`] (with the
+//! permission matcher in [`permissions`]) and [`credentials`].
+
+pub mod credentials;
+pub mod deployer;
+pub mod members;
+pub mod permissions;
+pub mod users;
+
+use crate::codes::Code;
+use crate::diag::{AccountRef, Diagnostic};
+use crate::observe::AccountState;
+use crate::policy::Policy;
+use crate::source::{FileId, Route};
+use jiff::Timestamp;
+
+/// What every rule sees: the policy, where it lives, the observed state and the clock.
+pub struct Context<'a> {
+    pub policy: &'a Policy,
+    pub file: FileId,
+    pub state: &'a AccountState,
+    pub now: Timestamp,
+}
+
+impl Context<'_> {
+    /// A finding of `code` located at `route` in this policy, tagged with the account.
+    pub fn finding(&self, code: Code, route: Route, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(code, message).at(self.file, route).for_account(account_ref(self.policy))
+    }
+}
+
+pub fn account_ref(policy: &Policy) -> AccountRef {
+    AccountRef { id: policy.account.id.clone(), name: policy.account.name.clone() }
+}
+
+/// Evaluates every rule for one account, as of `now`.
+pub fn evaluate(policy: &Policy, file: FileId, state: &AccountState, now: Timestamp) -> Vec<Diagnostic> {
+    let cx = Context { policy, file, state, now };
+    let expected = &policy.account.id;
+    let others: Vec<&str> = state.account_ids.iter().map(String::as_str).filter(|id| *id != expected).collect();
+    if !others.is_empty() {
+        let finding = cx
+            .finding(
+                Code::AccountMismatch,
+                Route::of(["account", "id"]),
+                format!("the observed state belongs to account {}, not {expected}", others.join(", ")),
+            )
+            .with_label("the policy's account")
+            .with_help("record the right account, or fix `account.id`; no other rule ran for this account")
+            .with_detail("observed_account_ids", others.clone());
+        return vec![finding];
+    }
+    let mut out = Vec::new();
+    members::check(&cx, &mut out);
+    users::check(&cx, &mut out);
+    deployer::check(&cx, &mut out);
+    credentials::check(&cx, &mut out);
+    out
+}

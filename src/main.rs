@@ -1,0 +1,7 @@
+//! The `smce-guard` binary: parses arguments and turns the library's outcome into an exit code.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    smce_guard::cli::main()
+}

@@ -1,0 +1,150 @@
+//! The IAM credential report: the decoded CSV of `GetCredentialReport`, read by column name, with
+//! its special values (`N/A`, `no_information`, `not_supported`) and its `<root_account>` row.
+
+use super::ParseError;
+use jiff::Timestamp;
+
+/// One user's row, reduced to what the rules need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub user: String,
+    pub arn: String,
+    pub password_enabled: bool,
+    pub password_last_changed: Option<Timestamp>,
+    pub mfa_active: bool,
+    /// `(active, last_rotated)` for key slots 1 and 2.
+    pub keys: [(bool, Option<Timestamp>); 2],
+}
+
+/// The report: user rows, and the root row's ARN (which names the account).
+#[derive(Debug, Clone, Default)]
+pub struct CredentialReport {
+    pub rows: Vec<Row>,
+    pub root_arn: Option<String>,
+}
+
+const COLUMNS: [&str; 9] = [
+    "user",
+    "arn",
+    "password_enabled",
+    "password_last_changed",
+    "mfa_active",
+    "access_key_1_active",
+    "access_key_1_last_rotated",
+    "access_key_2_active",
+    "access_key_2_last_rotated",
+];
+
+/// Parses the CSV text of a credential report.
+pub fn parse(text: &str) -> Result<CredentialReport, ParseError> {
+    // Offsets in errors count from the file's first byte, byte-order mark included.
+    let (text, bom) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, '\u{feff}'.len_utf8()),
+        None => (text, 0),
+    };
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|e| csv_error(&e, bom))?.clone();
+    let mut index = [0usize; COLUMNS.len()];
+    for (slot, name) in index.iter_mut().zip(COLUMNS) {
+        *slot = headers.iter().position(|h| h.trim() == name).ok_or_else(|| {
+            ParseError::new(format!("the credential report has no `{name}` column"), Some(bom))
+        })?;
+    }
+    let mut report = CredentialReport::default();
+    let mut seen = std::collections::HashMap::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(&e, bom))?;
+        let line = record.position().map_or(0, |p| p.line());
+        let offset = record.position().map(|p| p.byte() as usize + bom);
+        let field = |i: usize| record.get(index[i]).unwrap_or("").trim();
+        let at = |message: String| ParseError::new(format!("line {line}: {message}"), offset);
+        let user = field(0).to_owned();
+        if user == "<root_account>" {
+            report.root_arn = Some(field(1).to_owned());
+            continue;
+        }
+        if user.is_empty() {
+            return Err(at("a row has an empty `user`".into()));
+        }
+        if let Some(first) = seen.insert(user.clone(), line) {
+            return Err(at(format!("user `{user}` appears twice (lines {first} and {line})")));
+        }
+        let flag = |i: usize| boolean(field(i)).map_err(|value| at(format!("`{}` must be true or false, found `{value}`", COLUMNS[i])));
+        let date = |i: usize| timestamp(field(i)).map_err(|value| at(format!("`{}` is not a date: `{value}`", COLUMNS[i])));
+        report.rows.push(Row {
+            arn: field(1).to_owned(),
+            password_enabled: flag(2)?,
+            password_last_changed: date(3)?,
+            mfa_active: flag(4)?,
+            keys: [(flag(5)?, date(6)?), (flag(7)?, date(8)?)],
+            user,
+        });
+    }
+    Ok(report)
+}
+
+fn csv_error(error: &csv::Error, bom: usize) -> ParseError {
+    let offset = error.position().map(|p| p.byte() as usize + bom);
+    let message = match error.kind() {
+        csv::ErrorKind::UnequalLengths { pos, expected_len, len } => format!(
+            "line {}: a row has {len} fields where the header has {expected_len}",
+            pos.as_ref().map_or(0, |p| p.line())
+        ),
+        csv::ErrorKind::Utf8 { .. } => "the credential report is not valid UTF-8".to_owned(),
+        _ => format!("the credential report is not valid CSV: {error}"),
+    };
+    ParseError::new(message, offset)
+}
+
+/// `true`/`false` in any case; `N/A`-like values (the root row, unsupported columns) read as false.
+fn boolean(value: &str) -> Result<bool, String> {
+    if value.eq_ignore_ascii_case("true") {
+        Ok(true)
+    } else if value.eq_ignore_ascii_case("false") || is_absent(value) {
+        Ok(false)
+    } else {
+        Err(value.to_owned())
+    }
+}
+
+fn is_absent(value: &str) -> bool {
+    matches!(value, "" | "N/A" | "no_information" | "not_supported")
+}
+
+/// An RFC 3339 instant, or `None` for the report's absent values.
+pub fn timestamp(value: &str) -> Result<Option<Timestamp>, String> {
+    if is_absent(value) {
+        return Ok(None);
+    }
+    value.parse::<Timestamp>().map(Some).map_err(|_| value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated";
+
+    #[test]
+    fn reads_rows_by_header_and_special_values() {
+        let text = format!(
+            "{HEADER}\n<root_account>,arn:aws:iam::444055461661:root,2020-01-01T00:00:00+00:00,not_supported,2020-01-01T00:00:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n\
+             alice,arn:aws:iam::444055461661:user/alice,2026-01-01T00:00:00+00:00,TRUE,no_information,2026-10-01T00:00:00+00:00,N/A,False,true,2026-10-02T00:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
+        );
+        let report = parse(&text).unwrap();
+        assert_eq!(report.root_arn.as_deref(), Some("arn:aws:iam::444055461661:root"));
+        let alice = &report.rows[0];
+        assert!(alice.password_enabled && !alice.mfa_active);
+        assert_eq!(alice.keys[0].1.unwrap().to_string(), "2026-10-02T00:00:00Z");
+        assert_eq!(alice.keys[1], (false, None));
+    }
+
+    #[test]
+    fn missing_column_and_bad_date_are_errors() {
+        let error = parse("arn,mfa_active\nx,true\n").unwrap_err();
+        assert!(error.message.contains("`user`"), "{}", error.message);
+        let text = format!("{HEADER}\nbob,arn:aws:iam::1:user/bob,x,false,N/A,yesterday,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n");
+        let error = parse(&text).unwrap_err();
+        assert!(error.message.contains("password_last_changed") && error.message.contains("line 2"), "{}", error.message);
+    }
+}

@@ -1,0 +1,133 @@
+//! IAM policy documents: read from JSON objects (as the AWS CLI prints them) or URL-encoded strings
+//! (as the API sends them), with `Statement`, `Action`, `Resource` and their `Not` forms accepted
+//! as a single value or a list.
+
+use super::ParseError;
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub statements: Vec<Statement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub sid: Option<String>,
+    pub allow: bool,
+    pub actions: Patterns,
+    pub resources: Patterns,
+    pub has_condition: bool,
+}
+
+/// A statement's `Action`/`Resource` (what it names) or `NotAction`/`NotResource` (everything but
+/// what it names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Patterns {
+    Only(Vec<String>),
+    AllBut(Vec<String>),
+}
+
+impl Statement {
+    /// How reports name the statement: its Sid, or its position.
+    pub fn label(&self, index: usize) -> String {
+        match &self.sid {
+            Some(sid) if !sid.is_empty() => format!("statement `{sid}`"),
+            _ => format!("statement #{index}"),
+        }
+    }
+}
+
+impl Document {
+    /// Parses a document given as a JSON value: an object, or a (possibly URL-encoded) string.
+    pub fn from_value(value: &Value) -> Result<Self, ParseError> {
+        match value {
+            Value::String(text) => Self::from_text(text),
+            Value::Object(_) => Self::from_object(value),
+            _ => Err(ParseError::new("a policy document must be a JSON object or a string", None)),
+        }
+    }
+
+    /// Parses a document as text: JSON, or URL-encoded JSON as GetAccountAuthorizationDetails
+    /// sends it.
+    pub fn from_text(text: &str) -> Result<Self, ParseError> {
+        let trimmed = text.trim_start();
+        let decoded;
+        let json = if trimmed.starts_with('{') {
+            trimmed
+        } else {
+            decoded = percent_encoding::percent_decode_str(text)
+                .decode_utf8()
+                .map_err(|_| ParseError::new("the URL-encoded policy document is not UTF-8", None))?;
+            decoded.as_ref()
+        };
+        let value: Value = serde_json::from_str(json)
+            .map_err(|e| ParseError::new(format!("the policy document is not JSON: {e}"), None))?;
+        Self::from_object(&value)
+    }
+
+    fn from_object(value: &Value) -> Result<Self, ParseError> {
+        let statements = match value.get("Statement") {
+            None => Vec::new(),
+            Some(Value::Array(items)) => items.iter().map(statement).collect::<Result<_, _>>()?,
+            Some(single) => vec![statement(single)?],
+        };
+        Ok(Document { statements })
+    }
+}
+
+fn statement(value: &Value) -> Result<Statement, ParseError> {
+    let field = |name: &str| value.get(name);
+    let effect = field("Effect").and_then(Value::as_str).unwrap_or("");
+    let allow = match effect {
+        "Allow" => true,
+        "Deny" => false,
+        other => return Err(ParseError::new(format!("a statement's Effect must be Allow or Deny, found `{other}`"), None)),
+    };
+    let pair = |only: &str, all_but: &str| -> Result<Patterns, ParseError> {
+        match (field(only), field(all_but)) {
+            (Some(v), None) => Ok(Patterns::Only(strings(v, only)?)),
+            (None, Some(v)) => Ok(Patterns::AllBut(strings(v, all_but)?)),
+            // IAM rejects both or neither; read "neither" as everything so nothing is hidden.
+            (None, None) => Ok(Patterns::Only(vec!["*".to_owned()])),
+            (Some(_), Some(_)) => Err(ParseError::new(format!("a statement has both {only} and {all_but}"), None)),
+        }
+    };
+    Ok(Statement {
+        sid: field("Sid").and_then(Value::as_str).map(str::to_owned),
+        allow,
+        actions: pair("Action", "NotAction")?,
+        resources: pair("Resource", "NotResource")?,
+        has_condition: field("Condition").is_some_and(|c| !c.is_null()),
+    })
+}
+
+fn strings(value: &Value, name: &str) -> Result<Vec<String>, ParseError> {
+    let bad = || ParseError::new(format!("a statement's {name} must be a string or a list of strings"), None);
+    match value {
+        Value::String(s) => Ok(vec![s.clone()]),
+        Value::Array(items) => items.iter().map(|v| v.as_str().map(str::to_owned).ok_or_else(bad)).collect(),
+        _ => Err(bad()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_encoded_and_object_documents_agree() {
+        let object = serde_json::json!({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"eks:DescribeCluster","Resource":["arn:aws:eks:us-west-2:1:cluster/x"]}});
+        let encoded = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22eks%3ADescribeCluster%22%2C%22Resource%22%3A%5B%22arn%3Aaws%3Aeks%3Aus-west-2%3A1%3Acluster%2Fx%22%5D%7D%7D";
+        let a = Document::from_value(&object).unwrap();
+        let b = Document::from_value(&Value::from(encoded)).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.statements[0].actions, Patterns::Only(vec!["eks:DescribeCluster".into()]));
+    }
+
+    #[test]
+    fn not_action_and_bad_effect() {
+        let doc = Document::from_value(&serde_json::json!({"Statement":[{"Effect":"Allow","NotAction":["iam:*"],"Resource":"*"}]})).unwrap();
+        assert_eq!(doc.statements[0].actions, Patterns::AllBut(vec!["iam:*".into()]));
+        assert!(Document::from_value(&serde_json::json!({"Statement":[{"Effect":"Maybe"}]})).is_err());
+    }
+}

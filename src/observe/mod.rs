@@ -1,0 +1,124 @@
+//! Observed account state: one model of what an AWS account's IAM holds, and the readers that fill
+//! it. The engine only ever sees [`AccountState`]; it never learns where the state came from.
+
+pub mod credential_report;
+pub mod document;
+pub mod fixture;
+pub mod gaad;
+pub mod model;
+
+pub use model::{AccessKey, AccountState, Group, User};
+
+use crate::source::Span;
+
+/// Why an account's state could not be had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ObserveError {
+    /// There is no state to read (a missing fixture folder or required file): the account is
+    /// unobserved, which is a finding, not a broken input.
+    Unobserved(String),
+    /// Recorded state exists but cannot be read: a broken input, reported at its place.
+    Invalid(InvalidInput),
+}
+
+/// A recorded file that did not parse, with where it went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidInput {
+    pub file: String,
+    pub message: String,
+    /// The file's text when it was read, so a report can show the excerpt.
+    pub text: Option<String>,
+    pub span: Option<Span>,
+}
+
+impl InvalidInput {
+    pub fn new(file: impl Into<String>, message: impl Into<String>) -> Self {
+        InvalidInput { file: file.into(), message: message.into(), text: None, span: None }
+    }
+}
+
+/// A parse failure inside one document, before the reader knows which file it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub message: String,
+    /// Byte offset of the problem, when the format has positions.
+    pub offset: Option<usize>,
+}
+
+impl ParseError {
+    pub fn new(message: impl Into<String>, offset: Option<usize>) -> Self {
+        ParseError { message: message.into(), offset }
+    }
+
+    /// From a serde_json error, whose positions are 1-based line and column.
+    pub fn from_json(error: &serde_json::Error, text: &str) -> Self {
+        let offset = (error.line() > 0).then(|| {
+            crate::source::SourceFile::new("", text).offset_of(error.line(), error.column())
+        });
+        let message = error.to_string();
+        // serde_json appends " at line L column C"; the report shows the position itself.
+        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+        ParseError { message, offset }
+    }
+}
+
+/// Everything a recording (or a live read) holds for one account, before it becomes the model.
+pub struct Recording {
+    pub authorization: gaad::Authorization,
+    pub report: credential_report::CredentialReport,
+    /// ListAccessKeys results merged over users; authoritative for keys when present.
+    pub access_keys: Option<Vec<AccessKey>>,
+    /// Owner of each entry of `access_keys`, in the same order.
+    pub access_key_users: Vec<String>,
+    pub snapshot_account: Option<String>,
+    pub captured_at: Option<jiff::Timestamp>,
+    pub source: Option<String>,
+}
+
+impl Recording {
+    /// Joins the authorization details, the credential report and the key listing by user name.
+    /// Users come from the authorization details: a report row for a user deleted since is
+    /// ignored, and a user newer than the report simply has no password, MFA or report keys.
+    pub fn assemble(self) -> AccountState {
+        let gaad::Authorization { mut users, groups, managed_policies } = self.authorization;
+        let mut account_ids = std::collections::BTreeSet::new();
+        account_ids.extend(self.snapshot_account);
+        let arns = users.iter().map(|u| u.arn.as_str()).chain(self.report.root_arn.as_deref());
+        account_ids.extend(arns.filter_map(model::arn_account).map(str::to_owned));
+        let rows: std::collections::HashMap<&str, &credential_report::Row> =
+            self.report.rows.iter().map(|r| (r.user.as_str(), r)).collect();
+        let mut keys_by_user: std::collections::HashMap<&str, Vec<AccessKey>> = std::collections::HashMap::new();
+        if let Some(keys) = &self.access_keys {
+            for (key, user) in keys.iter().zip(&self.access_key_users) {
+                keys_by_user.entry(user.as_str()).or_default().push(key.clone());
+            }
+        }
+        for user in &mut users {
+            if let Some(row) = rows.get(user.name.as_str()) {
+                user.password_enabled = row.password_enabled;
+                user.password_last_changed = row.password_last_changed.filter(|_| row.password_enabled);
+                user.mfa_active = row.mfa_active;
+                if self.access_keys.is_none() {
+                    user.keys = row
+                        .keys
+                        .iter()
+                        .zip(1u8..)
+                        .filter(|((active, created), _)| *active || created.is_some())
+                        .map(|(&(active, created), slot)| AccessKey { id: None, slot: Some(slot), active, created })
+                        .collect();
+                }
+            }
+            if self.access_keys.is_some() {
+                user.keys = keys_by_user.remove(user.name.as_str()).unwrap_or_default();
+            }
+        }
+        AccountState {
+            account_ids,
+            captured_at: self.captured_at,
+            source: self.source,
+            users,
+            groups,
+            managed_policies,
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! The observed IAM state of one account, whatever recorded or read it.
+
+use super::document::Document;
+use jiff::Timestamp;
+use std::collections::{BTreeSet, HashMap};
+
+#[derive(Debug, Clone, Default)]
+pub struct AccountState {
+    /// Every account id the state shows (snapshot metadata, ARNs); one when all agree.
+    pub account_ids: BTreeSet<String>,
+    /// When the state was captured, if known; the default clock for judging it.
+    pub captured_at: Option<Timestamp>,
+    pub source: Option<String>,
+    /// Users sorted by name.
+    pub users: Vec<User>,
+    pub groups: HashMap<String, Group>,
+    /// Managed policies by ARN, with their default version's document.
+    pub managed_policies: HashMap<String, ManagedPolicy>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct User {
+    pub name: String,
+    pub arn: String,
+    pub groups: Vec<String>,
+    pub inline_policies: Vec<NamedDocument>,
+    pub attached_policies: Vec<String>,
+    pub password_enabled: bool,
+    pub password_last_changed: Option<Timestamp>,
+    pub mfa_active: bool,
+    pub keys: Vec<AccessKey>,
+}
+
+impl User {
+    pub fn in_group(&self, group: &str) -> bool {
+        self.groups.iter().any(|g| g == group)
+    }
+
+    pub fn active_keys(&self) -> impl Iterator<Item = &AccessKey> {
+        self.keys.iter().filter(|k| k.active)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Group {
+    pub name: String,
+    pub inline_policies: Vec<NamedDocument>,
+    pub attached_policies: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ManagedPolicy {
+    pub name: String,
+    /// The default version's document; `None` when the recording lacks it.
+    pub document: Option<Document>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NamedDocument {
+    pub name: String,
+    pub document: Document,
+}
+
+/// An access key as observed: from ListAccessKeys (with its id) or from the credential report
+/// (only its slot, 1 or 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessKey {
+    pub id: Option<String>,
+    pub slot: Option<u8>,
+    pub active: bool,
+    pub created: Option<Timestamp>,
+}
+
+impl AccessKey {
+    /// How reports name the key: its id, or its slot in the credential report.
+    pub fn label(&self) -> String {
+        match (&self.id, self.slot) {
+            (Some(id), _) => id.clone(),
+            (None, Some(slot)) => format!("access_key_{slot}"),
+            (None, None) => "access key".to_owned(),
+        }
+    }
+}
+
+impl AccountState {
+    pub fn user(&self, name: &str) -> Option<&User> {
+        self.users.binary_search_by(|u| u.name.as_str().cmp(name)).ok().map(|i| &self.users[i])
+    }
+}
+
+/// The account id inside an IAM ARN (`arn:aws:iam::123456789012:user/x`).
+pub fn arn_account(arn: &str) -> Option<&str> {
+    let account = arn.split(':').nth(4)?;
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
+}

@@ -1,0 +1,183 @@
+//! The second lint phase: checks of meaning that a schema cannot express, within one policy and
+//! across all of them. Every check pushes diagnostics and carries on, so one run lists every
+//! problem.
+
+use super::model::Policy;
+use crate::codes::Code;
+use crate::diag::Diagnostic;
+use crate::source::{FileId, Files, Route};
+use std::collections::HashMap;
+
+/// Checks one valid-shaped policy on its own.
+pub fn check_policy(file: FileId, policy: &Policy, out: &mut Vec<Diagnostic>) {
+    let members = Route::of(["members"]);
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, member) in policy.members.iter().enumerate() {
+        if let Some(first) = seen.insert(&member.user, i) {
+            out.push(
+                Diagnostic::new(Code::PolicyDuplicateMember, format!("member `{}` is listed twice", member.user))
+                    .at(file, members.child(i).child("user"))
+                    .with_label(format!("already listed as members[{first}]"))
+                    .with_help("remove one of the two entries"),
+            );
+            seen.insert(&member.user, first);
+        }
+    }
+
+    if let Some(deployer) = &policy.deployer {
+        let user = deployer.user.as_str();
+        let as_member = policy.members.iter().position(|m| m.user == user).map(|i| members.child(i).child("user"));
+        let as_ignored = policy.ignore_users.iter().position(|u| u == user).map(|i| Route::of(["ignore_users"]).child(i));
+        for (route, place) in [(as_member, "a member"), (as_ignored, "in `ignore_users`")] {
+            if let Some(route) = route {
+                out.push(
+                    Diagnostic::new(Code::PolicyDeployerConflict, format!("the deployer `{user}` is also listed {place}"))
+                        .at(file, route)
+                        .with_label("the deployer")
+                        .with_help("declare the deployer only under `deployer`: members need MFA, the deployer must be exempt, and an ignored deployer would hide its expiring key"),
+                );
+            }
+        }
+        check_allow(file, policy, out);
+    }
+
+    let credentials = policy.credentials;
+    if credentials.warn_days >= credentials.max_age_days {
+        out.push(
+            Diagnostic::new(
+                Code::PolicyWarnWindow,
+                format!(
+                    "`credentials.warn_days` ({}) must be below `credentials.max_age_days` ({})",
+                    credentials.warn_days, credentials.max_age_days
+                ),
+            )
+            .at(file, Route::of(["credentials", "warn_days"]))
+            .with_help("a warning window as long as the credential's lifetime warns from day one; lower `warn_days`"),
+        );
+    }
+}
+
+fn check_allow(file: FileId, policy: &Policy, out: &mut Vec<Diagnostic>) {
+    let Some(grants) = policy.deployer.as_ref().and_then(|d| d.allow.as_ref()) else { return };
+    for (i, grant) in grants.iter().enumerate() {
+        let route = Route::of(["deployer", "allow"]).child(i);
+        if !is_action_shape(&grant.action) {
+            out.push(
+                Diagnostic::new(Code::PolicyActionShape, format!("`{}` is not an IAM action of the form `service:Action`", grant.action))
+                    .at(file, route.child("action"))
+                    .with_help("write it as IAM does, e.g. `eks:DescribeCluster`; `*` and `?` are wildcards"),
+            );
+        }
+        let resource = grant.resource.as_str();
+        if resource == "*" {
+            continue;
+        }
+        let Some(arn) = Arn::parse(resource) else {
+            out.push(
+                Diagnostic::new(Code::PolicyResourceShape, format!("`{resource}` is neither an ARN nor `*`"))
+                    .at(file, route.child("resource"))
+                    .with_help("write a full ARN such as `arn:aws:eks:us-west-2:444055461661:cluster/nasa-veda`, or `*`"),
+            );
+            continue;
+        };
+        if arn.service != "eks" {
+            continue;
+        }
+        let account = &policy.account;
+        for (what, found, expected) in [("account id", arn.account, account.id.as_str()), ("region", arn.region, account.region.as_str())] {
+            if found != expected && !found.contains(['*', '?']) {
+                out.push(
+                    Diagnostic::new(Code::PolicyArnMismatch, format!("this EKS ARN names {what} `{found}`, but the policy's account has `{expected}`"))
+                        .at(file, route.child("resource"))
+                        .with_help(format!("use {what} `{expected}` from `account`; a copied ARN would point CI at another account's cluster")),
+                );
+            }
+        }
+    }
+}
+
+/// Checks across policies: an account id or name declared twice.
+pub fn check_across(policies: &[(FileId, &Policy)], files: &Files, out: &mut Vec<Diagnostic>) {
+    let mut ids: HashMap<&str, FileId> = HashMap::new();
+    let mut names: HashMap<&str, FileId> = HashMap::new();
+    for &(file, policy) in policies {
+        let account = &policy.account;
+        for (seen, value, field, code) in [
+            (&mut ids, account.id.as_str(), "id", Code::PolicyDuplicateAccountId),
+            (&mut names, account.name.as_str(), "name", Code::PolicyDuplicateAccountName),
+        ] {
+            match seen.get(value) {
+                Some(&first) => out.push(
+                    Diagnostic::new(code, format!("account {field} `{value}` is already declared in {}", files.get(first).name))
+                        .at(file, Route::of(["account", field]))
+                        .with_label("declared twice")
+                        .with_help("keep one policy per account: merge the two files"),
+                ),
+                None => {
+                    seen.insert(value, file);
+                }
+            }
+        }
+    }
+}
+
+/// `service:Action`, where the service is lowercase letters, digits and dashes and the action
+/// letters and digits; `*` and `?` may stand anywhere in either.
+pub fn is_action_shape(action: &str) -> bool {
+    let Some((service, name)) = action.split_once(':') else { return false };
+    let wild = |c: char| c == '*' || c == '?';
+    !service.is_empty()
+        && !name.is_empty()
+        && service.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || wild(c))
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || wild(c))
+}
+
+/// The six fields of an ARN, `arn:partition:service:region:account:resource`.
+pub struct Arn<'a> {
+    pub partition: &'a str,
+    pub service: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+    pub resource: &'a str,
+}
+
+impl<'a> Arn<'a> {
+    pub fn parse(text: &'a str) -> Option<Self> {
+        let mut parts = text.splitn(6, ':');
+        if parts.next()? != "arn" {
+            return None;
+        }
+        let arn = Arn {
+            partition: parts.next()?,
+            service: parts.next()?,
+            region: parts.next()?,
+            account: parts.next()?,
+            resource: parts.next()?,
+        };
+        (!arn.partition.is_empty() && !arn.service.is_empty() && !arn.resource.is_empty()).then_some(arn)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn action_shapes() {
+        for good in ["eks:DescribeCluster", "eks:*", "eks:Describe*", "s3:Get?bject", "*:*", "resource-groups:List*"] {
+            assert!(is_action_shape(good), "{good}");
+        }
+        for bad in ["*", "DescribeCluster", "eks:", ":x", "eks:Describe Cluster", "eks:Describe:Cluster"] {
+            assert!(!is_action_shape(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn arns() {
+        let arn = Arn::parse("arn:aws:eks:us-west-2:444055461661:cluster/nasa-veda").unwrap();
+        assert_eq!((arn.service, arn.region, arn.account, arn.resource), ("eks", "us-west-2", "444055461661", "cluster/nasa-veda"));
+        assert!(Arn::parse("arn:aws:iam::123456789012:user/a:b").is_some());
+        assert!(Arn::parse("arn:aws:eks").is_none());
+        assert!(Arn::parse("cluster/nasa-veda").is_none());
+    }
+}

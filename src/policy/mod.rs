@@ -1,0 +1,176 @@
+//! Policy files: finding them, reading them safely, checking their shape against the schema and
+//! their meaning, and handing the valid ones on as typed [`Policy`] values.
+//!
+//! Problems are collected, never thrown: every file is read to the end of its first phase that
+//! fails (YAML, then schema, then meaning), and every file is read.
+
+pub mod meaning;
+pub mod model;
+pub mod schema;
+pub mod yaml;
+
+pub use model::Policy;
+
+use crate::codes::{Code, Severity};
+use crate::diag::Diagnostic;
+use crate::source::{FileId, Files, RouteIndex, SourceFile, Span};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A policy file larger than this is refused before it is parsed.
+pub const MAX_POLICY_BYTES: u64 = 1024 * 1024;
+
+/// A policy that passed every check of its own file.
+#[derive(Debug, Clone)]
+pub struct LoadedPolicy {
+    pub file: FileId,
+    pub policy: Policy,
+}
+
+/// Everything `lint` learnt: the files read, the policies that survived, and every diagnostic.
+#[derive(Debug, Default)]
+pub struct PolicySet {
+    pub files: Files,
+    pub policies: Vec<LoadedPolicy>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl PolicySet {
+    /// Policies whose files carry no error: the ones `check` may evaluate.
+    pub fn valid(&self) -> impl Iterator<Item = &LoadedPolicy> {
+        self.policies.iter().filter(|loaded| {
+            !self
+                .diagnostics
+                .iter()
+                .any(|d| d.file == Some(loaded.file) && d.severity == Severity::Error)
+        })
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Expands `paths` (files, or directories of `*.yaml`/`*.yml`) in a stable order.
+fn expand(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = match std::fs::read_dir(path) {
+                Ok(entries) => entries
+                    .filter_map(Result::ok)
+                    .map(|entry| entry.path())
+                    .filter(|p| p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+                    .collect(),
+                Err(error) => {
+                    diagnostics.push(Diagnostic::new(Code::PolicyUnreadable, format!("cannot read directory {}: {error}", path.display())));
+                    continue;
+                }
+            };
+            if found.is_empty() {
+                diagnostics.push(
+                    Diagnostic::new(Code::PolicyNoFiles, format!("no policy files (*.yaml, *.yml) in {}", path.display()))
+                        .with_help("point the command at the directory that holds the policies"),
+                );
+            }
+            found.sort();
+            out.extend(found);
+        } else if path.exists() {
+            out.push(path.clone());
+        } else {
+            diagnostics.push(
+                Diagnostic::new(Code::PolicyUnreadable, format!("{}: no such file or directory", path.display()))
+                    .with_help("give a policy file or a directory of policies (default: policies/)"),
+            );
+        }
+    }
+    out
+}
+
+/// What reading and checking one file on its own produced.
+struct FileResult {
+    source: SourceFile,
+    index: Option<Arc<RouteIndex>>,
+    policy: Option<Policy>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads and lints every policy under `paths`.
+pub fn load(paths: &[PathBuf]) -> PolicySet {
+    let mut set = PolicySet::default();
+    let files = expand(paths, &mut set.diagnostics);
+    let results: Vec<FileResult> = files.par_iter().enumerate().map(|(id, path)| load_file(id, path)).collect();
+    for result in results {
+        let id = set.files.add(result.source, result.index);
+        if let Some(policy) = result.policy {
+            set.policies.push(LoadedPolicy { file: id, policy });
+        }
+        set.diagnostics.extend(result.diagnostics);
+    }
+    let valid: Vec<(FileId, &Policy)> = set.valid().map(|l| (l.file, &l.policy)).collect();
+    let mut across = Vec::new();
+    meaning::check_across(&valid, &set.files, &mut across);
+    set.diagnostics.extend(across);
+    // Report in reading order: by file, then by position in it.
+    let files = &set.files;
+    set.diagnostics.sort_by_cached_key(|d| (d.file.map_or(0, |f| f + 1), d.span(files).map_or(0, |s| s.start)));
+    set
+}
+
+fn load_file(id: FileId, path: &Path) -> FileResult {
+    let name = path.to_string_lossy().into_owned();
+    let mut result = FileResult { source: SourceFile::new(name.clone(), ""), index: None, policy: None, diagnostics: Vec::new() };
+    let fail = |mut result: FileResult, diagnostic: Diagnostic| {
+        result.diagnostics.push(diagnostic);
+        result
+    };
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > MAX_POLICY_BYTES {
+        let message = format!("the file is {size} bytes; policies are limited to {MAX_POLICY_BYTES} bytes");
+        return fail(result, Diagnostic::new(Code::PolicyTooLarge, message).in_file(id).with_help("a policy for one account is a few kilobytes; split or trim the file"));
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => return fail(result, Diagnostic::new(Code::PolicyUnreadable, format!("cannot read {name}: {error}")).in_file(id)),
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let at = error.utf8_error().valid_up_to();
+            result.source = SourceFile::new(name, String::from_utf8_lossy(error.as_bytes()).into_owned());
+            let message = format!("the file is not valid UTF-8 (byte {at})");
+            return fail(result, Diagnostic::new(Code::PolicyNotUtf8, message).at_span(id, Span::new(at, at + 1)).with_help("re-save the file as UTF-8"));
+        }
+    };
+    result.source = SourceFile::new(name, text.as_str());
+    let parsed = yaml::parse(id, &text);
+    result.index = Some(Arc::new(parsed.index));
+    if !parsed.diagnostics.is_empty() {
+        result.diagnostics = parsed.diagnostics;
+        return result;
+    }
+    let document = match parsed.value {
+        None | Some(serde_json::Value::Null) => {
+            return fail(result, Diagnostic::new(Code::PolicyEmpty, "the policy file is empty").in_file(id).with_help("declare at least `account.id` and `account.name`, or delete the file"));
+        }
+        Some(document) => document,
+    };
+    result.diagnostics = schema::validate(id, &document);
+    if !result.diagnostics.is_empty() {
+        return result;
+    }
+    match serde_yaml::from_str::<Policy>(&text) {
+        Ok(policy) => {
+            meaning::check_policy(id, &policy, &mut result.diagnostics);
+            result.policy = Some(policy);
+        }
+        Err(error) => {
+            // The schema and the model describe the same format, so this is a bug; still report it
+            // at its place rather than crash.
+            let at = error.location().map_or(0, |l| l.index());
+            result.diagnostics.push(Diagnostic::new(Code::PolicyWrongType, error.to_string()).at_span(id, Span::point(at)));
+        }
+    }
+    result
+}

@@ -1,0 +1,342 @@
+//! The position-aware parse of a policy file: YAML events into a JSON value plus a route index.
+//!
+//! serde_yaml gives the typed model but no positions, so this pass walks saphyr's event stream once
+//! to learn where every node sits (as byte spans: saphyr counts characters), and to refuse what a
+//! policy never needs and an attacker would use: anchors and aliases, deep nesting, duplicate keys.
+
+use crate::codes::Code;
+use crate::diag::Diagnostic;
+use crate::source::{FileId, Route, RouteIndex, Span};
+use saphyr_parser::{Event, Parser, ScalarStyle};
+use serde_json::{Map, Number, Value};
+
+/// The policy format is five levels deep; anything past this is a mistake or an attack.
+pub const MAX_DEPTH: usize = 32;
+
+/// What the position-aware parse learnt about one file.
+pub struct Parsed {
+    /// The document as JSON, for schema validation; `None` when the file could not be read as one
+    /// well-formed document.
+    pub value: Option<Value>,
+    pub index: RouteIndex,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Converts saphyr's character offsets into byte offsets.
+struct ByteOffsets {
+    /// Byte offset of every character, plus one past the end; empty when the text is ASCII.
+    table: Vec<usize>,
+    len: usize,
+}
+
+impl ByteOffsets {
+    fn new(text: &str) -> Self {
+        let table = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices().map(|(i, _)| i).chain([text.len()]).collect()
+        };
+        ByteOffsets { table, len: text.len() }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        if self.table.is_empty() {
+            char_index.min(self.len)
+        } else {
+            self.table.get(char_index).copied().unwrap_or(self.len)
+        }
+    }
+
+    fn span(&self, span: saphyr_parser::Span) -> Span {
+        Span::new(self.byte(span.start.index()), self.byte(span.end.index()))
+    }
+}
+
+enum Frame {
+    Map {
+        route: Route,
+        start: usize,
+        end: usize,
+        map: Map<String, Value>,
+        key_spans: Vec<(String, Span)>,
+        pending: Option<(String, Span)>,
+    },
+    Seq {
+        route: Route,
+        start: usize,
+        end: usize,
+        items: Vec<Value>,
+    },
+}
+
+impl Frame {
+    fn route(&self) -> &Route {
+        match self {
+            Frame::Map { route, .. } | Frame::Seq { route, .. } => route,
+        }
+    }
+}
+
+/// Parses `text` (the contents of `file`) into a JSON value and a route index, collecting every
+/// structural problem it can before giving up.
+pub fn parse(file: FileId, text: &str) -> Parsed {
+    let offsets = ByteOffsets::new(text);
+    let mut index = RouteIndex::default();
+    let mut diagnostics = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut root: Option<Value> = None;
+    let mut documents = 0usize;
+    let mut reported_alias = false;
+
+    for event in Parser::new_from_str(text) {
+        let (event, span) = match event {
+            Ok(event) => event,
+            Err(error) => {
+                let at = offsets.byte(error.marker().index());
+                diagnostics.push(
+                    Diagnostic::new(Code::PolicySyntax, format!("invalid YAML: {}", error.info()))
+                        .at_span(file, Span::point(at))
+                        .with_help(syntax_help(error.info())),
+                );
+                return Parsed { value: None, index, diagnostics };
+            }
+        };
+        let span = offsets.span(span);
+        let anchor = match &event {
+            Event::Scalar(_, _, anchor, _) | Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => *anchor,
+            _ => 0,
+        };
+        if (anchor != 0 || matches!(event, Event::Alias(_))) && !reported_alias {
+            reported_alias = true;
+            diagnostics.push(
+                Diagnostic::new(Code::PolicyAlias, "YAML anchors and aliases are not allowed in policies")
+                    .at_span(file, span)
+                    .with_help("write the repeated value out in full"),
+            );
+        }
+        match event {
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents == 2 {
+                    diagnostics.push(
+                        Diagnostic::new(Code::PolicySyntax, "a policy file holds exactly one YAML document")
+                            .at_span(file, span)
+                            .with_help("put each account's policy in a file of its own"),
+                    );
+                    return Parsed { value: None, index, diagnostics };
+                }
+            }
+            Event::Alias(_) => {
+                // Refused above; stand in a null so the rest of the document is still checked.
+                if !place(&mut stack, &mut root, &mut index, &mut diagnostics, file, Value::Null, span) {
+                    continue;
+                }
+            }
+            Event::Scalar(text, style, _, tag) => {
+                let value = match tag {
+                    Some(tag) if !(tag.handle == "!!" || tag.handle == "tag:yaml.org,2002:") => {
+                        diagnostics.push(
+                            Diagnostic::new(Code::PolicySyntax, format!("YAML tag `{}{}` is not supported", tag.handle, tag.suffix))
+                                .at_span(file, span)
+                                .with_help("remove the tag; the policy format needs none"),
+                        );
+                        Value::Null
+                    }
+                    Some(tag) if tag.suffix == "str" => Value::String(text.into_owned()),
+                    _ => resolve_scalar(&text, style),
+                };
+                place(&mut stack, &mut root, &mut index, &mut diagnostics, file, value, span);
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                if stack.len() >= MAX_DEPTH {
+                    diagnostics.push(
+                        Diagnostic::new(Code::PolicyTooDeep, format!("the document nests deeper than {MAX_DEPTH} levels"))
+                            .at_span(file, span)
+                            .with_help("a policy is at most five levels deep; flatten the document"),
+                    );
+                    return Parsed { value: None, index, diagnostics };
+                }
+                let route = match stack.last_mut() {
+                    None => Route::root(),
+                    Some(Frame::Seq { route, items, .. }) => route.child(items.len()),
+                    Some(Frame::Map { route, pending: Some((key, _)), .. }) => route.child(key),
+                    Some(Frame::Map { .. }) => {
+                        diagnostics.push(
+                            Diagnostic::new(Code::PolicySyntax, "mapping keys must be plain strings")
+                                .at_span(file, span)
+                                .with_help("write the key as a string"),
+                        );
+                        return Parsed { value: None, index, diagnostics };
+                    }
+                };
+                stack.push(if matches!(event, Event::MappingStart(..)) {
+                    Frame::Map {
+                        route,
+                        start: span.start,
+                        end: span.end,
+                        map: Map::new(),
+                        key_spans: Vec::new(),
+                        pending: None,
+                    }
+                } else {
+                    Frame::Seq { route, start: span.start, end: span.end, items: Vec::new() }
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                let Some(frame) = stack.pop() else { continue };
+                let (value, start, mut end) = match frame {
+                    Frame::Map { map, start, end, .. } => (Value::Object(map), start, end),
+                    Frame::Seq { items, start, end, .. } => (Value::Array(items), start, end),
+                };
+                // A flow collection's end event sits on its closing bracket; a block one's may sit
+                // on the next line, so only a closing bracket extends the span.
+                if matches!(text.as_bytes().get(span.start), Some(b'}' | b']')) {
+                    end = end.max(span.end);
+                }
+                let whole = Span::new(start, end);
+                place(&mut stack, &mut root, &mut index, &mut diagnostics, file, value, whole);
+            }
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
+        }
+    }
+    Parsed { value: root, index, diagnostics }
+}
+
+/// Puts a finished node where it belongs: as a key, a mapping value, a sequence item or the root.
+/// Returns false when the node was a key (nothing to record yet).
+fn place(
+    stack: &mut [Frame],
+    root: &mut Option<Value>,
+    index: &mut RouteIndex,
+    diagnostics: &mut Vec<Diagnostic>,
+    file: FileId,
+    value: Value,
+    span: Span,
+) -> bool {
+    let Some(frame) = stack.last_mut() else {
+        index.insert(String::new(), None, span);
+        *root = Some(value);
+        return true;
+    };
+    let route = frame.route().clone();
+    match frame {
+        Frame::Seq { items, end, .. } => {
+            index.insert(route.child(items.len()).pointer, None, span);
+            items.push(value);
+            *end = (*end).max(span.end);
+        }
+        Frame::Map { map, key_spans, pending, end, .. } => match pending.take() {
+            None => {
+                let key = match value {
+                    Value::String(key) => key,
+                    Value::Null => String::new(),
+                    other => other.to_string(),
+                };
+                if let Some((_, first)) = key_spans.iter().find(|(k, _)| *k == key) {
+                    diagnostics.push(
+                        Diagnostic::new(Code::PolicyDuplicateKey, format!("key `{key}` appears twice in this mapping"))
+                            .at_span(file, span)
+                            .with_label("repeated here")
+                            .with_detail("first", first.start),
+                    );
+                } else {
+                    key_spans.push((key.clone(), span));
+                }
+                *pending = Some((key, span));
+                *end = (*end).max(span.end);
+                return false;
+            }
+            Some((key, key_span)) => {
+                index.insert(route.child(&key).pointer, Some(key_span), span);
+                map.entry(key).or_insert(value);
+                *end = (*end).max(span.end);
+            }
+        },
+    }
+    true
+}
+
+/// YAML 1.2 core schema resolution of a scalar, as serde_yaml reads it: quoted scalars are
+/// strings; plain ones may be null, booleans or numbers.
+fn resolve_scalar(text: &str, style: ScalarStyle) -> Value {
+    if style != ScalarStyle::Plain {
+        return Value::String(text.to_owned());
+    }
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => (-1i64, rest),
+        None => (1, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let parsed = if let Some(hex) = digits.strip_prefix("0x") {
+        i64::from_str_radix(hex, 16).ok()
+    } else if let Some(oct) = digits.strip_prefix("0o") {
+        i64::from_str_radix(oct, 8).ok()
+    } else if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        digits.parse::<i64>().ok()
+    } else {
+        None
+    };
+    if let Some(n) = parsed {
+        return Value::Number(Number::from(sign * n));
+    }
+    let looks_numeric = text.bytes().any(|b| b.is_ascii_digit())
+        && text.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
+    if looks_numeric && let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64) {
+        return Value::Number(n);
+    }
+    Value::String(text.to_owned())
+}
+
+fn syntax_help(info: &str) -> String {
+    if info.contains("tab") {
+        "indent with spaces; YAML does not allow tabs for indentation".to_owned()
+    } else {
+        "check the indentation and quoting around the marked position".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span_text<'a>(text: &'a str, parsed: &Parsed, pointer: &str, key: bool) -> &'a str {
+        let span = parsed.index.resolve(&Route { pointer: pointer.into(), key }).unwrap();
+        &text[span.start..span.end]
+    }
+
+    #[test]
+    fn routes_resolve_to_byte_spans_after_non_ascii() {
+        let text = "# café ☕\naccount:\n  name: \"é-x\"\n  id: '1'\nmembers:\n  - user: ü\n  - user: b\n";
+        let parsed = parse(0, text);
+        assert!(parsed.diagnostics.is_empty());
+        assert_eq!(span_text(text, &parsed, "/account/name", false), "\"é-x\"");
+        assert_eq!(span_text(text, &parsed, "/account/id", true), "id");
+        assert_eq!(span_text(text, &parsed, "/members/1/user", false), "b");
+        assert_eq!(span_text(text, &parsed, "/members/0/user", false), "ü");
+        assert_eq!(parsed.value.unwrap()["members"][1]["user"], "b");
+    }
+
+    #[test]
+    fn scalars_resolve_like_yaml_1_2() {
+        assert_eq!(resolve_scalar("12", ScalarStyle::Plain), Value::from(12));
+        assert_eq!(resolve_scalar("012", ScalarStyle::Plain), Value::from(12));
+        assert_eq!(resolve_scalar("12", ScalarStyle::DoubleQuoted), Value::from("12"));
+        assert_eq!(resolve_scalar("yes", ScalarStyle::Plain), Value::from("yes"));
+        assert_eq!(resolve_scalar("~", ScalarStyle::Plain), Value::Null);
+        assert_eq!(resolve_scalar("1.5", ScalarStyle::Plain), Value::from(1.5));
+        assert_eq!(resolve_scalar("1.2.3", ScalarStyle::Plain), Value::from("1.2.3"));
+    }
+
+    #[test]
+    fn duplicate_keys_and_aliases_are_reported() {
+        let text = "a: &x 1\nb: *x\na: 2\n";
+        let parsed = parse(0, text);
+        let codes: Vec<_> = parsed.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::PolicyAlias, Code::PolicyDuplicateKey]);
+    }
+}

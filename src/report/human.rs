@@ -1,0 +1,112 @@
+//! The human format: each diagnostic as a miette report with the policy excerpt underlined, then a
+//! summary. The source text is attached here, at render time, never carried by the diagnostic.
+
+use super::{severity_word, HumanStyle, Report};
+use crate::codes::Severity;
+use crate::diag::Diagnostic;
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use std::fmt::{self, Write};
+
+/// A [`Diagnostic`] with its source attached, in the shape miette renders.
+struct Rendered<'a> {
+    diagnostic: &'a Diagnostic,
+    title: String,
+    source: Option<NamedSource<String>>,
+    span: Option<SourceSpan>,
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.title)
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.title)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl miette::Diagnostic for Rendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.diagnostic.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diagnostic.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.span?;
+        let label = self.diagnostic.label.clone().unwrap_or_else(|| "here".to_owned());
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(label), span))))
+    }
+}
+
+pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
+    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
+    let mut out = String::new();
+    for diagnostic in report.diagnostics {
+        let span = diagnostic.span(report.files);
+        let file = diagnostic.file.map(|id| report.files.get(id));
+        let mut title = diagnostic.message.clone();
+        if let (Some(file), None) = (file, span) {
+            // No excerpt to show: name the file in the title instead.
+            title = format!("{}: {title}", file.name);
+        }
+        if let Some(principal) = &diagnostic.principal {
+            title = format!("[{principal}] {title}");
+        }
+        if let Some(account) = &diagnostic.account {
+            title = format!("{}: {title}", account.name);
+        }
+        let rendered = Rendered {
+            diagnostic,
+            title,
+            source: file.filter(|_| span.is_some()).map(|f| NamedSource::new(f.name.clone(), f.text.to_string()).with_language("yaml")),
+            span: span.map(Into::into),
+        };
+        let _ = handler.render_report(&mut out, &rendered);
+        out.push('\n');
+    }
+    let tally = report.tally();
+    if report.check {
+        if !report.accounts.is_empty() {
+            out.push_str("accounts:\n");
+        }
+        for account in report.accounts {
+            let _ = writeln!(
+                out,
+                "  {:<16} {:<12} {:<10} {}, {}",
+                account.name,
+                account.id,
+                account.status.as_str(),
+                severity_word(Severity::Error, account.tally.errors),
+                severity_word(Severity::Warning, account.tally.warnings),
+            );
+        }
+    }
+    let (count, noun) = if report.check { (report.accounts.len(), "account") } else { (report.files.len(), "file") };
+    let _ = writeln!(
+        out,
+        "{}, {} in {count} {noun}{}",
+        severity_word(Severity::Error, tally.errors),
+        severity_word(Severity::Warning, tally.warnings),
+        if count == 1 { "" } else { "s" },
+    );
+    out
+}

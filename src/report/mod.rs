@@ -1,0 +1,91 @@
+//! Rendering diagnostics for people and machines: one file per output format.
+//!
+//! Reporters are the only code that turns a [`Diagnostic`]'s location into lines and columns, and
+//! the only code that formats text for output; they write into a `String` and leave printing to
+//! the caller.
+
+pub mod human;
+pub mod json;
+
+use crate::codes::Severity;
+use crate::diag::{Diagnostic, Tally};
+use crate::source::Files;
+use jiff::Timestamp;
+
+/// The output formats every command offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Diagnostics with the policy excerpt underlined (miette).
+    Human,
+    /// The versioned JSON document described in README.
+    Json,
+}
+
+/// What an account's evaluation came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    Drift,
+    Unobserved,
+    /// Its policy or recorded state could not be read; nothing was judged.
+    Invalid,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Drift => "drift",
+            Status::Unobserved => "unobserved",
+            Status::Invalid => "invalid",
+        }
+    }
+}
+
+/// One account's line in a check report.
+#[derive(Clone, Debug)]
+pub struct AccountSummary {
+    pub id: String,
+    pub name: String,
+    pub status: Status,
+    /// The instant the account was judged at.
+    pub now: Option<Timestamp>,
+    pub tally: Tally,
+}
+
+/// Everything a reporter needs; `accounts` is empty for `lint`.
+pub struct Report<'a> {
+    pub files: &'a Files,
+    pub diagnostics: &'a [Diagnostic],
+    pub accounts: &'a [AccountSummary],
+    /// `--now` when given.
+    pub now: Option<Timestamp>,
+    /// Whether this is a `check` report (with accounts) rather than a `lint` report.
+    pub check: bool,
+}
+
+impl Report<'_> {
+    pub fn tally(&self) -> Tally {
+        Tally::of(self.diagnostics)
+    }
+}
+
+/// Styling choices for the human format.
+#[derive(Clone, Copy, Debug)]
+pub struct HumanStyle {
+    pub color: bool,
+    pub width: usize,
+}
+
+/// Renders `report` in `format`.
+pub fn render(report: &Report<'_>, format: Format, style: HumanStyle) -> String {
+    match format {
+        Format::Human => human::render(report, style),
+        Format::Json => json::render(report),
+    }
+}
+
+pub(crate) fn severity_word(severity: Severity, count: usize) -> String {
+    let word = severity.as_str();
+    if count == 1 { format!("1 {word}") } else { format!("{count} {word}s") }
+}

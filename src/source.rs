@@ -1,0 +1,236 @@
+//! Source files as the reports see them: their text, byte spans into it, and line/column lookup.
+//!
+//! Every location that crosses into a report is a byte [`Span`] (miette counts bytes), and is turned
+//! into a 1-based line and a 1-based character column only here, so that a non-ASCII character
+//! earlier in a file never shifts an underline or a reported column.
+
+use std::sync::Arc;
+
+/// A half-open byte range `start..end` into one source text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end: end.max(start) }
+    }
+
+    /// An empty span at `at`, for a problem that sits between characters (end of file, say).
+    pub fn point(at: usize) -> Self {
+        Span { start: at, end: at }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(span: Span) -> Self {
+        miette::SourceSpan::new(span.start.into(), span.len())
+    }
+}
+
+/// One file's text with its line starts precomputed, so that resolving many diagnostics in one
+/// file costs a binary search each rather than a scan from the top.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as the user gave it (relative paths stay relative), used in every report.
+    pub name: String,
+    pub text: Arc<str>,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        let text: Arc<str> = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceFile { name: name.into(), text, line_starts }
+    }
+
+    /// 1-based line and 1-based column (counted in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts[line];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |prefix| prefix.chars().count());
+        (line + 1, column + 1)
+    }
+
+    /// Byte offset of a 1-based line and 1-based character column, clamped to the text.
+    pub fn offset_of(&self, line: usize, column: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let line_text = &self.text[start..];
+        let line_text = &line_text[..line_text.find('\n').unwrap_or(line_text.len())];
+        start
+            + line_text
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(line_text.len(), |(i, _)| i)
+    }
+
+    /// Widen an empty span to the token under it, so that an underline is never invisible.
+    pub fn widen(&self, span: Span) -> Span {
+        if !span.is_empty() || span.start >= self.text.len() {
+            return span;
+        }
+        let rest = &self.text[span.start..];
+        let len = rest
+            .char_indices()
+            .find(|&(_, c)| c.is_whitespace() || c == ':' || c == ',')
+            .map_or(rest.len(), |(i, _)| i)
+            .max(rest.chars().next().map_or(0, char::len_utf8));
+        Span::new(span.start, span.start + len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_after_non_ascii() {
+        let file = SourceFile::new("x.yaml", "name: café\nkey: value\n  é: x\n");
+        assert_eq!(file.line_col(0), (1, 1));
+        let value = file.text.find("value").unwrap();
+        assert_eq!(file.line_col(value), (2, 6));
+        let x = file.text.rfind('x').unwrap();
+        assert_eq!(file.line_col(x), (3, 6));
+        assert_eq!(file.offset_of(3, 6), x);
+    }
+
+    #[test]
+    fn widen_covers_the_token() {
+        let file = SourceFile::new("x.yaml", "key: value\n");
+        assert_eq!(file.widen(Span::point(5)), Span::new(5, 10));
+        assert_eq!(file.widen(Span::point(0)), Span::new(0, 3));
+    }
+}
+
+/// Where each node of a document sits: JSON pointer → (key span, value span), in bytes.
+///
+/// Built once per policy by the position-aware parse; diagnostics carry routes (pointers) and are
+/// resolved through this index only when a report is rendered.
+#[derive(Debug, Default, Clone)]
+pub struct RouteIndex {
+    nodes: std::collections::HashMap<String, (Option<Span>, Span)>,
+}
+
+impl RouteIndex {
+    pub fn insert(&mut self, pointer: String, key: Option<Span>, value: Span) {
+        self.nodes.insert(pointer, (key, value));
+    }
+
+    /// The span of a route, or of its nearest ancestor that exists (a defaulted field that the file
+    /// does not spell out resolves to the block that would hold it).
+    pub fn resolve(&self, route: &Route) -> Option<Span> {
+        let mut pointer = route.pointer.as_str();
+        let mut exact = true;
+        loop {
+            if let Some(&(key, value)) = self.nodes.get(pointer) {
+                return Some(match (route.key || !exact, key) {
+                    (true, Some(key)) => key,
+                    _ => value,
+                });
+            }
+            if pointer.is_empty() {
+                return None;
+            }
+            pointer = &pointer[..pointer.rfind('/').unwrap_or(0)];
+            exact = false;
+        }
+    }
+
+    pub fn contains(&self, pointer: &str) -> bool {
+        self.nodes.contains_key(pointer)
+    }
+}
+
+/// A place in a document, as a JSON pointer (`/deployer/allow/0/action`); `key` asks for the
+/// mapping key rather than its value (unknown keys, duplicate keys).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Route {
+    pub pointer: String,
+    pub key: bool,
+}
+
+impl Route {
+    pub fn root() -> Self {
+        Route::default()
+    }
+
+    /// The route of `segments` below the root, escaped as RFC 6901 requires.
+    pub fn of<I, S>(segments: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: fmt::Display,
+    {
+        let mut route = Route::root();
+        for segment in segments {
+            route = route.child(segment);
+        }
+        route
+    }
+
+    pub fn child(&self, segment: impl fmt::Display) -> Self {
+        let segment = segment.to_string().replace('~', "~0").replace('/', "~1");
+        Route { pointer: format!("{}/{segment}", self.pointer), key: false }
+    }
+
+    pub fn at_key(mut self) -> Self {
+        self.key = true;
+        self
+    }
+}
+
+use std::fmt;
+
+/// Identifies a file in [`Files`].
+pub type FileId = usize;
+
+/// Every file a run has read and may cite: policies (with their route index) and fixtures.
+#[derive(Debug, Default)]
+pub struct Files {
+    files: Vec<(SourceFile, Option<Arc<RouteIndex>>)>,
+}
+
+impl Files {
+    pub fn add(&mut self, file: SourceFile, index: Option<Arc<RouteIndex>>) -> FileId {
+        self.files.push((file, index));
+        self.files.len() - 1
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id].0
+    }
+
+    pub fn index(&self, id: FileId) -> Option<&RouteIndex> {
+        self.files[id].1.as_deref()
+    }
+
+    pub fn set_index(&mut self, id: FileId, index: Arc<RouteIndex>) {
+        self.files[id].1 = Some(index);
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
