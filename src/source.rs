@@ -144,6 +144,9 @@ impl RouteIndex {
             if let Some(&(key, value)) = self.nodes.get(pointer) {
                 return Some(match (route.key || !exact, key) {
                     (true, Some(key)) => key,
+                    // Falling back to the whole document would underline every line: point at
+                    // its first token instead.
+                    _ if pointer.is_empty() && !exact => Span::point(value.start),
                     _ => value,
                 });
             }

@@ -1,0 +1,538 @@
+#!/usr/bin/env python3
+"""Record smce-guard's example fixtures from a local, emulated AWS (moto_server).
+
+    python3 scripts/record-fixtures.py            # writes fixtures/<account>/ next to this script
+    python3 scripts/record-fixtures.py --out DIR  # writes DIR/<account>/ instead
+
+Needs Python 3.11, boto3, moto 5.x (`moto_server` on PATH) and the AWS CLI. No network access and no real
+credentials: moto_server listens on a free port on 127.0.0.1 only, and is stopped again at the end, also on failure.
+
+For each account in ACCOUNTS below, the script
+  1. seeds the emulated account (groups, policies, users, passwords, MFA devices, access keys) with boto3,
+  2. records the four fixture files with the same AWS CLI commands one would run against real AWS
+     (see README, "Recording state"),
+  3. rewrites every timestamp to the fixed value the table gives (days before CAPTURED_AT) and every random id
+     moto generates to a deterministic fake one, and repairs the credential-report fields where moto differs
+     from AWS, so that reruns produce byte-identical files.
+
+Every person, key and password here is invented. Access key ids look like AKIAEXAMPLE + 9 characters and no
+secret access key is ever written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+# --------------------------------------------------------------------------------------------------------------
+# The data: what each account holds. Times are days before CAPTURED_AT (fractions allowed).
+# --------------------------------------------------------------------------------------------------------------
+
+CAPTURED_AT = datetime(2026, 11, 20, 9, 0, 0, tzinfo=timezone.utc)
+SOURCE = "moto_server seeded by scripts/record-fixtures.py"
+MAX_PASSWORD_AGE_DAYS = 60  # SMCE's account password policy; the report's password_next_rotation follows it
+DEPLOYER = "hub-continuous-deployer"
+ADMINS, RESTRICTED, DISABLED = "SMCE-ProjectAdmins", "SMCE-UserRestrictions", "AccountDisabled"
+
+
+@dataclass(frozen=True)
+class Used:
+    """When, where and for what a credential was last used."""
+
+    days_ago: float
+    region: str = "us-west-2"
+    service: str = "eks"
+
+
+@dataclass(frozen=True)
+class Key:
+    created: float  # days ago
+    active: bool = True
+    last_used: Used | None = None  # None: never used (the report says N/A)
+
+
+@dataclass(frozen=True)
+class Password:
+    changed: float  # days ago
+    last_used: float | None = None  # None: never used (the report says no_information)
+
+
+@dataclass
+class User:
+    name: str
+    created: float  # days ago
+    groups: list[str] = field(default_factory=list)
+    password: Password | None = None
+    mfa: bool = False
+    keys: list[Key] = field(default_factory=list)  # oldest first: that is access_key_1 in the report
+    attached: list[str] = field(default_factory=list)  # names of the account's customer managed policies
+    deployer_of: str | None = None  # EKS cluster: adds 2i2c's `eks-readonly` inline policy
+
+
+@dataclass
+class Account:
+    name: str
+    id: str
+    created: float  # days ago: root user, SMCE groups and SMCE-AdminAccess
+    users: list[User]
+    region: str = "us-west-2"
+    # customer managed policies besides SMCE-AdminAccess: name -> (days ago, statements)
+    extra_policies: dict[str, tuple[float, list[dict]]] = field(default_factory=dict)
+
+
+def engineer(name: str, *, password_changed: float, password_used: float = 1.0, mfa: bool = True,
+             groups: tuple[str, ...] = ()) -> User:
+    """An SMCE engineer: console password, admin group, MFA enforced by SMCE-UserRestrictions."""
+    return User(
+        name,
+        created=password_changed + 300,
+        groups=[ADMINS, RESTRICTED, *groups],
+        password=Password(changed=password_changed, last_used=password_used),
+        mfa=mfa,
+    )
+
+
+def deployer(cluster: str, *, created: float, keys: list[Key], groups=(), attached=()) -> User:
+    """2i2c's CI user (terraform/aws/cd.tf): inline `eks-readonly`, access key(s), no password, no MFA."""
+    return User(DEPLOYER, created=created, groups=list(groups), keys=keys, attached=list(attached), deployer_of=cluster)
+
+
+ACCOUNTS = [
+    # Clean. Engineers use IAM Identity Center, so the deployer is the only IAM user.
+    Account("nasa-ghg-hub", "597746869805", created=1300, users=[
+        deployer("nasa-ghg-hub", created=700, keys=[Key(12, last_used=Used(0.3))]),
+    ]),
+    # Grace's password and the deployer's key are within the 15-day warning window; the inactive key is ignored.
+    Account("nasa-veda", "444055461661", created=1500, users=[
+        engineer("example-engineer-ada", password_changed=20),
+        engineer("example-engineer-grace", password_changed=52, password_used=3),
+        deployer("nasa-veda", created=900, keys=[
+            Key(200, active=False, last_used=Used(50.5)),
+            Key(50, last_used=Used(0.2)),
+        ]),
+    ]),
+    # Linus has no MFA device; the deployer still awaits its MFA exemption; an undeclared user holds an expired key.
+    Account("maap", "916098889494", created=1400, users=[
+        engineer("example-engineer-katherine", password_changed=20),
+        engineer("example-engineer-linus", password_changed=20, mfa=False),
+        deployer("maap", created=600, groups=[RESTRICTED], keys=[Key(5, last_used=Used(0.1))]),
+        User("old-contractor-example", created=800, groups=[ADMINS, RESTRICTED], mfa=True,
+             password=Password(changed=30, last_used=29), keys=[Key(70, last_used=Used(64, "us-east-1", "s3"))]),
+    ]),
+    # Edsger's password expired and SMCE disabled him; the deployer has two active keys and a pre-2023 wildcard
+    # grant; smce-audit-example is ignored by the policy.
+    Account("disasters", "515966502221", created=1600, users=[
+        engineer("example-engineer-edsger", password_changed=75, password_used=62, groups=(DISABLED,)),
+        engineer("example-engineer-margaret", password_changed=20),
+        deployer("disasters", created=1520, attached=["legacy-eks-wildcard"], keys=[
+            Key(40, last_used=Used(11)),
+            Key(10, last_used=Used(0.2)),
+        ]),
+        User("smce-audit-example", created=1000, keys=[Key(300, last_used=Used(2, "us-east-1", "iam"))]),
+    ], extra_policies={
+        "legacy-eks-wildcard": (1500, [{"Effect": "Allow", "Action": "eks:*", "Resource": "*"}]),
+    }),
+]
+
+# What SMCE puts into every account.
+ADMIN_POLICY = ("SMCE-AdminAccess", [{"Effect": "Allow", "Action": "*", "Resource": "*"}])
+GROUP_INLINE_POLICIES = {
+    RESTRICTED: ("RequireMFA", [{
+        "Sid": "DenyAllExceptMfaSetupUnlessSignedInWithMFA",
+        "Effect": "Deny",
+        "NotAction": [
+            "iam:ChangePassword",
+            "iam:CreateVirtualMFADevice",
+            "iam:EnableMFADevice",
+            "iam:GetAccountPasswordPolicy",
+            "iam:GetUser",
+            "iam:ListMFADevices",
+            "iam:ListVirtualMFADevices",
+            "iam:ResyncMFADevice",
+            "sts:GetSessionToken",
+        ],
+        "Resource": "*",
+        "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},
+    }]),
+    DISABLED: ("DenyAll", [{"Effect": "Deny", "Action": "*", "Resource": "*"}]),
+}
+GROUP_ATTACHED_POLICIES = {ADMINS: [ADMIN_POLICY[0]]}
+
+
+def document(statements: list[dict]) -> dict:
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def eks_readonly(account: Account, cluster: str) -> dict:
+    arn = f"arn:aws:eks:{account.region}:{account.id}:cluster/{cluster}"
+    return document([{"Effect": "Allow", "Action": "eks:DescribeCluster", "Resource": arn}])
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Mechanics: moto_server, seeding, recording with the AWS CLI, normalisation.
+# --------------------------------------------------------------------------------------------------------------
+
+IAM_REGION = "us-east-1"  # IAM is global; its endpoint lives in us-east-1
+RECORDER_ROLE = "smce-guard-recorder"  # moto lets sts:AssumeRole into any account without the role existing
+
+
+def ago(days: float) -> datetime:
+    return CAPTURED_AT - timedelta(days=days)
+
+
+def json_time(days: float) -> str:
+    """The IAM wire format the AWS CLI v1 prints unchanged."""
+    return ago(days).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def report_time(days: float) -> str:
+    """The credential report's format."""
+    return ago(days).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def fake_id(prefix: str, length: int, *parts: str) -> str:
+    """A stable, obviously fake IAM id: prefix + EXAMPLE + uppercase base32 digest, `length` characters in all."""
+    digest = base64.b32encode(hashlib.sha256("/".join(parts).encode()).digest()).decode()
+    head = prefix + "EXAMPLE"
+    return head + digest[: length - len(head)]
+
+
+def user_id(account: Account, name: str) -> str:
+    return fake_id("AIDA", 21, account.id, "user", name)
+
+
+def group_id(account: Account, name: str) -> str:
+    return fake_id("AGPA", 21, account.id, "group", name)
+
+
+def policy_id(account: Account, name: str) -> str:
+    return fake_id("ANPA", 21, account.id, "policy", name)
+
+
+def access_key_id(account: Account, user: str, index: int) -> str:
+    return fake_id("AKIA", 20, account.id, "key", user, str(index))
+
+
+class MotoServer:
+    """moto_server on a free port of 127.0.0.1, stopped on exit from the `with` block."""
+
+    def __init__(self, log_dir: Path):
+        self.log_path = log_dir / "moto_server.log"
+        self.proc: subprocess.Popen | None = None
+        self.url = ""
+
+    def __enter__(self) -> "MotoServer":
+        exe = shutil.which("moto_server")
+        if exe is None:
+            sys.exit("moto_server is not on PATH (pip install 'moto[server]')")
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen([exe, "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=log)
+        log.close()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"moto_server exited early; see {self.log_path}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/moto-api/", timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"moto_server did not answer on {self.url}; see {self.log_path}")
+
+    def __exit__(self, *exc) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def clean_env(server: MotoServer, creds: dict | None = None) -> dict:
+    """An environment that can reach only the local moto_server: no profile, no config, no proxy."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and "proxy" not in k.lower()}
+    env.update({
+        "AWS_ENDPOINT_URL": server.url,
+        "AWS_DEFAULT_REGION": IAM_REGION,
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_ACCESS_KEY_ID": "testing",  # moto's default account; only used to assume into the fixture accounts
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "NO_PROXY": "127.0.0.1",
+    })
+    if creds:
+        env.update({
+            "AWS_ACCESS_KEY_ID": creds["AccessKeyId"],
+            "AWS_SECRET_ACCESS_KEY": creds["SecretAccessKey"],
+            "AWS_SESSION_TOKEN": creds["SessionToken"],
+        })
+    return env
+
+
+def assume_account(server: MotoServer, account: Account) -> dict:
+    import boto3
+
+    sts = boto3.client("sts", endpoint_url=server.url, region_name=IAM_REGION,
+                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    role = f"arn:aws:iam::{account.id}:role/{RECORDER_ROLE}"
+    return sts.assume_role(RoleArn=role, RoleSessionName="record-fixtures")["Credentials"]
+
+
+def seed(server: MotoServer, account: Account, creds: dict) -> dict[str, tuple[str, int]]:
+    """Create the account's IAM state; return moto's access key id -> (user, index in the user's key list)."""
+    import boto3
+
+    iam = boto3.client("iam", endpoint_url=server.url, region_name=IAM_REGION,
+                       aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                       aws_session_token=creds["SessionToken"])
+    iam.update_account_password_policy(MinimumPasswordLength=14, RequireSymbols=True, RequireNumbers=True,
+                                       RequireUppercaseCharacters=True, RequireLowercaseCharacters=True,
+                                       MaxPasswordAge=MAX_PASSWORD_AGE_DAYS, PasswordReusePrevention=24)
+    policy_arns = {}
+    for name, statements in [ADMIN_POLICY, *((n, s) for n, (_, s) in account.extra_policies.items())]:
+        arn = iam.create_policy(PolicyName=name, PolicyDocument=json.dumps(document(statements)))["Policy"]["Arn"]
+        policy_arns[name] = arn
+    for group in (ADMINS, RESTRICTED, DISABLED):
+        iam.create_group(GroupName=group)
+        if group in GROUP_INLINE_POLICIES:
+            name, statements = GROUP_INLINE_POLICIES[group]
+            iam.put_group_policy(GroupName=group, PolicyName=name, PolicyDocument=json.dumps(document(statements)))
+        for name in GROUP_ATTACHED_POLICIES.get(group, []):
+            iam.attach_group_policy(GroupName=group, PolicyArn=policy_arns[name])
+
+    keys: dict[str, tuple[str, int]] = {}
+    for user in account.users:
+        iam.create_user(UserName=user.name)
+        if user.deployer_of:
+            iam.put_user_policy(UserName=user.name, PolicyName="eks-readonly",
+                                PolicyDocument=json.dumps(eks_readonly(account, user.deployer_of)))
+        for name in user.attached:
+            iam.attach_user_policy(UserName=user.name, PolicyArn=policy_arns[name])
+        for group in user.groups:
+            iam.add_user_to_group(GroupName=group, UserName=user.name)
+        if user.password:
+            # Random and never stored: only the login profile's existence is recorded.
+            iam.create_login_profile(UserName=user.name, Password=secrets.token_urlsafe(18) + "Aa1!")
+        if user.mfa:
+            serial = iam.create_virtual_mfa_device(VirtualMFADeviceName=user.name)["VirtualMFADevice"]["SerialNumber"]
+            iam.enable_mfa_device(UserName=user.name, SerialNumber=serial,
+                                  AuthenticationCode1="123456", AuthenticationCode2="654321")
+        for index, key in enumerate(user.keys):
+            key_id = iam.create_access_key(UserName=user.name)["AccessKey"]["AccessKeyId"]  # secret discarded
+            if not key.active:
+                iam.update_access_key(UserName=user.name, AccessKeyId=key_id, Status="Inactive")
+            keys[key_id] = (user.name, index)
+    return keys
+
+
+def aws(env: dict, *args: str) -> str:
+    """Run the AWS CLI against moto_server and return its stdout."""
+    result = subprocess.run(["aws", *args], env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"aws {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
+    return result.stdout
+
+
+def record(env: dict) -> dict:
+    """The four recordings, exactly as the README's command sequence produces them."""
+    identity = json.loads(aws(env, "sts", "get-caller-identity", "--output", "json"))
+    details = json.loads(aws(env, "iam", "get-account-authorization-details", "--output", "json"))
+    for _ in range(30):
+        state = json.loads(aws(env, "iam", "generate-credential-report", "--output", "json"))["State"]
+        if state == "COMPLETE":
+            break
+        time.sleep(1)
+    else:
+        raise RuntimeError("credential report never completed")
+    content = aws(env, "iam", "get-credential-report", "--query", "Content", "--output", "text")
+    report = base64.b64decode(content).decode()
+    users = aws(env, "iam", "list-users", "--query", "Users[].UserName", "--output", "text").split()
+    keys = []
+    for user in users:
+        keys += json.loads(aws(env, "iam", "list-access-keys", "--user-name", user, "--output", "json"))[
+            "AccessKeyMetadata"]
+    return {"account_id": identity["Account"], "details": details, "report": report,
+            "access_keys": {"AccessKeyMetadata": keys}}
+
+
+def normalise_details(account: Account, details: dict) -> dict:
+    users = {u.name: u for u in account.users}
+    for entry in details["UserDetailList"]:
+        user = users[entry["UserName"]]
+        entry["UserId"] = user_id(account, user.name)
+        entry["CreateDate"] = json_time(user.created)
+    for entry in details["GroupDetailList"]:
+        entry["GroupId"] = group_id(account, entry["GroupName"])
+        entry["CreateDate"] = json_time(account.created)
+    if details["RoleDetailList"]:
+        raise RuntimeError("unexpected roles in the recording; add them to the table first")
+    # moto's ManagedPolicyDetail lacks PolicyName, PolicyId and PermissionsBoundaryUsageCount and adds an empty
+    # Description; rebuild each entry with AWS's fields in AWS's order.
+    policies = []
+    for entry in details["Policies"]:
+        name = entry["Arn"].rsplit("/", 1)[1]
+        created = json_time(account.created if name == ADMIN_POLICY[0] else account.extra_policies[name][0])
+        policy = {
+            "PolicyName": name,
+            "PolicyId": policy_id(account, name),
+            "Arn": entry["Arn"],
+            "Path": entry["Path"],
+            "DefaultVersionId": entry["DefaultVersionId"],
+            "AttachmentCount": entry["AttachmentCount"],
+            "PermissionsBoundaryUsageCount": entry.get("PermissionsBoundaryUsageCount", 0),
+            "IsAttachable": entry["IsAttachable"],
+        }
+        if entry.get("Description"):
+            policy["Description"] = entry["Description"]
+        policy["CreateDate"] = policy["UpdateDate"] = created
+        policy["PolicyVersionList"] = [{**version, "CreateDate": created} for version in entry["PolicyVersionList"]]
+        policies.append(policy)
+    details["Policies"] = policies
+    return details
+
+
+def normalise_keys(account: Account, access_keys: dict, moto_keys: dict[str, tuple[str, int]]) -> dict:
+    users = {u.name: u for u in account.users}
+    for entry in access_keys["AccessKeyMetadata"]:
+        name, index = moto_keys[entry["AccessKeyId"]]
+        key = users[name].keys[index]
+        expected = "Active" if key.active else "Inactive"
+        if entry["Status"] != expected:
+            raise RuntimeError(f"{name} key {index}: moto says {entry['Status']}, table says {expected}")
+        entry["AccessKeyId"] = access_key_id(account, name, index)
+        entry["CreateDate"] = json_time(key.created)
+    return access_keys
+
+
+def normalise_report(account: Account, report: str) -> str:
+    """Rebuild the credential report with the table's dates and AWS's N/A conventions.
+
+    moto differs from AWS here: it has no <root_account> row, fills password_last_changed with the creation time
+    even without a password, and writes not_supported for password_last_used (no password),
+    password_next_rotation and the access keys' last-used region and service. The booleans moto derives from
+    the seeded state (password_enabled, mfa_active, access_key_N_active) are kept, after checking them.
+    """
+    rows = list(csv.DictReader(io.StringIO(report)))
+    header = list(rows[0].keys()) if rows else []
+    if len(header) != 22:
+        raise RuntimeError(f"credential report has {len(header)} columns, expected 22")
+    users = {u.name: u for u in account.users}
+    out = [{
+        "user": "<root_account>", "arn": f"arn:aws:iam::{account.id}:root",
+        "user_creation_time": report_time(account.created), "password_enabled": "not_supported",
+        "password_last_used": "no_information", "password_last_changed": "not_supported",
+        "password_next_rotation": "not_supported", "mfa_active": "true",
+        **{f"access_key_{n}_{f}": ("false" if f == "active" else "N/A")
+           for n in (1, 2) for f in ("active", "last_rotated", "last_used_date", "last_used_region",
+                                     "last_used_service")},
+        "cert_1_active": "false", "cert_1_last_rotated": "N/A", "cert_2_active": "false", "cert_2_last_rotated": "N/A",
+    }]
+    for row in rows:
+        user = users[row["user"]]
+        check = {"password_enabled": user.password is not None, "mfa_active": user.mfa}
+        for n in (1, 2):
+            check[f"access_key_{n}_active"] = len(user.keys) >= n and user.keys[n - 1].active
+        for column, expected in check.items():
+            if row[column] != str(expected).lower():
+                raise RuntimeError(f"{user.name}: moto reports {column}={row[column]}, table says {expected}")
+        pw = user.password
+        row["user_creation_time"] = report_time(user.created)
+        row["password_last_used"] = "N/A" if pw is None else (
+            "no_information" if pw.last_used is None else report_time(pw.last_used))
+        row["password_last_changed"] = "N/A" if pw is None else report_time(pw.changed)
+        row["password_next_rotation"] = "N/A" if pw is None else report_time(pw.changed - MAX_PASSWORD_AGE_DAYS)
+        for n in (1, 2):
+            key = user.keys[n - 1] if len(user.keys) >= n else None
+            used = key.last_used if key else None
+            row[f"access_key_{n}_last_rotated"] = report_time(key.created) if key else "N/A"
+            row[f"access_key_{n}_last_used_date"] = report_time(used.days_ago) if used else "N/A"
+            row[f"access_key_{n}_last_used_region"] = used.region if used else "N/A"
+            row[f"access_key_{n}_last_used_service"] = used.service if used else "N/A"
+        out.append(row)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(out)
+    return buf.getvalue()
+
+
+def check_normalised(files: dict[str, str]) -> None:
+    """Nothing volatile from moto may survive: no sub-second timestamps, no random ids."""
+    for name, text in files.items():
+        if re.search(r"\d{2}:\d{2}:\d{2}\.\d", text):
+            raise RuntimeError(f"{name}: a moto timestamp survived normalisation")
+        for value in re.findall(r'"(?:UserId|GroupId|PolicyId|AccessKeyId|RoleId)": "([^"]*)"', text):
+            if not re.fullmatch(r"A[A-Z]{3}EXAMPLE[A-Z0-9]+", value):
+                raise RuntimeError(f"{name}: id {value} was not replaced")
+        if re.search(r'"(SecretAccessKey|SessionToken)"\s*:', text):
+            raise RuntimeError(f"{name}: contains a secret")
+
+
+def to_json(value: dict) -> str:
+    """Formatted as the AWS CLI v1 formats --output json."""
+    return json.dumps(value, indent=4, ensure_ascii=False) + "\n"
+
+
+def record_account(server: MotoServer, account: Account, out_dir: Path) -> list[Path]:
+    creds = assume_account(server, account)
+    moto_keys = seed(server, account, creds)
+    raw = record(clean_env(server, creds))
+    if raw["account_id"] != account.id:
+        raise RuntimeError(f"recorded account {raw['account_id']}, expected {account.id}")
+    files = {
+        "authorization-details.json": to_json(normalise_details(account, raw["details"])),
+        "credential-report.csv": normalise_report(account, raw["report"]),
+        "access-keys.json": to_json(normalise_keys(account, raw["access_keys"], moto_keys)),
+        "snapshot.json": to_json({"account_id": account.id, "captured_at": CAPTURED_AT.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                  "source": SOURCE}),
+    }
+    check_normalised(files)
+    folder = out_dir / account.name
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in files.items():
+        path = folder / name
+        path.write_bytes(text.encode())
+        written.append(path)
+    return written
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "fixtures",
+                        help="directory receiving one folder per account (default: the repository's fixtures/)")
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwind, so moto_server is stopped too
+    with tempfile.TemporaryDirectory(prefix="record-fixtures-") as tmp, MotoServer(Path(tmp)) as server:
+        for account in ACCOUNTS:
+            for path in record_account(server, account, args.out):
+                print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
