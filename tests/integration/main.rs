@@ -3,3 +3,5 @@
 
 mod common;
 mod lint;
+mod lint_corpus;
+mod rules;

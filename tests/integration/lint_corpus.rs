@@ -1,0 +1,1 @@
+//! Broken policies: every mistake reports its code at its line, and nothing panics.
