@@ -1,7 +1,7 @@
 //! The `check` pipeline: lint the policies, observe each valid policy's account (in parallel),
 //! evaluate the rules, and gather everything into one ordered outcome for the reporters.
 
-use crate::cli::{exit, CheckArgs};
+use crate::cli::{CheckArgs, exit};
 use crate::codes::{Code, Severity};
 use crate::diag::{AccountRef, Diagnostic, Location, Tally};
 use crate::engine;
@@ -23,13 +23,21 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn report(&self) -> Report<'_> {
-        Report { files: &self.files, diagnostics: &self.diagnostics, accounts: &self.accounts, now: self.now, check: true }
+        Report {
+            files: &self.files,
+            diagnostics: &self.diagnostics,
+            accounts: &self.accounts,
+            now: self.now,
+            check: true,
+        }
     }
 
     /// 2 for invalid input, then 3 for an unobserved account, then 1 for drift at or above
     /// `threshold`, else 0.
     pub fn exit_code(&self, threshold: Severity) -> u8 {
-        let invalid = self.diagnostics.iter().any(|d| d.severity == Severity::Error && (d.account.is_none() || d.code == Code::FixtureInvalid));
+        let invalid = self.diagnostics.iter().any(|d| {
+            d.severity == Severity::Error && (d.account.is_none() || d.code == Code::FixtureInvalid)
+        });
         if invalid {
             exit::INVALID
         } else if self.accounts.iter().any(|a| a.status == Status::Unobserved) {
@@ -55,13 +63,23 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, String> {
     let mut lint = set.diagnostics.clone();
     if let Some(name) = &args.account {
         let Some(chosen) = set.policies.iter().find(|l| &l.policy.account.name == name) else {
-            let known: Vec<&str> = set.policies.iter().map(|l| l.policy.account.name.as_str()).collect();
-            return Err(format!("no policy declares account `{name}` (known: {})", known.join(", ")));
+            let known: Vec<&str> = set
+                .policies
+                .iter()
+                .map(|l| l.policy.account.name.as_str())
+                .collect();
+            return Err(format!(
+                "no policy declares account `{name}` (known: {})",
+                known.join(", ")
+            ));
         };
         selected.retain(|l| l.file == chosen.file);
         lint.retain(|d| d.file.is_none_or(|f| f == chosen.file));
     }
-    let judged: Vec<Judged> = selected.par_iter().map(|loaded| judge(loaded, &args.fixtures, args.now)).collect();
+    let judged: Vec<Judged> = selected
+        .par_iter()
+        .map(|loaded| judge(loaded, &args.fixtures, args.now))
+        .collect();
 
     let mut files = set.files;
     let mut diagnostics = lint;
@@ -70,13 +88,22 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, String> {
     for judged in judged {
         let mut account_findings = judged.findings;
         if let Some(input) = judged.invalid {
-            let file = files.add(SourceFile::new(input.file, input.text.unwrap_or_default()), None);
+            let file = files.add(
+                SourceFile::new(input.file, input.text.unwrap_or_default()),
+                None,
+            );
             let diagnostic = Diagnostic::new(Code::FixtureInvalid, input.message)
                 .in_file(file)
-                .for_account(AccountRef { id: judged.summary.id.clone(), name: judged.summary.name.clone() })
+                .for_account(AccountRef {
+                    id: judged.summary.id.clone(),
+                    name: judged.summary.name.clone(),
+                })
                 .with_help(Code::FixtureInvalid.explanation().fix);
             account_findings.push(match input.span {
-                Some(span) => Diagnostic { location: Location::Span(span), ..diagnostic },
+                Some(span) => Diagnostic {
+                    location: Location::Span(span),
+                    ..diagnostic
+                },
                 None => diagnostic,
             });
         }
@@ -87,11 +114,22 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, String> {
     }
     accounts.sort_by(|a, b| a.name.cmp(&b.name));
     findings.sort_by(|a, b| {
-        let key = |d: &Diagnostic| (d.account.as_ref().map(|a| a.name.clone()), d.code.as_str(), d.principal.clone());
+        let key = |d: &Diagnostic| {
+            (
+                d.account.as_ref().map(|a| a.name.clone()),
+                d.code.as_str(),
+                d.principal.clone(),
+            )
+        };
         key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
     });
     diagnostics.extend(findings);
-    Ok(Outcome { files, diagnostics, accounts, now: args.now })
+    Ok(Outcome {
+        files,
+        diagnostics,
+        accounts,
+        now: args.now,
+    })
 }
 
 /// Observes and evaluates one account. The clock is `--now`, else the recording's capture time,
@@ -114,20 +152,41 @@ fn judge(loaded: &LoadedPolicy, fixtures: &Path, now: Option<Timestamp>) -> Judg
             if !findings.is_empty() {
                 summary.status = Status::Drift;
             }
-            Judged { summary, findings, invalid: None }
+            Judged {
+                summary,
+                findings,
+                invalid: None,
+            }
         }
         Err(ObserveError::Unobserved(reason)) => {
             summary.status = Status::Unobserved;
-            let finding = Diagnostic::new(Code::AccountUnobserved, format!("account `{}` could not be observed: {reason}", policy.account.name))
-                .at(loaded.file, Route::of(["account", "name"]))
-                .for_account(engine::account_ref(policy))
-                .with_label("no state for this account")
-                .with_help(format!("record it into {} (README: Recording state), or pass --fixtures", dir.display()));
-            Judged { summary, findings: vec![finding], invalid: None }
+            let finding = Diagnostic::new(
+                Code::AccountUnobserved,
+                format!(
+                    "account `{}` could not be observed: {reason}",
+                    policy.account.name
+                ),
+            )
+            .at(loaded.file, Route::of(["account", "name"]))
+            .for_account(engine::account_ref(policy))
+            .with_label("no state for this account")
+            .with_help(format!(
+                "record it into {} (README: Recording state), or pass --fixtures",
+                dir.display()
+            ));
+            Judged {
+                summary,
+                findings: vec![finding],
+                invalid: None,
+            }
         }
         Err(ObserveError::Invalid(input)) => {
             summary.status = Status::Invalid;
-            Judged { summary, findings: Vec::new(), invalid: Some(input) }
+            Judged {
+                summary,
+                findings: Vec::new(),
+                invalid: Some(input),
+            }
         }
     }
 }

@@ -45,7 +45,9 @@ pub enum Color {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check policy files against the schema and for mistakes of meaning.
-    #[command(after_help = "Examples:\n  smce-guard lint\n  smce-guard lint policies/nasa-veda.yaml --format json\n\nExit codes: 0 no error (warnings allowed), 2 an error.")]
+    #[command(
+        after_help = "Examples:\n  smce-guard lint\n  smce-guard lint policies/nasa-veda.yaml --format json\n\nExit codes: 0 no error (warnings allowed), 2 an error."
+    )]
     Lint {
         /// Policy files or directories of *.yaml / *.yml files.
         #[arg(default_value = "policies")]
@@ -54,8 +56,21 @@ pub enum Command {
         format: Format,
     },
     /// Compare each policy with the account's recorded IAM state and report drift.
-    #[command(after_help = "Examples:\n  smce-guard check\n  smce-guard check --account nasa-veda --now 2026-12-01T00:00:00Z\n  smce-guard check policies/ --fixtures fixtures/ --format json --fail-on warning\n\nExit codes: 0 no finding at or above --fail-on, 1 drift, 2 invalid policy, fixture or usage,\n3 an account could not be observed (when several apply: 2, then 3, then 1).")]
+    #[command(
+        after_help = "Examples:\n  smce-guard check\n  smce-guard check --account nasa-veda --now 2026-12-01T00:00:00Z\n  smce-guard check policies/ --fixtures fixtures/ --format json --fail-on warning\n\nExit codes: 0 no finding at or above --fail-on, 1 drift, 2 invalid policy, fixture or usage,\n3 an account could not be observed (when several apply: 2, then 3, then 1)."
+    )]
     Check(CheckArgs),
+    /// Explain a diagnostic code: what it checks, why it matters on SMCE, how to fix it.
+    #[command(
+        after_help = "Examples:\n  smce-guard explain                  # list every code\n  smce-guard explain key.expiring\n  smce-guard explain --markdown       # the table in README"
+    )]
+    Explain {
+        /// The code to explain; without it, every code is listed.
+        code: Option<crate::codes::Code>,
+        /// Print the code table as markdown.
+        #[arg(long, conflicts_with = "code")]
+        markdown: bool,
+    },
     /// Print the policy JSON Schema (draft 2020-12).
     #[command(after_help = "Example:\n  smce-guard schema > schemas/policy.schema.json")]
     Schema,
@@ -98,7 +113,8 @@ impl FailOn {
 }
 
 fn parse_timestamp(text: &str) -> Result<jiff::Timestamp, String> {
-    text.parse().map_err(|e| format!("expected an RFC 3339 instant such as 2026-12-01T00:00:00Z: {e}"))
+    text.parse()
+        .map_err(|e| format!("expected an RFC 3339 instant such as 2026-12-01T00:00:00Z: {e}"))
 }
 
 pub fn main() -> ExitCode {
@@ -107,7 +123,11 @@ pub fn main() -> ExitCode {
         Err(error) => {
             let _ = error.print();
             // clap uses 2 for usage errors already; help and version are not errors.
-            return ExitCode::from(if error.use_stderr() { exit::INVALID } else { exit::OK });
+            return ExitCode::from(if error.use_stderr() {
+                exit::INVALID
+            } else {
+                exit::OK
+            });
         }
     };
     let stdout_is_terminal = std::io::stdout().is_terminal();
@@ -117,20 +137,50 @@ pub fn main() -> ExitCode {
             Color::Never => false,
             Color::Auto => stdout_is_terminal && std::env::var_os("NO_COLOR").is_none(),
         },
-        width: std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100),
+        width: std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(100),
     };
     let (text, code) = match cli.command {
         Command::Schema => (crate::policy::schema::SCHEMA.to_owned(), exit::OK),
+        Command::Explain {
+            code: Some(code), ..
+        } => (report::explain::one(code), exit::OK),
+        Command::Explain {
+            code: None,
+            markdown,
+        } => (
+            if markdown {
+                report::explain::markdown_table()
+            } else {
+                report::explain::list()
+            },
+            exit::OK,
+        ),
         Command::Lint { paths, format } => {
             let set = crate::policy::load(&paths);
-            let report = Report { files: &set.files, diagnostics: &set.diagnostics, accounts: &[], now: None, check: false };
-            let code = if set.has_errors() { exit::INVALID } else { exit::OK };
+            let report = Report {
+                files: &set.files,
+                diagnostics: &set.diagnostics,
+                accounts: &[],
+                now: None,
+                check: false,
+            };
+            let code = if set.has_errors() {
+                exit::INVALID
+            } else {
+                exit::OK
+            };
             (report::render(&report, format, style), code)
         }
         Command::Check(args) => match crate::check::run(&args) {
             Ok(outcome) => {
                 let report = outcome.report();
-                (report::render(&report, args.format, style), outcome.exit_code(args.fail_on.threshold()))
+                (
+                    report::render(&report, args.format, style),
+                    outcome.exit_code(args.fail_on.threshold()),
+                )
             }
             Err(message) => {
                 let _ = writeln!(std::io::stderr(), "error: {message}");
@@ -140,6 +190,8 @@ pub fn main() -> ExitCode {
     };
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`smce-guard check | head`) is not a failure of the check.
-    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
     ExitCode::from(code)
 }

@@ -257,7 +257,13 @@ mod tests {
             assert!(seen.insert(id), "duplicate code {id}");
             let (family, name) = id.split_once('.').expect("family.name");
             for part in [family, name] {
-                assert!(!part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{id}");
+                assert!(
+                    !part.is_empty()
+                        && part
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                    "{id}"
+                );
             }
             assert_eq!(id.parse::<Code>().unwrap(), *code);
         }

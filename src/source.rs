@@ -15,7 +15,10 @@ pub struct Span {
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end: end.max(start) }
+        Span {
+            start,
+            end: end.max(start),
+        }
     }
 
     /// An empty span at `at`, for a problem that sits between characters (end of file, say).
@@ -54,7 +57,11 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        SourceFile { name: name.into(), text, line_starts }
+        SourceFile {
+            name: name.into(),
+            text,
+            line_starts,
+        }
     }
 
     /// 1-based line and 1-based column (counted in characters) of a byte offset.
@@ -191,7 +198,10 @@ impl Route {
 
     pub fn child(&self, segment: impl fmt::Display) -> Self {
         let segment = segment.to_string().replace('~', "~0").replace('/', "~1");
-        Route { pointer: format!("{}/{segment}", self.pointer), key: false }
+        Route {
+            pointer: format!("{}/{segment}", self.pointer),
+            key: false,
+        }
     }
 
     pub fn at_key(mut self) -> Self {

@@ -30,9 +30,15 @@ const DAY: i64 = 24 * 60 * 60;
 /// Judges a credential created at `created`, given the policy's ages in days.
 pub fn expiry(created: Timestamp, max_age_days: u32, warn_days: u32, now: Timestamp) -> Expiry {
     let days = |n: u32| SignedDuration::from_secs(i64::from(n) * DAY);
-    let expires_at = created.saturating_add(days(max_age_days)).unwrap_or(Timestamp::MAX);
-    let warn_at = expires_at.saturating_sub(days(warn_days)).unwrap_or(Timestamp::MIN);
-    let left = expires_at.as_second() - now.as_second() - i64::from(now.subsec_nanosecond() > expires_at.subsec_nanosecond());
+    let expires_at = created
+        .saturating_add(days(max_age_days))
+        .unwrap_or(Timestamp::MAX);
+    let warn_at = expires_at
+        .saturating_sub(days(warn_days))
+        .unwrap_or(Timestamp::MIN);
+    let left = expires_at.as_second()
+        - now.as_second()
+        - i64::from(now.subsec_nanosecond() > expires_at.subsec_nanosecond());
     let standing = if now >= expires_at {
         Standing::Expired
     } else if now >= warn_at {
@@ -40,12 +46,21 @@ pub fn expiry(created: Timestamp, max_age_days: u32, warn_days: u32, now: Timest
     } else {
         Standing::Fresh
     };
-    Expiry { expires_at, days_left: left.div_euclid(DAY), standing }
+    Expiry {
+        expires_at,
+        days_left: left.div_euclid(DAY),
+        standing,
+    }
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let policy = cx.policy;
-    for user in cx.state.users.iter().filter(|u| !policy.is_ignored(&u.name)) {
+    for user in cx
+        .state
+        .users
+        .iter()
+        .filter(|u| !policy.is_ignored(&u.name))
+    {
         check_keys(cx, user, out);
         check_password(cx, user, out);
     }
@@ -60,9 +75,18 @@ fn route(standing: Standing) -> Route {
 
 fn when(expiry: &Expiry) -> String {
     match expiry.days_left {
-        d if d < 0 => format!("expired {} day{} ago ({})", -d, if d == -1 { "" } else { "s" }, expiry.expires_at),
+        d if d < 0 => format!(
+            "expired {} day{} ago ({})",
+            -d,
+            if d == -1 { "" } else { "s" },
+            expiry.expires_at
+        ),
         0 => format!("expires in less than a day ({})", expiry.expires_at),
-        d => format!("expires in {d} day{} ({})", if d == 1 { "" } else { "s" }, expiry.expires_at),
+        d => format!(
+            "expires in {d} day{} ({})",
+            if d == 1 { "" } else { "s" },
+            expiry.expires_at
+        ),
     }
 }
 
@@ -72,7 +96,12 @@ fn check_keys(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
     let is_deployer = cx.policy.deployer.as_ref().is_some_and(|d| d.user == name);
     for key in user.active_keys() {
         let Some(created) = key.created else { continue };
-        let expiry = expiry(created, credentials.max_age_days, credentials.warn_days, cx.now);
+        let expiry = expiry(
+            created,
+            credentials.max_age_days,
+            credentials.warn_days,
+            cx.now,
+        );
         let code = match expiry.standing {
             Standing::Fresh => continue,
             Standing::Expiring => Code::KeyExpiring,
@@ -80,12 +109,20 @@ fn check_keys(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
         };
         let label = key.label();
         let help = if is_deployer {
-            format!("rotate: `terraform apply -replace=aws_iam_access_key.continuous_deployer`, re-encrypt the new credentials for CI, then check that `aws iam list-access-keys --user-name {name}` no longer lists {label}")
+            format!(
+                "rotate: `terraform apply -replace=aws_iam_access_key.continuous_deployer`, re-encrypt the new credentials for CI, then check that `aws iam list-access-keys --user-name {name}` no longer lists {label}"
+            )
         } else {
-            format!("rotate: `aws iam create-access-key --user-name {name}`, switch its users to the new key, then `aws iam delete-access-key --user-name {name} --access-key-id {label}`")
+            format!(
+                "rotate: `aws iam create-access-key --user-name {name}`, switch its users to the new key, then `aws iam delete-access-key --user-name {name} --access-key-id {label}`"
+            )
         };
         let mut finding = cx
-            .finding(code, route(expiry.standing), format!("access key {label} of `{name}` {}", when(&expiry)))
+            .finding(
+                code,
+                route(expiry.standing),
+                format!("access key {label} of `{name}` {}", when(&expiry)),
+            )
             .for_principal(name)
             .with_label(format!("keys live {} days", credentials.max_age_days))
             .with_detail("key_id", label)
@@ -103,8 +140,15 @@ fn check_keys(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
 fn check_password(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
     let credentials = cx.policy.credentials;
     let name = user.name.as_str();
-    let (true, Some(changed)) = (user.password_enabled, user.password_last_changed) else { return };
-    let expiry = expiry(changed, credentials.max_age_days, credentials.warn_days, cx.now);
+    let (true, Some(changed)) = (user.password_enabled, user.password_last_changed) else {
+        return;
+    };
+    let expiry = expiry(
+        changed,
+        credentials.max_age_days,
+        credentials.warn_days,
+        cx.now,
+    );
     let code = match expiry.standing {
         Standing::Fresh => return,
         Standing::Expiring => Code::PasswordExpiring,
@@ -136,14 +180,26 @@ mod tests {
     fn expiry_boundaries_are_exact() {
         let created = at("2026-01-01T00:00:00Z");
         let expires = at("2026-03-02T00:00:00Z");
-        assert_eq!(expiry(created, 60, 15, at("2026-03-01T23:59:59Z")).standing, Standing::Expiring);
+        assert_eq!(
+            expiry(created, 60, 15, at("2026-03-01T23:59:59Z")).standing,
+            Standing::Expiring
+        );
         assert_eq!(expiry(created, 60, 15, expires).standing, Standing::Expired);
         assert_eq!(expiry(created, 60, 15, expires).days_left, 0);
         let warn = at("2026-02-15T00:00:00Z");
         assert_eq!(expiry(created, 60, 15, warn).standing, Standing::Expiring);
         assert_eq!(expiry(created, 60, 15, warn).days_left, 15);
-        assert_eq!(expiry(created, 60, 15, at("2026-02-14T23:59:59Z")).standing, Standing::Fresh);
-        assert_eq!(expiry(created, 60, 15, at("2026-03-02T00:00:01Z")).days_left, -1);
-        assert_eq!(expiry(created, 60, 15, at("2026-03-01T12:00:00Z")).days_left, 0);
+        assert_eq!(
+            expiry(created, 60, 15, at("2026-02-14T23:59:59Z")).standing,
+            Standing::Fresh
+        );
+        assert_eq!(
+            expiry(created, 60, 15, at("2026-03-02T00:00:01Z")).days_left,
+            -1
+        );
+        assert_eq!(
+            expiry(created, 60, 15, at("2026-03-01T12:00:00Z")).days_left,
+            0
+        );
     }
 }

@@ -1,15 +1,17 @@
 //! Deployer rules: the CI user exists, is exempt from MFA, is not disabled, has no password, holds
 //! exactly its declared permissions and the declared number of active keys.
 
-use super::{permissions, Context};
+use super::{Context, permissions};
 use crate::codes::Code;
 use crate::diag::Diagnostic;
-use crate::observe::document::Statement;
 use crate::observe::User;
+use crate::observe::document::Statement;
 use crate::source::Route;
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(declared) = &cx.policy.deployer else { return };
+    let Some(declared) = &cx.policy.deployer else {
+        return;
+    };
     let name = declared.user.as_str();
     let groups = &cx.policy.groups;
     let user_route = Route::of(["deployer", "user"]);
@@ -40,9 +42,15 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     if user.password_enabled {
         out.push(
-            cx.finding(Code::DeployerConsoleAccess, user_route, format!("the deployer `{name}` has a console password"))
-                .for_principal(name)
-                .with_help(format!("`aws iam delete-login-profile --user-name {name}`; CI needs only its access key")),
+            cx.finding(
+                Code::DeployerConsoleAccess,
+                user_route,
+                format!("the deployer `{name}` has a console password"),
+            )
+            .for_principal(name)
+            .with_help(format!(
+                "`aws iam delete-login-profile --user-name {name}`; CI needs only its access key"
+            )),
         );
     }
     check_permissions(cx, user, out);
@@ -53,19 +61,29 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 fn reaching<'a>(cx: &'a Context<'_>, user: &'a User) -> Vec<(String, &'a [Statement])> {
     let state = cx.state;
     let managed = |arn: &str| -> (String, &'a [Statement]) {
-        let statements = state.managed_policies.get(arn).and_then(|p| p.document.as_ref()).map_or(&[][..], |d| &d.statements[..]);
+        let statements = state
+            .managed_policies
+            .get(arn)
+            .and_then(|p| p.document.as_ref())
+            .map_or(&[][..], |d| &d.statements[..]);
         (format!("managed policy `{arn}`"), statements)
     };
     let mut sources = Vec::new();
     for policy in &user.inline_policies {
-        sources.push((format!("inline policy `{}`", policy.name), &policy.document.statements[..]));
+        sources.push((
+            format!("inline policy `{}`", policy.name),
+            &policy.document.statements[..],
+        ));
     }
     for arn in &user.attached_policies {
         sources.push(managed(arn));
     }
     for group in user.groups.iter().filter_map(|g| state.groups.get(g)) {
         for policy in &group.inline_policies {
-            sources.push((format!("group `{}` inline policy `{}`", group.name, policy.name), &policy.document.statements[..]));
+            sources.push((
+                format!("group `{}` inline policy `{}`", group.name, policy.name),
+                &policy.document.statements[..],
+            ));
         }
         for arn in &group.attached_policies {
             let (label, statements) = managed(arn);
@@ -80,7 +98,12 @@ fn check_permissions(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
     let allow = cx.policy.deployer_allow();
     let sources = reaching(cx, user);
     for arn in &user.attached_policies {
-        if cx.state.managed_policies.get(arn).is_none_or(|p| p.document.is_none()) {
+        if cx
+            .state
+            .managed_policies
+            .get(arn)
+            .is_none_or(|p| p.document.is_none())
+        {
             // Unseen grants may be anything: say so rather than assume they are harmless.
             out.push(
                 cx.finding(Code::DeployerExcessPermission, Route::of(["deployer", "allow"]), format!("the deployer `{name}` has managed policy `{arn}` attached, whose document the recording lacks"))
@@ -107,7 +130,10 @@ fn check_permissions(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
         }
     }
     for (i, grant) in allow.iter().enumerate() {
-        let granted = sources.iter().flat_map(|(_, s)| s.iter()).any(|s| s.allow && permissions::grants(s, grant));
+        let granted = sources
+            .iter()
+            .flat_map(|(_, s)| s.iter())
+            .any(|s| s.allow && permissions::grants(s, grant));
         if !granted {
             out.push(
                 cx.finding(Code::DeployerMissingPermission, Route::of(["deployer", "allow"]).child(i), format!("no Allow statement grants the deployer `{name}` `{}` on `{}`", grant.action, grant.resource))
@@ -140,7 +166,9 @@ fn describe(statement: &Statement) -> String {
 }
 
 fn check_keys(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
-    let Some(declared) = &cx.policy.deployer else { return };
+    let Some(declared) = &cx.policy.deployer else {
+        return;
+    };
     let name = user.name.as_str();
     let active: Vec<String> = user.active_keys().map(|k| k.label()).collect();
     let expected = declared.active_keys as usize;
@@ -148,7 +176,16 @@ fn check_keys(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
         return;
     }
     let finding = cx
-        .finding(Code::DeployerKeyCount, Route::of(["deployer", "active_keys"]), format!("the deployer `{name}` has {} active access key{} where {expected} {} declared", active.len(), if active.len() == 1 { "" } else { "s" }, if expected == 1 { "is" } else { "are" }))
+        .finding(
+            Code::DeployerKeyCount,
+            Route::of(["deployer", "active_keys"]),
+            format!(
+                "the deployer `{name}` has {} active access key{} where {expected} {} declared",
+                active.len(),
+                if active.len() == 1 { "" } else { "s" },
+                if expected == 1 { "is" } else { "are" }
+            ),
+        )
         .for_principal(name)
         .with_detail("active_keys", active.clone())
         .with_detail("expected", expected);

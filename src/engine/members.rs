@@ -25,10 +25,17 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         if !user.in_group(&groups.admins) {
             out.push(
-                cx.finding(Code::MemberNotAdmin, route.clone(), format!("member `{name}` is not in `{}`", groups.admins))
-                    .for_principal(name)
-                    .with_detail("groups", user.groups.clone())
-                    .with_help(format!("`aws iam add-user-to-group --group-name {} --user-name {name}`", groups.admins)),
+                cx.finding(
+                    Code::MemberNotAdmin,
+                    route.clone(),
+                    format!("member `{name}` is not in `{}`", groups.admins),
+                )
+                .for_principal(name)
+                .with_detail("groups", user.groups.clone())
+                .with_help(format!(
+                    "`aws iam add-user-to-group --group-name {} --user-name {name}`",
+                    groups.admins
+                )),
             );
         }
         if !user.mfa_active {

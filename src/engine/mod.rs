@@ -29,28 +29,53 @@ pub struct Context<'a> {
 impl Context<'_> {
     /// A finding of `code` located at `route` in this policy, tagged with the account.
     pub fn finding(&self, code: Code, route: Route, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(code, message).at(self.file, route).for_account(account_ref(self.policy))
+        Diagnostic::new(code, message)
+            .at(self.file, route)
+            .for_account(account_ref(self.policy))
     }
 }
 
 pub fn account_ref(policy: &Policy) -> AccountRef {
-    AccountRef { id: policy.account.id.clone(), name: policy.account.name.clone() }
+    AccountRef {
+        id: policy.account.id.clone(),
+        name: policy.account.name.clone(),
+    }
 }
 
 /// Evaluates every rule for one account, as of `now`.
-pub fn evaluate(policy: &Policy, file: FileId, state: &AccountState, now: Timestamp) -> Vec<Diagnostic> {
-    let cx = Context { policy, file, state, now };
+pub fn evaluate(
+    policy: &Policy,
+    file: FileId,
+    state: &AccountState,
+    now: Timestamp,
+) -> Vec<Diagnostic> {
+    let cx = Context {
+        policy,
+        file,
+        state,
+        now,
+    };
     let expected = &policy.account.id;
-    let others: Vec<&str> = state.account_ids.iter().map(String::as_str).filter(|id| *id != expected).collect();
+    let others: Vec<&str> = state
+        .account_ids
+        .iter()
+        .map(String::as_str)
+        .filter(|id| *id != expected)
+        .collect();
     if !others.is_empty() {
         let finding = cx
             .finding(
                 Code::AccountMismatch,
                 Route::of(["account", "id"]),
-                format!("the observed state belongs to account {}, not {expected}", others.join(", ")),
+                format!(
+                    "the observed state belongs to account {}, not {expected}",
+                    others.join(", ")
+                ),
             )
             .with_label("the policy's account")
-            .with_help("record the right account, or fix `account.id`; no other rule ran for this account")
+            .with_help(
+                "record the right account, or fix `account.id`; no other rule ran for this account",
+            )
             .with_detail("observed_account_ids", others.clone());
         return vec![finding];
     }

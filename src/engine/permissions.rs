@@ -50,12 +50,16 @@ fn action_covers(cover: &str, pattern: &str) -> bool {
 /// Whether an Allow statement stays within `allow`: it names its actions and resources (no
 /// `NotAction`/`NotResource`) and every pair it names is covered by a single entry.
 pub fn within(statement: &Statement, allow: &[Grant]) -> bool {
-    let (Patterns::Only(actions), Patterns::Only(resources)) = (&statement.actions, &statement.resources) else {
+    let (Patterns::Only(actions), Patterns::Only(resources)) =
+        (&statement.actions, &statement.resources)
+    else {
         return false;
     };
     actions.iter().all(|action| {
         resources.iter().all(|resource| {
-            allow.iter().any(|g| action_covers(&g.action, action) && glob_covers(&g.resource, resource))
+            allow
+                .iter()
+                .any(|g| action_covers(&g.action, action) && glob_covers(&g.resource, resource))
         })
     })
 }
@@ -65,11 +69,15 @@ pub fn grants(statement: &Statement, grant: &Grant) -> bool {
     let concrete = |s: &str| !s.contains(['*', '?']);
     let actions = match &statement.actions {
         Patterns::Only(list) => list.iter().any(|a| action_covers(a, &grant.action)),
-        Patterns::AllBut(list) => concrete(&grant.action) && !list.iter().any(|a| action_covers(a, &grant.action)),
+        Patterns::AllBut(list) => {
+            concrete(&grant.action) && !list.iter().any(|a| action_covers(a, &grant.action))
+        }
     };
     let resources = match &statement.resources {
         Patterns::Only(list) => list.iter().any(|r| glob_covers(r, &grant.resource)),
-        Patterns::AllBut(list) => concrete(&grant.resource) && !list.iter().any(|r| glob_covers(r, &grant.resource)),
+        Patterns::AllBut(list) => {
+            concrete(&grant.resource) && !list.iter().any(|r| glob_covers(r, &grant.resource))
+        }
     };
     actions && resources
 }
@@ -79,7 +87,13 @@ mod tests {
     use super::*;
 
     fn statement(actions: Patterns, resources: Patterns) -> Statement {
-        Statement { sid: None, allow: true, actions, resources, has_condition: false }
+        Statement {
+            sid: None,
+            allow: true,
+            actions,
+            resources,
+            has_condition: false,
+        }
     }
 
     fn only(items: &[&str]) -> Patterns {
@@ -102,16 +116,37 @@ mod tests {
 
     #[test]
     fn statements_within_allow() {
-        let allow = [Grant { action: "eks:DescribeCluster".into(), resource: "arn:aws:eks:us-west-2:1:cluster/x".into() }];
-        let exact = statement(only(&["EKS:describecluster"]), only(&["arn:aws:eks:us-west-2:1:cluster/x"]));
+        let allow = [Grant {
+            action: "eks:DescribeCluster".into(),
+            resource: "arn:aws:eks:us-west-2:1:cluster/x".into(),
+        }];
+        let exact = statement(
+            only(&["EKS:describecluster"]),
+            only(&["arn:aws:eks:us-west-2:1:cluster/x"]),
+        );
         assert!(within(&exact, &allow));
         assert!(grants(&exact, &allow[0]));
-        assert!(!within(&statement(only(&["eks:*"]), only(&["arn:aws:eks:us-west-2:1:cluster/x"])), &allow));
-        assert!(!within(&statement(only(&["eks:DescribeCluster"]), only(&["*"])), &allow));
+        assert!(!within(
+            &statement(
+                only(&["eks:*"]),
+                only(&["arn:aws:eks:us-west-2:1:cluster/x"])
+            ),
+            &allow
+        ));
+        assert!(!within(
+            &statement(only(&["eks:DescribeCluster"]), only(&["*"])),
+            &allow
+        ));
         let not_action = statement(Patterns::AllBut(vec!["iam:*".into()]), only(&["*"]));
         assert!(!within(&not_action, &allow));
         assert!(grants(&not_action, &allow[0]));
-        assert!(grants(&statement(only(&["eks:*"]), only(&["*"])), &allow[0]));
-        assert!(!grants(&statement(only(&["eks:List*"]), only(&["*"])), &allow[0]));
+        assert!(grants(
+            &statement(only(&["eks:*"]), only(&["*"])),
+            &allow[0]
+        ));
+        assert!(!grants(
+            &statement(only(&["eks:List*"]), only(&["*"])),
+            &allow[0]
+        ));
     }
 }

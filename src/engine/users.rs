@@ -16,7 +16,9 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let deployer = policy.deployer.as_ref().map(|d| d.user.as_str());
     for user in &cx.state.users {
         let name = user.name.as_str();
-        let declared = policy.members.iter().any(|m| m.user == name) || deployer == Some(name) || policy.is_ignored(name);
+        let declared = policy.members.iter().any(|m| m.user == name)
+            || deployer == Some(name)
+            || policy.is_ignored(name);
         if declared {
             continue;
         }

@@ -42,13 +42,21 @@ pub fn parse(text: &str) -> Result<CredentialReport, ParseError> {
         Some(rest) => (rest, '\u{feff}'.len_utf8()),
         None => (text, 0),
     };
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| csv_error(&e, bom))?.clone();
     let mut index = [0usize; COLUMNS.len()];
     for (slot, name) in index.iter_mut().zip(COLUMNS) {
-        *slot = headers.iter().position(|h| h.trim() == name).ok_or_else(|| {
-            ParseError::new(format!("the credential report has no `{name}` column"), Some(bom))
-        })?;
+        *slot = headers
+            .iter()
+            .position(|h| h.trim() == name)
+            .ok_or_else(|| {
+                ParseError::new(
+                    format!("the credential report has no `{name}` column"),
+                    Some(bom),
+                )
+            })?;
     }
     let mut report = CredentialReport::default();
     let mut seen = std::collections::HashMap::new();
@@ -67,10 +75,22 @@ pub fn parse(text: &str) -> Result<CredentialReport, ParseError> {
             return Err(at("a row has an empty `user`".into()));
         }
         if let Some(first) = seen.insert(user.clone(), line) {
-            return Err(at(format!("user `{user}` appears twice (lines {first} and {line})")));
+            return Err(at(format!(
+                "user `{user}` appears twice (lines {first} and {line})"
+            )));
         }
-        let flag = |i: usize| boolean(field(i)).map_err(|value| at(format!("`{}` must be true or false, found `{value}`", COLUMNS[i])));
-        let date = |i: usize| timestamp(field(i)).map_err(|value| at(format!("`{}` is not a date: `{value}`", COLUMNS[i])));
+        let flag = |i: usize| {
+            boolean(field(i)).map_err(|value| {
+                at(format!(
+                    "`{}` must be true or false, found `{value}`",
+                    COLUMNS[i]
+                ))
+            })
+        };
+        let date = |i: usize| {
+            timestamp(field(i))
+                .map_err(|value| at(format!("`{}` is not a date: `{value}`", COLUMNS[i])))
+        };
         report.rows.push(Row {
             arn: field(1).to_owned(),
             password_enabled: flag(2)?,
@@ -86,7 +106,11 @@ pub fn parse(text: &str) -> Result<CredentialReport, ParseError> {
 fn csv_error(error: &csv::Error, bom: usize) -> ParseError {
     let offset = error.position().map(|p| p.byte() as usize + bom);
     let message = match error.kind() {
-        csv::ErrorKind::UnequalLengths { pos, expected_len, len } => format!(
+        csv::ErrorKind::UnequalLengths {
+            pos,
+            expected_len,
+            len,
+        } => format!(
             "line {}: a row has {len} fields where the header has {expected_len}",
             pos.as_ref().map_or(0, |p| p.line())
         ),
@@ -116,7 +140,10 @@ pub fn timestamp(value: &str) -> Result<Option<Timestamp>, String> {
     if is_absent(value) {
         return Ok(None);
     }
-    value.parse::<Timestamp>().map(Some).map_err(|_| value.to_owned())
+    value
+        .parse::<Timestamp>()
+        .map(Some)
+        .map_err(|_| value.to_owned())
 }
 
 #[cfg(test)]
@@ -132,7 +159,10 @@ mod tests {
              alice,arn:aws:iam::444055461661:user/alice,2026-01-01T00:00:00+00:00,TRUE,no_information,2026-10-01T00:00:00+00:00,N/A,False,true,2026-10-02T00:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
         );
         let report = parse(&text).unwrap();
-        assert_eq!(report.root_arn.as_deref(), Some("arn:aws:iam::444055461661:root"));
+        assert_eq!(
+            report.root_arn.as_deref(),
+            Some("arn:aws:iam::444055461661:root")
+        );
         let alice = &report.rows[0];
         assert!(alice.password_enabled && !alice.mfa_active);
         assert_eq!(alice.keys[0].1.unwrap().to_string(), "2026-10-02T00:00:00Z");
@@ -143,8 +173,14 @@ mod tests {
     fn missing_column_and_bad_date_are_errors() {
         let error = parse("arn,mfa_active\nx,true\n").unwrap_err();
         assert!(error.message.contains("`user`"), "{}", error.message);
-        let text = format!("{HEADER}\nbob,arn:aws:iam::1:user/bob,x,false,N/A,yesterday,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n");
+        let text = format!(
+            "{HEADER}\nbob,arn:aws:iam::1:user/bob,x,false,N/A,yesterday,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
+        );
         let error = parse(&text).unwrap_err();
-        assert!(error.message.contains("password_last_changed") && error.message.contains("line 2"), "{}", error.message);
+        assert!(
+            error.message.contains("password_last_changed") && error.message.contains("line 2"),
+            "{}",
+            error.message
+        );
     }
 }

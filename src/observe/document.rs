@@ -43,7 +43,10 @@ impl Document {
         match value {
             Value::String(text) => Self::from_text(text),
             Value::Object(_) => Self::from_object(value),
-            _ => Err(ParseError::new("a policy document must be a JSON object or a string", None)),
+            _ => Err(ParseError::new(
+                "a policy document must be a JSON object or a string",
+                None,
+            )),
         }
     }
 
@@ -57,7 +60,9 @@ impl Document {
         } else {
             decoded = percent_encoding::percent_decode_str(text)
                 .decode_utf8()
-                .map_err(|_| ParseError::new("the URL-encoded policy document is not UTF-8", None))?;
+                .map_err(|_| {
+                    ParseError::new("the URL-encoded policy document is not UTF-8", None)
+                })?;
             decoded.as_ref()
         };
         let value: Value = serde_json::from_str(json)
@@ -81,7 +86,12 @@ fn statement(value: &Value) -> Result<Statement, ParseError> {
     let allow = match effect {
         "Allow" => true,
         "Deny" => false,
-        other => return Err(ParseError::new(format!("a statement's Effect must be Allow or Deny, found `{other}`"), None)),
+        other => {
+            return Err(ParseError::new(
+                format!("a statement's Effect must be Allow or Deny, found `{other}`"),
+                None,
+            ));
+        }
     };
     let pair = |only: &str, all_but: &str| -> Result<Patterns, ParseError> {
         match (field(only), field(all_but)) {
@@ -89,7 +99,10 @@ fn statement(value: &Value) -> Result<Statement, ParseError> {
             (None, Some(v)) => Ok(Patterns::AllBut(strings(v, all_but)?)),
             // IAM rejects both or neither; read "neither" as everything so nothing is hidden.
             (None, None) => Ok(Patterns::Only(vec!["*".to_owned()])),
-            (Some(_), Some(_)) => Err(ParseError::new(format!("a statement has both {only} and {all_but}"), None)),
+            (Some(_), Some(_)) => Err(ParseError::new(
+                format!("a statement has both {only} and {all_but}"),
+                None,
+            )),
         }
     };
     Ok(Statement {
@@ -102,10 +115,18 @@ fn statement(value: &Value) -> Result<Statement, ParseError> {
 }
 
 fn strings(value: &Value, name: &str) -> Result<Vec<String>, ParseError> {
-    let bad = || ParseError::new(format!("a statement's {name} must be a string or a list of strings"), None);
+    let bad = || {
+        ParseError::new(
+            format!("a statement's {name} must be a string or a list of strings"),
+            None,
+        )
+    };
     match value {
         Value::String(s) => Ok(vec![s.clone()]),
-        Value::Array(items) => items.iter().map(|v| v.as_str().map(str::to_owned).ok_or_else(bad)).collect(),
+        Value::Array(items) => items
+            .iter()
+            .map(|v| v.as_str().map(str::to_owned).ok_or_else(bad))
+            .collect(),
         _ => Err(bad()),
     }
 }
@@ -121,13 +142,21 @@ mod tests {
         let a = Document::from_value(&object).unwrap();
         let b = Document::from_value(&Value::from(encoded)).unwrap();
         assert_eq!(a, b);
-        assert_eq!(a.statements[0].actions, Patterns::Only(vec!["eks:DescribeCluster".into()]));
+        assert_eq!(
+            a.statements[0].actions,
+            Patterns::Only(vec!["eks:DescribeCluster".into()])
+        );
     }
 
     #[test]
     fn not_action_and_bad_effect() {
         let doc = Document::from_value(&serde_json::json!({"Statement":[{"Effect":"Allow","NotAction":["iam:*"],"Resource":"*"}]})).unwrap();
-        assert_eq!(doc.statements[0].actions, Patterns::AllBut(vec!["iam:*".into()]));
-        assert!(Document::from_value(&serde_json::json!({"Statement":[{"Effect":"Maybe"}]})).is_err());
+        assert_eq!(
+            doc.statements[0].actions,
+            Patterns::AllBut(vec!["iam:*".into()])
+        );
+        assert!(
+            Document::from_value(&serde_json::json!({"Statement":[{"Effect":"Maybe"}]})).is_err()
+        );
     }
 }

@@ -94,9 +94,19 @@ pub fn parse(text: &str) -> Result<Authorization, ParseError> {
 fn inline(list: Vec<InlinePolicy>, owner: &str) -> Result<Vec<NamedDocument>, ParseError> {
     list.into_iter()
         .map(|p| {
-            let document = Document::from_value(&p.policy_document)
-                .map_err(|e| ParseError::new(format!("inline policy `{}` of `{owner}`: {}", p.policy_name, e.message), None))?;
-            Ok(NamedDocument { name: p.policy_name, document })
+            let document = Document::from_value(&p.policy_document).map_err(|e| {
+                ParseError::new(
+                    format!(
+                        "inline policy `{}` of `{owner}`: {}",
+                        p.policy_name, e.message
+                    ),
+                    None,
+                )
+            })?;
+            Ok(NamedDocument {
+                name: p.policy_name,
+                document,
+            })
         })
         .collect()
 }
@@ -107,7 +117,11 @@ pub fn convert(gaad: Gaad) -> Result<Authorization, ParseError> {
     for user in gaad.user_detail_list {
         users.push(User {
             inline_policies: inline(user.user_policy_list, &user.user_name)?,
-            attached_policies: user.attached_managed_policies.into_iter().map(|p| p.policy_arn).collect(),
+            attached_policies: user
+                .attached_managed_policies
+                .into_iter()
+                .map(|p| p.policy_arn)
+                .collect(),
             groups: user.group_list,
             arn: user.arn,
             name: user.user_name,
@@ -116,27 +130,54 @@ pub fn convert(gaad: Gaad) -> Result<Authorization, ParseError> {
     }
     users.sort_by(|a, b| a.name.cmp(&b.name));
     if let Some(pair) = users.windows(2).find(|pair| pair[0].name == pair[1].name) {
-        return Err(ParseError::new(format!("user `{}` appears twice in UserDetailList", pair[0].name), None));
+        return Err(ParseError::new(
+            format!("user `{}` appears twice in UserDetailList", pair[0].name),
+            None,
+        ));
     }
     let mut groups = HashMap::with_capacity(gaad.group_detail_list.len());
     for group in gaad.group_detail_list {
         let inline_policies = inline(group.group_policy_list, &group.group_name)?;
-        let attached_policies = group.attached_managed_policies.into_iter().map(|p| p.policy_arn).collect();
-        groups.insert(group.group_name.clone(), Group { name: group.group_name, inline_policies, attached_policies });
+        let attached_policies = group
+            .attached_managed_policies
+            .into_iter()
+            .map(|p| p.policy_arn)
+            .collect();
+        groups.insert(
+            group.group_name.clone(),
+            Group {
+                name: group.group_name,
+                inline_policies,
+                attached_policies,
+            },
+        );
     }
     let mut managed_policies = HashMap::with_capacity(gaad.policies.len());
     for policy in gaad.policies {
         let default = policy.policy_version_list.iter().find(|v| {
-            v.is_default_version || (v.version_id.is_some() && v.version_id == policy.default_version_id)
+            v.is_default_version
+                || (v.version_id.is_some() && v.version_id == policy.default_version_id)
         });
         let document = match default.and_then(|v| v.document.as_ref()) {
-            Some(value) => Some(
-                Document::from_value(value)
-                    .map_err(|e| ParseError::new(format!("managed policy `{}`: {}", policy.arn, e.message), None))?,
-            ),
+            Some(value) => Some(Document::from_value(value).map_err(|e| {
+                ParseError::new(
+                    format!("managed policy `{}`: {}", policy.arn, e.message),
+                    None,
+                )
+            })?),
             None => None,
         };
-        managed_policies.insert(policy.arn, ManagedPolicy { name: policy.policy_name, document });
+        managed_policies.insert(
+            policy.arn,
+            ManagedPolicy {
+                name: policy.policy_name,
+                document,
+            },
+        );
     }
-    Ok(Authorization { users, groups, managed_policies })
+    Ok(Authorization {
+        users,
+        groups,
+        managed_policies,
+    })
 }

@@ -33,7 +33,12 @@ pub struct InvalidInput {
 
 impl InvalidInput {
     pub fn new(file: impl Into<String>, message: impl Into<String>) -> Self {
-        InvalidInput { file: file.into(), message: message.into(), text: None, span: None }
+        InvalidInput {
+            file: file.into(),
+            message: message.into(),
+            text: None,
+            span: None,
+        }
     }
 }
 
@@ -47,7 +52,10 @@ pub struct ParseError {
 
 impl ParseError {
     pub fn new(message: impl Into<String>, offset: Option<usize>) -> Self {
-        ParseError { message: message.into(), offset }
+        ParseError {
+            message: message.into(),
+            offset,
+        }
     }
 
     /// From a serde_json error, whose positions are 1-based line and column.
@@ -57,7 +65,11 @@ impl ParseError {
         });
         let message = error.to_string();
         // serde_json appends " at line L column C"; the report shows the position itself.
-        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_owned();
         ParseError { message, offset }
     }
 }
@@ -80,23 +92,39 @@ impl Recording {
     /// Users come from the authorization details: a report row for a user deleted since is
     /// ignored, and a user newer than the report simply has no password, MFA or report keys.
     pub fn assemble(self) -> AccountState {
-        let gaad::Authorization { mut users, groups, managed_policies } = self.authorization;
+        let gaad::Authorization {
+            mut users,
+            groups,
+            managed_policies,
+        } = self.authorization;
         let mut account_ids = std::collections::BTreeSet::new();
         account_ids.extend(self.snapshot_account);
-        let arns = users.iter().map(|u| u.arn.as_str()).chain(self.report.root_arn.as_deref());
+        let arns = users
+            .iter()
+            .map(|u| u.arn.as_str())
+            .chain(self.report.root_arn.as_deref());
         account_ids.extend(arns.filter_map(model::arn_account).map(str::to_owned));
-        let rows: std::collections::HashMap<&str, &credential_report::Row> =
-            self.report.rows.iter().map(|r| (r.user.as_str(), r)).collect();
-        let mut keys_by_user: std::collections::HashMap<&str, Vec<AccessKey>> = std::collections::HashMap::new();
+        let rows: std::collections::HashMap<&str, &credential_report::Row> = self
+            .report
+            .rows
+            .iter()
+            .map(|r| (r.user.as_str(), r))
+            .collect();
+        let mut keys_by_user: std::collections::HashMap<&str, Vec<AccessKey>> =
+            std::collections::HashMap::new();
         if let Some(keys) = &self.access_keys {
             for (key, user) in keys.iter().zip(&self.access_key_users) {
-                keys_by_user.entry(user.as_str()).or_default().push(key.clone());
+                keys_by_user
+                    .entry(user.as_str())
+                    .or_default()
+                    .push(key.clone());
             }
         }
         for user in &mut users {
             if let Some(row) = rows.get(user.name.as_str()) {
                 user.password_enabled = row.password_enabled;
-                user.password_last_changed = row.password_last_changed.filter(|_| row.password_enabled);
+                user.password_last_changed =
+                    row.password_last_changed.filter(|_| row.password_enabled);
                 user.mfa_active = row.mfa_active;
                 if self.access_keys.is_none() {
                     user.keys = row
@@ -104,7 +132,12 @@ impl Recording {
                         .iter()
                         .zip(1u8..)
                         .filter(|((active, created), _)| *active || created.is_some())
-                        .map(|(&(active, created), slot)| AccessKey { id: None, slot: Some(slot), active, created })
+                        .map(|(&(active, created), slot)| AccessKey {
+                            id: None,
+                            slot: Some(slot),
+                            active,
+                            created,
+                        })
                         .collect();
                 }
             }

@@ -84,7 +84,10 @@ impl AccessKey {
 
 impl AccountState {
     pub fn user(&self, name: &str) -> Option<&User> {
-        self.users.binary_search_by(|u| u.name.as_str().cmp(name)).ok().map(|i| &self.users[i])
+        self.users
+            .binary_search_by(|u| u.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.users[i])
     }
 }
 

@@ -15,10 +15,13 @@ pub fn check_policy(file: FileId, policy: &Policy, out: &mut Vec<Diagnostic>) {
     for (i, member) in policy.members.iter().enumerate() {
         if let Some(first) = seen.insert(&member.user, i) {
             out.push(
-                Diagnostic::new(Code::PolicyDuplicateMember, format!("member `{}` is listed twice", member.user))
-                    .at(file, members.child(i).child("user"))
-                    .with_label(format!("already listed as members[{first}]"))
-                    .with_help("remove one of the two entries"),
+                Diagnostic::new(
+                    Code::PolicyDuplicateMember,
+                    format!("member `{}` is listed twice", member.user),
+                )
+                .at(file, members.child(i).child("user"))
+                .with_label(format!("already listed as members[{first}]"))
+                .with_help("remove one of the two entries"),
             );
             seen.insert(&member.user, first);
         }
@@ -26,8 +29,16 @@ pub fn check_policy(file: FileId, policy: &Policy, out: &mut Vec<Diagnostic>) {
 
     if let Some(deployer) = &policy.deployer {
         let user = deployer.user.as_str();
-        let as_member = policy.members.iter().position(|m| m.user == user).map(|i| members.child(i).child("user"));
-        let as_ignored = policy.ignore_users.iter().position(|u| u == user).map(|i| Route::of(["ignore_users"]).child(i));
+        let as_member = policy
+            .members
+            .iter()
+            .position(|m| m.user == user)
+            .map(|i| members.child(i).child("user"));
+        let as_ignored = policy
+            .ignore_users
+            .iter()
+            .position(|u| u == user)
+            .map(|i| Route::of(["ignore_users"]).child(i));
         for (route, place) in [(as_member, "a member"), (as_ignored, "in `ignore_users`")] {
             if let Some(route) = route {
                 out.push(
@@ -58,14 +69,24 @@ pub fn check_policy(file: FileId, policy: &Policy, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_allow(file: FileId, policy: &Policy, out: &mut Vec<Diagnostic>) {
-    let Some(grants) = policy.deployer.as_ref().and_then(|d| d.allow.as_ref()) else { return };
+    let Some(grants) = policy.deployer.as_ref().and_then(|d| d.allow.as_ref()) else {
+        return;
+    };
     for (i, grant) in grants.iter().enumerate() {
         let route = Route::of(["deployer", "allow"]).child(i);
         if !is_action_shape(&grant.action) {
             out.push(
-                Diagnostic::new(Code::PolicyActionShape, format!("`{}` is not an IAM action of the form `service:Action`", grant.action))
-                    .at(file, route.child("action"))
-                    .with_help("write it as IAM does, e.g. `eks:DescribeCluster`; `*` and `?` are wildcards"),
+                Diagnostic::new(
+                    Code::PolicyActionShape,
+                    format!(
+                        "`{}` is not an IAM action of the form `service:Action`",
+                        grant.action
+                    ),
+                )
+                .at(file, route.child("action"))
+                .with_help(
+                    "write it as IAM does, e.g. `eks:DescribeCluster`; `*` and `?` are wildcards",
+                ),
             );
         }
         let resource = grant.resource.as_str();
@@ -84,7 +105,10 @@ fn check_allow(file: FileId, policy: &Policy, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let account = &policy.account;
-        for (what, found, expected) in [("account id", arn.account, account.id.as_str()), ("region", arn.region, account.region.as_str())] {
+        for (what, found, expected) in [
+            ("account id", arn.account, account.id.as_str()),
+            ("region", arn.region, account.region.as_str()),
+        ] {
             if found != expected && !found.contains(['*', '?']) {
                 out.push(
                     Diagnostic::new(Code::PolicyArnMismatch, format!("this EKS ARN names {what} `{found}`, but the policy's account has `{expected}`"))
@@ -103,15 +127,31 @@ pub fn check_across(policies: &[(FileId, &Policy)], files: &Files, out: &mut Vec
     for &(file, policy) in policies {
         let account = &policy.account;
         for (seen, value, field, code) in [
-            (&mut ids, account.id.as_str(), "id", Code::PolicyDuplicateAccountId),
-            (&mut names, account.name.as_str(), "name", Code::PolicyDuplicateAccountName),
+            (
+                &mut ids,
+                account.id.as_str(),
+                "id",
+                Code::PolicyDuplicateAccountId,
+            ),
+            (
+                &mut names,
+                account.name.as_str(),
+                "name",
+                Code::PolicyDuplicateAccountName,
+            ),
         ] {
             match seen.get(value) {
                 Some(&first) => out.push(
-                    Diagnostic::new(code, format!("account {field} `{value}` is already declared in {}", files.get(first).name))
-                        .at(file, Route::of(["account", field]))
-                        .with_label("declared twice")
-                        .with_help("keep one policy per account: merge the two files"),
+                    Diagnostic::new(
+                        code,
+                        format!(
+                            "account {field} `{value}` is already declared in {}",
+                            files.get(first).name
+                        ),
+                    )
+                    .at(file, Route::of(["account", field]))
+                    .with_label("declared twice")
+                    .with_help("keep one policy per account: merge the two files"),
                 ),
                 None => {
                     seen.insert(value, file);
@@ -124,11 +164,15 @@ pub fn check_across(policies: &[(FileId, &Policy)], files: &Files, out: &mut Vec
 /// `service:Action`, where the service is lowercase letters, digits and dashes and the action
 /// letters and digits; `*` and `?` may stand anywhere in either.
 pub fn is_action_shape(action: &str) -> bool {
-    let Some((service, name)) = action.split_once(':') else { return false };
+    let Some((service, name)) = action.split_once(':') else {
+        return false;
+    };
     let wild = |c: char| c == '*' || c == '?';
     !service.is_empty()
         && !name.is_empty()
-        && service.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || wild(c))
+        && service
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || wild(c))
         && name.chars().all(|c| c.is_ascii_alphanumeric() || wild(c))
 }
 
@@ -154,7 +198,8 @@ impl<'a> Arn<'a> {
             account: parts.next()?,
             resource: parts.next()?,
         };
-        (!arn.partition.is_empty() && !arn.service.is_empty() && !arn.resource.is_empty()).then_some(arn)
+        (!arn.partition.is_empty() && !arn.service.is_empty() && !arn.resource.is_empty())
+            .then_some(arn)
     }
 }
 
@@ -164,10 +209,24 @@ mod tests {
 
     #[test]
     fn action_shapes() {
-        for good in ["eks:DescribeCluster", "eks:*", "eks:Describe*", "s3:Get?bject", "*:*", "resource-groups:List*"] {
+        for good in [
+            "eks:DescribeCluster",
+            "eks:*",
+            "eks:Describe*",
+            "s3:Get?bject",
+            "*:*",
+            "resource-groups:List*",
+        ] {
             assert!(is_action_shape(good), "{good}");
         }
-        for bad in ["*", "DescribeCluster", "eks:", ":x", "eks:Describe Cluster", "eks:Describe:Cluster"] {
+        for bad in [
+            "*",
+            "DescribeCluster",
+            "eks:",
+            ":x",
+            "eks:Describe Cluster",
+            "eks:Describe:Cluster",
+        ] {
             assert!(!is_action_shape(bad), "{bad}");
         }
     }
@@ -175,7 +234,10 @@ mod tests {
     #[test]
     fn arns() {
         let arn = Arn::parse("arn:aws:eks:us-west-2:444055461661:cluster/nasa-veda").unwrap();
-        assert_eq!((arn.service, arn.region, arn.account, arn.resource), ("eks", "us-west-2", "444055461661", "cluster/nasa-veda"));
+        assert_eq!(
+            (arn.service, arn.region, arn.account, arn.resource),
+            ("eks", "us-west-2", "444055461661", "cluster/nasa-veda")
+        );
         assert!(Arn::parse("arn:aws:iam::123456789012:user/a:b").is_some());
         assert!(Arn::parse("arn:aws:eks").is_none());
         assert!(Arn::parse("cluster/nasa-veda").is_none());

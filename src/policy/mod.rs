@@ -48,7 +48,9 @@ impl PolicySet {
     }
 
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 }
 
@@ -61,17 +63,29 @@ fn expand(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> 
                 Ok(entries) => entries
                     .filter_map(Result::ok)
                     .map(|entry| entry.path())
-                    .filter(|p| p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+                    .filter(|p| {
+                        p.is_file()
+                            && matches!(
+                                p.extension().and_then(|e| e.to_str()),
+                                Some("yaml" | "yml")
+                            )
+                    })
                     .collect(),
                 Err(error) => {
-                    diagnostics.push(Diagnostic::new(Code::PolicyUnreadable, format!("cannot read directory {}: {error}", path.display())));
+                    diagnostics.push(Diagnostic::new(
+                        Code::PolicyUnreadable,
+                        format!("cannot read directory {}: {error}", path.display()),
+                    ));
                     continue;
                 }
             };
             if found.is_empty() {
                 diagnostics.push(
-                    Diagnostic::new(Code::PolicyNoFiles, format!("no policy files (*.yaml, *.yml) in {}", path.display()))
-                        .with_help("point the command at the directory that holds the policies"),
+                    Diagnostic::new(
+                        Code::PolicyNoFiles,
+                        format!("no policy files (*.yaml, *.yml) in {}", path.display()),
+                    )
+                    .with_help("point the command at the directory that holds the policies"),
                 );
             }
             found.sort();
@@ -80,8 +94,11 @@ fn expand(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> 
             out.push(path.clone());
         } else {
             diagnostics.push(
-                Diagnostic::new(Code::PolicyUnreadable, format!("{}: no such file or directory", path.display()))
-                    .with_help("give a policy file or a directory of policies (default: policies/)"),
+                Diagnostic::new(
+                    Code::PolicyUnreadable,
+                    format!("{}: no such file or directory", path.display()),
+                )
+                .with_help("give a policy file or a directory of policies (default: policies/)"),
             );
         }
     }
@@ -100,7 +117,11 @@ struct FileResult {
 pub fn load(paths: &[PathBuf]) -> PolicySet {
     let mut set = PolicySet::default();
     let files = expand(paths, &mut set.diagnostics);
-    let results: Vec<FileResult> = files.par_iter().enumerate().map(|(id, path)| load_file(id, path)).collect();
+    let results: Vec<FileResult> = files
+        .par_iter()
+        .enumerate()
+        .map(|(id, path)| load_file(id, path))
+        .collect();
     for result in results {
         let id = set.files.add(result.source, result.index);
         if let Some(policy) = result.policy {
@@ -114,33 +135,64 @@ pub fn load(paths: &[PathBuf]) -> PolicySet {
     set.diagnostics.extend(across);
     // Report in reading order: by file, then by position in it.
     let files = &set.files;
-    set.diagnostics.sort_by_cached_key(|d| (d.file.map_or(0, |f| f + 1), d.span(files).map_or(0, |s| s.start)));
+    set.diagnostics.sort_by_cached_key(|d| {
+        (
+            d.file.map_or(0, |f| f + 1),
+            d.span(files).map_or(0, |s| s.start),
+        )
+    });
     set
 }
 
 fn load_file(id: FileId, path: &Path) -> FileResult {
     let name = path.to_string_lossy().into_owned();
-    let mut result = FileResult { source: SourceFile::new(name.clone(), ""), index: None, policy: None, diagnostics: Vec::new() };
+    let mut result = FileResult {
+        source: SourceFile::new(name.clone(), ""),
+        index: None,
+        policy: None,
+        diagnostics: Vec::new(),
+    };
     let fail = |mut result: FileResult, diagnostic: Diagnostic| {
         result.diagnostics.push(diagnostic);
         result
     };
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if size > MAX_POLICY_BYTES {
-        let message = format!("the file is {size} bytes; policies are limited to {MAX_POLICY_BYTES} bytes");
-        return fail(result, Diagnostic::new(Code::PolicyTooLarge, message).in_file(id).with_help("a policy for one account is a few kilobytes; split or trim the file"));
+        let message =
+            format!("the file is {size} bytes; policies are limited to {MAX_POLICY_BYTES} bytes");
+        return fail(
+            result,
+            Diagnostic::new(Code::PolicyTooLarge, message)
+                .in_file(id)
+                .with_help("a policy for one account is a few kilobytes; split or trim the file"),
+        );
     }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
-        Err(error) => return fail(result, Diagnostic::new(Code::PolicyUnreadable, format!("cannot read {name}: {error}")).in_file(id)),
+        Err(error) => {
+            return fail(
+                result,
+                Diagnostic::new(
+                    Code::PolicyUnreadable,
+                    format!("cannot read {name}: {error}"),
+                )
+                .in_file(id),
+            );
+        }
     };
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {
             let at = error.utf8_error().valid_up_to();
-            result.source = SourceFile::new(name, String::from_utf8_lossy(error.as_bytes()).into_owned());
+            result.source =
+                SourceFile::new(name, String::from_utf8_lossy(error.as_bytes()).into_owned());
             let message = format!("the file is not valid UTF-8 (byte {at})");
-            return fail(result, Diagnostic::new(Code::PolicyNotUtf8, message).at_span(id, Span::new(at, at + 1)).with_help("re-save the file as UTF-8"));
+            return fail(
+                result,
+                Diagnostic::new(Code::PolicyNotUtf8, message)
+                    .at_span(id, Span::new(at, at + 1))
+                    .with_help("re-save the file as UTF-8"),
+            );
         }
     };
     result.source = SourceFile::new(name, text.as_str());
@@ -152,7 +204,14 @@ fn load_file(id: FileId, path: &Path) -> FileResult {
     }
     let document = match parsed.value {
         None | Some(serde_json::Value::Null) => {
-            return fail(result, Diagnostic::new(Code::PolicyEmpty, "the policy file is empty").in_file(id).with_help("declare at least `account.id` and `account.name`, or delete the file"));
+            return fail(
+                result,
+                Diagnostic::new(Code::PolicyEmpty, "the policy file is empty")
+                    .in_file(id)
+                    .with_help(
+                        "declare at least `account.id` and `account.name`, or delete the file",
+                    ),
+            );
         }
         Some(document) => document,
     };
@@ -169,7 +228,10 @@ fn load_file(id: FileId, path: &Path) -> FileResult {
             // The schema and the model describe the same format, so this is a bug; still report it
             // at its place rather than crash.
             let at = error.location().map_or(0, |l| l.index());
-            result.diagnostics.push(Diagnostic::new(Code::PolicyWrongType, error.to_string()).at_span(id, Span::point(at)));
+            result.diagnostics.push(
+                Diagnostic::new(Code::PolicyWrongType, error.to_string())
+                    .at_span(id, Span::point(at)),
+            );
         }
     }
     result

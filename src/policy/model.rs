@@ -96,7 +96,10 @@ pub struct Credentials {
 
 impl Default for Credentials {
     fn default() -> Self {
-        Credentials { max_age_days: 60, warn_days: 15 }
+        Credentials {
+            max_age_days: 60,
+            warn_days: 15,
+        }
     }
 }
 
@@ -125,7 +128,9 @@ fn one() -> u32 {
 impl Policy {
     /// What the deployer may do: the declared `allow`, or DescribeCluster on its own cluster.
     pub fn deployer_allow(&self) -> Vec<Grant> {
-        let Some(deployer) = &self.deployer else { return Vec::new() };
+        let Some(deployer) = &self.deployer else {
+            return Vec::new();
+        };
         deployer.allow.clone().unwrap_or_else(|| {
             vec![Grant {
                 action: "eks:DescribeCluster".into(),

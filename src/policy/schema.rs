@@ -11,8 +11,9 @@ use std::sync::LazyLock;
 /// The schema text, as shipped in `schemas/` and printed by `smce-guard schema`.
 pub const SCHEMA: &str = include_str!("../../schemas/policy.schema.json");
 
-static SCHEMA_VALUE: LazyLock<Value> =
-    LazyLock::new(|| serde_json::from_str(SCHEMA).expect("the embedded schema is valid JSON (tested)"));
+static SCHEMA_VALUE: LazyLock<Value> = LazyLock::new(|| {
+    serde_json::from_str(SCHEMA).expect("the embedded schema is valid JSON (tested)")
+});
 
 static VALIDATOR: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
     jsonschema::draft202012::new(&SCHEMA_VALUE).expect("the embedded schema compiles (tested)")
@@ -25,7 +26,14 @@ pub fn validate(file: FileId, document: &Value) -> Vec<Diagnostic> {
         .flat_map(|error| {
             let instance_path = error.instance_path().as_str().to_owned();
             let schema_path = error.schema_path().as_str().to_owned();
-            convert(file, document, &instance_path, &schema_path, error.kind(), &error.to_string())
+            convert(
+                file,
+                document,
+                &instance_path,
+                &schema_path,
+                error.kind(),
+                &error.to_string(),
+            )
         })
         .collect()
 }
@@ -38,7 +46,10 @@ fn convert(
     kind: &ValidationErrorKind,
     fallback: &str,
 ) -> Vec<Diagnostic> {
-    let route = Route { pointer: instance_path.to_owned(), key: false };
+    let route = Route {
+        pointer: instance_path.to_owned(),
+        key: false,
+    };
     let field = dotted(instance_path);
     // The schema node the failing keyword belongs to: its parent in the schema path.
     let node_path = &schema_path[..schema_path.rfind('/').unwrap_or(0)];
@@ -57,54 +68,99 @@ fn convert(
             unexpected
                 .iter()
                 .map(|key| {
-                    let place = if field.is_empty() { "at the top level".to_owned() } else { format!("in `{field}`") };
-                    Diagnostic::new(Code::PolicyUnknownKey, format!("unknown key `{key}` {place}"))
-                        .at(file, route.child(key).at_key())
-                        .with_label("not a key of the policy format")
-                        .with_help(unknown_key_help(key, &valid))
+                    let place = if field.is_empty() {
+                        "at the top level".to_owned()
+                    } else {
+                        format!("in `{field}`")
+                    };
+                    Diagnostic::new(
+                        Code::PolicyUnknownKey,
+                        format!("unknown key `{key}` {place}"),
+                    )
+                    .at(file, route.child(key).at_key())
+                    .with_label("not a key of the policy format")
+                    .with_help(unknown_key_help(key, &valid))
                 })
                 .collect()
         }
         ValidationErrorKind::Required { property } => {
             let property = property.as_str().unwrap_or_default();
-            let full = if field.is_empty() { property.to_owned() } else { format!("{field}.{property}") };
+            let full = if field.is_empty() {
+                property.to_owned()
+            } else {
+                format!("{field}.{property}")
+            };
             let help = node
                 .and_then(|node| node.pointer(&format!("/properties/{property}/description")))
                 .and_then(Value::as_str)
-                .map_or_else(|| format!("add `{property}`"), |d| format!("add `{property}`: {d}"));
+                .map_or_else(
+                    || format!("add `{property}`"),
+                    |d| format!("add `{property}`: {d}"),
+                );
             vec![
-                Diagnostic::new(Code::PolicyMissingField, format!("missing required field `{full}`"))
-                    .at(file, route.at_key())
-                    .with_label(format!("`{property}` is missing here"))
-                    .with_help(help),
+                Diagnostic::new(
+                    Code::PolicyMissingField,
+                    format!("missing required field `{full}`"),
+                )
+                .at(file, route.at_key())
+                .with_label(format!("`{property}` is missing here"))
+                .with_help(help),
             ]
         }
         ValidationErrorKind::Type { .. } => {
-            let expected = node.and_then(|node| node.get("type")).and_then(Value::as_str).unwrap_or("another type");
+            let expected = node
+                .and_then(|node| node.get("type"))
+                .and_then(Value::as_str)
+                .unwrap_or("another type");
             let found = document.pointer(instance_path).map_or("nothing", type_name);
-            let what = if field.is_empty() { "the policy".to_owned() } else { format!("`{field}`") };
+            let what = if field.is_empty() {
+                "the policy".to_owned()
+            } else {
+                format!("`{field}`")
+            };
             let mut help = description.unwrap_or_default();
             if expected == "string" && matches!(found, "an integer" | "a number" | "a boolean") {
                 help = format!("quote the value so YAML reads it as a string. {help}");
             }
             vec![
-                Diagnostic::new(Code::PolicyWrongType, format!("{what} must be {}, found {found}", article(expected)))
-                    .at(file, route)
-                    .with_label(format!("expected {}", article(expected)))
-                    .with_help(help.trim().to_owned()),
+                Diagnostic::new(
+                    Code::PolicyWrongType,
+                    format!("{what} must be {}, found {found}", article(expected)),
+                )
+                .at(file, route)
+                .with_label(format!("expected {}", article(expected)))
+                .with_help(help.trim().to_owned()),
             ]
         }
         other => {
-            let value = document.pointer(instance_path).map(Value::to_string).unwrap_or_default();
+            let value = document
+                .pointer(instance_path)
+                .map(Value::to_string)
+                .unwrap_or_default();
             let message = match other {
                 ValidationErrorKind::Enum { options } => format!(
                     "`{field}` must be one of {}, found {value}",
-                    options.as_array().map(|o| o.iter().map(Value::to_string).collect::<Vec<_>>().join(", ")).unwrap_or_default()
+                    options
+                        .as_array()
+                        .map(|o| o
+                            .iter()
+                            .map(Value::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", "))
+                        .unwrap_or_default()
                 ),
-                ValidationErrorKind::Pattern { .. } => format!("`{field}` has an invalid value {value}"),
-                ValidationErrorKind::Minimum { limit } => format!("`{field}` must be at least {limit}, found {value}"),
-                ValidationErrorKind::Maximum { limit } => format!("`{field}` must be at most {limit}, found {value}"),
-                ValidationErrorKind::MinItems { limit } => format!("`{field}` needs at least {limit} entry"),
+                ValidationErrorKind::Pattern { .. } => {
+                    format!("`{field}` has an invalid value {value}")
+                }
+                ValidationErrorKind::Minimum { limit } => {
+                    format!("`{field}` must be at least {limit}, found {value}")
+                }
+                ValidationErrorKind::Maximum { limit } => {
+                    format!("`{field}` must be at most {limit}, found {value}")
+                }
+                ValidationErrorKind::MinItems { limit } => {
+                    format!("`{field}` needs at least {limit} entry")
+                }
                 ValidationErrorKind::MinLength { .. } => format!("`{field}` must not be empty"),
                 _ => format!("`{field}`: {fallback}"),
             };
@@ -137,10 +193,19 @@ pub fn dotted(pointer: &str) -> String {
 fn unknown_key_help(key: &str, valid: &[&str]) -> String {
     let closest = valid
         .iter()
-        .map(|candidate| (strsim::damerau_levenshtein(&key.to_lowercase(), candidate), *candidate))
+        .map(|candidate| {
+            (
+                strsim::damerau_levenshtein(&key.to_lowercase(), candidate),
+                *candidate,
+            )
+        })
         .filter(|&(distance, candidate)| distance <= 2.max(candidate.len() / 3))
         .min();
-    let list = valid.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+    let list = valid
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
     match closest {
         Some((_, candidate)) => format!("did you mean `{candidate}`? Valid keys here: {list}"),
         None if valid.is_empty() => "remove the key".to_owned(),
@@ -179,10 +244,17 @@ mod tests {
         fn walk(node: &Value, path: &str) {
             if let Some(object) = node.as_object() {
                 if object.contains_key("type") {
-                    assert!(object.contains_key("description"), "{path} lacks a description");
+                    assert!(
+                        object.contains_key("description"),
+                        "{path} lacks a description"
+                    );
                 }
                 if object.get("type") == Some(&Value::from("object")) {
-                    assert_eq!(object.get("additionalProperties"), Some(&Value::Bool(false)), "{path}");
+                    assert_eq!(
+                        object.get("additionalProperties"),
+                        Some(&Value::Bool(false)),
+                        "{path}"
+                    );
                 }
                 for (key, child) in object {
                     walk(child, &format!("{path}/{key}"));
@@ -194,7 +266,10 @@ mod tests {
 
     #[test]
     fn dotted_routes() {
-        assert_eq!(dotted("/deployer/allow/0/action"), "deployer.allow[0].action");
+        assert_eq!(
+            dotted("/deployer/allow/0/action"),
+            "deployer.allow[0].action"
+        );
         assert_eq!(dotted(""), "");
     }
 

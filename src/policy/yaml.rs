@@ -34,9 +34,15 @@ impl ByteOffsets {
         let table = if text.is_ascii() {
             Vec::new()
         } else {
-            text.char_indices().map(|(i, _)| i).chain([text.len()]).collect()
+            text.char_indices()
+                .map(|(i, _)| i)
+                .chain([text.len()])
+                .collect()
         };
-        ByteOffsets { table, len: text.len() }
+        ByteOffsets {
+            table,
+            len: text.len(),
+        }
     }
 
     fn byte(&self, char_index: usize) -> usize {
@@ -94,24 +100,36 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             Err(error) => {
                 let at = offsets.byte(error.marker().index());
                 diagnostics.push(
-                    Diagnostic::new(Code::PolicySyntax, format!("invalid YAML: {}", error.info()))
-                        .at_span(file, Span::point(at))
-                        .with_help(syntax_help(error.info())),
+                    Diagnostic::new(
+                        Code::PolicySyntax,
+                        format!("invalid YAML: {}", error.info()),
+                    )
+                    .at_span(file, Span::point(at))
+                    .with_help(syntax_help(error.info())),
                 );
-                return Parsed { value: None, index, diagnostics };
+                return Parsed {
+                    value: None,
+                    index,
+                    diagnostics,
+                };
             }
         };
         let span = offsets.span(span);
         let anchor = match &event {
-            Event::Scalar(_, _, anchor, _) | Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => *anchor,
+            Event::Scalar(_, _, anchor, _)
+            | Event::SequenceStart(anchor, _)
+            | Event::MappingStart(anchor, _) => *anchor,
             _ => 0,
         };
         if (anchor != 0 || matches!(event, Event::Alias(_))) && !reported_alias {
             reported_alias = true;
             diagnostics.push(
-                Diagnostic::new(Code::PolicyAlias, "YAML anchors and aliases are not allowed in policies")
-                    .at_span(file, span)
-                    .with_help("write the repeated value out in full"),
+                Diagnostic::new(
+                    Code::PolicyAlias,
+                    "YAML anchors and aliases are not allowed in policies",
+                )
+                .at_span(file, span)
+                .with_help("write the repeated value out in full"),
             );
         }
         match event {
@@ -119,16 +137,31 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                 documents += 1;
                 if documents == 2 {
                     diagnostics.push(
-                        Diagnostic::new(Code::PolicySyntax, "a policy file holds exactly one YAML document")
-                            .at_span(file, span)
-                            .with_help("put each account's policy in a file of its own"),
+                        Diagnostic::new(
+                            Code::PolicySyntax,
+                            "a policy file holds exactly one YAML document",
+                        )
+                        .at_span(file, span)
+                        .with_help("put each account's policy in a file of its own"),
                     );
-                    return Parsed { value: None, index, diagnostics };
+                    return Parsed {
+                        value: None,
+                        index,
+                        diagnostics,
+                    };
                 }
             }
             Event::Alias(_) => {
                 // Refused above; stand in a null so the rest of the document is still checked.
-                if !place(&mut stack, &mut root, &mut index, &mut diagnostics, file, Value::Null, span) {
+                if !place(
+                    &mut stack,
+                    &mut root,
+                    &mut index,
+                    &mut diagnostics,
+                    file,
+                    Value::Null,
+                    span,
+                ) {
                     continue;
                 }
             }
@@ -136,37 +169,66 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                 let value = match tag {
                     Some(tag) if !(tag.handle == "!!" || tag.handle == "tag:yaml.org,2002:") => {
                         diagnostics.push(
-                            Diagnostic::new(Code::PolicySyntax, format!("YAML tag `{}{}` is not supported", tag.handle, tag.suffix))
-                                .at_span(file, span)
-                                .with_help("remove the tag; the policy format needs none"),
+                            Diagnostic::new(
+                                Code::PolicySyntax,
+                                format!("YAML tag `{}{}` is not supported", tag.handle, tag.suffix),
+                            )
+                            .at_span(file, span)
+                            .with_help("remove the tag; the policy format needs none"),
                         );
                         Value::Null
                     }
                     Some(tag) if tag.suffix == "str" => Value::String(text.into_owned()),
                     _ => resolve_scalar(&text, style),
                 };
-                place(&mut stack, &mut root, &mut index, &mut diagnostics, file, value, span);
+                place(
+                    &mut stack,
+                    &mut root,
+                    &mut index,
+                    &mut diagnostics,
+                    file,
+                    value,
+                    span,
+                );
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 if stack.len() >= MAX_DEPTH {
                     diagnostics.push(
-                        Diagnostic::new(Code::PolicyTooDeep, format!("the document nests deeper than {MAX_DEPTH} levels"))
-                            .at_span(file, span)
-                            .with_help("a policy is at most five levels deep; flatten the document"),
+                        Diagnostic::new(
+                            Code::PolicyTooDeep,
+                            format!("the document nests deeper than {MAX_DEPTH} levels"),
+                        )
+                        .at_span(file, span)
+                        .with_help("a policy is at most five levels deep; flatten the document"),
                     );
-                    return Parsed { value: None, index, diagnostics };
+                    return Parsed {
+                        value: None,
+                        index,
+                        diagnostics,
+                    };
                 }
                 let route = match stack.last_mut() {
                     None => Route::root(),
                     Some(Frame::Seq { route, items, .. }) => route.child(items.len()),
-                    Some(Frame::Map { route, pending: Some((key, _)), .. }) => route.child(key),
+                    Some(Frame::Map {
+                        route,
+                        pending: Some((key, _)),
+                        ..
+                    }) => route.child(key),
                     Some(Frame::Map { .. }) => {
                         diagnostics.push(
-                            Diagnostic::new(Code::PolicySyntax, "mapping keys must be plain strings")
-                                .at_span(file, span)
-                                .with_help("write the key as a string"),
+                            Diagnostic::new(
+                                Code::PolicySyntax,
+                                "mapping keys must be plain strings",
+                            )
+                            .at_span(file, span)
+                            .with_help("write the key as a string"),
                         );
-                        return Parsed { value: None, index, diagnostics };
+                        return Parsed {
+                            value: None,
+                            index,
+                            diagnostics,
+                        };
                     }
                 };
                 stack.push(if matches!(event, Event::MappingStart(..)) {
@@ -179,14 +241,23 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                         pending: None,
                     }
                 } else {
-                    Frame::Seq { route, start: span.start, end: span.end, items: Vec::new() }
+                    Frame::Seq {
+                        route,
+                        start: span.start,
+                        end: span.end,
+                        items: Vec::new(),
+                    }
                 });
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 let Some(frame) = stack.pop() else { continue };
                 let (value, start, mut end) = match frame {
-                    Frame::Map { map, start, end, .. } => (Value::Object(map), start, end),
-                    Frame::Seq { items, start, end, .. } => (Value::Array(items), start, end),
+                    Frame::Map {
+                        map, start, end, ..
+                    } => (Value::Object(map), start, end),
+                    Frame::Seq {
+                        items, start, end, ..
+                    } => (Value::Array(items), start, end),
                 };
                 // A flow collection's end event sits on its closing bracket; a block one's may sit
                 // on the next line, so only a closing bracket extends the span.
@@ -194,12 +265,24 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                     end = end.max(span.end);
                 }
                 let whole = Span::new(start, end);
-                place(&mut stack, &mut root, &mut index, &mut diagnostics, file, value, whole);
+                place(
+                    &mut stack,
+                    &mut root,
+                    &mut index,
+                    &mut diagnostics,
+                    file,
+                    value,
+                    whole,
+                );
             }
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
         }
     }
-    Parsed { value: root, index, diagnostics }
+    Parsed {
+        value: root,
+        index,
+        diagnostics,
+    }
 }
 
 /// Puts a finished node where it belongs: as a key, a mapping value, a sequence item or the root.
@@ -225,7 +308,13 @@ fn place(
             items.push(value);
             *end = (*end).max(span.end);
         }
-        Frame::Map { map, key_spans, pending, end, .. } => match pending.take() {
+        Frame::Map {
+            map,
+            key_spans,
+            pending,
+            end,
+            ..
+        } => match pending.take() {
             None => {
                 let key = match value {
                     Value::String(key) => key,
@@ -234,10 +323,13 @@ fn place(
                 };
                 if let Some((_, first)) = key_spans.iter().find(|(k, _)| *k == key) {
                     diagnostics.push(
-                        Diagnostic::new(Code::PolicyDuplicateKey, format!("key `{key}` appears twice in this mapping"))
-                            .at_span(file, span)
-                            .with_label("repeated here")
-                            .with_detail("first", first.start),
+                        Diagnostic::new(
+                            Code::PolicyDuplicateKey,
+                            format!("key `{key}` appears twice in this mapping"),
+                        )
+                        .at_span(file, span)
+                        .with_label("repeated here")
+                        .with_detail("first", first.start),
                     );
                 } else {
                     key_spans.push((key.clone(), span));
@@ -285,7 +377,9 @@ fn resolve_scalar(text: &str, style: ScalarStyle) -> Value {
         return Value::Number(Number::from(sign * n));
     }
     let looks_numeric = text.bytes().any(|b| b.is_ascii_digit())
-        && text.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
     if looks_numeric && let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64) {
         return Value::Number(n);
     }
@@ -305,13 +399,20 @@ mod tests {
     use super::*;
 
     fn span_text<'a>(text: &'a str, parsed: &Parsed, pointer: &str, key: bool) -> &'a str {
-        let span = parsed.index.resolve(&Route { pointer: pointer.into(), key }).unwrap();
+        let span = parsed
+            .index
+            .resolve(&Route {
+                pointer: pointer.into(),
+                key,
+            })
+            .unwrap();
         &text[span.start..span.end]
     }
 
     #[test]
     fn routes_resolve_to_byte_spans_after_non_ascii() {
-        let text = "# café ☕\naccount:\n  name: \"é-x\"\n  id: '1'\nmembers:\n  - user: ü\n  - user: b\n";
+        let text =
+            "# café ☕\naccount:\n  name: \"é-x\"\n  id: '1'\nmembers:\n  - user: ü\n  - user: b\n";
         let parsed = parse(0, text);
         assert!(parsed.diagnostics.is_empty());
         assert_eq!(span_text(text, &parsed, "/account/name", false), "\"é-x\"");
@@ -325,11 +426,20 @@ mod tests {
     fn scalars_resolve_like_yaml_1_2() {
         assert_eq!(resolve_scalar("12", ScalarStyle::Plain), Value::from(12));
         assert_eq!(resolve_scalar("012", ScalarStyle::Plain), Value::from(12));
-        assert_eq!(resolve_scalar("12", ScalarStyle::DoubleQuoted), Value::from("12"));
-        assert_eq!(resolve_scalar("yes", ScalarStyle::Plain), Value::from("yes"));
+        assert_eq!(
+            resolve_scalar("12", ScalarStyle::DoubleQuoted),
+            Value::from("12")
+        );
+        assert_eq!(
+            resolve_scalar("yes", ScalarStyle::Plain),
+            Value::from("yes")
+        );
         assert_eq!(resolve_scalar("~", ScalarStyle::Plain), Value::Null);
         assert_eq!(resolve_scalar("1.5", ScalarStyle::Plain), Value::from(1.5));
-        assert_eq!(resolve_scalar("1.2.3", ScalarStyle::Plain), Value::from("1.2.3"));
+        assert_eq!(
+            resolve_scalar("1.2.3", ScalarStyle::Plain),
+            Value::from("1.2.3")
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The human format: each diagnostic as a miette report with the policy excerpt underlined, then a
 //! summary. The source text is attached here, at render time, never carried by the diagnostic.
 
-use super::{severity_word, HumanStyle, Report};
+use super::{HumanStyle, Report, severity_word};
 use crate::codes::Severity;
 use crate::diag::Diagnostic;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
@@ -42,7 +42,10 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -51,14 +54,27 @@ impl miette::Diagnostic for Rendered<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.span?;
-        let label = self.diagnostic.label.clone().unwrap_or_else(|| "here".to_owned());
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(label), span))))
+        let label = self
+            .diagnostic
+            .label
+            .clone()
+            .unwrap_or_else(|| "here".to_owned());
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some(label),
+            span,
+        ))))
     }
 }
 
 pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
-    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false);
     let mut out = String::new();
     for diagnostic in report.diagnostics {
         let span = diagnostic.span(report.files);
@@ -77,7 +93,9 @@ pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
         let rendered = Rendered {
             diagnostic,
             title,
-            source: file.filter(|_| span.is_some()).map(|f| NamedSource::new(f.name.clone(), f.text.to_string()).with_language("yaml")),
+            source: file.filter(|_| span.is_some()).map(|f| {
+                NamedSource::new(f.name.clone(), f.text.to_string()).with_language("yaml")
+            }),
             span: span.map(Into::into),
         };
         let _ = handler.render_report(&mut out, &rendered);
@@ -100,7 +118,11 @@ pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
             );
         }
     }
-    let (count, noun) = if report.check { (report.accounts.len(), "account") } else { (report.files.len(), "file") };
+    let (count, noun) = if report.check {
+        (report.accounts.len(), "account")
+    } else {
+        (report.files.len(), "file")
+    };
     let _ = writeln!(
         out,
         "{}, {} in {count} {noun}{}",

@@ -62,7 +62,10 @@ struct Summary {
     warnings: usize,
 }
 
-fn place<'a>(report: &'a Report<'_>, d: &Diagnostic) -> (Option<&'a str>, Option<usize>, Option<usize>) {
+fn place<'a>(
+    report: &'a Report<'_>,
+    d: &Diagnostic,
+) -> (Option<&'a str>, Option<usize>, Option<usize>) {
     let file = d.file.map(|id| report.files.get(id).name.as_str());
     let (line, column) = d.line_col(report.files).unzip();
     (file, line, column)
@@ -70,7 +73,10 @@ fn place<'a>(report: &'a Report<'_>, d: &Diagnostic) -> (Option<&'a str>, Option
 
 pub fn render(report: &Report<'_>) -> String {
     let tally = report.tally();
-    let summary = Summary { errors: tally.errors, warnings: tally.warnings };
+    let summary = Summary {
+        errors: tally.errors,
+        warnings: tally.warnings,
+    };
     let mut text = if report.check {
         let document = CheckDocument {
             version: 1,
@@ -78,7 +84,12 @@ pub fn render(report: &Report<'_>) -> String {
             accounts: report
                 .accounts
                 .iter()
-                .map(|a| AccountEntry { id: &a.id, name: &a.name, status: a.status.as_str(), now: a.now.map(|t| t.to_string()) })
+                .map(|a| AccountEntry {
+                    id: &a.id,
+                    name: &a.name,
+                    status: a.status.as_str(),
+                    now: a.now.map(|t| t.to_string()),
+                })
                 .collect(),
             findings: report
                 .diagnostics

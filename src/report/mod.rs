@@ -4,6 +4,7 @@
 //! the only code that formats text for output; they write into a `String` and leave printing to
 //! the caller.
 
+pub mod explain;
 pub mod human;
 pub mod json;
 
@@ -87,5 +88,9 @@ pub fn render(report: &Report<'_>, format: Format, style: HumanStyle) -> String 
 
 pub(crate) fn severity_word(severity: Severity, count: usize) -> String {
     let word = severity.as_str();
-    if count == 1 { format!("1 {word}") } else { format!("{count} {word}s") }
+    if count == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{count} {word}s")
+    }
 }

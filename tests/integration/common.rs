@@ -14,7 +14,12 @@ pub struct Run {
 impl Run {
     /// The stdout parsed as JSON (for `--format json` runs).
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
     }
 }
 
@@ -41,19 +46,30 @@ where
     S: AsRef<std::ffi::OsStr>,
 {
     let mut command = Command::new(env!("CARGO_BIN_EXE_smce-guard"));
-    command.args(args).current_dir(dir).env("NO_COLOR", "1").env("COLUMNS", "100");
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100");
     for (key, _) in std::env::vars_os() {
         if key.to_string_lossy().starts_with("AWS_") {
             command.env_remove(key);
         }
     }
     let output = command.output().expect("the smce-guard binary runs");
-    let code = output.status.code().unwrap_or_else(|| panic!("smce-guard was killed by a signal (a panic?): {output:?}"));
+    let code = output
+        .status
+        .code()
+        .unwrap_or_else(|| panic!("smce-guard was killed by a signal (a panic?): {output:?}"));
     let run = Run {
         code,
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     };
-    assert!(!run.stderr.contains("panicked"), "smce-guard panicked:\n{}", run.stderr);
+    assert!(
+        !run.stderr.contains("panicked"),
+        "smce-guard panicked:\n{}",
+        run.stderr
+    );
     run
 }
