@@ -42,7 +42,11 @@ impl Outcome {
             exit::INVALID
         } else if self.accounts.iter().any(|a| a.status == Status::Unobserved) {
             exit::UNOBSERVED
-        } else if self.diagnostics.iter().any(|d| d.severity >= threshold) {
+        } else if self
+            .diagnostics
+            .iter()
+            .any(|d| d.waiver.is_none() && d.severity >= threshold)
+        {
             exit::DRIFT
         } else {
             exit::OK
@@ -58,7 +62,8 @@ struct Judged {
 }
 
 pub fn run(args: &CheckArgs) -> Result<Outcome, String> {
-    let set = policy::load(&args.paths);
+    let today = engine::utc_date(args.now.unwrap_or_else(Timestamp::now));
+    let set = policy::load(&args.paths, today);
     let mut selected: Vec<LoadedPolicy> = set.valid().cloned().collect();
     let mut lint = set.diagnostics.clone();
     if let Some(name) = &args.account {
@@ -75,6 +80,9 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, String> {
         };
         selected.retain(|l| l.file == chosen.file);
         lint.retain(|d| d.file.is_none_or(|f| f == chosen.file));
+    }
+    if let Some(shard) = args.shard {
+        selected.retain(|l| shard.contains(&l.policy.account.id));
     }
     let judged: Vec<Judged> = selected
         .par_iter()
@@ -142,6 +150,7 @@ fn judge(loaded: &LoadedPolicy, fixtures: &Path, now: Option<Timestamp>) -> Judg
         status: Status::Ok,
         now,
         tally: Tally::default(),
+        checks: Vec::new(),
     };
     let dir = fixtures.join(&policy.account.name);
     match observe::fixture::read(&dir) {
@@ -149,7 +158,8 @@ fn judge(loaded: &LoadedPolicy, fixtures: &Path, now: Option<Timestamp>) -> Judg
             let now = now.or(state.captured_at).unwrap_or_else(Timestamp::now);
             summary.now = Some(now);
             let findings = engine::evaluate(policy, loaded.file, &state, now);
-            if !findings.is_empty() {
+            summary.checks = engine::checks_performed(policy, &state);
+            if findings.iter().any(|f| f.waiver.is_none()) {
                 summary.status = Status::Drift;
             }
             Judged {

@@ -52,8 +52,8 @@ pub enum Command {
         /// Policy files or directories of *.yaml / *.yml files.
         #[arg(default_value = "policies")]
         paths: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Compare each policy with the account's recorded IAM state and report drift.
     #[command(
@@ -90,11 +90,86 @@ pub struct CheckArgs {
     /// Check only the account with this name.
     #[arg(long)]
     pub account: Option<String>,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Check only shard K of N (a stable split by account id), for a CI matrix.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// The lowest severity that fails the run (exit 1).
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+}
+
+/// Where and how a report is written.
+#[derive(clap::Args, Debug)]
+pub struct OutputArgs {
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to this file (atomically) instead of stdout; the exit code is unchanged.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// One of N stable slices of the accounts, by account id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based.
+    pub index: u64,
+    pub count: u64,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("expected K/N with 1 <= K <= N, such as 2/4; found `{text}`");
+        let (k, n) = text.split_once('/').ok_or_else(bad)?;
+        let (index, count) = (
+            k.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        if index == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl Shard {
+    /// Whether the account with this id falls into this shard. Account ids are numbers, so the
+    /// split is the id modulo N: stable across runs and machines.
+    pub fn contains(&self, account_id: &str) -> bool {
+        let number = account_id.parse::<u64>().unwrap_or_else(|_| {
+            account_id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            })
+        });
+        number % self.count == self.index - 1
+    }
+}
+
+/// Writes `text` to stdout, or atomically to `path`: a temporary file beside it, then a rename,
+/// so a reader never sees half a report.
+fn emit(text: &str, path: Option<&std::path::Path>) -> Result<(), String> {
+    let Some(path) = path else {
+        let mut stdout = std::io::stdout().lock();
+        // A closed pipe (`smce-guard check | head`) is not a failure of the check.
+        let _ = stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush());
+        return Ok(());
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&temporary, text)
+        .and_then(|()| std::fs::rename(&temporary, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&temporary);
+            format!("cannot write {}: {e}", path.display())
+        })
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -142,11 +217,11 @@ pub fn main() -> ExitCode {
             .and_then(|c| c.parse().ok())
             .unwrap_or(100),
     };
-    let (text, code) = match cli.command {
-        Command::Schema => (crate::policy::schema::SCHEMA.to_owned(), exit::OK),
+    let (text, code, file) = match cli.command {
+        Command::Schema => (crate::policy::schema::SCHEMA.to_owned(), exit::OK, None),
         Command::Explain {
             code: Some(code), ..
-        } => (report::explain::one(code), exit::OK),
+        } => (report::explain::one(code), exit::OK, None),
         Command::Explain {
             code: None,
             markdown,
@@ -157,9 +232,11 @@ pub fn main() -> ExitCode {
                 report::explain::list()
             },
             exit::OK,
+            None,
         ),
-        Command::Lint { paths, format } => {
-            let set = crate::policy::load(&paths);
+        Command::Lint { paths, output } => {
+            let today = crate::engine::utc_date(jiff::Timestamp::now());
+            let set = crate::policy::load(&paths, today);
             let report = Report {
                 files: &set.files,
                 diagnostics: &set.diagnostics,
@@ -172,14 +249,19 @@ pub fn main() -> ExitCode {
             } else {
                 exit::OK
             };
-            (report::render(&report, format, style), code)
+            (
+                report::render(&report, output.format, style),
+                code,
+                output.output,
+            )
         }
         Command::Check(args) => match crate::check::run(&args) {
             Ok(outcome) => {
                 let report = outcome.report();
                 (
-                    report::render(&report, args.format, style),
+                    report::render(&report, args.output.format, style),
                     outcome.exit_code(args.fail_on.threshold()),
+                    args.output.output.clone(),
                 )
             }
             Err(message) => {
@@ -188,10 +270,9 @@ pub fn main() -> ExitCode {
             }
         },
     };
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`smce-guard check | head`) is not a failure of the check.
-    let _ = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush());
+    if let Err(message) = emit(&text, file.as_deref()) {
+        let _ = writeln!(std::io::stderr(), "error: {message}");
+        return ExitCode::from(exit::INVALID);
+    }
     ExitCode::from(code)
 }

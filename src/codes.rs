@@ -142,6 +142,14 @@ codes! {
         checks: "An EKS ARN in `deployer.allow` names the policy's own account id and region.",
         why: "A copied policy that still names another account's cluster would let CI fail to deploy, or allow the wrong cluster.",
         fix: "Use the account id and region from `account`.";
+    WaiverExpired = "waiver.expired", Error,
+        checks: "Every waiver's `until` date is today or later.",
+        why: "Accepted drift must be looked at again; an expired waiver no longer hides its finding.",
+        fix: "Fix the drift and delete the waiver, or extend `until` with a fresh reason.";
+    WaiverUnused = "waiver.unused", Warning,
+        checks: "Every waiver matched a finding of its account.",
+        why: "A waiver that matches nothing is stale, and would silently hide the drift if it came back.",
+        fix: "Delete the waiver, or correct its `code` or `principal`.";
     FixtureInvalid = "fixture.invalid", Error,
         checks: "Recorded state (fixtures) parses: JSON documents, the credential report CSV, dates.",
         why: "A broken recording must never be read as 'no drift'.",
@@ -221,6 +229,15 @@ codes! {
 }
 
 impl Code {
+    /// Whether the code is a drift finding about an account (as opposed to a problem with a
+    /// policy, a waiver or a recording); only findings can be waived.
+    pub fn is_finding(self) -> bool {
+        !matches!(
+            self.as_str().split_once('.'),
+            Some(("policy" | "waiver" | "fixture", _))
+        )
+    }
+
     /// A one-line summary: the first sentence of what the code checks.
     pub fn title(self) -> &'static str {
         self.explanation().checks

@@ -43,6 +43,15 @@ pub struct Diagnostic {
     pub principal: Option<String>,
     /// Structured facts (key id, expiry instant, policy name ...) for machine formats.
     pub details: Map<String, Value>,
+    /// Set when a policy waiver accepts this finding: shown, but not counted for the exit code.
+    pub waiver: Option<WaiverNote>,
+}
+
+/// The waiver that accepted a finding, as reports show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaiverNote {
+    pub reason: String,
+    pub until: String,
 }
 
 impl Diagnostic {
@@ -58,6 +67,7 @@ impl Diagnostic {
             account: None,
             principal: None,
             details: Map::new(),
+            waiver: None,
         }
     }
 
@@ -132,12 +142,18 @@ impl Diagnostic {
 pub struct Tally {
     pub errors: usize,
     pub warnings: usize,
+    /// Waived findings, counted apart from the errors and warnings they would otherwise be.
+    pub waived: usize,
 }
 
 impl Tally {
     pub fn of<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>) -> Self {
         let mut tally = Tally::default();
         for diagnostic in diagnostics {
+            if diagnostic.waiver.is_some() {
+                tally.waived += 1;
+                continue;
+            }
             match diagnostic.severity {
                 Severity::Error => tally.errors += 1,
                 Severity::Warning => tally.warnings += 1,

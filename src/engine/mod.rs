@@ -10,6 +10,7 @@ pub mod deployer;
 pub mod members;
 pub mod permissions;
 pub mod users;
+pub mod waivers;
 
 use crate::codes::Code;
 use crate::diag::{AccountRef, Diagnostic};
@@ -84,5 +85,62 @@ pub fn evaluate(
     users::check(&cx, &mut out);
     deployer::check(&cx, &mut out);
     credentials::check(&cx, &mut out);
+    let unused = waivers::apply(&cx, &mut out);
+    out.extend(unused);
     out
+}
+
+/// The UTC calendar day of an instant: the day waivers are judged on.
+pub fn utc_date(now: Timestamp) -> jiff::civil::Date {
+    jiff::tz::TimeZone::UTC.to_datetime(now).date()
+}
+
+/// Every (rule, principal) pair the engine judges for this policy and state, whether or not it
+/// found drift: the test cases of a JUnit report.
+pub fn checks_performed(policy: &Policy, state: &AccountState) -> Vec<(Code, Option<String>)> {
+    let mut checks = vec![(Code::AccountMismatch, None)];
+    let mut add = |code: Code, principal: &str| checks.push((code, Some(principal.to_owned())));
+    for member in &policy.members {
+        add(Code::MemberMissing, &member.user);
+        if state.user(&member.user).is_some() {
+            for code in [
+                Code::MemberNotAdmin,
+                Code::MemberMfaMissing,
+                Code::MemberDisabled,
+            ] {
+                add(code, &member.user);
+            }
+        }
+    }
+    if policy.unmanaged_users != crate::policy::model::Level::Ignore {
+        for user in &state.users {
+            add(Code::UserUnmanaged, &user.name);
+        }
+    }
+    if let Some(deployer) = &policy.deployer {
+        add(Code::DeployerMissing, &deployer.user);
+        if state.user(&deployer.user).is_some() {
+            for code in [
+                Code::DeployerRestricted,
+                Code::DeployerDisabled,
+                Code::DeployerConsoleAccess,
+                Code::DeployerExcessPermission,
+                Code::DeployerMissingPermission,
+                Code::DeployerKeyCount,
+            ] {
+                add(code, &deployer.user);
+            }
+        }
+    }
+    for user in state.users.iter().filter(|u| !policy.is_ignored(&u.name)) {
+        if user.active_keys().next().is_some() {
+            add(Code::KeyExpiring, &user.name);
+            add(Code::KeyExpired, &user.name);
+        }
+        if user.password_enabled {
+            add(Code::PasswordExpiring, &user.name);
+            add(Code::PasswordExpired, &user.name);
+        }
+    }
+    checks
 }

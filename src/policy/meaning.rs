@@ -6,10 +6,12 @@ use super::model::Policy;
 use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Files, Route};
+use jiff::civil::Date;
 use std::collections::HashMap;
 
 /// Checks one valid-shaped policy on its own.
-pub fn check_policy(file: FileId, policy: &Policy, out: &mut Vec<Diagnostic>) {
+pub fn check_policy(file: FileId, policy: &Policy, today: Date, out: &mut Vec<Diagnostic>) {
+    check_waivers(file, policy, today, out);
     let members = Route::of(["members"]);
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, member) in policy.members.iter().enumerate() {
@@ -65,6 +67,50 @@ pub fn check_policy(file: FileId, policy: &Policy, out: &mut Vec<Diagnostic>) {
             .at(file, Route::of(["credentials", "warn_days"]))
             .with_help("a warning window as long as the credential's lifetime warns from day one; lower `warn_days`"),
         );
+    }
+}
+
+/// Waivers name a finding code, a real date, and have not run out as of `today`.
+fn check_waivers(file: FileId, policy: &Policy, today: Date, out: &mut Vec<Diagnostic>) {
+    for (i, waiver) in policy.waivers.iter().enumerate() {
+        let route = Route::of(["waivers"]).child(i);
+        let waivable = waiver
+            .code
+            .parse::<Code>()
+            .ok()
+            .filter(|code| code.is_finding());
+        if waivable.is_none() {
+            out.push(
+                Diagnostic::new(Code::PolicyInvalidValue, format!("`{}` is not a finding code that can be waived", waiver.code))
+                    .at(file, route.child("code"))
+                    .with_help("`smce-guard explain` lists every code; only drift findings (not policy or fixture errors) can be waived"),
+            );
+        }
+        match waiver.last_day() {
+            None => out.push(
+                Diagnostic::new(
+                    Code::PolicyInvalidValue,
+                    format!("`{}` is not a calendar date", waiver.until),
+                )
+                .at(file, route.child("until"))
+                .with_help("write the last day the waiver holds as YYYY-MM-DD"),
+            ),
+            Some(last) if last < today => out.push(
+                Diagnostic::new(
+                    Code::WaiverExpired,
+                    format!(
+                        "this waiver of `{}` ran out on {last}; it is no longer honoured",
+                        waiver.code
+                    ),
+                )
+                .at(file, route.child("until"))
+                .with_label("expired")
+                .with_help(
+                    "fix the drift and delete the waiver, or extend `until` with a fresh reason",
+                ),
+            ),
+            Some(_) => {}
+        }
     }
 }
 

@@ -43,7 +43,12 @@ impl PolicySet {
             !self
                 .diagnostics
                 .iter()
-                .any(|d| d.file == Some(loaded.file) && d.severity == Severity::Error)
+                // An expired waiver is an error, but the policy can still be evaluated.
+                .any(|d| {
+                    d.file == Some(loaded.file)
+                        && d.severity == Severity::Error
+                        && d.code != Code::WaiverExpired
+                })
         })
     }
 
@@ -114,13 +119,14 @@ struct FileResult {
 }
 
 /// Loads and lints every policy under `paths`.
-pub fn load(paths: &[PathBuf]) -> PolicySet {
+/// Waivers are judged as of `today`.
+pub fn load(paths: &[PathBuf], today: jiff::civil::Date) -> PolicySet {
     let mut set = PolicySet::default();
     let files = expand(paths, &mut set.diagnostics);
     let results: Vec<FileResult> = files
         .par_iter()
         .enumerate()
-        .map(|(id, path)| load_file(id, path))
+        .map(|(id, path)| load_file(id, path, today))
         .collect();
     for result in results {
         let id = set.files.add(result.source, result.index);
@@ -144,7 +150,7 @@ pub fn load(paths: &[PathBuf]) -> PolicySet {
     set
 }
 
-fn load_file(id: FileId, path: &Path) -> FileResult {
+fn load_file(id: FileId, path: &Path, today: jiff::civil::Date) -> FileResult {
     let name = path.to_string_lossy().into_owned();
     let mut result = FileResult {
         source: SourceFile::new(name.clone(), ""),
@@ -221,7 +227,7 @@ fn load_file(id: FileId, path: &Path) -> FileResult {
     }
     match serde_yaml::from_str::<Policy>(&text) {
         Ok(policy) => {
-            meaning::check_policy(id, &policy, &mut result.diagnostics);
+            meaning::check_policy(id, &policy, today, &mut result.diagnostics);
             result.policy = Some(policy);
         }
         Err(error) => {

@@ -21,6 +21,27 @@ pub struct Policy {
     pub unmanaged_users: Level,
     #[serde(default)]
     pub ignore_users: Vec<String>,
+    #[serde(default)]
+    pub waivers: Vec<Waiver>,
+}
+
+/// Accepted drift: a finding code (optionally for one principal) that does not fail the run until
+/// `until`. The date is checked in the meaning phase; [`Waiver::last_day`] reads it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    pub code: String,
+    #[serde(default)]
+    pub principal: Option<String>,
+    pub reason: String,
+    pub until: String,
+}
+
+impl Waiver {
+    /// The last day the waiver holds, if `until` is a real date.
+    pub fn last_day(&self) -> Option<jiff::civil::Date> {
+        self.until.parse().ok()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -35,6 +35,9 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn severity(&self) -> Option<miette::Severity> {
+        if self.diagnostic.waiver.is_some() {
+            return Some(miette::Severity::Advice);
+        }
         Some(match self.diagnostic.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
@@ -90,6 +93,9 @@ pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
         if let Some(account) = &diagnostic.account {
             title = format!("{}: {title}", account.name);
         }
+        if let Some(waiver) = &diagnostic.waiver {
+            title = format!("{title} [waived until {}: {}]", waiver.until, waiver.reason);
+        }
         let rendered = Rendered {
             diagnostic,
             title,
@@ -109,12 +115,13 @@ pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
         for account in report.accounts {
             let _ = writeln!(
                 out,
-                "  {:<16} {:<12} {:<10} {}, {}",
+                "  {:<16} {:<12} {:<10} {}, {}{}",
                 account.name,
                 account.id,
                 account.status.as_str(),
                 severity_word(Severity::Error, account.tally.errors),
                 severity_word(Severity::Warning, account.tally.warnings),
+                waived(account.tally.waived),
             );
         }
     }
@@ -125,10 +132,19 @@ pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
     };
     let _ = writeln!(
         out,
-        "{}, {} in {count} {noun}{}",
+        "{}, {}{} in {count} {noun}{}",
         severity_word(Severity::Error, tally.errors),
         severity_word(Severity::Warning, tally.warnings),
+        waived(tally.waived),
         if count == 1 { "" } else { "s" },
     );
     out
+}
+
+fn waived(count: usize) -> String {
+    if count == 0 {
+        String::new()
+    } else {
+        format!(", {count} waived")
+    }
 }

@@ -1,8 +1,7 @@
 //! The JSON format, version 1: a frozen contract (documented in README). Fields are only ever
 //! added; a breaking change would bump `version`.
 
-use super::Report;
-use crate::diag::Diagnostic;
+use super::{Report, place};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -54,21 +53,21 @@ struct Finding<'a> {
     column: Option<usize>,
     help: Option<&'a str>,
     details: &'a Map<String, Value>,
+    waived: bool,
+    waiver: Option<WaiverEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct WaiverEntry<'a> {
+    reason: &'a str,
+    until: &'a str,
 }
 
 #[derive(Serialize)]
 struct Summary {
     errors: usize,
     warnings: usize,
-}
-
-fn place<'a>(
-    report: &'a Report<'_>,
-    d: &Diagnostic,
-) -> (Option<&'a str>, Option<usize>, Option<usize>) {
-    let file = d.file.map(|id| report.files.get(id).name.as_str());
-    let (line, column) = d.line_col(report.files).unzip();
-    (file, line, column)
+    waived: usize,
 }
 
 pub fn render(report: &Report<'_>) -> String {
@@ -76,6 +75,7 @@ pub fn render(report: &Report<'_>) -> String {
     let summary = Summary {
         errors: tally.errors,
         warnings: tally.warnings,
+        waived: tally.waived,
     };
     let mut text = if report.check {
         let document = CheckDocument {
@@ -108,6 +108,11 @@ pub fn render(report: &Report<'_>) -> String {
                         column,
                         help: d.help.as_deref(),
                         details: &d.details,
+                        waived: d.waiver.is_some(),
+                        waiver: d.waiver.as_ref().map(|w| WaiverEntry {
+                            reason: &w.reason,
+                            until: &w.until,
+                        }),
                     }
                 })
                 .collect(),

@@ -5,8 +5,12 @@
 //! the caller.
 
 pub mod explain;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 
 use crate::codes::Severity;
 use crate::diag::{Diagnostic, Tally};
@@ -20,6 +24,14 @@ pub enum Format {
     Human,
     /// The versioned JSON document described in README.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// JUnit XML: a test suite per account, a test case per check performed.
+    Junit,
+    /// Markdown for a pull-request comment or $GITHUB_STEP_SUMMARY.
+    Markdown,
+    /// GitHub workflow commands (`::error file=...,line=...::message`).
+    Github,
 }
 
 /// What an account's evaluation came to.
@@ -52,6 +64,8 @@ pub struct AccountSummary {
     /// The instant the account was judged at.
     pub now: Option<Timestamp>,
     pub tally: Tally,
+    /// Every (rule, principal) judged: the test cases of a JUnit report.
+    pub checks: Vec<(crate::codes::Code, Option<String>)>,
 }
 
 /// Everything a reporter needs; `accounts` is empty for `lint`.
@@ -83,6 +97,10 @@ pub fn render(report: &Report<'_>, format: Format, style: HumanStyle) -> String 
     match format {
         Format::Human => human::render(report, style),
         Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Junit => junit::render(report),
+        Format::Markdown => markdown::render(report),
+        Format::Github => github::render(report),
     }
 }
 
@@ -92,5 +110,24 @@ pub(crate) fn severity_word(severity: Severity, count: usize) -> String {
         format!("1 {word}")
     } else {
         format!("{count} {word}s")
+    }
+}
+
+/// File, 1-based line and column of a diagnostic, as every machine format reports them.
+pub(crate) fn place<'a>(
+    report: &'a Report<'_>,
+    d: &Diagnostic,
+) -> (Option<&'a str>, Option<usize>, Option<usize>) {
+    let file = d.file.map(|id| report.files.get(id).name.as_str());
+    let (line, column) = d.line_col(report.files).unzip();
+    (file, line, column)
+}
+
+/// `file:line` (or just the file) for text formats.
+pub(crate) fn place_text(report: &Report<'_>, d: &Diagnostic) -> Option<String> {
+    match place(report, d) {
+        (Some(file), Some(line), _) => Some(format!("{file}:{line}")),
+        (Some(file), None, _) => Some(file.to_owned()),
+        _ => None,
     }
 }

@@ -1,0 +1,45 @@
+//! Waivers: marking the findings a policy accepts, and reporting waivers that matched nothing.
+
+use super::Context;
+use crate::codes::Code;
+use crate::diag::{Diagnostic, WaiverNote};
+use crate::source::Route;
+
+/// Marks every finding an in-date waiver matches, and returns `waiver.unused` for waivers (in date
+/// or not) that matched none. Expired waivers are not honoured; lint reports them.
+pub fn apply(cx: &Context<'_>, findings: &mut [Diagnostic]) -> Vec<Diagnostic> {
+    let today = super::utc_date(cx.now);
+    let mut unused = Vec::new();
+    for (i, waiver) in cx.policy.waivers.iter().enumerate() {
+        let Ok(code) = waiver.code.parse::<Code>() else {
+            continue;
+        };
+        let in_date = waiver.last_day().is_some_and(|last| last >= today);
+        let mut matched = false;
+        for finding in findings.iter_mut() {
+            let principal_matches =
+                waiver.principal.is_none() || waiver.principal == finding.principal;
+            if finding.code == code && principal_matches {
+                matched = true;
+                if in_date && finding.waiver.is_none() {
+                    finding.waiver = Some(WaiverNote {
+                        reason: waiver.reason.clone(),
+                        until: waiver.until.clone(),
+                    });
+                }
+            }
+        }
+        if !matched {
+            let whom = waiver
+                .principal
+                .as_ref()
+                .map_or_else(String::new, |p| format!(" for `{p}`"));
+            unused.push(
+                cx.finding(Code::WaiverUnused, Route::of(["waivers"]).child(i), format!("the waiver of `{}`{whom} matched no finding", waiver.code))
+                    .with_label("matched nothing")
+                    .with_help("the drift it accepted is gone: delete the waiver (or correct its `code` or `principal`)"),
+            );
+        }
+    }
+    unused
+}

@@ -1,0 +1,79 @@
+//! GitHub workflow commands: one `::error`/`::warning` line per diagnostic, which the Actions runner
+//! turns into annotations on the policy file. Waived findings become `::notice`.
+
+use super::{Report, place};
+use crate::codes::Severity;
+use std::fmt::Write;
+
+/// Escapes a command's message (GitHub's `escapeData`).
+fn data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a command property (GitHub's `escapeProperty`).
+fn property(text: &str) -> String {
+    data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn render(report: &Report<'_>) -> String {
+    let mut out = String::new();
+    for d in report.diagnostics {
+        let command = match (d.waiver.is_some(), d.severity) {
+            (true, _) => "notice",
+            (false, Severity::Error) => "error",
+            (false, Severity::Warning) => "warning",
+        };
+        let (file, line, column) = place(report, d);
+        let mut properties = Vec::new();
+        if let Some(file) = file {
+            properties.push(format!("file={}", property(file)));
+        }
+        if let Some(line) = line {
+            properties.push(format!("line={line}"));
+        }
+        if let Some(column) = column {
+            properties.push(format!("col={column}"));
+        }
+        let account = d
+            .account
+            .as_ref()
+            .map_or_else(String::new, |a| format!(" ({})", a.name));
+        properties.push(format!(
+            "title={}",
+            property(&format!("{}{account}", d.code))
+        ));
+        let mut message = d.message.clone();
+        if let Some(principal) = &d.principal {
+            message = format!("[{principal}] {message}");
+        }
+        if let Some(waiver) = &d.waiver {
+            message.push_str(&format!(
+                " (waived until {}: {})",
+                waiver.until, waiver.reason
+            ));
+        }
+        if let Some(help) = &d.help {
+            message.push_str(&format!("\nFix: {help}"));
+        }
+        let _ = writeln!(
+            out,
+            "::{command} {}::{}",
+            properties.join(","),
+            data(&message)
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_follow_the_runner() {
+        assert_eq!(data("50% done\nnext"), "50%25 done%0Anext");
+        assert_eq!(property("a:b,c"), "a%3Ab%2Cc");
+    }
+}

@@ -1,0 +1,105 @@
+//! Markdown for a pull-request comment or `$GITHUB_STEP_SUMMARY`: a table of accounts with their
+//! status, then the findings grouped by account, each with its fix.
+
+use super::{Report, place_text};
+use crate::codes::Severity;
+use crate::diag::Diagnostic;
+use std::fmt::Write;
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+fn icon(d: &Diagnostic) -> &'static str {
+    match (d.waiver.is_some(), d.severity) {
+        (true, _) => "💤",
+        (false, Severity::Error) => "❌",
+        (false, Severity::Warning) => "⚠️",
+    }
+}
+
+fn item(out: &mut String, report: &Report<'_>, d: &Diagnostic) {
+    let principal = d
+        .principal
+        .as_ref()
+        .map_or_else(String::new, |p| format!(" `{p}`"));
+    let place = place_text(report, d).map_or_else(String::new, |p| format!(" ({p})"));
+    let _ = writeln!(
+        out,
+        "- {} **{}**{principal}: {}{place}",
+        icon(d),
+        d.code,
+        d.message
+    );
+    if let Some(waiver) = &d.waiver {
+        let _ = writeln!(out, "  - waived until {}: {}", waiver.until, waiver.reason);
+    }
+    if let Some(help) = &d.help {
+        let _ = writeln!(out, "  - fix: {help}");
+    }
+}
+
+pub fn render(report: &Report<'_>) -> String {
+    let tally = report.tally();
+    let mut out = String::from(if report.check {
+        "## smce-guard check\n\n"
+    } else {
+        "## smce-guard lint\n\n"
+    });
+    if report.check && !report.accounts.is_empty() {
+        out.push_str(
+            "| account | id | status | errors | warnings | waived |\n|---|---|---|---|---|---|\n",
+        );
+        for a in report.accounts {
+            let status = match a.status.as_str() {
+                "ok" => "✅ ok",
+                "drift" => "❌ drift",
+                "unobserved" => "❓ unobserved",
+                _ => "🚫 invalid",
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {status} | {} | {} | {} |",
+                cell(&a.name),
+                a.id,
+                a.tally.errors,
+                a.tally.warnings,
+                a.tally.waived
+            );
+        }
+        out.push('\n');
+    }
+    let unaccounted: Vec<&Diagnostic> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.account.is_none())
+        .collect();
+    if !unaccounted.is_empty() {
+        out.push_str("### Policies\n\n");
+        for d in unaccounted {
+            item(&mut out, report, d);
+        }
+        out.push('\n');
+    }
+    for a in report.accounts {
+        let findings: Vec<&Diagnostic> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.account.as_ref().is_some_and(|x| x.name == a.name))
+            .collect();
+        if findings.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "### {} ({})\n", a.name, a.id);
+        for d in findings {
+            item(&mut out, report, d);
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "**{} errors, {} warnings, {} waived.**",
+        tally.errors, tally.warnings, tally.waived
+    );
+    out
+}
