@@ -60,6 +60,11 @@ pub enum Command {
         after_help = "Examples:\n  smce-guard check\n  smce-guard check --account nasa-veda --now 2026-12-01T00:00:00Z\n  smce-guard check policies/ --fixtures fixtures/ --format json --fail-on warning\n\nExit codes: 0 no finding at or above --fail-on, 1 drift, 2 invalid policy, fixture or usage,\n3 an account could not be observed (when several apply: 2, then 3, then 1)."
     )]
     Check(CheckArgs),
+    /// List every active access key and console password with its exact expiry.
+    #[command(
+        after_help = "Examples:\n  smce-guard expiries\n  smce-guard expiries --within 30\n  smce-guard expiries --format ics --output smce-expiry.ics   # a calendar the team subscribes to\n  smce-guard expiries --format markdown >> \"$GITHUB_STEP_SUMMARY\"\n\nExit codes: 0, 2 an invalid policy or recording, 3 an account could not be observed."
+    )]
+    Expiries(ExpiriesArgs),
     /// Explain a diagnostic code: what it checks, why it matters on SMCE, how to fix it.
     #[command(
         after_help = "Examples:\n  smce-guard explain                  # list every code\n  smce-guard explain key.expiring\n  smce-guard explain --markdown       # the table in README"
@@ -98,6 +103,30 @@ pub struct CheckArgs {
     /// The lowest severity that fails the run (exit 1).
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ExpiriesArgs {
+    /// Policy files or directories of *.yaml / *.yml files.
+    #[arg(default_value = "policies")]
+    pub paths: Vec<PathBuf>,
+    /// The directory holding recorded state, one folder per account name.
+    #[arg(long, default_value = "fixtures")]
+    pub fixtures: PathBuf,
+    /// Judge as of this instant (RFC 3339) instead of each recording's capture time.
+    #[arg(long, value_parser = parse_timestamp)]
+    pub now: Option<jiff::Timestamp>,
+    /// Only credentials with at most this many days left (expired ones included).
+    #[arg(long, value_name = "DAYS")]
+    pub within: Option<i64>,
+    /// Only shard K of N (a stable split by account id).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    #[arg(long, value_enum, default_value_t = crate::report::expiries::ExpiriesFormat::Table)]
+    pub format: crate::report::expiries::ExpiriesFormat,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Where and how a report is written.
@@ -253,6 +282,34 @@ pub fn main() -> ExitCode {
                 report::render(&report, output.format, style),
                 code,
                 output.output,
+            )
+        }
+        Command::Expiries(args) => {
+            let expiries = crate::expiries::run(&args);
+            for (account, reason, _) in &expiries.failures {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: account `{account}` could not be read: {reason}"
+                );
+            }
+            let code = if expiries.policy_errors > 0 || expiries.failures.iter().any(|f| f.2) {
+                exit::INVALID
+            } else if !expiries.failures.is_empty() {
+                exit::UNOBSERVED
+            } else {
+                exit::OK
+            };
+            if expiries.policy_errors > 0 {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: {} policy error(s); run `smce-guard lint`",
+                    expiries.policy_errors
+                );
+            }
+            (
+                report::expiries::render(&expiries, args.format),
+                code,
+                args.output.clone(),
             )
         }
         Command::Check(args) => match crate::check::run(&args) {

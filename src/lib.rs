@@ -9,6 +9,7 @@ pub mod cli;
 pub mod codes;
 pub mod diag;
 pub mod engine;
+pub mod expiries;
 pub mod observe;
 pub mod policy;
 pub mod report;

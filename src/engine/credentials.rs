@@ -19,6 +19,8 @@ pub enum Standing {
 /// A credential's expiry as of `now`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Expiry {
+    /// When the warning window opens.
+    pub warn_at: Timestamp,
     pub expires_at: Timestamp,
     /// Whole days until expiry, rounded down (negative once expired).
     pub days_left: i64,
@@ -47,6 +49,7 @@ pub fn expiry(created: Timestamp, max_age_days: u32, warn_days: u32, now: Timest
         Standing::Fresh
     };
     Expiry {
+        warn_at,
         expires_at,
         days_left: left.div_euclid(DAY),
         standing,

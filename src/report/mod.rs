@@ -4,6 +4,7 @@
 //! the only code that formats text for output; they write into a `String` and leave printing to
 //! the caller.
 
+pub mod expiries;
 pub mod explain;
 pub mod github;
 pub mod human;

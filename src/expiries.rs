@@ -1,0 +1,152 @@
+//! The `expiries` pipeline: every active access key and console password across the accounts, with
+//! its exact expiry, from the same recorded state `check` reads.
+
+use crate::cli::ExpiriesArgs;
+use crate::engine::credentials::{Standing, expiry};
+use crate::observe::{self, ObserveError};
+use crate::policy::model::Contact;
+use jiff::Timestamp;
+use rayon::prelude::*;
+
+/// What kind of credential expires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    AccessKey,
+    Password,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::AccessKey => "access-key",
+            Kind::Password => "password",
+        }
+    }
+}
+
+/// One credential and when it runs out.
+#[derive(Debug, Clone)]
+pub struct Credential {
+    pub account_id: String,
+    pub account_name: String,
+    pub user: String,
+    pub is_deployer: bool,
+    pub kind: Kind,
+    /// The key id (or report slot); `None` for passwords.
+    pub key_id: Option<String>,
+    pub created: Timestamp,
+    pub warn_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub days_left: i64,
+    pub standing: Standing,
+    pub contacts: Vec<Contact>,
+}
+
+/// The credentials, the instant they were judged at, and accounts that could not be read.
+pub struct Expiries {
+    pub now: Timestamp,
+    pub credentials: Vec<Credential>,
+    /// `(account name, reason, invalid)`: invalid recordings exit 2, missing ones 3.
+    pub failures: Vec<(String, String, bool)>,
+    pub policy_errors: usize,
+}
+
+pub fn run(args: &ExpiriesArgs) -> Expiries {
+    let today = crate::engine::utc_date(args.now.unwrap_or_else(Timestamp::now));
+    let set = crate::policy::load(&args.paths, today);
+    let policy_errors = set
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::codes::Severity::Error)
+        .count();
+    let mut policies: Vec<_> = set.valid().collect();
+    if let Some(shard) = args.shard {
+        policies.retain(|l| shard.contains(&l.policy.account.id));
+    }
+    let results: Vec<Result<(Timestamp, Vec<Credential>), (String, String, bool)>> =
+        policies
+            .par_iter()
+            .map(|loaded| {
+                let policy = &loaded.policy;
+                let state = observe::fixture::read(&args.fixtures.join(&policy.account.name))
+                    .map_err(|e| match e {
+                        ObserveError::Unobserved(reason) => {
+                            (policy.account.name.clone(), reason, false)
+                        }
+                        ObserveError::Invalid(input) => (
+                            policy.account.name.clone(),
+                            format!("{}: {}", input.file, input.message),
+                            true,
+                        ),
+                    })?;
+                let now = args
+                    .now
+                    .or(state.captured_at)
+                    .unwrap_or_else(Timestamp::now);
+                let limits = policy.credentials;
+                let deployer = policy.deployer.as_ref().map(|d| d.user.as_str());
+                let mut out = Vec::new();
+                for user in state.users.iter().filter(|u| !policy.is_ignored(&u.name)) {
+                    let keys = user
+                        .active_keys()
+                        .filter_map(|k| Some((Kind::AccessKey, Some(k.label()), k.created?)));
+                    let password = user
+                        .password_last_changed
+                        .filter(|_| user.password_enabled)
+                        .map(|c| (Kind::Password, None, c));
+                    for (kind, key_id, created) in keys.chain(password) {
+                        let e = expiry(created, limits.max_age_days, limits.warn_days, now);
+                        out.push(Credential {
+                            account_id: policy.account.id.clone(),
+                            account_name: policy.account.name.clone(),
+                            user: user.name.clone(),
+                            is_deployer: deployer == Some(user.name.as_str()),
+                            kind,
+                            key_id,
+                            created,
+                            warn_at: e.warn_at,
+                            expires_at: e.expires_at,
+                            days_left: e.days_left,
+                            standing: e.standing,
+                            contacts: policy.account.contacts.clone(),
+                        });
+                    }
+                }
+                Ok((now, out))
+            })
+            .collect();
+    let mut expiries = Expiries {
+        now: args.now.unwrap_or_else(Timestamp::now),
+        credentials: Vec::new(),
+        failures: Vec::new(),
+        policy_errors,
+    };
+    let mut latest: Option<Timestamp> = None;
+    for result in results {
+        match result {
+            Ok((now, credentials)) => {
+                latest = latest.max(Some(now));
+                expiries.credentials.extend(credentials);
+            }
+            Err(failure) => expiries.failures.push(failure),
+        }
+    }
+    if args.now.is_none() {
+        if let Some(latest) = latest {
+            expiries.now = latest;
+        }
+    }
+    if let Some(within) = args.within {
+        expiries.credentials.retain(|c| c.days_left <= within);
+    }
+    expiries.credentials.sort_by(|a, b| {
+        (a.expires_at, &a.account_name, &a.user, &a.key_id).cmp(&(
+            b.expires_at,
+            &b.account_name,
+            &b.user,
+            &b.key_id,
+        ))
+    });
+    expiries.failures.sort();
+    expiries
+}

@@ -1,0 +1,279 @@
+//! Renderings of the credential expiry list: a table, JSON, an RFC 5545 calendar (an event on each
+//! credential's warning date and one on its expiry date), and markdown with a mermaid gantt chart.
+
+use crate::engine::credentials::Standing;
+use crate::expiries::{Credential, Expiries, Kind};
+use jiff::Timestamp;
+use serde_json::json;
+use std::fmt::Write;
+
+/// The formats `expiries` offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExpiriesFormat {
+    Table,
+    Json,
+    Ics,
+    Markdown,
+}
+
+pub fn render(expiries: &Expiries, format: ExpiriesFormat) -> String {
+    match format {
+        ExpiriesFormat::Table => table(expiries),
+        ExpiriesFormat::Json => json(expiries),
+        ExpiriesFormat::Ics => ics(expiries),
+        ExpiriesFormat::Markdown => markdown(expiries),
+    }
+}
+
+fn what(c: &Credential) -> String {
+    match (c.kind, &c.key_id) {
+        (Kind::AccessKey, Some(id)) => format!("access key {id}"),
+        (Kind::AccessKey, None) => "access key".to_owned(),
+        (Kind::Password, _) => "console password".to_owned(),
+    }
+}
+
+fn status(c: &Credential) -> &'static str {
+    match c.standing {
+        Standing::Fresh => "ok",
+        Standing::Expiring => "expiring",
+        Standing::Expired => "expired",
+    }
+}
+
+fn contacts(c: &Credential) -> String {
+    c.contacts
+        .iter()
+        .map(|k| match &k.name {
+            Some(name) => format!("{name} <{}>", k.email),
+            None => k.email.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What to do about a credential, as the calendar and markdown say it.
+fn fix(c: &Credential) -> String {
+    match (c.kind, c.is_deployer) {
+        (Kind::AccessKey, true) => "rotate with `terraform apply -replace=aws_iam_access_key.continuous_deployer`, re-encrypt the new key for CI, and check the old key id is gone".to_owned(),
+        (Kind::AccessKey, false) => format!("create a new key (`aws iam create-access-key --user-name {}`), switch to it, delete the old one", c.user),
+        (Kind::Password, _) => format!("`{}` changes the console password (or an admin resets it)", c.user),
+    }
+}
+
+fn table(e: &Expiries) -> String {
+    let mut out = format!(
+        "{:<21} {:>5} {:<9} {:<14} {:<28} {:<34} CONTACTS\n",
+        "EXPIRES_AT", "DAYS", "STATUS", "ACCOUNT", "USER", "CREDENTIAL"
+    );
+    for c in &e.credentials {
+        let _ = writeln!(
+            out,
+            "{:<21} {:>5} {:<9} {:<14} {:<28} {:<34} {}",
+            c.expires_at,
+            c.days_left,
+            status(c),
+            c.account_name,
+            c.user,
+            what(c),
+            contacts(c)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{} credential{} as of {}",
+        e.credentials.len(),
+        if e.credentials.len() == 1 { "" } else { "s" },
+        e.now
+    );
+    out
+}
+
+fn json(e: &Expiries) -> String {
+    let credentials: Vec<_> = e
+        .credentials
+        .iter()
+        .map(|c| {
+            json!({
+                "account_id": c.account_id,
+                "account_name": c.account_name,
+                "user": c.user,
+                "kind": c.kind.as_str(),
+                "key_id": c.key_id,
+                "created": c.created.to_string(),
+                "warn_at": c.warn_at.to_string(),
+                "expires_at": c.expires_at.to_string(),
+                "days_left": c.days_left,
+                "status": status(c),
+                "contacts": c.contacts.iter().map(|k| json!({"name": k.name, "email": k.email})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(
+        &json!({ "version": 1, "now": e.now.to_string(), "credentials": credentials }),
+    )
+    .expect("plain JSON");
+    text.push('\n');
+    text
+}
+
+/// Escapes an RFC 5545 TEXT value.
+fn text(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n")
+}
+
+/// Folds a content line at 75 octets, never inside a UTF-8 character (RFC 5545 §3.1).
+fn fold(line: &str, out: &mut String) {
+    let mut width = 0;
+    for ch in line.chars() {
+        if width + ch.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(ch);
+        width += ch.len_utf8();
+    }
+    out.push_str("\r\n");
+}
+
+fn ics_date(t: Timestamp) -> String {
+    crate::engine::utc_date(t).strftime("%Y%m%d").to_string()
+}
+
+fn ics(e: &Expiries) -> String {
+    let mut out = String::new();
+    let stamp = jiff::tz::TimeZone::UTC
+        .to_datetime(e.now)
+        .strftime("%Y%m%dT%H%M%SZ")
+        .to_string();
+    for line in [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//2i2c//smce-guard//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:SMCE credential expiry",
+    ] {
+        fold(line, &mut out);
+    }
+    for c in &e.credentials {
+        let id = c.key_id.as_deref().unwrap_or("password");
+        for (event, at, headline) in [
+            ("warn", c.warn_at, "rotate soon"),
+            ("expire", c.expires_at, "expires today"),
+        ] {
+            let day = ics_date(at);
+            let next = ics_date(
+                at.saturating_add(jiff::SignedDuration::from_hours(24))
+                    .unwrap_or(at),
+            );
+            let summary = format!("{}: {} of {} {headline}", c.account_name, what(c), c.user);
+            let description = format!(
+                "Account {} ({}), user {}, {}.\nExpires at {} (created {}).\nFix: {}.\nContacts: {}",
+                c.account_name,
+                c.account_id,
+                c.user,
+                what(c),
+                c.expires_at,
+                c.created,
+                fix(c),
+                contacts(c)
+            );
+            for line in [
+                "BEGIN:VEVENT".to_owned(),
+                format!("UID:{event}-{}-{}-{id}@smce-guard", c.account_id, c.user),
+                format!("DTSTAMP:{stamp}"),
+                format!("DTSTART;VALUE=DATE:{day}"),
+                format!("DTEND;VALUE=DATE:{next}"),
+                format!("SUMMARY:{}", text(&summary)),
+                format!("DESCRIPTION:{}", text(&description)),
+                "CATEGORIES:smce-guard".to_owned(),
+                "TRANSP:TRANSPARENT".to_owned(),
+                "END:VEVENT".to_owned(),
+            ] {
+                fold(&line, &mut out);
+            }
+        }
+    }
+    fold("END:VCALENDAR", &mut out);
+    out
+}
+
+/// A mermaid task name may not hold `:` `;` or `#`.
+fn task(text: &str) -> String {
+    text.replace([':', ';', '#'], " ")
+}
+
+fn markdown(e: &Expiries) -> String {
+    let today = crate::engine::utc_date(e.now);
+    let mut out = format!("## Credential expiry (as of {})\n\n", e.now);
+    out.push_str("| expires | days left | status | account | user | credential | contacts |\n|---|---|---|---|---|---|---|\n");
+    for c in &e.credentials {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            crate::engine::utc_date(c.expires_at),
+            c.days_left,
+            status(c),
+            c.account_name,
+            c.user,
+            what(c),
+            contacts(c).replace('|', "\\|")
+        );
+    }
+    out.push_str("\n```mermaid\ngantt\n    title Credential lifetimes\n    dateFormat YYYY-MM-DD\n    axisFormat %m-%d\n    todayMarker off\n");
+    let _ = writeln!(
+        out,
+        "    section today\n    {today} : milestone, today, {today}, 0d"
+    );
+    let mut by_account: Vec<(usize, &Credential)> = e.credentials.iter().enumerate().collect();
+    by_account.sort_by(|a, b| {
+        (&a.1.account_name, a.1.expires_at).cmp(&(&b.1.account_name, b.1.expires_at))
+    });
+    let mut section = "";
+    for (i, c) in by_account {
+        if c.account_name != section {
+            section = &c.account_name;
+            let _ = writeln!(out, "    section {}", task(section));
+        }
+        let tag = match c.standing {
+            Standing::Fresh => "active",
+            _ => "crit",
+        };
+        let _ = writeln!(
+            out,
+            "    {} {} : {tag}, c{i}, {}, {}",
+            task(&c.user),
+            task(&what(c)),
+            crate::engine::utc_date(c.created),
+            crate::engine::utc_date(c.expires_at)
+        );
+    }
+    out.push_str("```\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_keeps_lines_within_75_octets_and_characters_whole() {
+        let mut out = String::new();
+        fold(&format!("SUMMARY:{}", "é".repeat(60)), &mut out);
+        for line in out.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(line.len() <= 75, "{line}");
+        }
+        let unfolded = out.replace("\r\n ", "");
+        assert_eq!(unfolded.trim_end(), format!("SUMMARY:{}", "é".repeat(60)));
+    }
+
+    #[test]
+    fn text_values_are_escaped() {
+        assert_eq!(text("a,b;c\nd\\"), "a\\,b\\;c\\nd\\\\");
+    }
+}
