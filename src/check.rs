@@ -36,7 +36,9 @@ impl Outcome {
     /// `threshold`, else 0.
     pub fn exit_code(&self, threshold: Severity) -> u8 {
         let invalid = self.diagnostics.iter().any(|d| {
-            d.severity == Severity::Error && (d.account.is_none() || d.code == Code::FixtureInvalid)
+            d.severity == Severity::Error
+                && (d.account.is_none()
+                    || matches!(d.code, Code::FixtureInvalid | Code::WaiverExpired))
         });
         if invalid {
             exit::INVALID
@@ -62,8 +64,8 @@ struct Judged {
 }
 
 pub fn run(args: &CheckArgs) -> Result<Outcome, String> {
-    let today = engine::utc_date(args.now.unwrap_or_else(Timestamp::now));
-    let set = policy::load(&args.paths, today);
+    // Waivers are judged per account, at the instant the account is judged.
+    let set = policy::load(&args.paths, None);
     let mut selected: Vec<LoadedPolicy> = set.valid().cloned().collect();
     let mut lint = set.diagnostics.clone();
     if let Some(name) = &args.account {

@@ -265,7 +265,7 @@ pub fn main() -> ExitCode {
         ),
         Command::Lint { paths, output } => {
             let today = crate::engine::utc_date(jiff::Timestamp::now());
-            let set = crate::policy::load(&paths, today);
+            let set = crate::policy::load(&paths, Some(today));
             let report = Report {
                 files: &set.files,
                 diagnostics: &set.diagnostics,

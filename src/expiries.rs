@@ -51,9 +51,12 @@ pub struct Expiries {
     pub policy_errors: usize,
 }
 
+/// One account's credentials and clock, or why it could not be read.
+type AccountResult = Result<(Timestamp, Vec<Credential>), (String, String, bool)>;
+
 pub fn run(args: &ExpiriesArgs) -> Expiries {
     let today = crate::engine::utc_date(args.now.unwrap_or_else(Timestamp::now));
-    let set = crate::policy::load(&args.paths, today);
+    let set = crate::policy::load(&args.paths, Some(today));
     let policy_errors = set
         .diagnostics
         .iter()
@@ -63,7 +66,7 @@ pub fn run(args: &ExpiriesArgs) -> Expiries {
     if let Some(shard) = args.shard {
         policies.retain(|l| shard.contains(&l.policy.account.id));
     }
-    let results: Vec<Result<(Timestamp, Vec<Credential>), (String, String, bool)>> =
+    let results: Vec<AccountResult> =
         policies
             .par_iter()
             .map(|loaded| {
@@ -131,10 +134,8 @@ pub fn run(args: &ExpiriesArgs) -> Expiries {
             Err(failure) => expiries.failures.push(failure),
         }
     }
-    if args.now.is_none() {
-        if let Some(latest) = latest {
-            expiries.now = latest;
-        }
+    if let (None, Some(latest)) = (args.now, latest) {
+        expiries.now = latest;
     }
     if let Some(within) = args.within {
         expiries.credentials.retain(|c| c.days_left <= within);

@@ -76,20 +76,18 @@ fn route(standing: Standing) -> Route {
     }
 }
 
-fn when(expiry: &Expiry) -> String {
-    match expiry.days_left {
-        d if d < 0 => format!(
-            "expired {} day{} ago ({})",
-            -d,
-            if d == -1 { "" } else { "s" },
-            expiry.expires_at
-        ),
-        0 => format!("expires in less than a day ({})", expiry.expires_at),
-        d => format!(
-            "expires in {d} day{} ({})",
-            if d == 1 { "" } else { "s" },
-            expiry.expires_at
-        ),
+fn when(expiry: &Expiry, now: Timestamp) -> String {
+    let at = expiry.expires_at;
+    let plural = |n: i64| if n == 1 { "" } else { "s" };
+    match expiry.standing {
+        Standing::Expired => match (now.as_second() - at.as_second()).div_euclid(DAY) {
+            0 => format!("expired less than a day ago ({at})"),
+            d => format!("expired {d} day{} ago ({at})", plural(d)),
+        },
+        _ => match expiry.days_left {
+            0 => format!("expires in less than a day ({at})"),
+            d => format!("expires in {d} day{} ({at})", plural(d)),
+        },
     }
 }
 
@@ -124,7 +122,7 @@ fn check_keys(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
             .finding(
                 code,
                 route(expiry.standing),
-                format!("access key {label} of `{name}` {}", when(&expiry)),
+                format!("access key {label} of `{name}` {}", when(&expiry, cx.now)),
             )
             .for_principal(name)
             .with_label(format!("keys live {} days", credentials.max_age_days))
@@ -158,7 +156,7 @@ fn check_password(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
         Standing::Expired => Code::PasswordExpired,
     };
     out.push(
-        cx.finding(code, route(expiry.standing), format!("the console password of `{name}` {}", when(&expiry)))
+        cx.finding(code, route(expiry.standing), format!("the console password of `{name}` {}", when(&expiry, cx.now)))
             .for_principal(name)
             .with_label(format!("passwords live {} days", credentials.max_age_days))
             .with_detail("last_changed", changed.to_string())

@@ -97,16 +97,41 @@ fn check_permissions(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
     let name = user.name.as_str();
     let allow = cx.policy.deployer_allow();
     let sources = reaching(cx, user);
-    for arn in &user.attached_policies {
+    // Unseen grants may be anything: a group or managed policy the recording lacks is reported
+    // rather than assumed harmless.
+    for group in user
+        .groups
+        .iter()
+        .filter(|g| !cx.state.groups.contains_key(*g))
+    {
+        out.push(
+            cx.finding(Code::DeployerExcessPermission, Route::of(["deployer", "allow"]), format!("the deployer `{name}` is in group `{group}`, whose policies the recording lacks"))
+                .for_principal(name)
+                .with_detail("policy", format!("group `{group}`"))
+                .with_help("record the account again (the group must appear in GroupDetailList), or remove the deployer from the group"),
+        );
+    }
+    let group_attached = user
+        .groups
+        .iter()
+        .filter_map(|g| cx.state.groups.get(g))
+        .flat_map(|g| g.attached_policies.iter());
+    let mut attached: Vec<&String> = user
+        .attached_policies
+        .iter()
+        .chain(group_attached)
+        .collect();
+    attached.sort();
+    attached.dedup();
+    for arn in attached {
         if cx
             .state
             .managed_policies
             .get(arn)
             .is_none_or(|p| p.document.is_none())
         {
-            // Unseen grants may be anything: say so rather than assume they are harmless.
             out.push(
-                cx.finding(Code::DeployerExcessPermission, Route::of(["deployer", "allow"]), format!("the deployer `{name}` has managed policy `{arn}` attached, whose document the recording lacks"))
+                cx.finding(Code::DeployerExcessPermission, Route::of(["deployer", "allow"]), format!("managed policy `{arn}` reaches the deployer `{name}`, but the recording lacks its document"))
                     .for_principal(name)
                     .with_detail("policy", arn.clone())
                     .with_help("record the account again with the policy's versions, or detach the policy"),

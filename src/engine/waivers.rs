@@ -6,7 +6,8 @@ use crate::diag::{Diagnostic, WaiverNote};
 use crate::source::Route;
 
 /// Marks every finding an in-date waiver matches, and returns `waiver.unused` for waivers (in date
-/// or not) that matched none. Expired waivers are not honoured; lint reports them.
+/// or not) that matched none, and `waiver.expired` for waivers past their last day as of the
+/// account's clock, which are not honoured.
 pub fn apply(cx: &Context<'_>, findings: &mut [Diagnostic]) -> Vec<Diagnostic> {
     let today = super::utc_date(cx.now);
     let mut unused = Vec::new();
@@ -15,6 +16,18 @@ pub fn apply(cx: &Context<'_>, findings: &mut [Diagnostic]) -> Vec<Diagnostic> {
             continue;
         };
         let in_date = waiver.last_day().is_some_and(|last| last >= today);
+        if let Some(last) = waiver.last_day().filter(|last| *last < today) {
+            let expired = crate::policy::meaning::waiver_expired(waiver, last);
+            let route = Route::of(["waivers"]).child(i).child("until");
+            unused.push(
+                Diagnostic {
+                    file: Some(cx.file),
+                    location: crate::diag::Location::Route(route),
+                    ..expired
+                }
+                .for_account(super::account_ref(cx.policy)),
+            );
+        }
         let mut matched = false;
         for finding in findings.iter_mut() {
             let principal_matches =

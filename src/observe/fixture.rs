@@ -142,6 +142,13 @@ fn parse_file<T>(
     })
 }
 
+/// Where a JSON string value first appears in `text`: the position for a value that parsed as
+/// JSON but not as what it should be (a date, a status).
+fn offset_of_value(text: &str, value: &str) -> Option<usize> {
+    let quoted = serde_json::to_string(value).ok()?;
+    text.find(&quoted)
+}
+
 fn parse_access_keys(text: &str) -> Result<Vec<(String, AccessKey)>, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let keys: AccessKeys =
@@ -158,7 +165,7 @@ fn parse_access_keys(text: &str) -> Result<Vec<(String, AccessKey)>, ParseError>
                             "key {} has Status `{}`; expected Active or Inactive",
                             key.access_key_id, key.status
                         ),
-                        None,
+                        offset_of_value(text, &key.status),
                     ));
                 }
             };
@@ -168,7 +175,7 @@ fn parse_access_keys(text: &str) -> Result<Vec<(String, AccessKey)>, ParseError>
                         "key {} has CreateDate `{}`, not an RFC 3339 instant",
                         key.access_key_id, key.create_date
                     ),
-                    None,
+                    offset_of_value(text, &key.create_date),
                 )
             })?;
             Ok((
@@ -195,7 +202,7 @@ fn parse_snapshot(text: &str) -> Result<SnapshotFields, ParseError> {
                 "captured_at `{}` is not an RFC 3339 instant",
                 snapshot.captured_at
             ),
-            None,
+            offset_of_value(text, &snapshot.captured_at),
         )
     })?;
     Ok((snapshot.account_id, captured_at, snapshot.source))

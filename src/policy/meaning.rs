@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use std::collections::HashMap;
 
 /// Checks one valid-shaped policy on its own.
-pub fn check_policy(file: FileId, policy: &Policy, today: Date, out: &mut Vec<Diagnostic>) {
+pub fn check_policy(file: FileId, policy: &Policy, today: Option<Date>, out: &mut Vec<Diagnostic>) {
     check_waivers(file, policy, today, out);
     let members = Route::of(["members"]);
     let mut seen: HashMap<&str, usize> = HashMap::new();
@@ -71,7 +71,7 @@ pub fn check_policy(file: FileId, policy: &Policy, today: Date, out: &mut Vec<Di
 }
 
 /// Waivers name a finding code, a real date, and have not run out as of `today`.
-fn check_waivers(file: FileId, policy: &Policy, today: Date, out: &mut Vec<Diagnostic>) {
+fn check_waivers(file: FileId, policy: &Policy, today: Option<Date>, out: &mut Vec<Diagnostic>) {
     for (i, waiver) in policy.waivers.iter().enumerate() {
         let route = Route::of(["waivers"]).child(i);
         let waivable = waiver
@@ -95,23 +95,25 @@ fn check_waivers(file: FileId, policy: &Policy, today: Date, out: &mut Vec<Diagn
                 .at(file, route.child("until"))
                 .with_help("write the last day the waiver holds as YYYY-MM-DD"),
             ),
-            Some(last) if last < today => out.push(
-                Diagnostic::new(
-                    Code::WaiverExpired,
-                    format!(
-                        "this waiver of `{}` ran out on {last}; it is no longer honoured",
-                        waiver.code
-                    ),
-                )
-                .at(file, route.child("until"))
-                .with_label("expired")
-                .with_help(
-                    "fix the drift and delete the waiver, or extend `until` with a fresh reason",
-                ),
-            ),
+            Some(last) if today.is_some_and(|today| last < today) => {
+                out.push(waiver_expired(waiver, last).at(file, route.child("until")))
+            }
             Some(_) => {}
         }
     }
+}
+
+/// `waiver.expired` for a waiver whose last day was `last`; the caller locates it.
+pub fn waiver_expired(waiver: &crate::policy::model::Waiver, last: Date) -> Diagnostic {
+    Diagnostic::new(
+        Code::WaiverExpired,
+        format!(
+            "this waiver of `{}` ran out on {last}; it is no longer honoured",
+            waiver.code
+        ),
+    )
+    .with_label("expired")
+    .with_help("fix the drift and delete the waiver, or extend `until` with a fresh reason")
 }
 
 fn check_allow(file: FileId, policy: &Policy, out: &mut Vec<Diagnostic>) {

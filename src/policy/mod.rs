@@ -119,8 +119,9 @@ struct FileResult {
 }
 
 /// Loads and lints every policy under `paths`.
-/// Waivers are judged as of `today`.
-pub fn load(paths: &[PathBuf], today: jiff::civil::Date) -> PolicySet {
+/// Waivers are judged as of `today` when given; `check` passes `None` and judges them per account,
+/// at the instant the account is judged.
+pub fn load(paths: &[PathBuf], today: Option<jiff::civil::Date>) -> PolicySet {
     let mut set = PolicySet::default();
     let files = expand(paths, &mut set.diagnostics);
     let results: Vec<FileResult> = files
@@ -150,7 +151,7 @@ pub fn load(paths: &[PathBuf], today: jiff::civil::Date) -> PolicySet {
     set
 }
 
-fn load_file(id: FileId, path: &Path, today: jiff::civil::Date) -> FileResult {
+fn load_file(id: FileId, path: &Path, today: Option<jiff::civil::Date>) -> FileResult {
     let name = path.to_string_lossy().into_owned();
     let mut result = FileResult {
         source: SourceFile::new(name.clone(), ""),
@@ -173,7 +174,27 @@ fn load_file(id: FileId, path: &Path, today: jiff::civil::Date) -> FileResult {
                 .with_help("a policy for one account is a few kilobytes; split or trim the file"),
         );
     }
-    let bytes = match std::fs::read(path) {
+    // Read at most one byte past the limit: a special file (a pipe, /dev/zero) has no size to trust.
+    let bytes = match std::fs::File::open(path).and_then(|f| {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(f, MAX_POLICY_BYTES + 1),
+            &mut bytes,
+        )
+        .map(|_| bytes)
+    }) {
+        Ok(bytes) if bytes.len() as u64 > MAX_POLICY_BYTES => {
+            let message =
+                format!("the file is over {MAX_POLICY_BYTES} bytes; policies are limited to that");
+            return fail(
+                result,
+                Diagnostic::new(Code::PolicyTooLarge, message)
+                    .in_file(id)
+                    .with_help(
+                        "a policy for one account is a few kilobytes; split or trim the file",
+                    ),
+            );
+        }
         Ok(bytes) => bytes,
         Err(error) => {
             return fail(

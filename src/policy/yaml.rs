@@ -99,6 +99,22 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             Ok(event) => event,
             Err(error) => {
                 let at = offsets.byte(error.marker().index());
+                // saphyr has its own nesting limit; it is the same refusal as ours.
+                if error.info().contains("recursion limit") {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::PolicyTooDeep,
+                            format!("the document nests deeper than {MAX_DEPTH} levels"),
+                        )
+                        .at_span(file, Span::point(at))
+                        .with_help("a policy is at most five levels deep; flatten the document"),
+                    );
+                    return Parsed {
+                        value: None,
+                        index,
+                        diagnostics,
+                    };
+                }
                 diagnostics.push(
                     Diagnostic::new(
                         Code::PolicySyntax,

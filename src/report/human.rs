@@ -4,14 +4,44 @@
 use super::{HumanStyle, Report, severity_word};
 use crate::codes::Severity;
 use crate::diag::Diagnostic;
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use crate::source::SourceFile;
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteSpanContents, SourceSpan};
 use std::fmt::{self, Write};
+
+/// A source file as miette reads it, but with the header's column counted in characters (miette
+/// counts bytes), so it agrees with the JSON column after non-ASCII text.
+struct CharColumns<'a>(&'a SourceFile);
+
+impl miette::SourceCode for CharColumns<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'b> + 'b>, miette::MietteError> {
+        let inner = self.0.text.as_ref().read_span(span, before, after)?;
+        // Only the header reads without context; excerpts keep miette's own offsets.
+        let column = if before == 0 && after == 0 {
+            self.0.line_col(span.offset()).1 - 1
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.0.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
+    }
+}
 
 /// A [`Diagnostic`] with its source attached, in the shape miette renders.
 struct Rendered<'a> {
     diagnostic: &'a Diagnostic,
     title: String,
-    source: Option<NamedSource<String>>,
+    source: Option<CharColumns<'a>>,
     span: Option<SourceSpan>,
 }
 
@@ -99,9 +129,7 @@ pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
         let rendered = Rendered {
             diagnostic,
             title,
-            source: file.filter(|_| span.is_some()).map(|f| {
-                NamedSource::new(f.name.clone(), f.text.to_string()).with_language("yaml")
-            }),
+            source: file.filter(|_| span.is_some()).map(CharColumns),
             span: span.map(Into::into),
         };
         let _ = handler.render_report(&mut out, &rendered);

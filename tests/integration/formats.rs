@@ -1,0 +1,522 @@
+//! Every output format on the same cases, SARIF against the official schema, waivers, shards,
+//! `--output`, the expiry calendar, and the CI recipe in README.
+
+use crate::common::{root, smce_guard, smce_guard_in};
+use serde_json::Value;
+use std::path::Path;
+use std::sync::LazyLock;
+
+const FORMATS: [&str; 6] = ["human", "json", "sarif", "junit", "markdown", "github"];
+
+static SARIF_SCHEMA: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
+    let path = root().join("../shared/schemas/sarif-2.1.0.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    jsonschema::validator_for(&serde_json::from_str(&text).unwrap())
+        .expect("the SARIF schema compiles")
+});
+
+/// Asserts a SARIF document is valid against the official 2.1.0 schema.
+fn assert_valid_sarif(text: &str) -> Value {
+    let document: Value = serde_json::from_str(text).expect("SARIF is JSON");
+    let errors: Vec<String> = SARIF_SCHEMA
+        .iter_errors(&document)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF invalid:\n{}", errors.join("\n"));
+    document
+}
+
+/// Counts `<testcase>`, `<failure>` and `<skipped>` elements, parsing the XML for real.
+fn junit_counts(text: &str) -> (usize, usize, usize) {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let (mut cases, mut failures, mut skipped) = (0, 0, 0);
+    loop {
+        match reader
+            .read_event()
+            .expect("JUnit output is well-formed XML")
+        {
+            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                b"testcase" => cases += 1,
+                b"failure" => failures += 1,
+                b"skipped" => skipped += 1,
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    (cases, failures, skipped)
+}
+
+#[test]
+fn check_in_every_format_on_the_repository_example() {
+    let json = smce_guard(["check", "--format", "json"]).json();
+    let findings = json["findings"].as_array().unwrap().len();
+    for format in FORMATS {
+        let run = smce_guard(["check", "--format", format]);
+        assert_eq!(run.code, 1, "{format}: {}", run.stderr);
+        match format {
+            "sarif" => {
+                let sarif = assert_valid_sarif(&run.stdout);
+                let results = sarif["runs"][0]["results"].as_array().unwrap();
+                assert_eq!(results.len(), findings);
+                for result in results {
+                    let region = &result["locations"][0]["physicalLocation"]["region"];
+                    assert!(region["startLine"].as_u64().unwrap() >= 1, "{result}");
+                    assert!(
+                        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                            .as_str()
+                            .unwrap()
+                            .starts_with("policies/")
+                    );
+                }
+                let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+                    .as_array()
+                    .unwrap();
+                assert!(
+                    rules
+                        .iter()
+                        .all(|r| !r["help"]["text"].as_str().unwrap().is_empty())
+                );
+            }
+            "junit" => {
+                let (cases, failures, skipped) = junit_counts(&run.stdout);
+                assert!(
+                    cases > findings,
+                    "one test case per check performed, not only per finding"
+                );
+                assert_eq!((failures, skipped), (findings, 0));
+            }
+            "github" => {
+                assert_eq!(run.stdout.lines().count(), findings);
+                assert!(
+                    run.stdout
+                        .lines()
+                        .all(|l| l.starts_with("::error file=policies/")
+                            || l.starts_with("::warning file=policies/"))
+                );
+            }
+            "markdown" => {
+                assert!(
+                    run.stdout
+                        .contains("| nasa-ghg-hub | 597746869805 | ✅ ok |")
+                );
+                assert!(run.stdout.contains("### maap (916098889494)"));
+                assert_eq!(run.stdout.matches("  - fix: ").count(), findings);
+            }
+            _ => {}
+        }
+        insta::assert_snapshot!(format!("check-{format}"), run.stdout);
+    }
+}
+
+#[test]
+fn lint_in_every_format_on_one_broken_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("broken.yaml"),
+        "account:\n  id: \"444055461661\"\n  name: broken\n  regoin: us-west-2\nmembers:\n  - user: ada\n  - user: ada\ncredentials:\n  warn_days: 70\n",
+    )
+    .unwrap();
+    for format in FORMATS {
+        let run = smce_guard_in(dir.path(), ["lint", "broken.yaml", "--format", format]);
+        assert_eq!(run.code, 2, "{format}");
+        match format {
+            "sarif" => {
+                let sarif = assert_valid_sarif(&run.stdout);
+                let lines: Vec<u64> = sarif["runs"][0]["results"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| {
+                        r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                            .as_u64()
+                            .unwrap()
+                    })
+                    .collect();
+                assert_eq!(lines, [4]);
+            }
+            "junit" => assert_eq!(junit_counts(&run.stdout), (1, 1, 0)),
+            "github" => {
+                assert!(run.stdout.starts_with(
+                    "::error file=broken.yaml,line=4,col=3,title=policy.unknown-key::"
+                ))
+            }
+            _ => {}
+        }
+        insta::assert_snapshot!(format!("lint-{format}"), run.stdout);
+    }
+}
+
+/// Copies the repository's policies and fixtures into a scratch directory to vary them.
+fn scratch_example() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["policies", "fixtures"] {
+        copy_dir(&root().join(sub), &dir.path().join(sub));
+    }
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn waivers_mark_findings_and_stale_ones_are_reported() {
+    let dir = scratch_example();
+    let maap = dir.path().join("policies/maap.yaml");
+    let mut text = std::fs::read_to_string(&maap).unwrap();
+    text.push_str(
+        "waivers:\n  - code: user.unmanaged\n    principal: old-contractor-example\n    reason: contract ends in December\n    until: \"2099-12-31\"\n  - code: member.missing\n    reason: nobody is missing\n    until: \"2099-12-31\"\n",
+    );
+    std::fs::write(&maap, text).unwrap();
+    let run = smce_guard_in(
+        dir.path(),
+        ["check", "--account", "maap", "--format", "json"],
+    );
+    assert_eq!(
+        run.code, 1,
+        "other maap findings still fail: {}",
+        run.stdout
+    );
+    let json = run.json();
+    let findings = json["findings"].as_array().unwrap();
+    let unmanaged = findings
+        .iter()
+        .find(|f| f["code"] == "user.unmanaged")
+        .unwrap();
+    assert_eq!(unmanaged["waived"], true);
+    assert_eq!(
+        unmanaged["waiver"],
+        serde_json::json!({"reason": "contract ends in December", "until": "2099-12-31"})
+    );
+    assert!(
+        findings
+            .iter()
+            .filter(|f| f["code"] != "user.unmanaged")
+            .all(|f| f["waived"] == false)
+    );
+    let unused = findings
+        .iter()
+        .find(|f| f["code"] == "waiver.unused")
+        .expect("the member.missing waiver matched nothing");
+    assert_eq!(unused["severity"], "warning");
+    let line = unused["line"].as_u64().unwrap() as usize;
+    assert_eq!(
+        std::fs::read_to_string(&maap)
+            .unwrap()
+            .lines()
+            .nth(line - 1)
+            .unwrap()
+            .trim(),
+        "- code: member.missing"
+    );
+    assert_eq!(json["summary"]["waived"], 1);
+    for format in ["human", "sarif", "junit", "markdown", "github"] {
+        let out = smce_guard_in(
+            dir.path(),
+            ["check", "--account", "maap", "--format", format],
+        )
+        .stdout;
+        assert!(
+            out.contains("contract ends in December"),
+            "{format} does not show the waiver"
+        );
+    }
+    let junit = smce_guard_in(
+        dir.path(),
+        ["check", "--account", "maap", "--format", "junit"],
+    )
+    .stdout;
+    assert_eq!(junit_counts(&junit).2, 1, "the waived check is skipped");
+    let sarif = assert_valid_sarif(
+        &smce_guard_in(
+            dir.path(),
+            ["check", "--account", "maap", "--format", "sarif"],
+        )
+        .stdout,
+    );
+    let suppressed = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .count();
+    assert_eq!(suppressed, 1);
+}
+
+#[test]
+fn a_waiver_alone_turns_drift_into_a_pass() {
+    let dir = scratch_example();
+    let veda = dir.path().join("policies/nasa-veda.yaml");
+    let mut text = std::fs::read_to_string(&veda).unwrap();
+    text.push_str("waivers:\n  - code: key.expiring\n    reason: rotation booked\n    until: \"2026-11-25\"\n  - code: password.expiring\n    principal: example-engineer-grace\n    reason: on leave\n    until: \"2026-11-25\"\n");
+    std::fs::write(&veda, text).unwrap();
+    let args = [
+        "check",
+        "--account",
+        "nasa-veda",
+        "--fail-on",
+        "warning",
+        "--format",
+        "json",
+    ];
+    let run = smce_guard_in(dir.path(), args);
+    assert_eq!(run.code, 0, "both warnings waived: {}", run.stdout);
+    assert_eq!(run.json()["accounts"][0]["status"], "ok");
+    // After `until`, the waiver is an error and no longer honoured.
+    let later = smce_guard_in(
+        dir.path(),
+        [
+            "check",
+            "--account",
+            "nasa-veda",
+            "--now",
+            "2026-11-27T00:00:00Z",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(later.code, 2);
+    let json = later.json();
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes.iter().filter(|c| **c == "waiver.expired").count(),
+        2,
+        "{codes:?}"
+    );
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["waived"] == false)
+    );
+    let lint = smce_guard_in(dir.path(), ["lint", "policies/nasa-veda.yaml"]);
+    assert_eq!(
+        lint.code, 2,
+        "an expired waiver is a lint error today: {}",
+        lint.stdout
+    );
+}
+
+#[test]
+fn shards_cover_every_account_exactly_once() {
+    let all: Vec<String> = smce_guard(["check", "--format", "json"]).json()["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_owned())
+        .collect();
+    for n in 1..=5 {
+        let mut seen = Vec::new();
+        for k in 1..=n {
+            let json =
+                smce_guard(["check", "--shard", &format!("{k}/{n}"), "--format", "json"]).json();
+            seen.extend(
+                json["accounts"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| a["id"].as_str().unwrap().to_owned()),
+            );
+            let expiries = smce_guard([
+                "expiries",
+                "--shard",
+                &format!("{k}/{n}"),
+                "--format",
+                "json",
+            ])
+            .json();
+            for credential in expiries["credentials"].as_array().unwrap() {
+                assert!(
+                    json["accounts"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|a| a["id"] == credential["account_id"]),
+                    "expiries and check shard alike"
+                );
+            }
+        }
+        seen.sort();
+        let mut expected = all.clone();
+        expected.sort();
+        assert_eq!(seen, expected, "{n} shards");
+    }
+    assert_eq!(smce_guard(["check", "--shard", "0/2"]).code, 2);
+    assert_eq!(smce_guard(["check", "--shard", "3/2"]).code, 2);
+}
+
+#[test]
+fn output_file_is_written_whole_and_keeps_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.sarif");
+    let run = smce_guard([
+        "check",
+        "--format",
+        "sarif",
+        "--output",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.is_empty());
+    assert_valid_sarif(&std::fs::read_to_string(&path).unwrap());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "no temporary file left behind: {leftovers:?}"
+    );
+    let missing = smce_guard(["check", "--output", "/nonexistent-dir/report.txt"]);
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("/nonexistent-dir/report.txt"));
+}
+
+/// Parses the VEVENTs of an ICS calendar back: (UID, DTSTART date) pairs.
+fn ics_events(text: &str) -> Vec<(String, String, String)> {
+    assert!(text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
+    assert!(text.lines().all(|l| l.trim_end_matches('\r').len() <= 75));
+    let unfolded = text.replace("\r\n ", "");
+    let mut events = Vec::new();
+    let (mut uid, mut start, mut summary) = (String::new(), String::new(), String::new());
+    for line in unfolded.split("\r\n") {
+        if let Some(v) = line.strip_prefix("UID:") {
+            uid = v.to_owned();
+        } else if let Some(v) = line.strip_prefix("DTSTART;VALUE=DATE:") {
+            start = v.to_owned();
+        } else if let Some(v) = line.strip_prefix("SUMMARY:") {
+            summary = v.to_owned();
+        } else if line == "END:VEVENT" {
+            events.push((uid.clone(), start.clone(), summary.clone()));
+        }
+    }
+    events
+}
+
+#[test]
+fn expiries_calendar_parses_back_to_the_right_dates() {
+    let json = smce_guard(["expiries", "--format", "json"]).json();
+    let credentials = json["credentials"].as_array().unwrap();
+    assert_eq!(json["now"], "2026-11-20T09:00:00Z");
+    let expires: Vec<&str> = credentials
+        .iter()
+        .map(|c| c["expires_at"].as_str().unwrap())
+        .collect();
+    assert!(expires.windows(2).all(|w| w[0] <= w[1]), "sorted by expiry");
+    let deployer = credentials
+        .iter()
+        .find(|c| c["account_name"] == "nasa-veda" && c["kind"] == "access-key")
+        .unwrap();
+    assert_eq!(deployer["expires_at"], "2026-11-30T09:00:00Z");
+    assert_eq!(deployer["warn_at"], "2026-11-15T09:00:00Z");
+    assert_eq!(deployer["days_left"], 10);
+    assert_eq!(deployer["contacts"][0]["email"], "veda-rep@example.org");
+
+    let run = smce_guard(["expiries", "--format", "ics"]);
+    assert_eq!(run.code, 0);
+    let events = ics_events(&run.stdout);
+    assert_eq!(
+        events.len(),
+        2 * credentials.len(),
+        "a warning and an expiry event per credential"
+    );
+    let key = deployer["key_id"].as_str().unwrap();
+    let warn = events
+        .iter()
+        .find(|e| e.0 == format!("warn-444055461661-hub-continuous-deployer-{key}@smce-guard"))
+        .unwrap();
+    let expire = events
+        .iter()
+        .find(|e| e.0 == format!("expire-444055461661-hub-continuous-deployer-{key}@smce-guard"))
+        .unwrap();
+    assert_eq!(
+        (warn.1.as_str(), expire.1.as_str()),
+        ("20261115", "20261130")
+    );
+    assert!(expire.2.contains("nasa-veda") && expire.2.contains(key));
+
+    let within = smce_guard(["expiries", "--within", "10", "--format", "json"]).json();
+    assert!(
+        within["credentials"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["days_left"].as_i64().unwrap() <= 10)
+    );
+    assert_eq!(within["credentials"].as_array().unwrap().len(), 4);
+
+    let table = smce_guard(["expiries"]).stdout;
+    assert!(table.lines().next().unwrap().starts_with("EXPIRES_AT"));
+    assert_eq!(table.lines().count(), credentials.len() + 2);
+    let markdown = smce_guard(["expiries", "--format", "markdown"]).stdout;
+    assert!(markdown.contains("```mermaid\ngantt\n"));
+    assert!(markdown.contains(&format!(
+        "hub-continuous-deployer access key {key} : crit, "
+    )));
+    assert!(markdown.contains(", 2026-10-01, 2026-11-30\n"));
+    assert_eq!(
+        markdown.matches(" : active, ").count() + markdown.matches(" : crit, ").count(),
+        credentials.len()
+    );
+}
+
+#[test]
+fn readme_ci_recipe_names_only_real_commands_and_flags() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme
+        .find("<!-- ci-recipe:start -->")
+        .expect("README has the CI recipe");
+    let end = readme.find("<!-- ci-recipe:end -->").unwrap();
+    let recipe = &readme[start..end];
+    let mut checked = 0;
+    for line in recipe.lines() {
+        let Some(at) = line.find("run: smce-guard ") else {
+            continue;
+        };
+        let words: Vec<&str> = line[at + "run: smce-guard ".len()..]
+            .split_whitespace()
+            .collect();
+        let Some(sub) = words.first().filter(|w| !w.starts_with('-')) else {
+            continue;
+        };
+        let help = smce_guard([*sub, "--help"]);
+        assert_eq!(
+            help.code, 0,
+            "README names a subcommand that does not exist: {sub}"
+        );
+        for flag in words.iter().filter(|w| w.starts_with("--")) {
+            let flag = flag.split('=').next().unwrap();
+            assert!(
+                help.stdout.contains(flag),
+                "`smce-guard {sub}` has no flag {flag}"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 3, "the recipe runs lint, check and expiries");
+    for file in ["action.yml", ".pre-commit-hooks.yaml"] {
+        let text = std::fs::read_to_string(root().join(file)).unwrap();
+        assert!(
+            text.contains("smce-guard lint"),
+            "{file} runs the lint gate"
+        );
+    }
+}
