@@ -11,7 +11,6 @@ use crate::report::{AccountSummary, Report, Status};
 use crate::source::{Files, Route, SourceFile};
 use jiff::Timestamp;
 use rayon::prelude::*;
-use std::path::Path;
 
 /// Everything one `check` run found.
 pub struct Outcome {
@@ -63,7 +62,8 @@ struct Judged {
     invalid: Option<observe::InvalidInput>,
 }
 
-pub fn run(args: &CheckArgs) -> Result<Outcome, String> {
+/// Runs `check`; `progress` is called once per account observed.
+pub fn run(args: &CheckArgs, progress: &(dyn Fn() + Sync)) -> Result<Outcome, String> {
     // Waivers are judged per account, at the instant the account is judged.
     let set = policy::load(&args.paths, None);
     let mut selected: Vec<LoadedPolicy> = set.valid().cloned().collect();
@@ -86,9 +86,17 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, String> {
     if let Some(shard) = args.shard {
         selected.retain(|l| shard.contains(&l.policy.account.id));
     }
+    let source = if args.live {
+        args.aws.source()
+    } else {
+        observe::Source::Fixtures(args.fixtures.clone())
+    };
+    let policies: Vec<&crate::policy::Policy> = selected.iter().map(|l| &l.policy).collect();
+    let observations = observe::observe_all(&policies, &source, progress);
     let judged: Vec<Judged> = selected
         .par_iter()
-        .map(|loaded| judge(loaded, &args.fixtures, args.now))
+        .zip(observations)
+        .map(|(loaded, observation)| judge(loaded, observation, args.now, args.live))
         .collect();
 
     let mut files = set.files;
@@ -144,7 +152,12 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, String> {
 
 /// Observes and evaluates one account. The clock is `--now`, else the recording's capture time,
 /// else the system time: a recording is judged as of the moment it was taken.
-fn judge(loaded: &LoadedPolicy, fixtures: &Path, now: Option<Timestamp>) -> Judged {
+fn judge(
+    loaded: &LoadedPolicy,
+    observation: observe::Observation,
+    now: Option<Timestamp>,
+    live: bool,
+) -> Judged {
     let policy = &loaded.policy;
     let mut summary = AccountSummary {
         id: policy.account.id.clone(),
@@ -153,11 +166,14 @@ fn judge(loaded: &LoadedPolicy, fixtures: &Path, now: Option<Timestamp>) -> Judg
         now,
         tally: Tally::default(),
         checks: Vec::new(),
+        requests: observation.requests,
     };
-    let dir = fixtures.join(&policy.account.name);
-    match observe::fixture::read(&dir) {
+    let place = observation.place;
+    match observation.state {
         Ok(state) => {
-            let now = now.or(state.captured_at).unwrap_or_else(Timestamp::now);
+            // A live read is judged now, not at the instant its snapshot text records.
+            let captured = if live { None } else { state.captured_at };
+            let now = now.or(captured).unwrap_or_else(Timestamp::now);
             summary.now = Some(now);
             let findings = engine::evaluate(policy, loaded.file, &state, now);
             summary.checks = engine::checks_performed(policy, &state);
@@ -182,10 +198,11 @@ fn judge(loaded: &LoadedPolicy, fixtures: &Path, now: Option<Timestamp>) -> Judg
             .at(loaded.file, Route::of(["account", "name"]))
             .for_account(engine::account_ref(policy))
             .with_label("no state for this account")
-            .with_help(format!(
-                "record it into {} (README: Recording state), or pass --fixtures",
-                dir.display()
-            ));
+            .with_help(if live {
+                "fix access to the account (the message says how), or check it offline from fixtures".to_owned()
+            } else {
+                format!("record it into {place} (README: Recording state), or pass --fixtures")
+            });
             Judged {
                 summary,
                 findings: vec![finding],

@@ -65,6 +65,16 @@ pub enum Command {
         after_help = "Examples:\n  smce-guard expiries\n  smce-guard expiries --within 30\n  smce-guard expiries --format ics --output smce-expiry.ics   # a calendar the team subscribes to\n  smce-guard expiries --format markdown >> \"$GITHUB_STEP_SUMMARY\"\n\nExit codes: 0, 2 an invalid policy or recording, 3 an account could not be observed."
     )]
     Expiries(ExpiriesArgs),
+    /// Read accounts live and write their state in the fixture format (AWS CLI shapes).
+    #[command(
+        after_help = "Examples:\n  smce-guard snapshot                              # every policy's account, into fixtures/\n  smce-guard snapshot --account nasa-veda --profile veda\n  smce-guard snapshot --role-name OrganizationAccountAccessRole --out /tmp/state\n\nEach file is written to a temporary name and renamed into place; an account that could not\nbe read keeps its previous fixture. Exit codes: 0, 2 invalid policies, 3 an account could not be read."
+    )]
+    Snapshot(SnapshotArgs),
+    /// Compare the caller's AWS Organization with the policies: uncovered, foreign and suspended accounts.
+    #[command(
+        after_help = "Examples:\n  smce-guard accounts --profile org-management\n  smce-guard accounts --format json\n\nNeeds organizations:ListAccounts (the management or a delegated-admin account).\nExit codes: 0, 1 a finding, 2 invalid policies, 3 the organization could not be listed."
+    )]
+    Accounts(AccountsArgs),
     /// Explain a diagnostic code: what it checks, why it matters on SMCE, how to fix it.
     #[command(
         after_help = "Examples:\n  smce-guard explain                  # list every code\n  smce-guard explain key.expiring\n  smce-guard explain --markdown       # the table in README"
@@ -103,6 +113,82 @@ pub struct CheckArgs {
     /// The lowest severity that fails the run (exit 1).
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// Read the accounts live through the AWS API instead of from --fixtures.
+    #[arg(long)]
+    pub live: bool,
+    #[command(flatten)]
+    pub aws: LiveArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SnapshotArgs {
+    /// Policy files or directories of *.yaml / *.yml files.
+    #[arg(default_value = "policies")]
+    pub paths: Vec<PathBuf>,
+    /// Where to write, one folder per account name.
+    #[arg(long, default_value = "fixtures")]
+    pub out: PathBuf,
+    /// Snapshot only the account with this name.
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Only shard K of N (a stable split by account id).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    #[command(flatten)]
+    pub aws: LiveArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct AccountsArgs {
+    /// Policy files or directories of *.yaml / *.yml files.
+    #[arg(default_value = "policies")]
+    pub paths: Vec<PathBuf>,
+    /// The AWS profile of the organization's management (or delegated-admin) account.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Seconds one request attempt may take.
+    #[arg(long, default_value_t = 20, value_name = "SECONDS")]
+    pub timeout: u64,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// How live runs reach AWS.
+#[derive(clap::Args, Debug, Clone)]
+#[command(next_help_heading = "Live AWS access")]
+pub struct LiveArgs {
+    /// A named AWS profile for every account (`account.profile` wins).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Assume arn:aws:iam::<account.id>:role/NAME in every account (`account.role_arn` wins).
+    #[arg(long, value_name = "NAME")]
+    pub role_name: Option<String>,
+    /// How many accounts to read at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// Seconds one request attempt may take before it is retried or fails.
+    #[arg(long, default_value_t = 20, value_name = "SECONDS")]
+    pub timeout: u64,
+    /// Seconds to wait for IAM to generate the credential report.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    pub report_wait: u64,
+    /// Print the number of AWS requests per account on stderr.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+impl LiveArgs {
+    pub fn source(&self) -> crate::observe::Source {
+        let mut options = crate::observe::aws::LiveOptions::new();
+        options.profile = self.profile.clone();
+        options.role_name = self.role_name.clone();
+        options.attempt_timeout = std::time::Duration::from_secs(self.timeout.max(1));
+        options.report_budget = std::time::Duration::from_secs(self.report_wait);
+        crate::observe::Source::Live {
+            options,
+            concurrency: usize::from(self.concurrency),
+        }
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -127,6 +213,11 @@ pub struct ExpiriesArgs {
     /// Write to this file (atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Read the accounts live through the AWS API instead of from --fixtures.
+    #[arg(long)]
+    pub live: bool,
+    #[command(flatten)]
+    pub aws: LiveArgs,
 }
 
 /// Where and how a report is written.
@@ -212,6 +303,39 @@ impl FailOn {
         match self {
             FailOn::Error => Severity::Error,
             FailOn::Warning => Severity::Warning,
+        }
+    }
+}
+
+/// A progress bar on stderr for live runs when stderr is a terminal; nothing otherwise. Cleared
+/// when dropped, so it never mixes with the report.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new(live: bool) -> Self {
+        Progress((live && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new_spinner().with_message("accounts read");
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{spinner} {pos} {msg} ({elapsed})")
+            {
+                bar.set_style(style);
+            }
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        }))
+    }
+
+    fn tick(&self) {
+        if let Some(bar) = &self.0 {
+            bar.inc(1);
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
         }
     }
 }
@@ -312,20 +436,91 @@ pub fn main() -> ExitCode {
                 args.output.clone(),
             )
         }
-        Command::Check(args) => match crate::check::run(&args) {
-            Ok(outcome) => {
-                let report = outcome.report();
-                (
-                    report::render(&report, args.output.format, style),
-                    outcome.exit_code(args.fail_on.threshold()),
-                    args.output.output.clone(),
-                )
+        Command::Snapshot(args) => {
+            let progress = Progress::new(true);
+            let outcome = crate::snapshot::run(&args, &|| progress.tick());
+            drop(progress);
+            for failure in &outcome.failures {
+                let _ = writeln!(std::io::stderr(), "error: {failure}");
             }
-            Err(message) => {
-                let _ = writeln!(std::io::stderr(), "error: {message}");
-                return ExitCode::from(exit::INVALID);
+            let code = if outcome.policy_errors > 0 {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: {} policy error(s); run `smce-guard lint`",
+                    outcome.policy_errors
+                );
+                exit::INVALID
+            } else if !outcome.failures.is_empty() {
+                exit::UNOBSERVED
+            } else {
+                exit::OK
+            };
+            (outcome.written, code, None)
+        }
+        Command::Accounts(args) => {
+            let outcome = crate::accounts::run(&args);
+            if let Some(failure) = &outcome.failure {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: the organization could not be listed: {failure}"
+                );
+                return ExitCode::from(exit::UNOBSERVED);
             }
-        },
+            let report = Report {
+                files: &outcome.files,
+                diagnostics: &outcome.diagnostics,
+                accounts: &outcome.accounts,
+                now: None,
+                check: true,
+            };
+            let tally = report.tally();
+            let invalid = outcome
+                .diagnostics
+                .iter()
+                .any(|d| d.account.is_none() && d.severity == Severity::Error);
+            let code = if invalid {
+                exit::INVALID
+            } else if tally.errors + tally.warnings > 0 {
+                exit::DRIFT
+            } else {
+                exit::OK
+            };
+            (
+                report::render(&report, args.output.format, style),
+                code,
+                args.output.output.clone(),
+            )
+        }
+        Command::Check(args) => {
+            let progress = Progress::new(args.live);
+            let result = crate::check::run(&args, &|| progress.tick());
+            drop(progress);
+            match result {
+                Ok(outcome) => {
+                    if args.aws.verbose {
+                        for account in &outcome.accounts {
+                            if let Some(requests) = account.requests {
+                                let _ = writeln!(
+                                    std::io::stderr(),
+                                    "{}: {requests} AWS requests",
+                                    account.name
+                                );
+                            }
+                        }
+                    }
+                    let report = outcome.report();
+                    (
+                        report::render(&report, args.output.format, style),
+                        outcome.exit_code(args.fail_on.threshold()),
+                        args.output.output.clone(),
+                    )
+                }
+                Err(message) => {
+                    let _ = writeln!(std::io::stderr(), "error: {message}");
+                    return ExitCode::from(exit::INVALID);
+                }
+            }
+        }
     };
     if let Err(message) = emit(&text, file.as_deref()) {
         let _ = writeln!(std::io::stderr(), "error: {message}");

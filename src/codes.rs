@@ -162,6 +162,18 @@ codes! {
         checks: "The recorded state belongs to the account id the policy declares.",
         why: "Checking one account's policy against another account's state would give a verdict about the wrong account.",
         fix: "Record the right account, or fix `account.id`.";
+    AccountUncovered = "account.uncovered", Error,
+        checks: "Every ACTIVE account of the organization has a policy (`smce-guard accounts`).",
+        why: "An account without a policy is never checked; its credentials expire unseen.",
+        fix: "Write a policy for the account in `policies/`, then record or read its state.";
+    AccountNotInOrganization = "account.not-in-organization", Error,
+        checks: "Every policy's account belongs to the caller's organization (`smce-guard accounts`).",
+        why: "A policy for an account outside the organization is stale or has a wrong id.",
+        fix: "Fix `account.id`, or delete the policy of an account that left.";
+    AccountSuspended = "account.suspended", Error,
+        checks: "No policy is for a SUSPENDED account (`smce-guard accounts`).",
+        why: "A suspended account's hubs are gone; its policy only produces noise.",
+        fix: "Delete the policy, or have the account reinstated.";
     MemberMissing = "member.missing", Error,
         checks: "Every declared member has an IAM user.",
         why: "An engineer without a user cannot reach the account when the hub breaks.",

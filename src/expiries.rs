@@ -66,58 +66,63 @@ pub fn run(args: &ExpiriesArgs) -> Expiries {
     if let Some(shard) = args.shard {
         policies.retain(|l| shard.contains(&l.policy.account.id));
     }
-    let results: Vec<AccountResult> =
-        policies
-            .par_iter()
-            .map(|loaded| {
-                let policy = &loaded.policy;
-                let state = observe::fixture::read(&args.fixtures.join(&policy.account.name))
-                    .map_err(|e| match e {
-                        ObserveError::Unobserved(reason) => {
-                            (policy.account.name.clone(), reason, false)
-                        }
-                        ObserveError::Invalid(input) => (
-                            policy.account.name.clone(),
-                            format!("{}: {}", input.file, input.message),
-                            true,
-                        ),
-                    })?;
-                let now = args
-                    .now
-                    .or(state.captured_at)
-                    .unwrap_or_else(Timestamp::now);
-                let limits = policy.credentials;
-                let deployer = policy.deployer.as_ref().map(|d| d.user.as_str());
-                let mut out = Vec::new();
-                for user in state.users.iter().filter(|u| !policy.is_ignored(&u.name)) {
-                    let keys = user
-                        .active_keys()
-                        .filter_map(|k| Some((Kind::AccessKey, Some(k.label()), k.created?)));
-                    let password = user
-                        .password_last_changed
-                        .filter(|_| user.password_enabled)
-                        .map(|c| (Kind::Password, None, c));
-                    for (kind, key_id, created) in keys.chain(password) {
-                        let e = expiry(created, limits.max_age_days, limits.warn_days, now);
-                        out.push(Credential {
-                            account_id: policy.account.id.clone(),
-                            account_name: policy.account.name.clone(),
-                            user: user.name.clone(),
-                            is_deployer: deployer == Some(user.name.as_str()),
-                            kind,
-                            key_id,
-                            created,
-                            warn_at: e.warn_at,
-                            expires_at: e.expires_at,
-                            days_left: e.days_left,
-                            standing: e.standing,
-                            contacts: policy.account.contacts.clone(),
-                        });
-                    }
+    let source = if args.live {
+        args.aws.source()
+    } else {
+        observe::Source::Fixtures(args.fixtures.clone())
+    };
+    let observations = observe::observe_all(
+        &policies.iter().map(|l| &l.policy).collect::<Vec<_>>(),
+        &source,
+        &|| {},
+    );
+    let results: Vec<AccountResult> = policies
+        .par_iter()
+        .zip(observations)
+        .map(|(loaded, observation)| {
+            let policy = &loaded.policy;
+            let state = observation.state.map_err(|e| match e {
+                ObserveError::Unobserved(reason) => (policy.account.name.clone(), reason, false),
+                ObserveError::Invalid(input) => (
+                    policy.account.name.clone(),
+                    format!("{}: {}", input.file, input.message),
+                    true,
+                ),
+            })?;
+            let captured = if args.live { None } else { state.captured_at };
+            let now = args.now.or(captured).unwrap_or_else(Timestamp::now);
+            let limits = policy.credentials;
+            let deployer = policy.deployer.as_ref().map(|d| d.user.as_str());
+            let mut out = Vec::new();
+            for user in state.users.iter().filter(|u| !policy.is_ignored(&u.name)) {
+                let keys = user
+                    .active_keys()
+                    .filter_map(|k| Some((Kind::AccessKey, Some(k.label()), k.created?)));
+                let password = user
+                    .password_last_changed
+                    .filter(|_| user.password_enabled)
+                    .map(|c| (Kind::Password, None, c));
+                for (kind, key_id, created) in keys.chain(password) {
+                    let e = expiry(created, limits.max_age_days, limits.warn_days, now);
+                    out.push(Credential {
+                        account_id: policy.account.id.clone(),
+                        account_name: policy.account.name.clone(),
+                        user: user.name.clone(),
+                        is_deployer: deployer == Some(user.name.as_str()),
+                        kind,
+                        key_id,
+                        created,
+                        warn_at: e.warn_at,
+                        expires_at: e.expires_at,
+                        days_left: e.days_left,
+                        standing: e.standing,
+                        contacts: policy.account.contacts.clone(),
+                    });
                 }
-                Ok((now, out))
-            })
-            .collect();
+            }
+            Ok((now, out))
+        })
+        .collect();
     let mut expiries = Expiries {
         now: args.now.unwrap_or_else(Timestamp::now),
         credentials: Vec::new(),

@@ -4,6 +4,7 @@
 //! account state goes through [`observe`] (one model, fed by recorded fixtures), both meet in the pure
 //! [`engine`], and [`report`] renders the resulting [`diag::Diagnostic`]s. [`cli`] only wires them.
 
+pub mod accounts;
 pub mod check;
 pub mod cli;
 pub mod codes;
@@ -13,4 +14,5 @@ pub mod expiries;
 pub mod observe;
 pub mod policy;
 pub mod report;
+pub mod snapshot;
 pub mod source;

@@ -41,6 +41,10 @@ struct Snapshot {
     captured_at: String,
     #[serde(default)]
     source: Option<String>,
+    /// The account's alias (`iam:ListAccountAliases`), as the live reader records it.
+    #[serde(default)]
+    #[allow(dead_code)]
+    account_alias: Option<String>,
 }
 
 /// Reads `dir` (one account's fixture folder) into the model.
@@ -61,19 +65,52 @@ pub fn read(dir: &Path) -> Result<AccountState, ObserveError> {
             )));
         }
     }
-    let authorization = parse_file(&gaad_path, gaad::parse)?;
-    let report = parse_file(&report_path, credential_report::parse)?;
-    let (access_keys, access_key_users) = match optional(&dir.join(ACCESS_KEYS), parse_access_keys)?
-    {
-        Some(pairs) => {
-            let (users, keys) = pairs.into_iter().unzip();
+    let texts = Texts {
+        authorization_details: read_text(&gaad_path)?,
+        credential_report: read_text(&report_path)?,
+        access_keys: optional_text(&dir.join(ACCESS_KEYS))?,
+        snapshot: optional_text(&dir.join(SNAPSHOT))?,
+    };
+    parse(texts, &dir.to_string_lossy())
+}
+
+/// The four recorded documents of one account, as text: read from a fixture folder, or produced by
+/// the live reader in exactly the shape it writes to one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Texts {
+    pub authorization_details: String,
+    pub credential_report: String,
+    pub access_keys: Option<String>,
+    pub snapshot: Option<String>,
+}
+
+/// Parses recorded texts into the model; `dir` names them in errors (`<dir>/<file>`).
+pub fn parse(texts: Texts, dir: &str) -> Result<AccountState, ObserveError> {
+    let name = |file: &str| format!("{}/{file}", dir.trim_end_matches('/'));
+    let authorization = parse_text(
+        name(AUTHORIZATION_DETAILS),
+        texts.authorization_details,
+        gaad::parse,
+    )?;
+    let report = parse_text(
+        name(CREDENTIAL_REPORT),
+        texts.credential_report,
+        credential_report::parse,
+    )?;
+    let (access_keys, access_key_users) = match texts.access_keys {
+        Some(text) => {
+            let (users, keys) = parse_text(name(ACCESS_KEYS), text, parse_access_keys)?
+                .into_iter()
+                .unzip();
             (Some(keys), users)
         }
         None => (None, Vec::new()),
     };
-    let snapshot = optional(&dir.join(SNAPSHOT), parse_snapshot)?;
-    let (snapshot_account, captured_at, source) = match snapshot {
-        Some((account, captured, source)) => (Some(account), Some(captured), source),
+    let (snapshot_account, captured_at, source) = match texts.snapshot {
+        Some(text) => {
+            let (account, captured, source) = parse_text(name(SNAPSHOT), text, parse_snapshot)?;
+            (Some(account), Some(captured), source)
+        }
         None => (None, None, None),
     };
     Ok(Recording {
@@ -88,22 +125,16 @@ pub fn read(dir: &Path) -> Result<AccountState, ObserveError> {
     .assemble())
 }
 
-fn optional<T>(
-    path: &Path,
-    parse: fn(&str) -> Result<T, ParseError>,
-) -> Result<Option<T>, ObserveError> {
+fn optional_text(path: &Path) -> Result<Option<String>, ObserveError> {
     if path.exists() {
-        parse_file(path, parse).map(Some)
+        read_text(path).map(Some)
     } else {
         Ok(None)
     }
 }
 
-/// Reads a file and parses it, turning every failure into an [`InvalidInput`] naming the file.
-fn parse_file<T>(
-    path: &Path,
-    parse: impl Fn(&str) -> Result<T, ParseError>,
-) -> Result<T, ObserveError> {
+/// Reads a recorded file as UTF-8 text, turning every failure into an [`InvalidInput`] naming it.
+fn read_text(path: &Path) -> Result<String, ObserveError> {
     let name = path.to_string_lossy().into_owned();
     let invalid = |message: String| ObserveError::Invalid(InvalidInput::new(name.clone(), message));
     let metadata =
@@ -113,28 +144,41 @@ fn parse_file<T>(
             "{name} is a directory; a recorded file was expected"
         )));
     }
-    if metadata.len() > MAX_FIXTURE_BYTES {
+    // Read at most one byte past the limit: a special file has no size to trust.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| {
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(f, MAX_FIXTURE_BYTES + 1),
+                &mut bytes,
+            )
+        })
+        .map_err(|e| invalid(format!("cannot read {name}: {e}")))?;
+    if bytes.len() as u64 > MAX_FIXTURE_BYTES {
         return Err(invalid(format!(
-            "{name} is {} bytes, over the {MAX_FIXTURE_BYTES}-byte limit",
-            metadata.len()
+            "{name} is over the {MAX_FIXTURE_BYTES}-byte limit"
         )));
     }
-    let bytes = std::fs::read(path).map_err(|e| invalid(format!("cannot read {name}: {e}")))?;
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(error) => {
-            let at = error.utf8_error().valid_up_to();
-            return Err(ObserveError::Invalid(InvalidInput {
-                file: name.clone(),
-                message: format!("{name} is not valid UTF-8 (byte {at})"),
-                text: Some(String::from_utf8_lossy(error.as_bytes()).into_owned()),
-                span: Some(Span::new(at, at + 1)),
-            }));
-        }
-    };
-    parse(&text).map_err(|error| {
+    String::from_utf8(bytes).map_err(|error| {
+        let at = error.utf8_error().valid_up_to();
         ObserveError::Invalid(InvalidInput {
             file: name.clone(),
+            message: format!("{name} is not valid UTF-8 (byte {at})"),
+            text: Some(String::from_utf8_lossy(error.as_bytes()).into_owned()),
+            span: Some(Span::new(at, at + 1)),
+        })
+    })
+}
+
+/// Parses one recorded text, turning a failure into an [`InvalidInput`] at its position.
+fn parse_text<T>(
+    name: String,
+    text: String,
+    parse: impl Fn(&str) -> Result<T, ParseError>,
+) -> Result<T, ObserveError> {
+    parse(&text).map_err(|error| {
+        ObserveError::Invalid(InvalidInput {
+            file: name,
             message: error.message,
             span: error.offset.map(Span::point),
             text: Some(text),
@@ -206,4 +250,34 @@ fn parse_snapshot(text: &str) -> Result<SnapshotFields, ParseError> {
         )
     })?;
     Ok((snapshot.account_id, captured_at, snapshot.source))
+}
+
+/// Writes `texts` into `dir` as a fixture folder. Every file goes to a temporary name first and is
+/// renamed into place only once all are written, so an interrupted run never leaves a half-written
+/// fixture and a failed one leaves the previous fixture untouched.
+pub fn write(dir: &Path, texts: &Texts) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let files = [
+        (AUTHORIZATION_DETAILS, Some(&texts.authorization_details)),
+        (CREDENTIAL_REPORT, Some(&texts.credential_report)),
+        (ACCESS_KEYS, texts.access_keys.as_ref()),
+        (SNAPSHOT, texts.snapshot.as_ref()),
+    ];
+    let temporary = |name: &str| dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written: std::io::Result<()> = files
+        .iter()
+        .filter_map(|(name, text)| text.map(|t| (name, t)))
+        .try_for_each(|(name, text)| std::fs::write(temporary(name), text));
+    if let Err(error) = written {
+        for (name, _) in &files {
+            let _ = std::fs::remove_file(temporary(name));
+        }
+        return Err(error);
+    }
+    for (name, text) in &files {
+        if text.is_some() {
+            std::fs::rename(temporary(name), dir.join(name))?;
+        }
+    }
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! Observed account state: one model of what an AWS account's IAM holds, and the readers that fill
 //! it. The engine only ever sees [`AccountState`]; it never learns where the state came from.
 
+pub mod aws;
 pub mod credential_report;
 pub mod document;
 pub mod fixture;
@@ -153,5 +154,157 @@ impl Recording {
             groups,
             managed_policies,
         }
+    }
+}
+
+/// Where account state comes from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// `fixtures/<account.name>/` under this directory.
+    Fixtures(std::path::PathBuf),
+    /// The AWS API, reading up to `concurrency` accounts at once.
+    Live {
+        options: aws::LiveOptions,
+        concurrency: usize,
+    },
+}
+
+/// One account's observed state, with what the reader knows about how it got it.
+pub struct Observation {
+    pub state: Result<AccountState, ObserveError>,
+    /// The recorded documents (live reads only), for `snapshot` to write.
+    pub texts: Option<fixture::Texts>,
+    /// HTTP requests sent (live reads only).
+    pub requests: Option<u32>,
+    /// Where the state was looked for: a fixture folder or `aws://<account.name>`.
+    pub place: String,
+}
+
+/// Observes every account of `policies`, in the policies' order. `progress` is called once per
+/// finished account (the CLI draws a progress bar with it).
+pub fn observe_all(
+    policies: &[&crate::policy::Policy],
+    source: &Source,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<Observation> {
+    use rayon::prelude::*;
+    match source {
+        Source::Fixtures(root) => policies
+            .par_iter()
+            .map(|policy| {
+                let dir = root.join(&policy.account.name);
+                let observation = Observation {
+                    state: fixture::read(&dir),
+                    texts: None,
+                    requests: None,
+                    place: dir.display().to_string(),
+                };
+                progress();
+                observation
+            })
+            .collect(),
+        Source::Live {
+            options,
+            concurrency,
+        } => {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(error) => {
+                    return policies
+                        .iter()
+                        .map(|p| Observation {
+                            state: Err(ObserveError::Unobserved(format!(
+                                "cannot start the async runtime: {error}"
+                            ))),
+                            texts: None,
+                            requests: None,
+                            place: format!("aws://{}", p.account.name),
+                        })
+                        .collect();
+                }
+            };
+            let limit = std::sync::Arc::new(tokio::sync::Semaphore::new((*concurrency).max(1)));
+            let reads = runtime.block_on(async {
+                let tasks = policies.iter().map(|policy| {
+                    let limit = limit.clone();
+                    async move {
+                        let _permit = limit.acquire().await;
+                        let read = aws::read_account(policy, options).await;
+                        progress();
+                        read
+                    }
+                });
+                futures_join_all(tasks).await
+            });
+            policies
+                .iter()
+                .zip(reads)
+                .map(|(policy, read)| live_observation(policy, read))
+                .collect()
+        }
+    }
+}
+
+/// Awaits every future, keeping their order (a small stand-in for `futures::join_all`).
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl IntoIterator<Item = F>,
+) -> Vec<F::Output> {
+    let mut set = Vec::new();
+    for future in futures {
+        set.push(Box::pin(future));
+    }
+    let mut outputs = Vec::with_capacity(set.len());
+    // Poll all of them together: a JoinSet would need 'static futures.
+    let mut pending: Vec<Option<_>> = set.into_iter().map(Some).collect();
+    let mut results: Vec<Option<F::Output>> = (0..pending.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut done = true;
+        for (slot, result) in pending.iter_mut().zip(results.iter_mut()) {
+            if let Some(future) = slot {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(output) => {
+                        *result = Some(output);
+                        *slot = None;
+                    }
+                    std::task::Poll::Pending => done = false,
+                }
+            }
+        }
+        if done {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    outputs.extend(
+        results
+            .into_iter()
+            .map(|r| r.expect("every future finished")),
+    );
+    outputs
+}
+
+fn live_observation(policy: &crate::policy::Policy, read: aws::AccountRead) -> Observation {
+    let place = format!("aws://{}", policy.account.name);
+    let state = match (&read.texts, &read.reached_other) {
+        // The credentials reach another account: the state is that account's id and nothing else,
+        // so the engine reports the mismatch and no other rule.
+        (_, Some(other)) => Ok(AccountState {
+            account_ids: [other.clone()].into(),
+            ..AccountState::default()
+        }),
+        (Ok(texts), None) => fixture::parse(texts.clone(), &place),
+        (Err(error), None) => Err(error.clone()),
+    };
+    Observation {
+        state,
+        texts: read.texts.ok(),
+        requests: Some(read.requests),
+        place,
     }
 }

@@ -53,6 +53,12 @@ pub struct Account {
     pub region: String,
     #[serde(default)]
     pub contacts: Vec<Contact>,
+    /// The named AWS profile that reaches this account (live runs).
+    #[serde(default)]
+    pub profile: Option<String>,
+    /// A role to assume into this account first (live runs).
+    #[serde(default)]
+    pub role_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]

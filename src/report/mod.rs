@@ -67,6 +67,8 @@ pub struct AccountSummary {
     pub tally: Tally,
     /// Every (rule, principal) judged: the test cases of a JUnit report.
     pub checks: Vec<(crate::codes::Code, Option<String>)>,
+    /// AWS requests sent for this account (live runs).
+    pub requests: Option<u32>,
 }
 
 /// Everything a reporter needs; `accounts` is empty for `lint`.

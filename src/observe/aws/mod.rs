@@ -1,0 +1,421 @@
+//! The live reader: one account's IAM state through the AWS SDK, with the fewest requests, written
+//! in the fixture shapes and parsed by the same code as a recording.
+//!
+//! Per account: AssumeRole or GetCallerIdentity (either names the account reached),
+//! GetAccountAuthorizationDetails (all pages), GenerateCredentialReport (polled with bounded
+//! backoff), GetCredentialReport, ListAccountAliases, and ListAccessKeys only for users whose report
+//! row shows an active key: 6 requests plus one per such user on a one-page account.
+
+pub mod organization;
+pub mod paging;
+pub mod wire;
+
+use super::ObserveError;
+use super::fixture::Texts;
+use crate::policy::Policy;
+use aws_config::{BehaviorVersion, SdkConfig, retry::RetryConfig, timeout::TimeoutConfig};
+use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_iam::types::{EntityType, ReportStateType};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+/// How to reach accounts: the same for every account unless its policy says otherwise.
+#[derive(Debug, Clone, Default)]
+pub struct LiveOptions {
+    /// A named profile for every account (`--profile`); `account.profile` wins.
+    pub profile: Option<String>,
+    /// Assume `arn:aws:iam::<account.id>:role/<name>` in every account (`--role-name`);
+    /// `account.role_arn` wins.
+    pub role_name: Option<String>,
+    /// Per-attempt timeout; a hung endpoint fails the account, never the run.
+    pub attempt_timeout: Duration,
+    /// How long credential report generation may be waited for.
+    pub report_budget: Duration,
+}
+
+impl LiveOptions {
+    pub fn new() -> Self {
+        LiveOptions {
+            attempt_timeout: Duration::from_secs(20),
+            report_budget: Duration::from_secs(60),
+            ..Self::default()
+        }
+    }
+}
+
+/// Counts every HTTP attempt the SDK transmits (retries included), for `--verbose`.
+#[derive(Debug, Default, Clone)]
+pub struct RequestCounter(Arc<AtomicU32>);
+
+impl RequestCounter {
+    pub fn get(&self) -> u32 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+impl aws_sdk_iam::config::Intercept for RequestCounter {
+    fn name(&self) -> &'static str {
+        "RequestCounter"
+    }
+
+    fn read_before_transmit(
+        &self,
+        _context: &aws_sdk_iam::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        _components: &aws_sdk_iam::config::RuntimeComponents,
+        _cfg: &mut aws_sdk_iam::config::ConfigBag,
+    ) -> Result<(), aws_sdk_iam::error::BoxError> {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// What reading one account produced.
+pub struct AccountRead {
+    /// The recorded documents, or why there are none.
+    pub texts: Result<Texts, ObserveError>,
+    /// The account the credentials actually reached, when it is not the policy's.
+    pub reached_other: Option<String>,
+    pub requests: u32,
+}
+
+/// The base configuration for one account: region, profile, retries and timeouts.
+pub async fn base_config(policy: &Policy, options: &LiveOptions) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(aws_config::Region::new(policy.account.region.clone()))
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(4)
+                .with_initial_backoff(Duration::from_millis(200)),
+        )
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .operation_attempt_timeout(options.attempt_timeout)
+                .operation_timeout(options.attempt_timeout * 5)
+                .build(),
+        );
+    if let Some(profile) = policy.account.profile.as_ref().or(options.profile.as_ref()) {
+        loader = loader.profile_name(profile);
+    }
+    loader.load().await
+}
+
+/// Reads one account. Never panics and never returns partial state: any failure becomes an
+/// [`ObserveError`] for this account alone.
+pub async fn read_account(policy: &Policy, options: &LiveOptions) -> AccountRead {
+    let counter = RequestCounter::default();
+    let mut reached_other = None;
+    let texts = read(policy, options, &counter, &mut reached_other).await;
+    AccountRead {
+        texts,
+        reached_other,
+        requests: counter.get(),
+    }
+}
+
+async fn read(
+    policy: &Policy,
+    options: &LiveOptions,
+    counter: &RequestCounter,
+    reached_other: &mut Option<String>,
+) -> Result<Texts, ObserveError> {
+    let expected = policy.account.id.as_str();
+    let mut config = base_config(policy, options).await;
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(&config)
+            .interceptor(counter.clone())
+            .build(),
+    );
+    let role = policy.account.role_arn.clone().or_else(|| {
+        options
+            .role_name
+            .as_ref()
+            .map(|name| format!("arn:aws:iam::{expected}:role/{name}"))
+    });
+    let reached = match &role {
+        Some(role) => {
+            let out = sts
+                .assume_role()
+                .role_arn(role)
+                .role_session_name("smce-guard")
+                .duration_seconds(900)
+                .send()
+                .await
+                .map_err(|e| failure(&format!("sts:AssumeRole {role}"), &e))?;
+            let credentials = out
+                .credentials()
+                .ok_or_else(|| unobserved("sts:AssumeRole returned no credentials"))?;
+            let expiry = std::time::SystemTime::try_from(*credentials.expiration()).ok();
+            let provider = aws_sdk_iam::config::Credentials::new(
+                credentials.access_key_id(),
+                credentials.secret_access_key(),
+                Some(credentials.session_token().to_owned()),
+                expiry,
+                "smce-guard-assume-role",
+            );
+            config = config
+                .into_builder()
+                .credentials_provider(aws_sdk_iam::config::SharedCredentialsProvider::new(
+                    provider,
+                ))
+                .build();
+            // The assumed role's ARN names the account reached, so no GetCallerIdentity is needed.
+            out.assumed_role_user()
+                .and_then(|u| crate::observe::model::arn_account(u.arn()).map(str::to_owned))
+        }
+        None => {
+            let out = sts
+                .get_caller_identity()
+                .send()
+                .await
+                .map_err(|e| failure("sts:GetCallerIdentity", &e))?;
+            out.account().map(str::to_owned)
+        }
+    };
+    let reached =
+        reached.ok_or_else(|| unobserved("could not tell which account the credentials reach"))?;
+    if reached != expected {
+        *reached_other = Some(reached);
+        return Err(unobserved("the credentials reach another account"));
+    }
+
+    let iam = aws_sdk_iam::Client::from_conf(
+        aws_sdk_iam::config::Builder::from(&config)
+            .interceptor(counter.clone())
+            .build(),
+    );
+    let (users, groups, policies) = authorization_details(&iam).await?;
+    let report = credential_report(&iam, options.report_budget).await?;
+    let parsed = super::credential_report::parse(&report).map_err(|e| {
+        unobserved(format!(
+            "the credential report does not parse: {}",
+            e.message
+        ))
+    })?;
+    let mut keys = Vec::new();
+    for row in parsed
+        .rows
+        .iter()
+        .filter(|r| r.keys.iter().any(|(active, _)| *active))
+    {
+        let user = row.user.clone();
+        let listed = paging::all(|marker| {
+            let iam = iam.clone();
+            let user = user.clone();
+            async move {
+                let out = iam
+                    .list_access_keys()
+                    .user_name(user)
+                    .set_marker(marker)
+                    .send()
+                    .await?;
+                Ok(paging::Page {
+                    items: out.access_key_metadata().to_vec(),
+                    truncated: out.is_truncated(),
+                    marker: out.marker().map(str::to_owned),
+                })
+            }
+        })
+        .await
+        .map_err(|e| paging_failure("iam:ListAccessKeys", e))?;
+        keys.extend(listed);
+    }
+    let aliases = iam
+        .list_account_aliases()
+        .send()
+        .await
+        .map_err(|e| failure("iam:ListAccountAliases", &e))?;
+    let source = match std::env::var("AWS_ENDPOINT_URL_IAM")
+        .or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
+    {
+        Ok(endpoint) => format!("smce-guard live read of {endpoint}"),
+        Err(_) => "smce-guard live read".to_owned(),
+    };
+    Ok(Texts {
+        authorization_details: wire::authorization_details(&users, &groups, &policies),
+        credential_report: report,
+        access_keys: Some(wire::access_keys(&keys)),
+        snapshot: Some(wire::snapshot(
+            expected,
+            jiff::Timestamp::now(),
+            &source,
+            aliases.account_aliases().first().map(String::as_str),
+        )),
+    })
+}
+
+type Details = (
+    Vec<aws_sdk_iam::types::UserDetail>,
+    Vec<aws_sdk_iam::types::GroupDetail>,
+    Vec<aws_sdk_iam::types::ManagedPolicyDetail>,
+);
+
+/// GetAccountAuthorizationDetails, every page, without roles (the rules never read them).
+async fn authorization_details(iam: &aws_sdk_iam::Client) -> Result<Details, ObserveError> {
+    let pages = paging::all(|marker| {
+        let iam = iam.clone();
+        async move {
+            let out = iam
+                .get_account_authorization_details()
+                .set_filter(Some(vec![
+                    EntityType::User,
+                    EntityType::Group,
+                    EntityType::LocalManagedPolicy,
+                    EntityType::AwsManagedPolicy,
+                ]))
+                .set_marker(marker)
+                .send()
+                .await?;
+            let page = (
+                out.user_detail_list().to_vec(),
+                out.group_detail_list().to_vec(),
+                out.policies().to_vec(),
+            );
+            Ok(paging::Page {
+                items: vec![page],
+                truncated: out.is_truncated(),
+                marker: out.marker().map(str::to_owned),
+            })
+        }
+    })
+    .await
+    .map_err(|e| paging_failure("iam:GetAccountAuthorizationDetails", e))?;
+    let mut details: Details = Default::default();
+    for (users, groups, policies) in pages {
+        details.0.extend(users);
+        details.1.extend(groups);
+        details.2.extend(policies);
+    }
+    Ok(details)
+}
+
+/// Generates the credential report (polling with bounded backoff through `ReportInProgress` and
+/// `LimitExceeded`) and fetches it. Generation is bounded in tries and time; the report's own
+/// `GeneratedTime` is never waited on, since AWS may serve one up to four hours old.
+async fn credential_report(
+    iam: &aws_sdk_iam::Client,
+    budget: Duration,
+) -> Result<String, ObserveError> {
+    let started = std::time::Instant::now();
+    let mut delay = Duration::from_millis(250);
+    loop {
+        let state = match iam.generate_credential_report().send().await {
+            Ok(out) => out.state().cloned(),
+            Err(error)
+                if matches!(
+                    error.code(),
+                    Some("LimitExceeded" | "ReportInProgress" | "Throttling")
+                ) =>
+            {
+                None
+            }
+            Err(error) => return Err(failure("iam:GenerateCredentialReport", &error)),
+        };
+        if state == Some(ReportStateType::Complete) {
+            break;
+        }
+        if started.elapsed() + delay > budget {
+            return Err(unobserved(format!(
+                "the credential report was not ready within {} s (ReportInProgress); try again later",
+                budget.as_secs()
+            )));
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_secs(4));
+    }
+    let out = iam
+        .get_credential_report()
+        .send()
+        .await
+        .map_err(|e| failure("iam:GetCredentialReport", &e))?;
+    let content = out
+        .content()
+        .ok_or_else(|| unobserved("iam:GetCredentialReport returned no content"))?;
+    String::from_utf8(content.as_ref().to_vec())
+        .map_err(|_| unobserved("the credential report is not UTF-8"))
+}
+
+fn unobserved(message: impl Into<String>) -> ObserveError {
+    ObserveError::Unobserved(message.into())
+}
+
+fn paging_failure<E: ProvideErrorMetadata + std::error::Error + 'static, R: std::fmt::Debug>(
+    operation: &str,
+    error: paging::PagingError<SdkError<E, R>>,
+) -> ObserveError {
+    match error {
+        paging::PagingError::Fetch(error) => failure(operation, &error),
+        paging::PagingError::BadMarker => unobserved(format!(
+            "{operation}: the endpoint said more pages remain but gave no new marker"
+        )),
+        paging::PagingError::TooManyPages => unobserved(format!(
+            "{operation}: more than {} pages",
+            paging::MAX_PAGES
+        )),
+    }
+}
+
+/// An SDK error as a one-line reason with the AWS error code and a hint at the fix.
+pub fn failure<E: ProvideErrorMetadata + std::error::Error + 'static, R: std::fmt::Debug>(
+    operation: &str,
+    error: &SdkError<E, R>,
+) -> ObserveError {
+    let (code, message) = match error {
+        SdkError::ServiceError(_) => (
+            error.code().unwrap_or("Unknown").to_owned(),
+            error.message().unwrap_or_default().to_owned(),
+        ),
+        SdkError::TimeoutError(_) => (
+            "Timeout".to_owned(),
+            "no answer within the timeout".to_owned(),
+        ),
+        SdkError::DispatchFailure(failure) => {
+            let kind = if failure.is_timeout() {
+                "Timeout"
+            } else if failure.is_io() {
+                "ConnectionFailed"
+            } else {
+                "DispatchFailure"
+            };
+            (
+                kind.to_owned(),
+                format!("{}", aws_sdk_iam::error::DisplayErrorContext(error)),
+            )
+        }
+        SdkError::ResponseError(_) => (
+            "ResponseError".to_owned(),
+            format!("{}", aws_sdk_iam::error::DisplayErrorContext(error)),
+        ),
+        _ => (
+            error.code().unwrap_or("Error").to_owned(),
+            format!("{}", aws_sdk_iam::error::DisplayErrorContext(error)),
+        ),
+    };
+    let hint = match code.as_str() {
+        "ExpiredToken" | "ExpiredTokenException" | "TokenRefreshRequired" => {
+            "the credentials expired: run `aws sso login` (or refresh them) and try again"
+        }
+        "InvalidClientTokenId" | "UnrecognizedClientException" | "SignatureDoesNotMatch" => {
+            "the credentials are not valid for this endpoint"
+        }
+        "AccessDenied" | "AccessDeniedException" => {
+            "grant the checker the read-only policy in iam/smce-guard-readonly.json"
+        }
+        "Throttling" | "ThrottlingException" | "TooManyRequestsException" => {
+            "IAM throttled us past our retries; try again later"
+        }
+        "ConnectionFailed" | "DispatchFailure" => {
+            "the endpoint could not be reached; check the network and AWS_ENDPOINT_URL"
+        }
+        "Timeout" => "the endpoint did not answer in time",
+        _ if matches!(error, SdkError::ConstructionFailure(_)) => {
+            "no usable credentials: configure a profile, SSO (`aws sso login`) or environment variables"
+        }
+        _ => "see the AWS error above",
+    };
+    let message = message.lines().next().unwrap_or_default().to_owned();
+    unobserved(format!(
+        "{operation} failed: {code}: {message} (hint: {hint})"
+    ))
+}

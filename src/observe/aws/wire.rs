@@ -1,0 +1,167 @@
+//! SDK outputs written in the AWS CLI's shapes, so that a live read and a recorded fixture are the
+//! same documents: `check --live` parses exactly what `snapshot` writes.
+
+use aws_sdk_iam::primitives::{DateTime, DateTimeFormat};
+use aws_sdk_iam::types::{
+    AccessKeyMetadata, AttachedPolicy, GroupDetail, ManagedPolicyDetail, PolicyDetail, UserDetail,
+};
+use serde_json::{Map, Value, json};
+
+/// An instant as the CLI prints it (RFC 3339, UTC).
+pub fn date(value: Option<&DateTime>) -> Value {
+    value
+        .and_then(|d| d.fmt(DateTimeFormat::DateTime).ok())
+        .map_or(Value::Null, Value::String)
+}
+
+/// A policy document as the CLI prints it: URL-decoded into a JSON object. A document that does
+/// not decode is kept as the string the API sent, which the reader reports at its place.
+pub fn document(encoded: Option<&str>) -> Value {
+    let Some(encoded) = encoded else {
+        return Value::Null;
+    };
+    percent_encoding::percent_decode_str(encoded)
+        .decode_utf8()
+        .ok()
+        .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+        .unwrap_or_else(|| Value::String(encoded.to_owned()))
+}
+
+/// Drops null fields, as the CLI omits absent members.
+fn object(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .collect::<Map<_, _>>(),
+        ),
+        other => other,
+    }
+}
+
+fn inline(list: &[PolicyDetail]) -> Vec<Value> {
+    list.iter().map(|p| json!({ "PolicyName": p.policy_name(), "PolicyDocument": document(p.policy_document()) })).collect()
+}
+
+fn attached(list: &[AttachedPolicy]) -> Vec<Value> {
+    list.iter()
+        .map(|p| object(json!({ "PolicyName": p.policy_name(), "PolicyArn": p.policy_arn() })))
+        .collect()
+}
+
+pub fn user(u: &UserDetail) -> Value {
+    object(json!({
+        "Path": u.path(),
+        "UserName": u.user_name(),
+        "UserId": u.user_id(),
+        "Arn": u.arn(),
+        "CreateDate": date(u.create_date()),
+        "UserPolicyList": inline(u.user_policy_list()),
+        "GroupList": u.group_list(),
+        "AttachedManagedPolicies": attached(u.attached_managed_policies()),
+        "Tags": u.tags().iter().map(|t| json!({ "Key": t.key(), "Value": t.value() })).collect::<Vec<_>>(),
+    }))
+}
+
+pub fn group(g: &GroupDetail) -> Value {
+    object(json!({
+        "Path": g.path(),
+        "GroupName": g.group_name(),
+        "GroupId": g.group_id(),
+        "Arn": g.arn(),
+        "CreateDate": date(g.create_date()),
+        "GroupPolicyList": inline(g.group_policy_list()),
+        "AttachedManagedPolicies": attached(g.attached_managed_policies()),
+    }))
+}
+
+pub fn policy(p: &ManagedPolicyDetail) -> Value {
+    object(json!({
+        "PolicyName": p.policy_name(),
+        "PolicyId": p.policy_id(),
+        "Arn": p.arn(),
+        "Path": p.path(),
+        "DefaultVersionId": p.default_version_id(),
+        "AttachmentCount": p.attachment_count(),
+        "IsAttachable": p.is_attachable(),
+        "CreateDate": date(p.create_date()),
+        "UpdateDate": date(p.update_date()),
+        "PolicyVersionList": p.policy_version_list().iter().map(|v| object(json!({
+            "Document": document(v.document()),
+            "VersionId": v.version_id(),
+            "IsDefaultVersion": v.is_default_version(),
+            "CreateDate": date(v.create_date()),
+        }))).collect::<Vec<_>>(),
+    }))
+}
+
+pub fn authorization_details(
+    users: &[UserDetail],
+    groups: &[GroupDetail],
+    policies: &[ManagedPolicyDetail],
+) -> String {
+    let document = json!({
+        "UserDetailList": users.iter().map(user).collect::<Vec<_>>(),
+        "GroupDetailList": groups.iter().map(group).collect::<Vec<_>>(),
+        "RoleDetailList": [],
+        "Policies": policies.iter().map(policy).collect::<Vec<_>>(),
+    });
+    pretty(&document)
+}
+
+pub fn access_keys(keys: &[AccessKeyMetadata]) -> String {
+    let keys: Vec<Value> = keys
+        .iter()
+        .map(|k| {
+            object(json!({
+                "UserName": k.user_name(),
+                "AccessKeyId": k.access_key_id(),
+                "Status": k.status().map(|s| s.as_str()),
+                "CreateDate": date(k.create_date()),
+            }))
+        })
+        .collect();
+    pretty(&json!({ "AccessKeyMetadata": keys }))
+}
+
+pub fn snapshot(
+    account_id: &str,
+    captured_at: jiff::Timestamp,
+    source: &str,
+    alias: Option<&str>,
+) -> String {
+    pretty(&object(json!({
+        "account_id": account_id,
+        "captured_at": captured_at.to_string(),
+        "source": source,
+        "account_alias": alias,
+    })))
+}
+
+fn pretty(value: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("plain JSON");
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_are_decoded_like_the_cli_does() {
+        let encoded = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D";
+        assert_eq!(
+            document(Some(encoded)),
+            json!({"Version": "2012-10-17", "Statement": []})
+        );
+        assert_eq!(document(Some("%7Bbroken")), json!("%7Bbroken"));
+        assert_eq!(document(None), Value::Null);
+    }
+
+    #[test]
+    fn dates_print_as_rfc3339() {
+        let when = DateTime::from_secs(1_790_000_000);
+        assert_eq!(date(Some(&when)), json!("2026-09-21T14:13:20Z"));
+    }
+}
