@@ -10,7 +10,6 @@ use crate::policy::{self, LoadedPolicy};
 use crate::report::{AccountSummary, Report, Status};
 use crate::source::{Files, Route, SourceFile};
 use jiff::Timestamp;
-use rayon::prelude::*;
 
 /// Everything one `check` run found.
 pub struct Outcome {
@@ -92,12 +91,10 @@ pub fn run(args: &CheckArgs, progress: &(dyn Fn() + Sync)) -> Result<Outcome, St
         observe::Source::Fixtures(args.fixtures.clone())
     };
     let policies: Vec<&crate::policy::Policy> = selected.iter().map(|l| &l.policy).collect();
-    let observations = observe::observe_all(&policies, &source, progress);
-    let judged: Vec<Judged> = selected
-        .par_iter()
-        .zip(observations)
-        .map(|(loaded, observation)| judge(loaded, observation, args.now, args.live))
-        .collect();
+    let judged: Vec<Judged> =
+        observe::observe_each(&policies, &source, progress, &|i, observation| {
+            judge(&selected[i], observation, args.now, args.live)
+        });
 
     let mut files = set.files;
     let mut diagnostics = lint;

@@ -6,7 +6,6 @@ use crate::engine::credentials::{Standing, expiry};
 use crate::observe::{self, ObserveError};
 use crate::policy::model::Contact;
 use jiff::Timestamp;
-use rayon::prelude::*;
 
 /// What kind of credential expires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,15 +70,10 @@ pub fn run(args: &ExpiriesArgs) -> Expiries {
     } else {
         observe::Source::Fixtures(args.fixtures.clone())
     };
-    let observations = observe::observe_all(
-        &policies.iter().map(|l| &l.policy).collect::<Vec<_>>(),
-        &source,
-        &|| {},
-    );
-    let results: Vec<AccountResult> = policies
-        .par_iter()
-        .zip(observations)
-        .map(|(loaded, observation)| {
+    let policy_refs: Vec<&crate::policy::Policy> = policies.iter().map(|l| &l.policy).collect();
+    let results: Vec<AccountResult> =
+        observe::observe_each(&policy_refs, &source, &|| {}, &|i, observation| {
+            let loaded = policies[i];
             let policy = &loaded.policy;
             let state = observation.state.map_err(|e| match e {
                 ObserveError::Unobserved(reason) => (policy.account.name.clone(), reason, false),
@@ -121,8 +115,7 @@ pub fn run(args: &ExpiriesArgs) -> Expiries {
                 }
             }
             Ok((now, out))
-        })
-        .collect();
+        });
     let mut expiries = Expiries {
         now: args.now.unwrap_or_else(Timestamp::now),
         credentials: Vec::new(),

@@ -26,7 +26,12 @@ pub fn run(args: &SnapshotArgs, progress: &(dyn Fn() + Sync)) -> Outcome {
     if let Some(name) = &args.account {
         policies.retain(|p| &p.account.name == name);
     }
-    let observations = observe::observe_all(&policies, &args.aws.source(), progress);
+    let observations = observe::observe_each(
+        &policies,
+        &args.aws.source(),
+        progress,
+        &|_, observation| observation,
+    );
     let mut outcome = Outcome {
         written: String::new(),
         failures: Vec::new(),

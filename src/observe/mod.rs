@@ -180,18 +180,22 @@ pub struct Observation {
     pub place: String,
 }
 
-/// Observes every account of `policies`, in the policies' order. `progress` is called once per
+/// Observes every account of `policies` and hands each observation to `then`, returning its
+/// results in the policies' order. Recorded accounts stream: each is read, handed on and dropped
+/// in turn, so memory does not grow with the number of accounts. `progress` is called once per
 /// finished account (the CLI draws a progress bar with it).
-pub fn observe_all(
+pub fn observe_each<T: Send>(
     policies: &[&crate::policy::Policy],
     source: &Source,
     progress: &(dyn Fn() + Sync),
-) -> Vec<Observation> {
+    then: &(dyn Fn(usize, Observation) -> T + Sync),
+) -> Vec<T> {
     use rayon::prelude::*;
     match source {
         Source::Fixtures(root) => policies
             .par_iter()
-            .map(|policy| {
+            .enumerate()
+            .map(|(i, policy)| {
                 let dir = root.join(&policy.account.name);
                 let observation = Observation {
                     state: fixture::read(&dir),
@@ -200,7 +204,7 @@ pub fn observe_all(
                     place: dir.display().to_string(),
                 };
                 progress();
-                observation
+                then(i, observation)
             })
             .collect(),
         Source::Live {
@@ -214,15 +218,21 @@ pub fn observe_all(
             {
                 Ok(runtime) => runtime,
                 Err(error) => {
+                    let reason = format!("cannot start the async runtime: {error}");
                     return policies
                         .iter()
-                        .map(|p| Observation {
-                            state: Err(ObserveError::Unobserved(format!(
-                                "cannot start the async runtime: {error}"
-                            ))),
-                            texts: None,
-                            requests: None,
-                            place: format!("aws://{}", p.account.name),
+                        .enumerate()
+                        .map(|(i, p)| {
+                            let place = format!("aws://{}", p.account.name);
+                            then(
+                                i,
+                                Observation {
+                                    state: Err(ObserveError::Unobserved(reason.clone())),
+                                    texts: None,
+                                    requests: None,
+                                    place,
+                                },
+                            )
                         })
                         .collect();
                 }
@@ -240,10 +250,15 @@ pub fn observe_all(
                 });
                 futures_join_all(tasks).await
             });
-            policies
+            let observations: Vec<Observation> = policies
                 .iter()
                 .zip(reads)
                 .map(|(policy, read)| live_observation(policy, read))
+                .collect();
+            observations
+                .into_par_iter()
+                .enumerate()
+                .map(|(i, observation)| then(i, observation))
                 .collect()
         }
     }
