@@ -1,0 +1,179 @@
+//! Benchmark at fleet scale: generates N accounts × M users of recorded state in the fixture format,
+//! then times `smce-guard check` on it next to the floor (only parsing the same JSON files into
+//! `serde_json::Value` on every core), and reports the ratio and the check's peak memory.
+//!
+//! Run: `cargo run --release --example fleet-bench -- --accounts 250,1000,4000 --users 50`
+//! (README: Performance). The fleet is written under `target/fleet/` and reused between runs.
+
+// A benchmark reports on stdout; that is its job.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use rayon::prelude::*;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn main() -> std::process::ExitCode {
+    // The measured child: this same binary run as the CLI, reporting its own peak memory.
+    if std::env::var_os("SMCE_BENCH_CHILD").is_some() {
+        let code = smce_guard::cli::main();
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let peak = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap_or("VmHWM: 0 kB");
+        eprintln!("peak {}", peak.trim_start_matches("VmHWM:").trim());
+        return code;
+    }
+    let mut accounts = vec![1000usize];
+    let mut users = 50usize;
+    let mut runs = 5usize;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    for pair in args.chunks(2) {
+        match (pair[0].as_str(), pair.get(1)) {
+            ("--accounts", Some(v)) => accounts = v.split(',').map(|n| n.parse().expect("--accounts N[,N...]")).collect(),
+            ("--users", Some(v)) => users = v.parse().expect("--users N"),
+            ("--runs", Some(v)) => runs = v.parse().expect("--runs N"),
+            _ => panic!("usage: fleet-bench [--accounts N[,N...]] [--users M] [--runs R]"),
+        }
+    }
+    println!("machine: {} cores; {runs} runs each, best and median wall time", std::thread::available_parallelism().map_or(1, |n| n.get()));
+    println!("{:>8} {:>6} {:>9} {:>12} {:>12} {:>7} {:>12} {:>10}", "accounts", "users", "MB json", "floor best", "check best", "ratio", "check median", "peak RSS");
+    for n in accounts {
+        let dir = PathBuf::from(format!("target/fleet/{n}x{users}"));
+        if !dir.join("done").exists() {
+            generate(&dir, n, users);
+            std::fs::write(dir.join("done"), "").unwrap();
+        }
+        let json_files: Vec<PathBuf> = (0..n)
+            .flat_map(|i| {
+                let account = dir.join("fixtures").join(name(i));
+                ["authorization-details.json", "access-keys.json", "snapshot.json"].map(|f| account.join(f))
+            })
+            .collect();
+        let bytes: u64 = json_files.iter().map(|f| std::fs::metadata(f).unwrap().len()).sum();
+        let floor = best_of(runs, || {
+            let parsed: usize = json_files
+                .par_iter()
+                .map(|f| {
+                    let data = std::fs::read(f).unwrap();
+                    let value: serde_json::Value = serde_json::from_slice(&data).unwrap();
+                    usize::from(value.is_object())
+                })
+                .sum();
+            assert_eq!(parsed, json_files.len());
+        });
+        let mut peak = String::new();
+        let check = best_of(runs, || {
+            let out = Command::new(std::env::current_exe().unwrap())
+                .env("SMCE_BENCH_CHILD", "1")
+                .args(["check", "--format", "json", "--output", "/dev/null", "--fixtures"])
+                .arg(dir.join("fixtures"))
+                .arg(dir.join("policies"))
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(1), "the fleet has drift: {}", String::from_utf8_lossy(&out.stderr));
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            peak = stderr.lines().find_map(|l| l.strip_prefix("peak ")).unwrap_or("?").to_owned();
+        });
+        println!(
+            "{n:>8} {users:>6} {:>9.1} {:>10.3} s {:>10.3} s {:>6.2}x {:>10.3} s {:>10}",
+            bytes as f64 / 1e6,
+            floor.0.as_secs_f64(),
+            check.0.as_secs_f64(),
+            check.0.as_secs_f64() / floor.0.as_secs_f64(),
+            check.1.as_secs_f64(),
+            peak
+        );
+    }
+    std::process::ExitCode::SUCCESS
+}
+
+/// The best and the median wall time of `runs` runs (after one warm-up run).
+fn best_of(runs: usize, mut f: impl FnMut()) -> (Duration, Duration) {
+    f();
+    let mut times: Vec<Duration> = (0..runs.max(1))
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    (times[0], times[times.len() / 2])
+}
+
+fn name(i: usize) -> String {
+    format!("acct-{i:05}")
+}
+
+fn id(i: usize) -> String {
+    format!("{:012}", 100_000_000_000 + i)
+}
+
+/// Writes `n` accounts of `m` users each: policies, authorization details with groups, inline and
+/// managed policies, credential reports and access keys, with some drift in every account.
+fn generate(dir: &Path, n: usize, m: usize) {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir.join("policies")).unwrap();
+    (0..n).into_par_iter().for_each(|i| {
+        let (name, id) = (name(i), id(i));
+        let mut policy = format!("# yaml-language-server: $schema=../schemas/policy.schema.json\naccount:\n  id: \"{id}\"\n  name: {name}\nmembers:\n");
+        for u in 0..m.saturating_sub(3) {
+            let _ = writeln!(policy, "  - user: engineer-{u:03}");
+        }
+        let _ = write!(policy, "deployer:\n  cluster: {name}\nunmanaged_users: warning\n");
+        std::fs::write(dir.join("policies").join(format!("{name}.yaml")), policy).unwrap();
+
+        let cluster = format!("arn:aws:eks:us-west-2:{id}:cluster/{name}");
+        let groups = ["SMCE-ProjectAdmins", "SMCE-UserRestrictions", "AccountDisabled", "data-readers", "billing"];
+        let doc = |action: &str, resource: &str| serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Sid": "Main", "Effect": "Allow", "Action": [action, "s3:GetObject", "s3:ListBucket"], "Resource": [resource, format!("arn:aws:s3:::{name}-data/*")]},
+            {"Effect": "Deny", "NotAction": ["iam:*", "sts:*"], "Resource": "*", "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}
+        ]});
+        let mut users = Vec::new();
+        let mut report = String::from("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated\n");
+        let _ = writeln!(report, "<root_account>,arn:aws:iam::{id}:root,2020-01-01T00:00:00+00:00,not_supported,2026-11-01T00:00:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A");
+        let mut keys = Vec::new();
+        for u in 0..m {
+            let user = match u {
+                0 => "hub-continuous-deployer".to_owned(),
+                u if u + 2 >= m => format!("contractor-{u:03}"),
+                u => format!("engineer-{:03}", u - 1),
+            };
+            let day = 1 + (i + u) % 28;
+            let created = format!("2026-10-{day:02}T09:00:00Z");
+            users.push(serde_json::json!({
+                "Path": "/", "UserName": user, "UserId": format!("AIDA{i:08}{u:08}"), "Arn": format!("arn:aws:iam::{id}:user/{user}"),
+                "CreateDate": "2026-01-01T00:00:00Z",
+                "UserPolicyList": [{"PolicyName": "eks-readonly", "PolicyDocument": doc("eks:DescribeCluster", &cluster)}],
+                "GroupList": [groups[u % 2], groups[3 + u % 2]],
+                "AttachedManagedPolicies": [{"PolicyName": format!("team-{}", u % 10), "PolicyArn": format!("arn:aws:iam::{id}:policy/team-{}", u % 10)}],
+                "Tags": []
+            }));
+            let password = u != 0;
+            let _ = writeln!(report, "{user},arn:aws:iam::{id}:user/{user},2026-01-01T00:00:00+00:00,{password},2026-11-01T00:00:00+00:00,{},N/A,{},true,2026-09-{day:02}T09:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+                if password { format!("2026-09-{day:02}T09:00:00+00:00") } else { "N/A".into() }, u % 7 != 0);
+            keys.push(serde_json::json!({"UserName": user, "AccessKeyId": format!("AKIA{i:08}{u:08}"), "Status": "Active", "CreateDate": created}));
+        }
+        let group_list: Vec<_> = groups.iter().enumerate().map(|(g, group)| serde_json::json!({
+            "Path": "/", "GroupName": group, "GroupId": format!("AGPA{i:08}{g:08}"), "Arn": format!("arn:aws:iam::{id}:group/{group}"), "CreateDate": "2026-01-01T00:00:00Z",
+            "GroupPolicyList": [{"PolicyName": "inline", "PolicyDocument": doc("s3:PutObject", "*")}],
+            "AttachedManagedPolicies": [{"PolicyName": "team-0", "PolicyArn": format!("arn:aws:iam::{id}:policy/team-0")}]
+        })).collect();
+        let policies: Vec<_> = (0..10).map(|p| serde_json::json!({
+            "PolicyName": format!("team-{p}"), "PolicyId": format!("ANPA{i:08}{p:08}"), "Arn": format!("arn:aws:iam::{id}:policy/team-{p}"),
+            "Path": "/", "DefaultVersionId": "v2", "AttachmentCount": 5, "IsAttachable": true,
+            "CreateDate": "2026-01-01T00:00:00Z", "UpdateDate": "2026-02-01T00:00:00Z",
+            "PolicyVersionList": [
+                {"Document": doc("eks:ListClusters", "*"), "VersionId": "v2", "IsDefaultVersion": true, "CreateDate": "2026-02-01T00:00:00Z"},
+                {"Document": doc("eks:*", "*"), "VersionId": "v1", "IsDefaultVersion": false, "CreateDate": "2026-01-01T00:00:00Z"}
+            ]
+        })).collect();
+        let account = dir.join("fixtures").join(&name);
+        std::fs::create_dir_all(&account).unwrap();
+        let gaad = serde_json::json!({"UserDetailList": users, "GroupDetailList": group_list, "RoleDetailList": [], "Policies": policies});
+        std::fs::write(account.join("authorization-details.json"), serde_json::to_string_pretty(&gaad).unwrap()).unwrap();
+        std::fs::write(account.join("credential-report.csv"), report).unwrap();
+        std::fs::write(account.join("access-keys.json"), serde_json::to_string_pretty(&serde_json::json!({"AccessKeyMetadata": keys})).unwrap()).unwrap();
+        std::fs::write(account.join("snapshot.json"), format!("{{\"account_id\":\"{id}\",\"captured_at\":\"2026-11-20T09:00:00Z\",\"source\":\"fleet-bench\"}}\n")).unwrap();
+    });
+}
