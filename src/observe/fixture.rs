@@ -144,7 +144,10 @@ fn read_text(path: &Path) -> Result<String, ObserveError> {
             "{name} is a directory; a recorded file was expected"
         )));
     }
-    // Read at most one byte past the limit: a special file has no size to trust.
+    // A pipe or a device would block or never end.
+    if !metadata.is_file() {
+        return Err(invalid(format!("{name} is not a regular file")));
+    } // Read at most one byte past the limit: a special file has no size to trust.
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| {

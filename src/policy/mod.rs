@@ -153,6 +153,63 @@ pub fn load(paths: &[PathBuf], today: Option<jiff::civil::Date>) -> PolicySet {
 
 fn load_file(id: FileId, path: &Path, today: Option<jiff::civil::Date>) -> FileResult {
     let name = path.to_string_lossy().into_owned();
+    let result = FileResult {
+        source: SourceFile::new(name.clone(), ""),
+        index: None,
+        policy: None,
+        diagnostics: Vec::new(),
+    };
+    let fail = |mut result: FileResult, diagnostic: Diagnostic| {
+        result.diagnostics.push(diagnostic);
+        result
+    };
+    // A pipe or a device would block or never end: only regular files are policies.
+    match std::fs::metadata(path) {
+        Ok(metadata) if !metadata.is_file() => {
+            let message = format!("{name} is not a regular file");
+            return fail(
+                result,
+                Diagnostic::new(Code::PolicyUnreadable, message).in_file(id),
+            );
+        }
+        _ => {}
+    }
+    // Read at most one byte past the limit: a file's reported size is not to be trusted.
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| {
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(f, MAX_POLICY_BYTES + 1),
+            &mut bytes,
+        )
+    });
+    if let Err(error) = read {
+        let message = format!("cannot read {name}: {error}");
+        return fail(
+            result,
+            Diagnostic::new(Code::PolicyUnreadable, message).in_file(id),
+        );
+    }
+    check_bytes(id, name, bytes, today)
+}
+
+/// Lints one policy given as bytes: size, encoding, YAML, schema, then meaning. `name` is how
+/// reports name the file. Never panics, whatever the bytes (a property test and a fuzz target
+/// hold it to that).
+pub fn lint_bytes(
+    name: &str,
+    bytes: Vec<u8>,
+    today: Option<jiff::civil::Date>,
+) -> (Option<Policy>, Vec<Diagnostic>) {
+    let result = check_bytes(0, name.to_owned(), bytes, today);
+    (result.policy, result.diagnostics)
+}
+
+fn check_bytes(
+    id: FileId,
+    name: String,
+    bytes: Vec<u8>,
+    today: Option<jiff::civil::Date>,
+) -> FileResult {
     let mut result = FileResult {
         source: SourceFile::new(name.clone(), ""),
         index: None,
@@ -163,50 +220,17 @@ fn load_file(id: FileId, path: &Path, today: Option<jiff::civil::Date>) -> FileR
         result.diagnostics.push(diagnostic);
         result
     };
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    if size > MAX_POLICY_BYTES {
+    if bytes.len() as u64 > MAX_POLICY_BYTES {
         let message =
-            format!("the file is {size} bytes; policies are limited to {MAX_POLICY_BYTES} bytes");
+            format!("the file is over {MAX_POLICY_BYTES} bytes; policies are limited to that");
+        let help = "a policy for one account is a few kilobytes; split or trim the file";
         return fail(
             result,
             Diagnostic::new(Code::PolicyTooLarge, message)
                 .in_file(id)
-                .with_help("a policy for one account is a few kilobytes; split or trim the file"),
+                .with_help(help),
         );
     }
-    // Read at most one byte past the limit: a special file (a pipe, /dev/zero) has no size to trust.
-    let bytes = match std::fs::File::open(path).and_then(|f| {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(
-            &mut std::io::Read::take(f, MAX_POLICY_BYTES + 1),
-            &mut bytes,
-        )
-        .map(|_| bytes)
-    }) {
-        Ok(bytes) if bytes.len() as u64 > MAX_POLICY_BYTES => {
-            let message =
-                format!("the file is over {MAX_POLICY_BYTES} bytes; policies are limited to that");
-            return fail(
-                result,
-                Diagnostic::new(Code::PolicyTooLarge, message)
-                    .in_file(id)
-                    .with_help(
-                        "a policy for one account is a few kilobytes; split or trim the file",
-                    ),
-            );
-        }
-        Ok(bytes) => bytes,
-        Err(error) => {
-            return fail(
-                result,
-                Diagnostic::new(
-                    Code::PolicyUnreadable,
-                    format!("cannot read {name}: {error}"),
-                )
-                .in_file(id),
-            );
-        }
-    };
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {

@@ -6,4 +6,7 @@ mod common;
 mod formats;
 mod lint;
 mod lint_corpus;
+mod live;
+mod moto;
+mod properties;
 mod rules;
