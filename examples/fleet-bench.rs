@@ -19,7 +19,10 @@ fn main() -> std::process::ExitCode {
     if std::env::var_os("SMCE_BENCH_CHILD").is_some() {
         let code = smce_guard::cli::main();
         let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-        let peak = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap_or("VmHWM: 0 kB");
+        let peak = status
+            .lines()
+            .find(|l| l.starts_with("VmHWM:"))
+            .unwrap_or("VmHWM: 0 kB");
         eprintln!("peak {}", peak.trim_start_matches("VmHWM:").trim());
         return code;
     }
@@ -29,14 +32,32 @@ fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     for pair in args.chunks(2) {
         match (pair[0].as_str(), pair.get(1)) {
-            ("--accounts", Some(v)) => accounts = v.split(',').map(|n| n.parse().expect("--accounts N[,N...]")).collect(),
+            ("--accounts", Some(v)) => {
+                accounts = v
+                    .split(',')
+                    .map(|n| n.parse().expect("--accounts N[,N...]"))
+                    .collect()
+            }
             ("--users", Some(v)) => users = v.parse().expect("--users N"),
             ("--runs", Some(v)) => runs = v.parse().expect("--runs N"),
             _ => panic!("usage: fleet-bench [--accounts N[,N...]] [--users M] [--runs R]"),
         }
     }
-    println!("machine: {} cores; {runs} runs each, best and median wall time", std::thread::available_parallelism().map_or(1, |n| n.get()));
-    println!("{:>8} {:>6} {:>9} {:>12} {:>12} {:>7} {:>12} {:>10}", "accounts", "users", "MB json", "floor best", "check best", "ratio", "check median", "peak RSS");
+    println!(
+        "machine: {} cores; {runs} runs each, best and median wall time",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!(
+        "{:>8} {:>6} {:>9} {:>12} {:>12} {:>7} {:>12} {:>10}",
+        "accounts",
+        "users",
+        "MB json",
+        "floor best",
+        "check best",
+        "ratio",
+        "check median",
+        "peak RSS"
+    );
     for n in accounts {
         let dir = PathBuf::from(format!("target/fleet/{n}x{users}"));
         if !dir.join("done").exists() {
@@ -46,10 +67,18 @@ fn main() -> std::process::ExitCode {
         let json_files: Vec<PathBuf> = (0..n)
             .flat_map(|i| {
                 let account = dir.join("fixtures").join(name(i));
-                ["authorization-details.json", "access-keys.json", "snapshot.json"].map(|f| account.join(f))
+                [
+                    "authorization-details.json",
+                    "access-keys.json",
+                    "snapshot.json",
+                ]
+                .map(|f| account.join(f))
             })
             .collect();
-        let bytes: u64 = json_files.iter().map(|f| std::fs::metadata(f).unwrap().len()).sum();
+        let bytes: u64 = json_files
+            .iter()
+            .map(|f| std::fs::metadata(f).unwrap().len())
+            .sum();
         let floor = best_of(runs, || {
             let parsed: usize = json_files
                 .par_iter()
@@ -65,14 +94,30 @@ fn main() -> std::process::ExitCode {
         let check = best_of(runs, || {
             let out = Command::new(std::env::current_exe().unwrap())
                 .env("SMCE_BENCH_CHILD", "1")
-                .args(["check", "--format", "json", "--output", "/dev/null", "--fixtures"])
+                .args([
+                    "check",
+                    "--format",
+                    "json",
+                    "--output",
+                    "/dev/null",
+                    "--fixtures",
+                ])
                 .arg(dir.join("fixtures"))
                 .arg(dir.join("policies"))
                 .output()
                 .unwrap();
-            assert_eq!(out.status.code(), Some(1), "the fleet has drift: {}", String::from_utf8_lossy(&out.stderr));
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "the fleet has drift: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             let stderr = String::from_utf8_lossy(&out.stderr);
-            peak = stderr.lines().find_map(|l| l.strip_prefix("peak ")).unwrap_or("?").to_owned();
+            peak = stderr
+                .lines()
+                .find_map(|l| l.strip_prefix("peak "))
+                .unwrap_or("?")
+                .to_owned();
         });
         println!(
             "{n:>8} {users:>6} {:>9.1} {:>10.3} s {:>10.3} s {:>6.2}x {:>10.3} s {:>10}",
