@@ -59,7 +59,8 @@ pub struct AttachedPolicy {
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct GaadPolicy {
-    pub policy_name: String,
+    #[serde(default)]
+    pub policy_name: Option<String>,
     pub arn: String,
     #[serde(default)]
     pub default_version_id: Option<String>,
@@ -167,13 +168,11 @@ pub fn convert(gaad: Gaad) -> Result<Authorization, ParseError> {
             })?),
             None => None,
         };
-        managed_policies.insert(
-            policy.arn,
-            ManagedPolicy {
-                name: policy.policy_name,
-                document,
-            },
-        );
+        // The name is the ARN's last segment; some IAM-compatible endpoints omit it.
+        let name = policy
+            .policy_name
+            .unwrap_or_else(|| policy.arn.rsplit('/').next().unwrap_or_default().to_owned());
+        managed_policies.insert(policy.arn, ManagedPolicy { name, document });
     }
     Ok(Authorization {
         users,

@@ -96,7 +96,14 @@ pub async fn base_config(policy: &Policy, options: &LiveOptions) -> SdkConfig {
                 .build(),
         );
     if let Some(profile) = policy.account.profile.as_ref().or(options.profile.as_ref()) {
-        loader = loader.profile_name(profile);
+        // A named profile must win over credentials in the environment, which the default chain
+        // would otherwise try first.
+        let credentials = aws_config::profile::ProfileFileCredentialsProvider::builder()
+            .profile_name(profile)
+            .build();
+        loader = loader
+            .profile_name(profile)
+            .credentials_provider(credentials);
     }
     loader.load().await
 }
@@ -371,10 +378,13 @@ pub fn failure<E: ProvideErrorMetadata + std::error::Error + 'static, R: std::fm
             "no answer within the timeout".to_owned(),
         ),
         SdkError::DispatchFailure(failure) => {
+            let text = format!("{}", aws_sdk_iam::error::DisplayErrorContext(error));
             let kind = if failure.is_timeout() {
                 "Timeout"
             } else if failure.is_io() {
                 "ConnectionFailed"
+            } else if text.contains("credential") {
+                "NoCredentials"
             } else {
                 "DispatchFailure"
             };
@@ -409,6 +419,9 @@ pub fn failure<E: ProvideErrorMetadata + std::error::Error + 'static, R: std::fm
             "the endpoint could not be reached; check the network and AWS_ENDPOINT_URL"
         }
         "Timeout" => "the endpoint did not answer in time",
+        "NoCredentials" => {
+            "no usable credentials: configure a profile, SSO (`aws sso login`) or environment variables"
+        }
         _ if matches!(error, SdkError::ConstructionFailure(_)) => {
             "no usable credentials: configure a profile, SSO (`aws sso login`) or environment variables"
         }
