@@ -184,19 +184,22 @@ fn generate(dir: &Path, n: usize, m: usize) {
                 u if u + 2 >= m => format!("contractor-{u:03}"),
                 u => format!("engineer-{:03}", u - 1),
             };
+            // Mostly fresh credentials; one key in 25 and one password in 30 near or past expiry.
             let day = 1 + (i + u) % 28;
-            let created = format!("2026-10-{day:02}T09:00:00Z");
+            let created = if (i + u) % 25 == 3 { format!("2026-09-{day:02}T09:00:00Z") } else { format!("2026-11-{:02}T09:00:00Z", 1 + (i + u) % 18) };
+            let changed = if (i + u) % 30 == 5 { format!("2026-09-{day:02}T09:00:00+00:00") } else { format!("2026-11-{:02}T09:00:00+00:00", 1 + (i + u) % 18) };
             users.push(serde_json::json!({
                 "Path": "/", "UserName": user, "UserId": format!("AIDA{i:08}{u:08}"), "Arn": format!("arn:aws:iam::{id}:user/{user}"),
                 "CreateDate": "2026-01-01T00:00:00Z",
                 "UserPolicyList": [{"PolicyName": "eks-readonly", "PolicyDocument": doc("eks:DescribeCluster", &cluster)}],
-                "GroupList": [groups[u % 2], groups[3 + u % 2]],
+                // Deployer in no SMCE group; engineers in the admins group (one in 40 forgotten).
+                "GroupList": if u == 0 { vec![groups[3]] } else if u % 40 == 7 { vec![groups[3], groups[4]] } else { vec![groups[0], groups[3 + u % 2]] },
                 "AttachedManagedPolicies": [{"PolicyName": format!("team-{}", u % 10), "PolicyArn": format!("arn:aws:iam::{id}:policy/team-{}", u % 10)}],
                 "Tags": []
             }));
             let password = u != 0;
             let _ = writeln!(report, "{user},arn:aws:iam::{id}:user/{user},2026-01-01T00:00:00+00:00,{password},2026-11-01T00:00:00+00:00,{},N/A,{},true,2026-09-{day:02}T09:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
-                if password { format!("2026-09-{day:02}T09:00:00+00:00") } else { "N/A".into() }, u % 7 != 0);
+                if password { changed } else { "N/A".into() }, (i + u) % 45 != 11);
             keys.push(serde_json::json!({"UserName": user, "AccessKeyId": format!("AKIA{i:08}{u:08}"), "Status": "Active", "CreateDate": created}));
         }
         let group_list: Vec<_> = groups.iter().enumerate().map(|(g, group)| serde_json::json!({

@@ -65,9 +65,9 @@ impl Document {
                 })?;
             decoded.as_ref()
         };
-        let value: Value = serde_json::from_str(json)
+        let policy: RawPolicy = serde_json::from_str(json)
             .map_err(|e| ParseError::new(format!("the policy document is not JSON: {e}"), None))?;
-        Self::from_object(&value)
+        Self::from_policy(policy)
     }
 
     fn from_object(value: &Value) -> Result<Self, ParseError> {
@@ -158,5 +158,149 @@ mod tests {
         assert!(
             Document::from_value(&serde_json::json!({"Statement":[{"Effect":"Maybe"}]})).is_err()
         );
+    }
+}
+
+/// A policy document as recorded, read without building a JSON tree: either the URL-encoded string
+/// the API sends or the object the CLI prints, with statements typed. Meaning (the effect, the
+/// `Not` forms) is checked by [`Document::from_raw`], where the caller can name the policy.
+#[derive(Debug, Clone)]
+pub enum RawDocument {
+    Encoded(String),
+    Object(RawPolicy),
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct RawPolicy {
+    #[serde(rename = "Statement", default)]
+    statement: Option<OneOrMany<RawStatement>>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RawStatement {
+    #[serde(default)]
+    sid: Option<String>,
+    #[serde(default)]
+    effect: Option<String>,
+    #[serde(default)]
+    action: Option<OneOrMany<String>>,
+    #[serde(default)]
+    not_action: Option<OneOrMany<String>>,
+    #[serde(default)]
+    resource: Option<OneOrMany<String>>,
+    #[serde(default)]
+    not_resource: Option<OneOrMany<String>>,
+    #[serde(default)]
+    condition: Option<serde::de::IgnoredAny>,
+}
+
+/// IAM's "a value or a list of values".
+#[derive(Debug, Clone)]
+struct OneOrMany<T>(Vec<T>);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<T>(std::marker::PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Visit<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a value or a list of values")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(1));
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(OneOrMany(items))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                T::deserialize(serde::de::value::StrDeserializer::new(v))
+                    .map(|t| OneOrMany(vec![t]))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(|t| OneOrMany(vec![t]))
+            }
+        }
+        deserializer.deserialize_any(Visit(std::marker::PhantomData))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RawDocument {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = RawDocument;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a policy document (a JSON object or a URL-encoded string)")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(RawDocument::Encoded(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                serde::Deserialize::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawDocument::Object)
+            }
+        }
+        deserializer.deserialize_any(Visit)
+    }
+}
+
+impl Document {
+    /// Checks a recorded document's meaning and builds the model.
+    pub fn from_raw(raw: RawDocument) -> Result<Self, ParseError> {
+        match raw {
+            RawDocument::Encoded(text) => Self::from_text(&text),
+            RawDocument::Object(policy) => Self::from_policy(policy),
+        }
+    }
+
+    fn from_policy(policy: RawPolicy) -> Result<Self, ParseError> {
+        let statements = policy.statement.map(|s| s.0).unwrap_or_default();
+        let statements = statements
+            .into_iter()
+            .map(|s| {
+                let allow = match s.effect.as_deref().unwrap_or("") {
+                    "Allow" => true,
+                    "Deny" => false,
+                    other => {
+                        return Err(ParseError::new(
+                            format!("a statement's Effect must be Allow or Deny, found `{other}`"),
+                            None,
+                        ));
+                    }
+                };
+                let pair = |only: Option<OneOrMany<String>>,
+                            all_but: Option<OneOrMany<String>>,
+                            names: (&str, &str)| match (only, all_but) {
+                    (Some(v), None) => Ok(Patterns::Only(v.0)),
+                    (None, Some(v)) => Ok(Patterns::AllBut(v.0)),
+                    // IAM rejects both or neither; read "neither" as everything so nothing is hidden.
+                    (None, None) => Ok(Patterns::Only(vec!["*".to_owned()])),
+                    (Some(_), Some(_)) => Err(ParseError::new(
+                        format!("a statement has both {} and {}", names.0, names.1),
+                        None,
+                    )),
+                };
+                Ok(Statement {
+                    sid: s.sid,
+                    allow,
+                    actions: pair(s.action, s.not_action, ("Action", "NotAction"))?,
+                    resources: pair(s.resource, s.not_resource, ("Resource", "NotResource"))?,
+                    has_condition: s.condition.is_some(),
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Document { statements })
     }
 }

@@ -2,10 +2,9 @@
 //! groups and policies, groups with theirs, and managed policies with their versions.
 
 use super::ParseError;
-use super::document::Document;
+use super::document::{Document, RawDocument};
 use super::model::{Group, ManagedPolicy, NamedDocument, User};
 use serde::Deserialize;
-use serde_json::Value;
 use std::collections::HashMap;
 
 #[derive(Deserialize)]
@@ -47,7 +46,7 @@ pub struct GaadGroup {
 #[serde(rename_all = "PascalCase")]
 pub struct InlinePolicy {
     pub policy_name: String,
-    pub policy_document: Value,
+    pub policy_document: RawDocument,
 }
 
 #[derive(Deserialize)]
@@ -72,7 +71,7 @@ pub struct GaadPolicy {
 #[serde(rename_all = "PascalCase")]
 pub struct PolicyVersion {
     #[serde(default)]
-    pub document: Option<Value>,
+    pub document: Option<RawDocument>,
     #[serde(default)]
     pub version_id: Option<String>,
     #[serde(default)]
@@ -95,7 +94,7 @@ pub fn parse(text: &str) -> Result<Authorization, ParseError> {
 fn inline(list: Vec<InlinePolicy>, owner: &str) -> Result<Vec<NamedDocument>, ParseError> {
     list.into_iter()
         .map(|p| {
-            let document = Document::from_value(&p.policy_document).map_err(|e| {
+            let document = Document::from_raw(p.policy_document).map_err(|e| {
                 ParseError::new(
                     format!(
                         "inline policy `{}` of `{owner}`: {}",
@@ -154,13 +153,13 @@ pub fn convert(gaad: Gaad) -> Result<Authorization, ParseError> {
         );
     }
     let mut managed_policies = HashMap::with_capacity(gaad.policies.len());
-    for policy in gaad.policies {
-        let default = policy.policy_version_list.iter().find(|v| {
-            v.is_default_version
-                || (v.version_id.is_some() && v.version_id == policy.default_version_id)
+    for mut policy in gaad.policies {
+        let default_version = policy.default_version_id.clone();
+        let default = policy.policy_version_list.iter_mut().find(|v| {
+            v.is_default_version || (v.version_id.is_some() && v.version_id == default_version)
         });
-        let document = match default.and_then(|v| v.document.as_ref()) {
-            Some(value) => Some(Document::from_value(value).map_err(|e| {
+        let document = match default.and_then(|v| v.document.take()) {
+            Some(raw) => Some(Document::from_raw(raw).map_err(|e| {
                 ParseError::new(
                     format!("managed policy `{}`: {}", policy.arn, e.message),
                     None,

@@ -21,6 +21,8 @@ use std::sync::Arc;
 /// A policy file larger than this is refused before it is parsed.
 pub const MAX_POLICY_BYTES: u64 = 1024 * 1024;
 
+const TOO_LARGE_HELP: &str = "a policy for one account is a few kilobytes; split or trim the file";
+
 /// A policy that passed every check of its own file.
 #[derive(Debug, Clone)]
 pub struct LoadedPolicy {
@@ -172,6 +174,18 @@ fn load_file(id: FileId, path: &Path, today: Option<jiff::civil::Date>) -> FileR
                 Diagnostic::new(Code::PolicyUnreadable, message).in_file(id),
             );
         }
+        Ok(metadata) if metadata.len() > MAX_POLICY_BYTES => {
+            let message = format!(
+                "the file is {} bytes; policies are limited to {MAX_POLICY_BYTES} bytes",
+                metadata.len()
+            );
+            return fail(
+                result,
+                Diagnostic::new(Code::PolicyTooLarge, message)
+                    .in_file(id)
+                    .with_help(TOO_LARGE_HELP),
+            );
+        }
         _ => {}
     }
     // Read at most one byte past the limit: a file's reported size is not to be trusted.
@@ -223,12 +237,11 @@ fn check_bytes(
     if bytes.len() as u64 > MAX_POLICY_BYTES {
         let message =
             format!("the file is over {MAX_POLICY_BYTES} bytes; policies are limited to that");
-        let help = "a policy for one account is a few kilobytes; split or trim the file";
         return fail(
             result,
             Diagnostic::new(Code::PolicyTooLarge, message)
                 .in_file(id)
-                .with_help(help),
+                .with_help(TOO_LARGE_HELP),
         );
     }
     let text = match String::from_utf8(bytes) {
