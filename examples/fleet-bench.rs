@@ -2,7 +2,8 @@
 //! then times `smce-guard check` on it next to the floor (only parsing the same JSON files into
 //! `serde_json::Value` on every core), and reports the ratio and the check's peak memory.
 //!
-//! Run: `cargo run --release --example fleet-bench -- --accounts 250,1000,4000 --users 50`
+//! Run: `cargo build --release --locked && cargo run --release --locked --example fleet-bench --
+//! --accounts 250,1000,4000 --users 50`
 //! (README: Performance). The fleet is written under `target/fleet/` and reused between runs.
 
 // A benchmark reports on stdout; that is its job.

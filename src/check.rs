@@ -8,7 +8,7 @@ use crate::engine;
 use crate::observe::{self, ObserveError};
 use crate::policy::{self, LoadedPolicy};
 use crate::report::{AccountSummary, Report, Status};
-use crate::source::{Files, Route, SourceFile};
+use crate::source::{FileId, Files, Route, SourceFile};
 use jiff::Timestamp;
 
 /// Everything one `check` run found.
@@ -65,12 +65,15 @@ struct Judged {
 pub fn run(args: &CheckArgs, progress: &(dyn Fn() + Sync)) -> Result<Outcome, String> {
     // Waivers are judged per account, at the instant the account is judged.
     let set = policy::load(&args.paths, None);
-    let mut selected: Vec<LoadedPolicy> = set.valid().cloned().collect();
-    let mut lint = set.diagnostics.clone();
+    let valid: std::collections::HashSet<FileId> = set.valid().map(|l| l.file).collect();
+    let policy::PolicySet {
+        files,
+        policies,
+        diagnostics: mut lint,
+    } = set;
     if let Some(name) = &args.account {
-        let Some(chosen) = set.policies.iter().find(|l| &l.policy.account.name == name) else {
-            let known: Vec<&str> = set
-                .policies
+        let Some(chosen) = policies.iter().find(|l| &l.policy.account.name == name) else {
+            let known: Vec<&str> = policies
                 .iter()
                 .map(|l| l.policy.account.name.as_str())
                 .collect();
@@ -79,9 +82,18 @@ pub fn run(args: &CheckArgs, progress: &(dyn Fn() + Sync)) -> Result<Outcome, St
                 known.join(", ")
             ));
         };
-        selected.retain(|l| l.file == chosen.file);
-        lint.retain(|d| d.file.is_none_or(|f| f == chosen.file));
+        let chosen = chosen.file;
+        lint.retain(|d| d.file.is_none_or(|f| f == chosen));
     }
+    let mut selected: Vec<LoadedPolicy> = policies
+        .into_iter()
+        .filter(|l| valid.contains(&l.file))
+        .filter(|l| {
+            args.account
+                .as_ref()
+                .is_none_or(|name| &l.policy.account.name == name)
+        })
+        .collect();
     if let Some(shard) = args.shard {
         selected.retain(|l| shard.contains(&l.policy.account.id));
     }
@@ -91,12 +103,14 @@ pub fn run(args: &CheckArgs, progress: &(dyn Fn() + Sync)) -> Result<Outcome, St
         observe::Source::Fixtures(args.fixtures.clone())
     };
     let policies: Vec<&crate::policy::Policy> = selected.iter().map(|l| &l.policy).collect();
+    // Only JUnit lists every check performed; other formats need not hold them all.
+    let junit = args.output.format == crate::report::Format::Junit;
     let judged: Vec<Judged> =
         observe::observe_each(&policies, &source, progress, &|i, observation| {
-            judge(&selected[i], observation, args.now, args.live)
+            judge(&selected[i], observation, args.now, args.live, junit)
         });
 
-    let mut files = set.files;
+    let mut files = files;
     let mut diagnostics = lint;
     let mut accounts = Vec::with_capacity(judged.len());
     let mut findings = Vec::new();
@@ -154,6 +168,7 @@ fn judge(
     observation: observe::Observation,
     now: Option<Timestamp>,
     live: bool,
+    junit: bool,
 ) -> Judged {
     let policy = &loaded.policy;
     let mut summary = AccountSummary {
@@ -173,7 +188,9 @@ fn judge(
             let now = now.or(captured).unwrap_or_else(Timestamp::now);
             summary.now = Some(now);
             let findings = engine::evaluate(policy, loaded.file, &state, now);
-            summary.checks = engine::checks_performed(policy, &state);
+            if junit {
+                summary.checks = engine::checks_performed(policy, &state);
+            }
             if findings.iter().any(|f| f.waiver.is_none()) {
                 summary.status = Status::Drift;
             }

@@ -3,6 +3,7 @@
 
 #[allow(dead_code)] // Each helper is used by some modules only.
 mod common;
+mod faults;
 mod formats;
 mod lint;
 mod lint_corpus;

@@ -1,6 +1,7 @@
 //! The harness of the live-path tests: a private `moto_server` per test, seeded by
 //! `tests/live/seed.py`, the binary run against it with an environment that reaches nothing else,
-//! and a small HTTP proxy that records every operation sent and can deny one account.
+//! and a small HTTP proxy that records every operation sent, can deny one account and can inject
+//! faults (throttling, error statuses, resets, slow and truncated answers; see [`Fault`]).
 //!
 //! Needs `moto_server` (moto 5.x) and boto3 on PATH: `pip install 'moto[server]'`.
 
@@ -275,11 +276,49 @@ struct ProxyState {
     /// Secret access keys and session tokens AssumeRole handed out.
     secrets: Vec<String>,
     denied: HashSet<String>,
+    /// The fault plan, first matching rule first.
+    faults: Vec<FaultRule>,
+    /// Each fault injected, as `service:Operation fault`, in arrival order.
+    injected: Vec<String>,
+}
+
+/// What the proxy answers instead of moto's response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// An AWS query-protocol error: `status`, `<Code>`, `<Message>` (see [`Fault::THROTTLE`]).
+    Error(u16, &'static str, &'static str),
+    /// A bare status with an empty body and no AWS error code, as a load balancer may send.
+    Status(u16),
+    /// Closes the connection without answering (an orderly close: std cannot send a TCP RST).
+    Reset,
+    /// Writes the first bytes of a response head, then closes the connection.
+    PartialHead,
+    /// Waits this long, then forwards as usual (the tool should have given up by then).
+    Slow(Duration),
+    /// Forwards, then sends moto's head (and its Content-Length) with only half of the body and
+    /// closes the connection.
+    Truncated,
+    /// Answers GenerateCredentialReport with `200`, `State` INPROGRESS.
+    ReportInProgress,
+}
+
+impl Fault {
+    /// IAM's throttling error: `400 Throttling: Rate exceeded`.
+    pub const THROTTLE: Fault = Fault::Error(400, "Throttling", "Rate exceeded");
+}
+
+/// One rule of the fault plan: `times` requests (every one when `None`) of `operation`
+/// (`service:Operation`) made for `account` (any when `None`) get `fault`.
+struct FaultRule {
+    operation: String,
+    account: Option<String>,
+    times: Option<u32>,
+    fault: Fault,
 }
 
 /// An HTTP proxy in front of moto: it forwards every request (one per connection), records the
 /// operation, answers `403 AccessDenied` for requests signed with credentials of a denied account,
-/// and adds the `PolicyName` that AWS sends, and moto 5.2.1 leaves out, to each managed policy of
+/// injects the faults of its plan ([`Proxy::inject`]), and adds the `PolicyName` that AWS sends, and moto 5.2.1 leaves out, to each managed policy of
 /// GetAccountAuthorizationDetails (see [`add_policy_names`]).
 pub struct Proxy {
     pub port: u16,
@@ -330,6 +369,29 @@ impl Proxy {
     /// From now on, requests made with credentials that act in `account` are denied.
     pub fn deny(&self, account: &str) {
         self.state.lock().unwrap().denied.insert(account.to_owned());
+    }
+
+    /// From now on, the next `times` requests (every one when `None`) of `operation`
+    /// (`service:Operation`) made for `account` (any account when `None`) get `fault` instead of
+    /// moto's answer. A request's account is the one its temporary credentials act in (learnt from
+    /// AssumeRole responses) or, for AssumeRole itself, the account of the role it asks for.
+    pub fn inject(&self, operation: &str, account: Option<&str>, times: Option<u32>, fault: Fault) {
+        self.state.lock().unwrap().faults.push(FaultRule {
+            operation: operation.to_owned(),
+            account: account.map(str::to_owned),
+            times,
+            fault,
+        });
+    }
+
+    /// Empties the fault plan.
+    pub fn clear_faults(&self) {
+        self.state.lock().unwrap().faults.clear();
+    }
+
+    /// The faults injected so far, as `service:Operation fault` (and forgets them).
+    pub fn take_injected(&self) -> Vec<String> {
+        std::mem::take(&mut self.state.lock().unwrap().injected)
     }
 
     /// The operations recorded so far (and forgets them).
@@ -434,6 +496,17 @@ fn operation(head: &Head, body: &[u8]) -> String {
     format!("{service}:{name}")
 }
 
+/// The account of the role an AssumeRole request asks for.
+fn role_account(body: &[u8]) -> Option<String> {
+    let body = String::from_utf8_lossy(body);
+    let arn = body
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("RoleArn="))?
+        .replace("%3A", ":")
+        .replace("%3a", ":");
+    arn.split(':').nth(4).map(str::to_owned)
+}
+
 fn access_key(head: &Head) -> Option<String> {
     let credential = head.header("authorization")?.split("Credential=").nth(1)?;
     Some(credential.split('/').next()?.to_owned())
@@ -492,12 +565,39 @@ fn serve(client: TcpStream, upstream: &str, state: &Mutex<ProxyState>) -> std::i
     let mut body = vec![0; length];
     reader.read_exact(&mut body)?;
     let op = operation(&head, &body);
-    let denied = {
+    let (denied, fault) = {
         let mut state = state.lock().unwrap();
         state.operations.push(op.clone());
-        access_key(&head)
-            .and_then(|key| state.key_accounts.get(&key).cloned())
-            .is_some_and(|account| state.denied.contains(&account))
+        let key_account = access_key(&head).and_then(|key| state.key_accounts.get(&key).cloned());
+        // Only temporary credentials are denied; AssumeRole itself is not.
+        let denied = key_account
+            .as_ref()
+            .is_some_and(|account| state.denied.contains(account));
+        let account = key_account.or_else(|| {
+            (op == "sts:AssumeRole")
+                .then(|| role_account(&body))
+                .flatten()
+        });
+        let fault = if denied {
+            None
+        } else {
+            state
+                .faults
+                .iter_mut()
+                .find(|rule| {
+                    rule.operation == op
+                        && rule.times != Some(0)
+                        && (rule.account.is_none() || rule.account == account)
+                })
+                .map(|rule| {
+                    rule.times = rule.times.map(|n| n - 1);
+                    rule.fault
+                })
+        };
+        if let Some(fault) = fault {
+            state.injected.push(format!("{op} {fault:?}"));
+        }
+        (denied, fault)
     };
     let mut client = client;
     if denied {
@@ -513,10 +613,83 @@ fn serve(client: TcpStream, upstream: &str, state: &Mutex<ProxyState>) -> std::i
         let _ = client.shutdown(Shutdown::Both);
         return Ok(());
     }
+    let mut truncate = false;
+    match fault {
+        None => {}
+        Some(Fault::Error(status, code, message)) => {
+            let xml = format!(
+                "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>x</RequestId></ErrorResponse>"
+            );
+            return answer(client, status, "text/xml", &xml);
+        }
+        Some(Fault::Status(status)) => return answer(client, status, "text/plain", ""),
+        Some(Fault::ReportInProgress) => {
+            let xml = "<GenerateCredentialReportResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><GenerateCredentialReportResult><State>INPROGRESS</State><Description>Report generation in progress</Description></GenerateCredentialReportResult><ResponseMetadata><RequestId>x</RequestId></ResponseMetadata></GenerateCredentialReportResponse>";
+            return answer(client, 200, "text/xml", xml);
+        }
+        Some(Fault::Reset) => {
+            let _ = client.shutdown(Shutdown::Both);
+            return Ok(());
+        }
+        Some(Fault::PartialHead) => {
+            client.write_all(b"HTTP/1.1 200 OK\r\nContent-Ty")?;
+            client.flush()?;
+            let _ = client.shutdown(Shutdown::Both);
+            return Ok(());
+        }
+        Some(Fault::Slow(delay)) => {
+            std::thread::sleep(delay);
+            // The tool gave up on this attempt long ago: its socket may be gone.
+            let _ = forward(client, upstream, &op, &head, &body, state, false);
+            return Ok(());
+        }
+        Some(Fault::Truncated) => truncate = true,
+    }
+    forward(client, upstream, &op, &head, &body, state, truncate)
+}
+
+/// Answers `client` with `status` and `body`, and closes the connection.
+fn answer(
+    mut client: TcpStream,
+    status: u16,
+    content_type: &str,
+    body: &str,
+) -> std::io::Result<()> {
+    let reason = match status {
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        409 => "Conflict",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Injected",
+    };
+    write!(
+        client,
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nx-amzn-RequestId: x\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    client.flush()?;
+    let _ = client.shutdown(Shutdown::Both);
+    Ok(())
+}
+
+/// Sends the request to moto and its answer (repaired, see [`add_policy_names`]) to `client`;
+/// with `truncate`, only the first half of the answer's body.
+fn forward(
+    mut client: TcpStream,
+    upstream: &str,
+    op: &str,
+    head: &Head,
+    body: &[u8],
+    state: &Mutex<ProxyState>,
+    truncate: bool,
+) -> std::io::Result<()> {
     let mut server = TcpStream::connect(upstream)?;
     server.set_read_timeout(Some(Duration::from_secs(60)))?;
     server.write_all(&head.closing())?;
-    server.write_all(&body)?;
+    server.write_all(body)?;
     server.flush()?;
     let mut response = BufReader::new(server);
     let reply_head = read_head(&mut response)?
@@ -551,6 +724,9 @@ fn serve(client: TcpStream, upstream: &str, state: &Mutex<ProxyState>) -> std::i
                 state.secrets.push(secret.to_owned());
             }
         }
+    }
+    if truncate {
+        reply_body.truncate(reply_body.len() / 2);
     }
     client.write_all(&reply_head.closing())?;
     client.write_all(&reply_body)?;

@@ -132,6 +132,7 @@ async fn read(
     let sts = aws_sdk_sts::Client::from_conf(
         aws_sdk_sts::config::Builder::from(&config)
             .interceptor(counter.clone())
+            .retry_classifier(RetryTooManyRequests)
             .build(),
     );
     let role = policy.account.role_arn.clone().or_else(|| {
@@ -190,6 +191,7 @@ async fn read(
     let iam = aws_sdk_iam::Client::from_conf(
         aws_sdk_iam::config::Builder::from(&config)
             .interceptor(counter.clone())
+            .retry_classifier(RetryTooManyRequests)
             .build(),
     );
     let (users, groups, policies) = authorization_details(&iam).await?;
@@ -306,50 +308,69 @@ async fn credential_report(
 ) -> Result<String, ObserveError> {
     let started = std::time::Instant::now();
     let mut delay = Duration::from_millis(250);
+    let mut generated = false;
+    // The last answer that made us wait, for the message if we give up.
+    let mut last = String::from("none");
     loop {
-        let state = match iam.generate_credential_report().send().await {
-            Ok(out) => out.state().cloned(),
-            Err(error)
-                if matches!(
-                    error.code(),
-                    Some("LimitExceeded" | "ReportInProgress" | "Throttling")
-                ) =>
-            {
-                None
+        if !generated {
+            match iam.generate_credential_report().send().await {
+                Ok(out) if out.state() == Some(&ReportStateType::Complete) => generated = true,
+                Ok(out) => {
+                    last = format!(
+                        "GenerateCredentialReport state {}",
+                        out.state().map_or("none", |s| s.as_str())
+                    )
+                }
+                Err(error) if matches!(error.code(), Some("LimitExceeded" | "Throttling")) => {
+                    last = format!(
+                        "GenerateCredentialReport {}",
+                        error.code().unwrap_or_default()
+                    );
+                }
+                Err(error) => return Err(failure("iam:GenerateCredentialReport", &error)),
             }
-            Err(error) => return Err(failure("iam:GenerateCredentialReport", &error)),
-        };
-        if state == Some(ReportStateType::Complete) {
-            break;
+        }
+        if generated {
+            match iam.get_credential_report().send().await {
+                Ok(out) => {
+                    let content = out
+                        .content()
+                        .ok_or_else(|| unobserved("iam:GetCredentialReport returned no content"))?;
+                    return String::from_utf8(content.as_ref().to_vec())
+                        .map_err(|_| unobserved("the credential report is not UTF-8"));
+                }
+                // Not ready yet (404 ReportInProgress), or gone again: wait, regenerating if gone.
+                Err(error)
+                    if matches!(
+                        error.code(),
+                        Some("ReportInProgress" | "ReportNotPresent" | "ReportExpired")
+                    ) =>
+                {
+                    let code = error.code().unwrap_or_default();
+                    generated = code == "ReportInProgress";
+                    last = format!("GetCredentialReport {code}");
+                }
+                Err(error) => return Err(failure("iam:GetCredentialReport", &error)),
+            }
         }
         if started.elapsed() + delay > budget {
             return Err(unobserved(format!(
-                "the credential report was not ready within {} s (ReportInProgress); try again later",
+                "iam:GenerateCredentialReport: the credential report was not ready within {} s (last answer: {last}); try again later or raise --report-wait",
                 budget.as_secs()
             )));
         }
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(Duration::from_secs(4));
     }
-    let out = iam
-        .get_credential_report()
-        .send()
-        .await
-        .map_err(|e| failure("iam:GetCredentialReport", &e))?;
-    let content = out
-        .content()
-        .ok_or_else(|| unobserved("iam:GetCredentialReport returned no content"))?;
-    String::from_utf8(content.as_ref().to_vec())
-        .map_err(|_| unobserved("the credential report is not UTF-8"))
 }
 
 fn unobserved(message: impl Into<String>) -> ObserveError {
     ObserveError::Unobserved(message.into())
 }
 
-fn paging_failure<E: ProvideErrorMetadata + std::error::Error + 'static, R: std::fmt::Debug>(
+fn paging_failure<E: ProvideErrorMetadata + std::error::Error + 'static>(
     operation: &str,
-    error: paging::PagingError<SdkError<E, R>>,
+    error: paging::PagingError<SdkError<E>>,
 ) -> ObserveError {
     match error {
         paging::PagingError::Fetch(error) => failure(operation, &error),
@@ -363,45 +384,52 @@ fn paging_failure<E: ProvideErrorMetadata + std::error::Error + 'static, R: std:
     }
 }
 
-/// An SDK error as a one-line reason with the AWS error code and a hint at the fix.
-pub fn failure<E: ProvideErrorMetadata + std::error::Error + 'static, R: std::fmt::Debug>(
+/// An SDK error as one short line: the operation, the AWS error code (or the HTTP status, or the
+/// kind of transport failure with its root cause), and a hint at the fix. Never the SDK's debug dump.
+pub fn failure<E: ProvideErrorMetadata + std::error::Error + 'static>(
     operation: &str,
-    error: &SdkError<E, R>,
+    error: &SdkError<E>,
 ) -> ObserveError {
+    let root = root_cause(error);
     let (code, message) = match error {
-        SdkError::ServiceError(_) => (
-            error.code().unwrap_or("Unknown").to_owned(),
-            error.message().unwrap_or_default().to_owned(),
-        ),
+        SdkError::ServiceError(_) => {
+            let status = error.raw_response().map(|r| r.status().as_u16());
+            let code = match (error.code(), status) {
+                (Some(code), _) => code.to_owned(),
+                (None, Some(status)) => format!("HTTP {status}"),
+                (None, None) => "Unknown".to_owned(),
+            };
+            let message = error
+                .message()
+                .filter(|m| !m.is_empty())
+                .map_or_else(|| "(no message)".to_owned(), str::to_owned);
+            (code, message)
+        }
         SdkError::TimeoutError(_) => (
             "Timeout".to_owned(),
             "no answer within the timeout".to_owned(),
         ),
-        SdkError::DispatchFailure(failure) => {
-            let text = format!("{}", aws_sdk_iam::error::DisplayErrorContext(error));
-            let kind = if failure.is_timeout() {
-                "Timeout"
-            } else if failure.is_io() {
-                "ConnectionFailed"
-            } else if text.contains("credential") {
-                "NoCredentials"
-            } else {
-                "DispatchFailure"
-            };
-            (
-                kind.to_owned(),
-                format!("{}", aws_sdk_iam::error::DisplayErrorContext(error)),
-            )
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => ("Timeout".to_owned(), root),
+        SdkError::DispatchFailure(failure) if failure.is_io() => {
+            ("ConnectionFailed".to_owned(), root)
         }
-        SdkError::ResponseError(_) => (
-            "ResponseError".to_owned(),
-            format!("{}", aws_sdk_iam::error::DisplayErrorContext(error)),
-        ),
-        _ => (
-            error.code().unwrap_or("Error").to_owned(),
-            format!("{}", aws_sdk_iam::error::DisplayErrorContext(error)),
-        ),
+        SdkError::DispatchFailure(_) if root.contains("credential") => {
+            ("NoCredentials".to_owned(), root)
+        }
+        SdkError::DispatchFailure(_)
+            if ["closed", "reset", "broken pipe"]
+                .iter()
+                .any(|w| root.contains(w)) =>
+        {
+            ("ConnectionClosed".to_owned(), root)
+        }
+        SdkError::DispatchFailure(_) => ("DispatchFailure".to_owned(), root),
+        SdkError::ResponseError(_) => ("IncompleteResponse".to_owned(), root),
+        _ => (error.code().unwrap_or("Error").to_owned(), root),
     };
+    let refused = ["refused", "resolve", "dns", "unreachable", "No route"]
+        .iter()
+        .any(|w| message.contains(w));
     let hint = match code.as_str() {
         "ExpiredToken" | "ExpiredTokenException" | "TokenRefreshRequired" => {
             "the credentials expired: run `aws sso login` (or refresh them) and try again"
@@ -412,23 +440,66 @@ pub fn failure<E: ProvideErrorMetadata + std::error::Error + 'static, R: std::fm
         "AccessDenied" | "AccessDeniedException" => {
             "grant the checker the read-only policy in iam/smce-guard-readonly.json"
         }
-        "Throttling" | "ThrottlingException" | "TooManyRequestsException" => {
+        "Throttling" | "ThrottlingException" | "TooManyRequestsException" | "HTTP 429" => {
             "IAM throttled us past our retries; try again later"
         }
-        "ConnectionFailed" | "DispatchFailure" => {
+        "ConnectionFailed" if refused => {
             "the endpoint could not be reached; check the network and AWS_ENDPOINT_URL"
         }
-        "Timeout" => "the endpoint did not answer in time",
+        "ConnectionFailed" | "ConnectionClosed" => {
+            "the connection broke before the answer came; try again"
+        }
+        "IncompleteResponse" => "the endpoint's answer was cut short or malformed; try again",
+        "DispatchFailure" => {
+            "the request could not be sent; check the network and AWS_ENDPOINT_URL"
+        }
+        "Timeout" => "the endpoint did not answer in time (see --timeout)",
         "NoCredentials" => {
             "no usable credentials: configure a profile, SSO (`aws sso login`) or environment variables"
+        }
+        code if code.starts_with("HTTP 5")
+            || code == "InternalFailure"
+            || code == "ServiceUnavailable" =>
+        {
+            "the endpoint kept failing past our retries; try again later"
         }
         _ if matches!(error, SdkError::ConstructionFailure(_)) => {
             "no usable credentials: configure a profile, SSO (`aws sso login`) or environment variables"
         }
-        _ => "see the AWS error above",
+        _ => "see the AWS documentation of this error code",
     };
-    let message = message.lines().next().unwrap_or_default().to_owned();
+    let message = message.lines().next().unwrap_or_default();
     unobserved(format!(
         "{operation} failed: {code}: {message} (hint: {hint})"
     ))
+}
+
+/// The innermost cause of an error: the part that says what actually happened.
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = error;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    current.to_string()
+}
+
+/// Retries a bare HTTP 429 like throttling; the standard classifier only knows AWS error codes and
+/// 5xx statuses, and some endpoints and proxies answer 429 without a code.
+#[derive(Debug)]
+pub struct RetryTooManyRequests;
+
+impl aws_sdk_iam::config::retry::ClassifyRetry for RetryTooManyRequests {
+    fn classify_retry(
+        &self,
+        ctx: &aws_sdk_iam::config::interceptors::InterceptorContext,
+    ) -> aws_sdk_iam::config::retry::RetryAction {
+        match ctx.response().map(|r| r.status().as_u16()) {
+            Some(429) => aws_sdk_iam::config::retry::RetryAction::throttling_error(),
+            _ => aws_sdk_iam::config::retry::RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "RetryTooManyRequests"
+    }
 }

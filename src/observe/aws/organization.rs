@@ -30,6 +30,7 @@ pub async fn list_accounts(
     let client = aws_sdk_organizations::Client::from_conf(
         aws_sdk_organizations::config::Builder::from(&config)
             .interceptor(counter.clone())
+            .retry_classifier(super::RetryTooManyRequests)
             .build(),
     );
     let accounts = paging::all(|token| {
