@@ -270,13 +270,14 @@ impl Shard {
 
 /// Writes `text` to stdout, or atomically to `path`: a temporary file beside it, then a rename,
 /// so a reader never sees half a report.
-fn emit(text: &str, path: Option<&std::path::Path>) -> Result<(), String> {
+fn emit(
+    path: Option<&std::path::Path>,
+    write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), String> {
     let Some(path) = path else {
         let mut stdout = std::io::stdout().lock();
         // A closed pipe (`smce-guard check | head`) is not a failure of the check.
-        let _ = stdout
-            .write_all(text.as_bytes())
-            .and_then(|()| stdout.flush());
+        let _ = write(&mut stdout).and_then(|()| stdout.flush());
         return Ok(());
     };
     let name = path
@@ -284,7 +285,8 @@ fn emit(text: &str, path: Option<&std::path::Path>) -> Result<(), String> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temporary, text)
+    std::fs::File::create(&temporary)
+        .and_then(|mut file| write(&mut file).and_then(|()| file.sync_all()))
         .and_then(|()| std::fs::rename(&temporary, path))
         .map_err(|e| {
             let _ = std::fs::remove_file(&temporary);
@@ -370,16 +372,16 @@ pub fn main() -> ExitCode {
             .and_then(|c| c.parse().ok())
             .unwrap_or(100),
     };
-    let (text, code, file) = match cli.command {
-        Command::Schema => (crate::policy::schema::SCHEMA.to_owned(), exit::OK, None),
+    match cli.command {
+        Command::Schema => text(crate::policy::schema::SCHEMA, exit::OK, None),
         Command::Explain {
             code: Some(code), ..
-        } => (report::explain::one(code), exit::OK, None),
+        } => text(&report::explain::one(code), exit::OK, None),
         Command::Explain {
             code: None,
             markdown,
-        } => (
-            if markdown {
+        } => text(
+            &if markdown {
                 report::explain::markdown_table()
             } else {
                 report::explain::list()
@@ -402,11 +404,9 @@ pub fn main() -> ExitCode {
             } else {
                 exit::OK
             };
-            (
-                report::render(&report, output.format, style),
-                code,
-                output.output,
-            )
+            done(code, output.output.as_deref(), &|w| {
+                report::write(&report, output.format, style, w)
+            })
         }
         Command::Expiries(args) => {
             let expiries = crate::expiries::run(&args);
@@ -430,10 +430,10 @@ pub fn main() -> ExitCode {
                     expiries.policy_errors
                 );
             }
-            (
-                report::expiries::render(&expiries, args.format),
+            text(
+                &report::expiries::render(&expiries, args.format),
                 code,
-                args.output.clone(),
+                args.output.as_deref(),
             )
         }
         Command::Snapshot(args) => {
@@ -455,7 +455,7 @@ pub fn main() -> ExitCode {
             } else {
                 exit::OK
             };
-            (outcome.written, code, None)
+            text(&outcome.written, code, None)
         }
         Command::Accounts(args) => {
             let outcome = crate::accounts::run(&args);
@@ -485,11 +485,9 @@ pub fn main() -> ExitCode {
             } else {
                 exit::OK
             };
-            (
-                report::render(&report, args.output.format, style),
-                code,
-                args.output.output.clone(),
-            )
+            done(code, args.output.output.as_deref(), &|w| {
+                report::write(&report, args.output.format, style, w)
+            })
         }
         Command::Check(args) => {
             let progress = Progress::new(args.live);
@@ -509,22 +507,35 @@ pub fn main() -> ExitCode {
                         }
                     }
                     let report = outcome.report();
-                    (
-                        report::render(&report, args.output.format, style),
-                        outcome.exit_code(args.fail_on.threshold()),
-                        args.output.output.clone(),
-                    )
+                    let code = outcome.exit_code(args.fail_on.threshold());
+                    done(code, args.output.output.as_deref(), &|w| {
+                        report::write(&report, args.output.format, style, w)
+                    })
                 }
                 Err(message) => {
                     let _ = writeln!(std::io::stderr(), "error: {message}");
-                    return ExitCode::from(exit::INVALID);
+                    ExitCode::from(exit::INVALID)
                 }
             }
         }
-    };
-    if let Err(message) = emit(&text, file.as_deref()) {
-        let _ = writeln!(std::io::stderr(), "error: {message}");
-        return ExitCode::from(exit::INVALID);
     }
-    ExitCode::from(code)
+}
+
+/// Writes a command's output and returns its exit code; a failed write is exit 2.
+fn done(
+    code: u8,
+    file: Option<&std::path::Path>,
+    write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> ExitCode {
+    match emit(file, write) {
+        Ok(()) => ExitCode::from(code),
+        Err(message) => {
+            let _ = writeln!(std::io::stderr(), "error: {message}");
+            ExitCode::from(exit::INVALID)
+        }
+    }
+}
+
+fn text(text: &str, code: u8, file: Option<&std::path::Path>) -> ExitCode {
+    done(code, file, &|w| w.write_all(text.as_bytes()))
 }

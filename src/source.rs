@@ -48,14 +48,14 @@ pub struct SourceFile {
     /// The path as the user gave it (relative paths stay relative), used in every report.
     pub name: String,
     pub text: Arc<str>,
-    line_starts: Vec<usize>,
+    line_starts: Vec<u32>,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         let text: Arc<str> = text.into();
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(text.match_indices('\n').map(|(i, _)| (i + 1) as u32))
             .collect();
         SourceFile {
             name: name.into(),
@@ -67,8 +67,11 @@ impl SourceFile {
     /// 1-based line and 1-based column (counted in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let start = self.line_starts[line];
+        let line = self
+            .line_starts
+            .partition_point(|&start| start as usize <= offset)
+            - 1;
+        let start = self.line_starts[line] as usize;
         let column = self
             .text
             .get(start..offset)
@@ -78,7 +81,11 @@ impl SourceFile {
 
     /// Byte offset of a 1-based line and 1-based character column, clamped to the text.
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let Some(start) = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .map(|&s| s as usize)
+        else {
             return self.text.len();
         };
         let line_text = &self.text[start..];
@@ -131,15 +138,79 @@ mod tests {
 /// Where each node of a document sits: JSON pointer → (key span, value span), in bytes.
 ///
 /// Built once per policy by the position-aware parse; diagnostics carry routes (pointers) and are
-/// resolved through this index only when a report is rendered.
+/// resolved through this index only when a report is rendered. Kept compact, since every policy of
+/// a fleet holds one until the report is written: all pointers share one string, and spans are
+/// 32-bit (policies are at most 1 MiB).
 #[derive(Debug, Default, Clone)]
 pub struct RouteIndex {
-    nodes: std::collections::HashMap<String, (Option<Span>, Span)>,
+    pointers: String,
+    /// Sorted by pointer once [`RouteIndex::finish`] ran.
+    entries: Vec<Entry>,
+    sorted: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    start: u32,
+    len: u32,
+    /// `u32::MAX` start: no key (sequence items, the root).
+    key: (u32, u32),
+    value: (u32, u32),
+}
+
+fn pack(span: Span) -> (u32, u32) {
+    (
+        span.start.min(u32::MAX as usize - 1) as u32,
+        span.end.min(u32::MAX as usize - 1) as u32,
+    )
+}
+
+fn unpack((start, end): (u32, u32)) -> Span {
+    Span::new(start as usize, end as usize)
 }
 
 impl RouteIndex {
     pub fn insert(&mut self, pointer: String, key: Option<Span>, value: Span) {
-        self.nodes.insert(pointer, (key, value));
+        let start = self.pointers.len() as u32;
+        self.pointers.push_str(&pointer);
+        let key = key.map_or((u32::MAX, u32::MAX), pack);
+        self.entries.push(Entry {
+            start,
+            len: pointer.len() as u32,
+            key,
+            value: pack(value),
+        });
+        self.sorted = false;
+    }
+
+    /// Sorts the entries for lookups and releases spare capacity.
+    pub fn finish(&mut self) {
+        let mut entries = std::mem::take(&mut self.entries);
+        entries.sort_by(|a, b| self.pointer(a).cmp(self.pointer(b)));
+        entries.shrink_to_fit();
+        self.entries = entries;
+        self.pointers.shrink_to_fit();
+        self.sorted = true;
+    }
+
+    fn pointer(&self, entry: &Entry) -> &str {
+        &self.pointers[entry.start as usize..(entry.start + entry.len) as usize]
+    }
+
+    fn get(&self, pointer: &str) -> Option<(Option<Span>, Span)> {
+        let entry = if self.sorted {
+            self.entries
+                .binary_search_by(|e| self.pointer(e).cmp(pointer))
+                .ok()
+                .map(|i| &self.entries[i])
+        } else {
+            self.entries
+                .iter()
+                .rev()
+                .find(|e| self.pointer(e) == pointer)
+        }?;
+        let key = (entry.key.0 != u32::MAX).then(|| unpack(entry.key));
+        Some((key, unpack(entry.value)))
     }
 
     /// The span of a route, or of its nearest ancestor that exists (a defaulted field that the file
@@ -148,7 +219,7 @@ impl RouteIndex {
         let mut pointer = route.pointer.as_str();
         let mut exact = true;
         loop {
-            if let Some(&(key, value)) = self.nodes.get(pointer) {
+            if let Some((key, value)) = self.get(pointer) {
                 return Some(match (route.key || !exact, key) {
                     (true, Some(key)) => key,
                     // Falling back to the whole document would underline every line: point at
@@ -166,7 +237,7 @@ impl RouteIndex {
     }
 
     pub fn contains(&self, pointer: &str) -> bool {
-        self.nodes.contains_key(pointer)
+        self.get(pointer).is_some()
     }
 }
 

@@ -261,7 +261,9 @@ fn check_bytes(
     };
     result.source = SourceFile::new(name, text.as_str());
     let parsed = yaml::parse(id, &text);
-    result.index = Some(Arc::new(parsed.index));
+    let mut index = parsed.index;
+    index.finish();
+    result.index = Some(Arc::new(index));
     if !parsed.diagnostics.is_empty() {
         result.diagnostics = parsed.diagnostics;
         return result;

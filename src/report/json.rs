@@ -2,13 +2,15 @@
 //! added; a breaking change would bump `version`.
 
 use super::{Report, place};
+use crate::diag::Diagnostic;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::io::Write as _;
 
 #[derive(Serialize)]
 struct LintDocument<'a> {
     version: u32,
-    diagnostics: Vec<LintEntry<'a>>,
+    diagnostics: Lazy<'a, LintEntry<'a>>,
     summary: Summary,
 }
 
@@ -28,8 +30,26 @@ struct CheckDocument<'a> {
     version: u32,
     now: Option<String>,
     accounts: Vec<AccountEntry<'a>>,
-    findings: Vec<Finding<'a>>,
+    findings: Lazy<'a, Finding<'a>>,
     summary: Summary,
+}
+
+/// A sequence serialised straight from the diagnostics, without collecting entries first: a
+/// fleet's report is written as it is produced.
+struct Lazy<'a, T> {
+    report: &'a Report<'a>,
+    entry: fn(&'a Report<'a>, &'a Diagnostic) -> T,
+}
+
+impl<'a, T: Serialize> Serialize for Lazy<'a, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.report
+                .diagnostics
+                .iter()
+                .map(|d| (self.entry)(self.report, d)),
+        )
+    }
 }
 
 #[derive(Serialize)]
@@ -70,14 +90,51 @@ struct Summary {
     waived: usize,
 }
 
-pub fn render(report: &Report<'_>) -> String {
+fn finding<'a>(report: &'a Report<'a>, d: &'a Diagnostic) -> Finding<'a> {
+    let (file, line, column) = place(report, d);
+    Finding {
+        code: d.code.as_str(),
+        severity: d.severity.as_str(),
+        account_id: d.account.as_ref().map(|a| a.id.as_str()),
+        account_name: d.account.as_ref().map(|a| a.name.as_str()),
+        principal: d.principal.as_deref(),
+        message: &d.message,
+        file,
+        line,
+        column,
+        help: d.help.as_deref(),
+        details: &d.details,
+        waived: d.waiver.is_some(),
+        waiver: d.waiver.as_ref().map(|w| WaiverEntry {
+            reason: &w.reason,
+            until: &w.until,
+        }),
+    }
+}
+
+fn lint_entry<'a>(report: &'a Report<'a>, d: &'a Diagnostic) -> LintEntry<'a> {
+    let (file, line, column) = place(report, d);
+    LintEntry {
+        code: d.code.as_str(),
+        severity: d.severity.as_str(),
+        message: &d.message,
+        file,
+        line,
+        column,
+        help: d.help.as_deref(),
+    }
+}
+
+/// Writes the JSON document for `report` to `out`.
+pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let tally = report.tally();
     let summary = Summary {
         errors: tally.errors,
         warnings: tally.warnings,
         waived: tally.waived,
     };
-    let mut text = if report.check {
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    if report.check {
         let document = CheckDocument {
             version: 1,
             now: report.now.map(|t| t.to_string()),
@@ -91,58 +148,30 @@ pub fn render(report: &Report<'_>) -> String {
                     now: a.now.map(|t| t.to_string()),
                 })
                 .collect(),
-            findings: report
-                .diagnostics
-                .iter()
-                .map(|d| {
-                    let (file, line, column) = place(report, d);
-                    Finding {
-                        code: d.code.as_str(),
-                        severity: d.severity.as_str(),
-                        account_id: d.account.as_ref().map(|a| a.id.as_str()),
-                        account_name: d.account.as_ref().map(|a| a.name.as_str()),
-                        principal: d.principal.as_deref(),
-                        message: &d.message,
-                        file,
-                        line,
-                        column,
-                        help: d.help.as_deref(),
-                        details: &d.details,
-                        waived: d.waiver.is_some(),
-                        waiver: d.waiver.as_ref().map(|w| WaiverEntry {
-                            reason: &w.reason,
-                            until: &w.until,
-                        }),
-                    }
-                })
-                .collect(),
+            findings: Lazy {
+                report,
+                entry: finding,
+            },
             summary,
         };
-        serde_json::to_string_pretty(&document)
+        serde_json::to_writer_pretty(&mut out, &document)?;
     } else {
         let document = LintDocument {
             version: 1,
-            diagnostics: report
-                .diagnostics
-                .iter()
-                .map(|d| {
-                    let (file, line, column) = place(report, d);
-                    LintEntry {
-                        code: d.code.as_str(),
-                        severity: d.severity.as_str(),
-                        message: &d.message,
-                        file,
-                        line,
-                        column,
-                        help: d.help.as_deref(),
-                    }
-                })
-                .collect(),
+            diagnostics: Lazy {
+                report,
+                entry: lint_entry,
+            },
             summary,
         };
-        serde_json::to_string_pretty(&document)
+        serde_json::to_writer_pretty(&mut out, &document)?;
     }
-    .expect("report documents contain only strings, numbers and maps");
-    text.push('\n');
-    text
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+pub fn render(report: &Report<'_>) -> String {
+    let mut buffer = Vec::new();
+    write(report, &mut buffer).expect("writing to memory cannot fail");
+    String::from_utf8(buffer).expect("serde_json writes UTF-8")
 }

@@ -107,6 +107,19 @@ pub fn render(report: &Report<'_>, format: Format, style: HumanStyle) -> String 
     }
 }
 
+/// Writes `report` in `format` to `out`; JSON streams, so a fleet's report is never held whole.
+pub fn write(
+    report: &Report<'_>,
+    format: Format,
+    style: HumanStyle,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(report, out),
+        other => out.write_all(render(report, other, style).as_bytes()),
+    }
+}
+
 pub(crate) fn severity_word(severity: Severity, count: usize) -> String {
     let word = severity.as_str();
     if count == 1 {

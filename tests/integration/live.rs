@@ -740,8 +740,9 @@ fn report_wait_bounds_the_credential_report() {
     expect(&run, 3, &["slow error account.unobserved -"]);
     assert_eq!(
         only(&run, "account.unobserved")["message"],
-        "account `slow` could not be observed: the credential report was not ready within 0 s \
-         (ReportInProgress); try again later"
+        "account `slow` could not be observed: iam:GenerateCredentialReport: the credential report \
+         was not ready within 0 s (last answer: GenerateCredentialReport state STARTED); try again \
+         later or raise --report-wait"
     );
     // The report exists now: the same budget suffices.
     let run = moto.smce_guard(
