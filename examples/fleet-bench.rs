@@ -182,7 +182,7 @@ fn generate(dir: &Path, n: usize, m: usize) {
         for u in 0..m {
             let user = match u {
                 0 => "hub-continuous-deployer".to_owned(),
-                u if u + 2 >= m => format!("contractor-{u:03}"),
+                u if u + 1 >= m && i % 4 == 0 => format!("contractor-{u:03}"),
                 u => format!("engineer-{:03}", u - 1),
             };
             // Mostly fresh credentials; one key in 25 and one password in 30 near or past expiry.
@@ -194,8 +194,8 @@ fn generate(dir: &Path, n: usize, m: usize) {
                 "CreateDate": "2026-01-01T00:00:00Z",
                 "UserPolicyList": [{"PolicyName": "eks-readonly", "PolicyDocument": doc("eks:DescribeCluster", &cluster)}],
                 // Deployer in no SMCE group; engineers in the admins group (one in 40 forgotten).
-                "GroupList": if u == 0 { vec![groups[3]] } else if u % 40 == 7 { vec![groups[3], groups[4]] } else { vec![groups[0], groups[3 + u % 2]] },
-                "AttachedManagedPolicies": [{"PolicyName": format!("team-{}", u % 10), "PolicyArn": format!("arn:aws:iam::{id}:policy/team-{}", u % 10)}],
+                "GroupList": if u == 0 { vec![] } else if u % 40 == 7 { vec![groups[3], groups[4]] } else { vec![groups[0], groups[3 + u % 2]] },
+                "AttachedManagedPolicies": if u == 0 { vec![] } else { vec![serde_json::json!({"PolicyName": format!("team-{}", u % 10), "PolicyArn": format!("arn:aws:iam::{id}:policy/team-{}", u % 10)})] },
                 "Tags": []
             }));
             let password = u != 0;

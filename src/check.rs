@@ -107,7 +107,9 @@ pub fn run(args: &CheckArgs, progress: &(dyn Fn() + Sync)) -> Result<Outcome, St
     let junit = args.output.format == crate::report::Format::Junit;
     let judged: Vec<Judged> =
         observe::observe_each(&policies, &source, progress, &|i, observation| {
-            judge(&selected[i], observation, args.now, args.live, junit)
+            let mut judged = judge(&selected[i], observation, args.now, args.live, junit);
+            policy::locate(&files, selected[i].file, &mut judged.findings);
+            judged
         });
 
     let mut files = files;

@@ -38,7 +38,8 @@ pub struct Diagnostic {
     pub label: Option<String>,
     pub file: Option<FileId>,
     pub location: Location,
-    pub account: Option<AccountRef>,
+    /// Shared by every finding of the account.
+    pub account: Option<std::sync::Arc<AccountRef>>,
     /// The IAM user concerned, or `None` for account-level findings.
     pub principal: Option<String>,
     /// Structured facts (key id, expiry instant, policy name ...) for machine formats.
@@ -108,8 +109,8 @@ impl Diagnostic {
         self
     }
 
-    pub fn for_account(mut self, account: AccountRef) -> Self {
-        self.account = Some(account);
+    pub fn for_account(mut self, account: impl Into<std::sync::Arc<AccountRef>>) -> Self {
+        self.account = Some(account.into());
         self
     }
 

@@ -25,6 +25,8 @@ pub struct Context<'a> {
     pub file: FileId,
     pub state: &'a AccountState,
     pub now: Timestamp,
+    /// The account every finding names, shared between them.
+    pub account: std::sync::Arc<AccountRef>,
 }
 
 impl Context<'_> {
@@ -32,7 +34,7 @@ impl Context<'_> {
     pub fn finding(&self, code: Code, route: Route, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(code, message)
             .at(self.file, route)
-            .for_account(account_ref(self.policy))
+            .for_account(self.account.clone())
     }
 }
 
@@ -50,11 +52,13 @@ pub fn evaluate(
     state: &AccountState,
     now: Timestamp,
 ) -> Vec<Diagnostic> {
+    let account = std::sync::Arc::new(account_ref(policy));
     let cx = Context {
         policy,
         file,
         state,
         now,
+        account,
     };
     let expected = &policy.account.id;
     let others: Vec<&str> = state

@@ -25,7 +25,7 @@ pub fn apply(cx: &Context<'_>, findings: &mut [Diagnostic]) -> Vec<Diagnostic> {
                     location: crate::diag::Location::Route(route),
                     ..expired
                 }
-                .for_account(super::account_ref(cx.policy)),
+                .for_account(cx.account.clone()),
             );
         }
         let mut matched = false;

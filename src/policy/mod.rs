@@ -141,6 +141,11 @@ pub fn load(paths: &[PathBuf], today: Option<jiff::civil::Date>) -> PolicySet {
     let valid: Vec<(FileId, &Policy)> = set.valid().map(|l| (l.file, &l.policy)).collect();
     let mut across = Vec::new();
     meaning::check_across(&valid, &set.files, &mut across);
+    for diagnostic in &mut across {
+        if let Some(file) = diagnostic.file {
+            locate(&set.files, file, std::slice::from_mut(diagnostic));
+        }
+    }
     set.diagnostics.extend(across);
     // Report in reading order: by file, then by position in it.
     let files = &set.files;
@@ -204,6 +209,35 @@ fn load_file(id: FileId, path: &Path, today: Option<jiff::civil::Date>) -> FileR
         );
     }
     check_bytes(id, name, bytes, today)
+}
+
+/// Turns every route of `diagnostics` (all in `file`) into a byte span, parsing the file's text
+/// again for its index when it has none: a clean policy's index is not kept while a fleet is
+/// checked, only rebuilt for the accounts that have findings.
+pub fn locate(files: &Files, file: FileId, diagnostics: &mut [Diagnostic]) {
+    if diagnostics
+        .iter()
+        .all(|d| !matches!(d.location, crate::diag::Location::Route(_)))
+    {
+        return;
+    }
+    let rebuilt;
+    let index = match files.index(file) {
+        Some(index) => index,
+        None => {
+            let mut index = yaml::parse(file, &files.get(file).text).index;
+            index.finish();
+            rebuilt = index;
+            &rebuilt
+        }
+    };
+    for diagnostic in diagnostics {
+        if let crate::diag::Location::Route(route) = &diagnostic.location {
+            diagnostic.location = index
+                .resolve(route)
+                .map_or(crate::diag::Location::None, crate::diag::Location::Span);
+        }
+    }
 }
 
 /// Lints one policy given as bytes: size, encoding, YAML, schema, then meaning. `name` is how
@@ -299,6 +333,11 @@ fn check_bytes(
                     .at_span(id, Span::point(at)),
             );
         }
+    }
+    // A clean file's index is not kept: a fleet of policies would hold one each until the report
+    // is written. `locate` rebuilds it for the few files a later finding points into.
+    if result.diagnostics.is_empty() {
+        result.index = None;
     }
     result
 }
