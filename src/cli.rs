@@ -280,6 +280,15 @@ fn emit(
         let _ = write(&mut stdout).and_then(|()| stdout.flush());
         return Ok(());
     };
+    // A device or a pipe (`--output /dev/null`, `--output /dev/stdout`) is written to as it is:
+    // renaming a temporary file over it would replace the device with a plain file.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|mut device| write(&mut device).and_then(|()| device.flush()))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()));
+    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -7,7 +7,7 @@
 
 use crate::codes::{Code, Severity};
 use crate::source::{FileId, Files, Route, Span};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Where a diagnostic points.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,9 +43,26 @@ pub struct Diagnostic {
     /// The IAM user concerned, or `None` for account-level findings.
     pub principal: Option<String>,
     /// Structured facts (key id, expiry instant, policy name ...) for machine formats.
-    pub details: Map<String, Value>,
+    pub details: Details,
     /// Set when a policy waiver accepts this finding: shown, but not counted for the exit code.
     pub waiver: Option<WaiverNote>,
+}
+
+/// Structured facts of a finding, in the order the rule added them; serialised as a JSON object.
+/// Keys are static, so a fleet's tens of thousands of findings do not each allocate them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Details(pub Vec<(&'static str, Value)>);
+
+impl Details {
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+}
+
+impl serde::Serialize for Details {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
 }
 
 /// The waiver that accepted a finding, as reports show it.
@@ -67,7 +84,7 @@ impl Diagnostic {
             location: Location::None,
             account: None,
             principal: None,
-            details: Map::new(),
+            details: Details::default(),
             waiver: None,
         }
     }
@@ -114,8 +131,8 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_detail(mut self, key: &str, value: impl Into<Value>) -> Self {
-        self.details.insert(key.to_owned(), value.into());
+    pub fn with_detail(mut self, key: &'static str, value: impl Into<Value>) -> Self {
+        self.details.0.push((key, value.into()));
         self
     }
 

@@ -65,13 +65,11 @@ pub fn read(dir: &Path) -> Result<AccountState, ObserveError> {
             )));
         }
     }
-    let texts = Texts {
-        authorization_details: read_text(&gaad_path)?,
-        credential_report: read_text(&report_path)?,
-        access_keys: optional_text(&dir.join(ACCESS_KEYS))?,
-        snapshot: optional_text(&dir.join(SNAPSHOT))?,
-    };
-    parse(texts, &dir.to_string_lossy())
+    let authorization = with_text(&gaad_path, gaad::parse)?;
+    let report = with_text(&report_path, credential_report::parse)?;
+    let access_keys = optional(&dir.join(ACCESS_KEYS), parse_access_keys)?;
+    let snapshot = optional(&dir.join(SNAPSHOT), parse_snapshot)?;
+    Ok(recording(authorization, report, access_keys, snapshot))
 }
 
 /// The four recorded documents of one account, as text: read from a fixture folder, or produced by
@@ -97,23 +95,36 @@ pub fn parse(texts: Texts, dir: &str) -> Result<AccountState, ObserveError> {
         texts.credential_report,
         credential_report::parse,
     )?;
-    let (access_keys, access_key_users) = match texts.access_keys {
-        Some(text) => {
-            let (users, keys) = parse_text(name(ACCESS_KEYS), text, parse_access_keys)?
-                .into_iter()
-                .unzip();
+    let access_keys = match texts.access_keys {
+        Some(text) => Some(parse_text(name(ACCESS_KEYS), text, parse_access_keys)?),
+        None => None,
+    };
+    let snapshot = match texts.snapshot {
+        Some(text) => Some(parse_text(name(SNAPSHOT), text, parse_snapshot)?),
+        None => None,
+    };
+    Ok(recording(authorization, report, access_keys, snapshot))
+}
+
+/// Joins the parsed documents into the model.
+fn recording(
+    authorization: gaad::Authorization,
+    report: credential_report::CredentialReport,
+    access_keys: Option<Vec<(String, AccessKey)>>,
+    snapshot: Option<SnapshotFields>,
+) -> AccountState {
+    let (access_keys, access_key_users) = match access_keys {
+        Some(pairs) => {
+            let (users, keys) = pairs.into_iter().unzip();
             (Some(keys), users)
         }
         None => (None, Vec::new()),
     };
-    let (snapshot_account, captured_at, source) = match texts.snapshot {
-        Some(text) => {
-            let (account, captured, source) = parse_text(name(SNAPSHOT), text, parse_snapshot)?;
-            (Some(account), Some(captured), source)
-        }
+    let (snapshot_account, captured_at, source) = match snapshot {
+        Some((account, captured, source)) => (Some(account), Some(captured), source),
         None => (None, None, None),
     };
-    Ok(Recording {
+    Recording {
         authorization,
         report,
         access_keys,
@@ -122,19 +133,32 @@ pub fn parse(texts: Texts, dir: &str) -> Result<AccountState, ObserveError> {
         captured_at,
         source,
     }
-    .assemble())
+    .assemble()
 }
 
-fn optional_text(path: &Path) -> Result<Option<String>, ObserveError> {
+fn optional<T>(
+    path: &Path,
+    parse: fn(&str) -> Result<T, ParseError>,
+) -> Result<Option<T>, ObserveError> {
     if path.exists() {
-        read_text(path).map(Some)
+        with_text(path, parse).map(Some)
     } else {
         Ok(None)
     }
 }
 
-/// Reads a recorded file as UTF-8 text, turning every failure into an [`InvalidInput`] naming it.
-fn read_text(path: &Path) -> Result<String, ObserveError> {
+thread_local! {
+    /// One read buffer per thread, reused for every recorded file: a fleet's files are read one
+    /// after another, and reusing the buffer keeps the allocator from fragmenting on them.
+    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Reads a recorded file into this thread's buffer and parses it, turning every failure into an
+/// [`InvalidInput`] naming the file (with its text, so the report can show the excerpt).
+fn with_text<T>(
+    path: &Path,
+    parse: impl FnOnce(&str) -> Result<T, ParseError>,
+) -> Result<T, ObserveError> {
     let name = path.to_string_lossy().into_owned();
     let invalid = |message: String| ObserveError::Invalid(InvalidInput::new(name.clone(), message));
     let metadata =
@@ -147,30 +171,63 @@ fn read_text(path: &Path) -> Result<String, ObserveError> {
     // A pipe or a device would block or never end.
     if !metadata.is_file() {
         return Err(invalid(format!("{name} is not a regular file")));
-    } // Read at most one byte past the limit: a special file has no size to trust.
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| {
-            std::io::Read::read_to_end(
-                &mut std::io::Read::take(f, MAX_FIXTURE_BYTES + 1),
-                &mut bytes,
-            )
-        })
-        .map_err(|e| invalid(format!("cannot read {name}: {e}")))?;
-    if bytes.len() as u64 > MAX_FIXTURE_BYTES {
-        return Err(invalid(format!(
-            "{name} is over the {MAX_FIXTURE_BYTES}-byte limit"
-        )));
     }
-    String::from_utf8(bytes).map_err(|error| {
-        let at = error.utf8_error().valid_up_to();
-        ObserveError::Invalid(InvalidInput {
-            file: name.clone(),
-            message: format!("{name} is not valid UTF-8 (byte {at})"),
-            text: Some(String::from_utf8_lossy(error.as_bytes()).into_owned()),
-            span: Some(Span::new(at, at + 1)),
-        })
+    BUFFER.with_borrow_mut(|bytes| {
+        bytes.clear();
+        // Read at most one byte past the limit: a file's reported size is not to be trusted.
+        std::fs::File::open(path)
+            .and_then(|f| {
+                std::io::Read::read_to_end(
+                    &mut std::io::Read::take(f, MAX_FIXTURE_BYTES + 1),
+                    bytes,
+                )
+            })
+            .map_err(|e| invalid(format!("cannot read {name}: {e}")))?;
+        if bytes.len() as u64 > MAX_FIXTURE_BYTES {
+            return Err(invalid(format!(
+                "{name} is over the {MAX_FIXTURE_BYTES}-byte limit"
+            )));
+        }
+        let result = match std::str::from_utf8(bytes) {
+            Ok(text) => parse_bom(text, parse).map_err(|error| {
+                ObserveError::Invalid(InvalidInput {
+                    file: name.clone(),
+                    message: error.message,
+                    span: error.offset.map(Span::point),
+                    text: Some(text.to_owned()),
+                })
+            }),
+            Err(error) => {
+                let at = error.valid_up_to();
+                Err(ObserveError::Invalid(InvalidInput {
+                    file: name.clone(),
+                    message: format!("{name} is not valid UTF-8 (byte {at})"),
+                    text: Some(String::from_utf8_lossy(bytes).into_owned()),
+                    span: Some(Span::new(at, at + 1)),
+                }))
+            }
+        };
+        // Keep the buffer for the next file, unless one huge file made it huge.
+        if bytes.capacity() > 16 * 1024 * 1024 {
+            *bytes = Vec::new();
+        }
+        result
     })
+}
+
+/// Parses a text that may start with a byte-order mark (editors on Windows add one), keeping error
+/// offsets relative to the file's first byte.
+fn parse_bom<T>(
+    text: &str,
+    parse: impl FnOnce(&str) -> Result<T, ParseError>,
+) -> Result<T, ParseError> {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => parse(rest).map_err(|mut error| {
+            error.offset = error.offset.map(|o| o + '\u{feff}'.len_utf8());
+            error
+        }),
+        None => parse(text),
+    }
 }
 
 /// Parses one recorded text, turning a failure into an [`InvalidInput`] at its position.
@@ -179,7 +236,7 @@ fn parse_text<T>(
     text: String,
     parse: impl Fn(&str) -> Result<T, ParseError>,
 ) -> Result<T, ObserveError> {
-    parse(&text).map_err(|error| {
+    parse_bom(&text, parse).map_err(|error| {
         ObserveError::Invalid(InvalidInput {
             file: name,
             message: error.message,

@@ -4,7 +4,6 @@
 use super::{Report, place};
 use crate::diag::Diagnostic;
 use serde::Serialize;
-use serde_json::{Map, Value};
 use std::io::Write as _;
 
 #[derive(Serialize)]
@@ -72,7 +71,7 @@ struct Finding<'a> {
     line: Option<usize>,
     column: Option<usize>,
     help: Option<&'a str>,
-    details: &'a Map<String, Value>,
+    details: &'a crate::diag::Details,
     waived: bool,
     waiver: Option<WaiverEntry<'a>>,
 }

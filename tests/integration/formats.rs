@@ -520,3 +520,49 @@ fn readme_ci_recipe_names_only_real_commands_and_flags() {
         );
     }
 }
+
+/// `--output` to a device or a pipe writes into it; the atomic rename is for regular files only
+/// (renaming over `/dev/null` once replaced the device with a plain file).
+#[test]
+fn output_to_a_pipe_writes_into_it_and_keeps_it_a_pipe() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("report.pipe");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let run = smce_guard([
+        "check",
+        "--format",
+        "json",
+        "--output",
+        fifo.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        std::fs::metadata(&fifo).unwrap().file_type().is_fifo(),
+        "the pipe was replaced"
+    );
+    // Should the tool not have written, open and close the write end so the reader ends (with
+    // nothing) instead of waiting for ever.
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let _ = std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(0o4000)
+            .open(&fifo);
+    }
+    let text = reader.join().unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&text).unwrap()["version"], 1);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
+}
