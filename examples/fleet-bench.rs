@@ -2,8 +2,7 @@
 //! then times `smce-guard check` on it next to the floor (only parsing the same JSON files into
 //! `serde_json::Value` on every core), and reports the ratio and the check's peak memory.
 //!
-//! Run: `cargo build --release --locked && cargo run --release --locked --example fleet-bench --
-//! --accounts 250,1000,4000 --users 50`
+//! Run: `cargo run --release --locked --example fleet-bench -- --accounts 250,1000,4000 --users 50`
 //! (README: Performance). The fleet is written under `target/fleet/` and reused between runs.
 
 // A benchmark reports on stdout; that is its job.
@@ -16,7 +15,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn main() -> std::process::ExitCode {
-    // The measured child: this same binary run as the CLI, reporting its own peak memory.
+    // The measured child: this same binary run as the CLI (`smce_guard::cli::main`, exactly what
+    // the `smce-guard` binary runs), reporting its own peak resident memory from the kernel.
     if std::env::var_os("SMCE_BENCH_CHILD").is_some() {
         let code = smce_guard::cli::main();
         let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
