@@ -5,6 +5,7 @@
 mod common;
 mod faults;
 mod formats;
+mod hostile;
 mod lint;
 mod lint_corpus;
 mod live;
