@@ -3,6 +3,7 @@
 //! as a single value or a list.
 
 use super::ParseError;
+use serde::Deserialize as _;
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,14 +41,10 @@ impl Statement {
 impl Document {
     /// Parses a document given as a JSON value: an object, or a (possibly URL-encoded) string.
     pub fn from_value(value: &Value) -> Result<Self, ParseError> {
-        match value {
-            Value::String(text) => Self::from_text(text),
-            Value::Object(_) => Self::from_object(value),
-            _ => Err(ParseError::new(
-                "a policy document must be a JSON object or a string",
-                None,
-            )),
-        }
+        let raw = RawDocument::deserialize(value).map_err(|e| {
+            ParseError::new(format!("the policy document does not parse: {e}"), None)
+        })?;
+        Self::from_raw(raw)
     }
 
     /// Parses a document as text: JSON, or URL-encoded JSON as GetAccountAuthorizationDetails
@@ -68,66 +65,6 @@ impl Document {
         let policy: RawPolicy = serde_json::from_str(json)
             .map_err(|e| ParseError::new(format!("the policy document is not JSON: {e}"), None))?;
         Self::from_policy(policy)
-    }
-
-    fn from_object(value: &Value) -> Result<Self, ParseError> {
-        let statements = match value.get("Statement") {
-            None => Vec::new(),
-            Some(Value::Array(items)) => items.iter().map(statement).collect::<Result<_, _>>()?,
-            Some(single) => vec![statement(single)?],
-        };
-        Ok(Document { statements })
-    }
-}
-
-fn statement(value: &Value) -> Result<Statement, ParseError> {
-    let field = |name: &str| value.get(name);
-    let effect = field("Effect").and_then(Value::as_str).unwrap_or("");
-    let allow = match effect {
-        "Allow" => true,
-        "Deny" => false,
-        other => {
-            return Err(ParseError::new(
-                format!("a statement's Effect must be Allow or Deny, found `{other}`"),
-                None,
-            ));
-        }
-    };
-    let pair = |only: &str, all_but: &str| -> Result<Patterns, ParseError> {
-        match (field(only), field(all_but)) {
-            (Some(v), None) => Ok(Patterns::Only(strings(v, only)?)),
-            (None, Some(v)) => Ok(Patterns::AllBut(strings(v, all_but)?)),
-            // IAM rejects both or neither; read "neither" as everything so nothing is hidden.
-            (None, None) => Ok(Patterns::Only(vec!["*".to_owned()])),
-            (Some(_), Some(_)) => Err(ParseError::new(
-                format!("a statement has both {only} and {all_but}"),
-                None,
-            )),
-        }
-    };
-    Ok(Statement {
-        sid: field("Sid").and_then(Value::as_str).map(str::to_owned),
-        allow,
-        actions: pair("Action", "NotAction")?,
-        resources: pair("Resource", "NotResource")?,
-        has_condition: field("Condition").is_some_and(|c| !c.is_null()),
-    })
-}
-
-fn strings(value: &Value, name: &str) -> Result<Vec<String>, ParseError> {
-    let bad = || {
-        ParseError::new(
-            format!("a statement's {name} must be a string or a list of strings"),
-            None,
-        )
-    };
-    match value {
-        Value::String(s) => Ok(vec![s.clone()]),
-        Value::Array(items) => items
-            .iter()
-            .map(|v| v.as_str().map(str::to_owned).ok_or_else(bad))
-            .collect(),
-        _ => Err(bad()),
     }
 }
 

@@ -120,6 +120,23 @@ struct FileResult {
     diagnostics: Vec<Diagnostic>,
 }
 
+impl FileResult {
+    fn new(name: &str) -> Self {
+        FileResult {
+            source: SourceFile::new(name, ""),
+            index: None,
+            policy: None,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Ends the checks of a file with `diagnostic`.
+    fn fail(mut self, diagnostic: Diagnostic) -> Self {
+        self.diagnostics.push(diagnostic);
+        self
+    }
+}
+
 /// Loads and lints every policy under `paths`.
 /// Waivers are judged as of `today` when given; `check` passes `None` and judges them per account,
 /// at the instant the account is judged.
@@ -160,16 +177,8 @@ pub fn load(paths: &[PathBuf], today: Option<jiff::civil::Date>) -> PolicySet {
 
 fn load_file(id: FileId, path: &Path, today: Option<jiff::civil::Date>) -> FileResult {
     let name = path.to_string_lossy().into_owned();
-    let result = FileResult {
-        source: SourceFile::new(name.clone(), ""),
-        index: None,
-        policy: None,
-        diagnostics: Vec::new(),
-    };
-    let fail = |mut result: FileResult, diagnostic: Diagnostic| {
-        result.diagnostics.push(diagnostic);
-        result
-    };
+    let result = FileResult::new(&name);
+    let fail = FileResult::fail;
     // A pipe or a device would block or never end: only regular files are policies.
     match std::fs::metadata(path) {
         Ok(metadata) if !metadata.is_file() => {
@@ -258,16 +267,8 @@ fn check_bytes(
     bytes: Vec<u8>,
     today: Option<jiff::civil::Date>,
 ) -> FileResult {
-    let mut result = FileResult {
-        source: SourceFile::new(name.clone(), ""),
-        index: None,
-        policy: None,
-        diagnostics: Vec::new(),
-    };
-    let fail = |mut result: FileResult, diagnostic: Diagnostic| {
-        result.diagnostics.push(diagnostic);
-        result
-    };
+    let mut result = FileResult::new(&name);
+    let fail = FileResult::fail;
     if bytes.len() as u64 > MAX_POLICY_BYTES {
         let message =
             format!("the file is over {MAX_POLICY_BYTES} bytes; policies are limited to that");
