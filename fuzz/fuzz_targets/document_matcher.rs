@@ -6,12 +6,17 @@ use smce_guard::observe::document::Document;
 use smce_guard::policy::model::Grant;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let (patterns, document) = text.split_once('\0').unwrap_or((text, ""));
     let allow: Vec<Grant> = patterns
         .lines()
         .filter_map(|line| line.split_once(' '))
-        .map(|(action, resource)| Grant { action: action.to_owned(), resource: resource.to_owned() })
+        .map(|(action, resource)| Grant {
+            action: action.to_owned(),
+            resource: resource.to_owned(),
+        })
         .collect();
     for grant in &allow {
         // A pattern always covers itself.
