@@ -56,6 +56,11 @@ where
             command.env_remove(key);
         }
     }
+    execute(command)
+}
+
+/// Runs a prepared `smce-guard` command and checks it neither crashed nor panicked.
+pub fn execute(mut command: Command) -> Run {
     let output = command.output().expect("the smce-guard binary runs");
     let code = output
         .status

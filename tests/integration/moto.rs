@@ -230,22 +230,7 @@ where
             None => command.env_remove(name),
         };
     }
-    let output = command.output().expect("the smce-guard binary runs");
-    let code = output
-        .status
-        .code()
-        .unwrap_or_else(|| panic!("smce-guard was killed by a signal (a panic?): {output:?}"));
-    let run = Run {
-        code,
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
-    assert!(
-        !run.stderr.contains("panicked"),
-        "smce-guard panicked:\n{}",
-        run.stderr
-    );
-    run
+    crate::common::execute(command)
 }
 
 /// A plain `GET` on 127.0.0.1: the status code, or `None` when nothing answers.
