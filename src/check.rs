@@ -97,11 +97,7 @@ pub fn run(args: &CheckArgs, progress: &(dyn Fn() + Sync)) -> Result<Outcome, St
     if let Some(shard) = args.shard {
         selected.retain(|l| shard.contains(&l.policy.account.id));
     }
-    let source = if args.live {
-        args.aws.source()
-    } else {
-        observe::Source::Fixtures(args.fixtures.clone())
-    };
+    let source = args.aws.source_or_fixtures(args.live, &args.fixtures);
     let policies: Vec<&crate::policy::Policy> = selected.iter().map(|l| &l.policy).collect();
     // Only JUnit lists every check performed; other formats need not hold them all.
     let junit = args.output.format == crate::report::Format::Junit;

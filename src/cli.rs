@@ -178,6 +178,19 @@ pub struct LiveArgs {
 }
 
 impl LiveArgs {
+    /// The AWS API when `live`, else the recorded state under `fixtures`.
+    pub fn source_or_fixtures(
+        &self,
+        live: bool,
+        fixtures: &std::path::Path,
+    ) -> crate::observe::Source {
+        if live {
+            self.source()
+        } else {
+            crate::observe::Source::Fixtures(fixtures.to_path_buf())
+        }
+    }
+
     pub fn source(&self) -> crate::observe::Source {
         let mut options = crate::observe::aws::LiveOptions::new();
         options.profile = self.profile.clone();
@@ -419,13 +432,17 @@ pub fn main() -> ExitCode {
         }
         Command::Expiries(args) => {
             let expiries = crate::expiries::run(&args);
-            for (account, reason, _) in &expiries.failures {
+            for crate::expiries::Failure {
+                account, reason, ..
+            } in &expiries.failures
+            {
                 let _ = writeln!(
                     std::io::stderr(),
                     "error: account `{account}` could not be read: {reason}"
                 );
             }
-            let code = if expiries.policy_errors > 0 || expiries.failures.iter().any(|f| f.2) {
+            let code = if expiries.policy_errors > 0 || expiries.failures.iter().any(|f| f.invalid)
+            {
                 exit::INVALID
             } else if !expiries.failures.is_empty() {
                 exit::UNOBSERVED

@@ -45,13 +45,21 @@ pub struct Credential {
 pub struct Expiries {
     pub now: Timestamp,
     pub credentials: Vec<Credential>,
-    /// `(account name, reason, invalid)`: invalid recordings exit 2, missing ones 3.
-    pub failures: Vec<(String, String, bool)>,
+    pub failures: Vec<Failure>,
     pub policy_errors: usize,
 }
 
+/// An account whose credentials could not be listed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Failure {
+    pub account: String,
+    pub reason: String,
+    /// The recording exists but is broken (exit 2), rather than missing or unreachable (exit 3).
+    pub invalid: bool,
+}
+
 /// One account's credentials and clock, or why it could not be read.
-type AccountResult = Result<(Timestamp, Vec<Credential>), (String, String, bool)>;
+type AccountResult = Result<(Timestamp, Vec<Credential>), Failure>;
 
 pub fn run(args: &ExpiriesArgs) -> Expiries {
     let today = crate::engine::utc_date(args.now.unwrap_or_else(Timestamp::now));
@@ -65,23 +73,23 @@ pub fn run(args: &ExpiriesArgs) -> Expiries {
     if let Some(shard) = args.shard {
         policies.retain(|l| shard.contains(&l.policy.account.id));
     }
-    let source = if args.live {
-        args.aws.source()
-    } else {
-        observe::Source::Fixtures(args.fixtures.clone())
-    };
+    let source = args.aws.source_or_fixtures(args.live, &args.fixtures);
     let policy_refs: Vec<&crate::policy::Policy> = policies.iter().map(|l| &l.policy).collect();
     let results: Vec<AccountResult> =
         observe::observe_each(&policy_refs, &source, &|| {}, &|i, observation| {
             let loaded = policies[i];
             let policy = &loaded.policy;
             let state = observation.state.map_err(|e| match e {
-                ObserveError::Unobserved(reason) => (policy.account.name.clone(), reason, false),
-                ObserveError::Invalid(input) => (
-                    policy.account.name.clone(),
-                    format!("{}: {}", input.file, input.message),
-                    true,
-                ),
+                ObserveError::Unobserved(reason) => Failure {
+                    account: policy.account.name.clone(),
+                    reason,
+                    invalid: false,
+                },
+                ObserveError::Invalid(input) => Failure {
+                    account: policy.account.name.clone(),
+                    reason: format!("{}: {}", input.file, input.message),
+                    invalid: true,
+                },
             })?;
             let captured = if args.live { None } else { state.captured_at };
             let now = args.now.or(captured).unwrap_or_else(Timestamp::now);

@@ -235,10 +235,6 @@ impl RouteIndex {
             exact = false;
         }
     }
-
-    pub fn contains(&self, pointer: &str) -> bool {
-        self.get(pointer).is_some()
-    }
 }
 
 /// A place in a document, as a JSON pointer (`/deployer/allow/0/action`); `key` asks for the
@@ -304,10 +300,6 @@ impl Files {
 
     pub fn index(&self, id: FileId) -> Option<&RouteIndex> {
         self.files[id].1.as_deref()
-    }
-
-    pub fn set_index(&mut self, id: FileId, index: Arc<RouteIndex>) {
-        self.files[id].1 = Some(index);
     }
 
     pub fn len(&self) -> usize {

@@ -3,8 +3,6 @@
 //! as a single value or a list.
 
 use super::ParseError;
-use serde::Deserialize as _;
-use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
@@ -39,14 +37,6 @@ impl Statement {
 }
 
 impl Document {
-    /// Parses a document given as a JSON value: an object, or a (possibly URL-encoded) string.
-    pub fn from_value(value: &Value) -> Result<Self, ParseError> {
-        let raw = RawDocument::deserialize(value).map_err(|e| {
-            ParseError::new(format!("the policy document does not parse: {e}"), None)
-        })?;
-        Self::from_raw(raw)
-    }
-
     /// Parses a document as text: JSON, or URL-encoded JSON as GetAccountAuthorizationDetails
     /// sends it.
     pub fn from_text(text: &str) -> Result<Self, ParseError> {
@@ -71,13 +61,22 @@ impl Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize as _;
+    use serde_json::Value;
+
+    /// A document given as a JSON value: an object, or a (possibly URL-encoded) string.
+    fn from_value(value: &Value) -> Result<Document, ParseError> {
+        Document::from_raw(
+            RawDocument::deserialize(value).map_err(|e| ParseError::new(e.to_string(), None))?,
+        )
+    }
 
     #[test]
     fn url_encoded_and_object_documents_agree() {
         let object = serde_json::json!({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"eks:DescribeCluster","Resource":["arn:aws:eks:us-west-2:1:cluster/x"]}});
         let encoded = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22eks%3ADescribeCluster%22%2C%22Resource%22%3A%5B%22arn%3Aaws%3Aeks%3Aus-west-2%3A1%3Acluster%2Fx%22%5D%7D%7D";
-        let a = Document::from_value(&object).unwrap();
-        let b = Document::from_value(&Value::from(encoded)).unwrap();
+        let a = from_value(&object).unwrap();
+        let b = from_value(&Value::from(encoded)).unwrap();
         assert_eq!(a, b);
         assert_eq!(
             a.statements[0].actions,
@@ -87,14 +86,12 @@ mod tests {
 
     #[test]
     fn not_action_and_bad_effect() {
-        let doc = Document::from_value(&serde_json::json!({"Statement":[{"Effect":"Allow","NotAction":["iam:*"],"Resource":"*"}]})).unwrap();
+        let doc = from_value(&serde_json::json!({"Statement":[{"Effect":"Allow","NotAction":["iam:*"],"Resource":"*"}]})).unwrap();
         assert_eq!(
             doc.statements[0].actions,
             Patterns::AllBut(vec!["iam:*".into()])
         );
-        assert!(
-            Document::from_value(&serde_json::json!({"Statement":[{"Effect":"Maybe"}]})).is_err()
-        );
+        assert!(from_value(&serde_json::json!({"Statement":[{"Effect":"Maybe"}]})).is_err());
     }
 }
 

@@ -87,10 +87,13 @@ impl Frame {
 /// structural problem it can before giving up.
 pub fn parse(file: FileId, text: &str) -> Parsed {
     let offsets = ByteOffsets::new(text);
-    let mut index = RouteIndex::default();
-    let mut diagnostics = Vec::new();
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut root: Option<Value> = None;
+    let mut tree = Tree {
+        file,
+        stack: Vec::new(),
+        root: None,
+        index: RouteIndex::default(),
+        diagnostics: Vec::new(),
+    };
     let mut documents = 0usize;
     let mut reported_alias = false;
 
@@ -101,7 +104,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                 let at = offsets.byte(error.marker().index());
                 // saphyr has its own nesting limit; it is the same refusal as ours.
                 if error.info().contains("recursion limit") {
-                    diagnostics.push(
+                    tree.diagnostics.push(
                         Diagnostic::new(
                             Code::PolicyTooDeep,
                             format!("the document nests deeper than {MAX_DEPTH} levels"),
@@ -109,13 +112,9 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                         .at_span(file, Span::point(at))
                         .with_help("a policy is at most five levels deep; flatten the document"),
                     );
-                    return Parsed {
-                        value: None,
-                        index,
-                        diagnostics,
-                    };
+                    return tree.finish(None);
                 }
-                diagnostics.push(
+                tree.diagnostics.push(
                     Diagnostic::new(
                         Code::PolicySyntax,
                         format!("invalid YAML: {}", error.info()),
@@ -123,11 +122,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                     .at_span(file, Span::point(at))
                     .with_help(syntax_help(error.info())),
                 );
-                return Parsed {
-                    value: None,
-                    index,
-                    diagnostics,
-                };
+                return tree.finish(None);
             }
         };
         let span = offsets.span(span);
@@ -139,7 +134,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         };
         if (anchor != 0 || matches!(event, Event::Alias(_))) && !reported_alias {
             reported_alias = true;
-            diagnostics.push(
+            tree.diagnostics.push(
                 Diagnostic::new(
                     Code::PolicyAlias,
                     "YAML anchors and aliases are not allowed in policies",
@@ -152,7 +147,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             Event::DocumentStart(_) => {
                 documents += 1;
                 if documents == 2 {
-                    diagnostics.push(
+                    tree.diagnostics.push(
                         Diagnostic::new(
                             Code::PolicySyntax,
                             "a policy file holds exactly one YAML document",
@@ -160,31 +155,17 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                         .at_span(file, span)
                         .with_help("put each account's policy in a file of its own"),
                     );
-                    return Parsed {
-                        value: None,
-                        index,
-                        diagnostics,
-                    };
+                    return tree.finish(None);
                 }
             }
             Event::Alias(_) => {
                 // Refused above; stand in a null so the rest of the document is still checked.
-                if !place(
-                    &mut stack,
-                    &mut root,
-                    &mut index,
-                    &mut diagnostics,
-                    file,
-                    Value::Null,
-                    span,
-                ) {
-                    continue;
-                }
+                tree.place(Value::Null, span);
             }
             Event::Scalar(text, style, _, tag) => {
                 let value = match tag {
                     Some(tag) if !(tag.handle == "!!" || tag.handle == "tag:yaml.org,2002:") => {
-                        diagnostics.push(
+                        tree.diagnostics.push(
                             Diagnostic::new(
                                 Code::PolicySyntax,
                                 format!("YAML tag `{}{}` is not supported", tag.handle, tag.suffix),
@@ -197,19 +178,11 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                     Some(tag) if tag.suffix == "str" => Value::String(text.into_owned()),
                     _ => resolve_scalar(&text, style),
                 };
-                place(
-                    &mut stack,
-                    &mut root,
-                    &mut index,
-                    &mut diagnostics,
-                    file,
-                    value,
-                    span,
-                );
+                tree.place(value, span);
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
-                if stack.len() >= MAX_DEPTH {
-                    diagnostics.push(
+                if tree.stack.len() >= MAX_DEPTH {
+                    tree.diagnostics.push(
                         Diagnostic::new(
                             Code::PolicyTooDeep,
                             format!("the document nests deeper than {MAX_DEPTH} levels"),
@@ -217,13 +190,9 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                         .at_span(file, span)
                         .with_help("a policy is at most five levels deep; flatten the document"),
                     );
-                    return Parsed {
-                        value: None,
-                        index,
-                        diagnostics,
-                    };
+                    return tree.finish(None);
                 }
-                let route = match stack.last_mut() {
+                let route = match tree.stack.last_mut() {
                     None => Route::root(),
                     Some(Frame::Seq { route, items, .. }) => route.child(items.len()),
                     Some(Frame::Map {
@@ -232,7 +201,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                         ..
                     }) => route.child(key),
                     Some(Frame::Map { .. }) => {
-                        diagnostics.push(
+                        tree.diagnostics.push(
                             Diagnostic::new(
                                 Code::PolicySyntax,
                                 "mapping keys must be plain strings",
@@ -240,33 +209,32 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                             .at_span(file, span)
                             .with_help("write the key as a string"),
                         );
-                        return Parsed {
-                            value: None,
-                            index,
-                            diagnostics,
-                        };
+                        return tree.finish(None);
                     }
                 };
-                stack.push(if matches!(event, Event::MappingStart(..)) {
-                    Frame::Map {
-                        route,
-                        start: span.start,
-                        end: span.end,
-                        map: Map::new(),
-                        key_spans: Vec::new(),
-                        pending: None,
-                    }
-                } else {
-                    Frame::Seq {
-                        route,
-                        start: span.start,
-                        end: span.end,
-                        items: Vec::new(),
-                    }
-                });
+                tree.stack
+                    .push(if matches!(event, Event::MappingStart(..)) {
+                        Frame::Map {
+                            route,
+                            start: span.start,
+                            end: span.end,
+                            map: Map::new(),
+                            key_spans: Vec::new(),
+                            pending: None,
+                        }
+                    } else {
+                        Frame::Seq {
+                            route,
+                            start: span.start,
+                            end: span.end,
+                            items: Vec::new(),
+                        }
+                    });
             }
             Event::MappingEnd | Event::SequenceEnd => {
-                let Some(frame) = stack.pop() else { continue };
+                let Some(frame) = tree.stack.pop() else {
+                    continue;
+                };
                 let (value, start, mut end) = match frame {
                     Frame::Map {
                         map, start, end, ..
@@ -281,87 +249,93 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                     end = end.max(span.end);
                 }
                 let whole = Span::new(start, end);
-                place(
-                    &mut stack,
-                    &mut root,
-                    &mut index,
-                    &mut diagnostics,
-                    file,
-                    value,
-                    whole,
-                );
+                tree.place(value, whole);
             }
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
         }
     }
-    Parsed {
-        value: root,
-        index,
-        diagnostics,
-    }
+    let root = tree.root.take();
+    tree.finish(root)
 }
 
-/// Puts a finished node where it belongs: as a key, a mapping value, a sequence item or the root.
-/// Returns false when the node was a key (nothing to record yet).
-fn place(
-    stack: &mut [Frame],
-    root: &mut Option<Value>,
-    index: &mut RouteIndex,
-    diagnostics: &mut Vec<Diagnostic>,
+/// What the event walk builds: the open collections, the finished root, the route index and the
+/// problems found.
+struct Tree {
     file: FileId,
-    value: Value,
-    span: Span,
-) -> bool {
-    let Some(frame) = stack.last_mut() else {
-        index.insert(String::new(), None, span);
-        *root = Some(value);
-        return true;
-    };
-    let route = frame.route().clone();
-    match frame {
-        Frame::Seq { items, end, .. } => {
-            index.insert(route.child(items.len()).pointer, None, span);
-            items.push(value);
-            *end = (*end).max(span.end);
+    stack: Vec<Frame>,
+    root: Option<Value>,
+    index: RouteIndex,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Tree {
+    fn finish(self, value: Option<Value>) -> Parsed {
+        Parsed {
+            value,
+            index: self.index,
+            diagnostics: self.diagnostics,
         }
-        Frame::Map {
-            map,
-            key_spans,
-            pending,
-            end,
-            ..
-        } => match pending.take() {
-            None => {
-                let key = match value {
-                    Value::String(key) => key,
-                    Value::Null => String::new(),
-                    other => other.to_string(),
-                };
-                if let Some((_, first)) = key_spans.iter().find(|(k, _)| *k == key) {
-                    diagnostics.push(
-                        Diagnostic::new(
-                            Code::PolicyDuplicateKey,
-                            format!("key `{key}` appears twice in this mapping"),
-                        )
-                        .at_span(file, span)
-                        .with_label("repeated here")
-                        .with_detail("first", first.start),
-                    );
-                } else {
-                    key_spans.push((key.clone(), span));
-                }
-                *pending = Some((key, span));
-                *end = (*end).max(span.end);
-                return false;
-            }
-            Some((key, key_span)) => {
-                index.insert(route.child(&key).pointer, Some(key_span), span);
-                map.entry(key).or_insert(value);
-                *end = (*end).max(span.end);
-            }
-        },
     }
-    true
+
+    /// Puts a finished node where it belongs: as a key, a mapping value, a sequence item or the root.
+    fn place(&mut self, value: Value, span: Span) {
+        let Tree {
+            file,
+            stack,
+            root,
+            index,
+            diagnostics,
+        } = self;
+        let file = *file;
+        let Some(frame) = stack.last_mut() else {
+            index.insert(String::new(), None, span);
+            *root = Some(value);
+            return;
+        };
+        let route = frame.route().clone();
+        match frame {
+            Frame::Seq { items, end, .. } => {
+                index.insert(route.child(items.len()).pointer, None, span);
+                items.push(value);
+                *end = (*end).max(span.end);
+            }
+            Frame::Map {
+                map,
+                key_spans,
+                pending,
+                end,
+                ..
+            } => match pending.take() {
+                None => {
+                    let key = match value {
+                        Value::String(key) => key,
+                        Value::Null => String::new(),
+                        other => other.to_string(),
+                    };
+                    if let Some((_, first)) = key_spans.iter().find(|(k, _)| *k == key) {
+                        diagnostics.push(
+                            Diagnostic::new(
+                                Code::PolicyDuplicateKey,
+                                format!("key `{key}` appears twice in this mapping"),
+                            )
+                            .at_span(file, span)
+                            .with_label("repeated here")
+                            .with_detail("first", first.start),
+                        );
+                    } else {
+                        key_spans.push((key.clone(), span));
+                    }
+                    *pending = Some((key, span));
+                    *end = (*end).max(span.end);
+                }
+                Some((key, key_span)) => {
+                    index.insert(route.child(&key).pointer, Some(key_span), span);
+                    map.entry(key).or_insert(value);
+                    *end = (*end).max(span.end);
+                }
+            },
+        }
+    }
 }
 
 /// YAML 1.2 core schema resolution of a scalar, as serde_yaml reads it: quoted scalars are

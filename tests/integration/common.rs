@@ -23,6 +23,68 @@ impl Run {
     }
 }
 
+/// A JSON string, or `-` for an absent or non-string value.
+pub fn text(value: &serde_json::Value) -> String {
+    value.as_str().map_or("-".to_owned(), str::to_owned)
+}
+
+/// Each finding of a JSON `check` run as `account severity code principal`, in report order.
+pub fn findings(run: &Run) -> Vec<String> {
+    run.json()["findings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no findings array:\n{}\n{}", run.stdout, run.stderr))
+        .iter()
+        .map(|f| {
+            [
+                &f["account_name"],
+                &f["severity"],
+                &f["code"],
+                &f["principal"],
+            ]
+            .map(text)
+            .join(" ")
+        })
+        .collect()
+}
+
+/// Each account of a JSON `check` run as `name status`.
+pub fn statuses(run: &Run) -> Vec<String> {
+    run.json()["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| format!("{} {}", text(&a["name"]), text(&a["status"])))
+        .collect()
+}
+
+/// The single finding with `code` (of any account) in a JSON `check` run.
+pub fn only(run: &Run, code: &str) -> serde_json::Value {
+    let json = run.json();
+    let hits: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == code)
+        .collect();
+    assert_eq!(hits.len(), 1, "expected one {code}:\n{}", run.stdout);
+    hits[0].clone()
+}
+
+/// The `name: N AWS requests` lines `-v` prints, as `(name, N)`, sorted by name.
+pub fn request_counts(run: &Run) -> Vec<(String, u32)> {
+    let mut counts: Vec<(String, u32)> = run
+        .stderr
+        .lines()
+        .filter_map(|line| {
+            let (name, rest) = line.split_once(": ")?;
+            let n = rest.strip_suffix(" AWS requests")?.parse().ok()?;
+            Some((name.to_owned(), n))
+        })
+        .collect();
+    counts.sort();
+    counts
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -45,6 +107,16 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
+    execute(command(dir, args))
+}
+
+/// The `smce-guard` command in `dir`, its environment scrubbed of AWS settings and proxies (tests
+/// talk to 127.0.0.1 only), colour off and a fixed width.
+pub fn command<I, S>(dir: &Path, args: I) -> Command
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
     let mut command = Command::new(env!("CARGO_BIN_EXE_smce-guard"));
     command
         .args(args)
@@ -52,11 +124,12 @@ where
         .env("NO_COLOR", "1")
         .env("COLUMNS", "100");
     for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("AWS_") {
+        let name = key.to_string_lossy().to_ascii_lowercase();
+        if name.starts_with("aws_") || name.ends_with("_proxy") {
             command.env_remove(key);
         }
     }
-    execute(command)
+    command
 }
 
 /// Runs a prepared `smce-guard` command and checks it neither crashed nor panicked.

@@ -16,7 +16,7 @@
 //! is also held to a loose bound, only to turn a hang into a failure. Tests marked
 //! (Tests that once reproduced defects of `src/` now pin their fixes.)
 
-use crate::common::Run;
+use crate::common::{Run, findings, request_counts, statuses, text};
 use crate::moto::{Fault, Moto};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -72,38 +72,6 @@ fn policy(id: &str, name: &str) -> String {
     )
 }
 
-fn text(value: &Value) -> String {
-    value.as_str().map_or("-".to_owned(), str::to_owned)
-}
-
-/// Each finding as `account severity code principal`, in report order.
-fn findings(run: &Run) -> Vec<String> {
-    run.json()["findings"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no findings array:\n{}\n{}", run.stdout, run.stderr))
-        .iter()
-        .map(|f| {
-            let fields = [
-                &f["account_name"],
-                &f["severity"],
-                &f["code"],
-                &f["principal"],
-            ];
-            fields.map(text).join(" ")
-        })
-        .collect()
-}
-
-/// Each account as `name status`.
-fn statuses(run: &Run) -> Vec<String> {
-    run.json()["accounts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| format!("{} {}", text(&a["name"]), text(&a["status"])))
-        .collect()
-}
-
 /// The findings of one account, whole.
 fn findings_of(run: &Run, account: &str) -> Vec<Value> {
     run.json()["findings"]
@@ -115,21 +83,6 @@ fn findings_of(run: &Run, account: &str) -> Vec<Value> {
         .collect()
 }
 
-/// The `name: N AWS requests` lines `-v` prints, as `(name, N)`, sorted by name.
-fn request_counts(run: &Run) -> Vec<(String, usize)> {
-    let mut counts: Vec<(String, usize)> = run
-        .stderr
-        .lines()
-        .filter_map(|line| {
-            let (name, rest) = line.split_once(": ")?;
-            let n = rest.strip_suffix(" AWS requests")?.parse().ok()?;
-            Some((name.to_owned(), n))
-        })
-        .collect();
-    counts.sort();
-    counts
-}
-
 /// A moto server seeded with `faulty` and `other`, their policies, and a clean run to compare with.
 struct Bench {
     moto: Moto,
@@ -137,7 +90,7 @@ struct Bench {
     now: String,
     clean: Run,
     /// Requests per account in the clean run, `-v`'s count.
-    clean_counts: Vec<(String, usize)>,
+    clean_counts: Vec<(String, u32)>,
 }
 
 /// What a persistent fault did.
@@ -268,7 +221,7 @@ impl Bench {
         assert_eq!(run.code, self.clean.code, "{context}");
         assert_eq!(run.stdout, self.clean.stdout, "{context}");
         let mut expected = self.clean_counts.clone();
-        expected[0].1 += times as usize;
+        expected[0].1 += times;
         assert_eq!(request_counts(&run), expected, "{context}");
     }
 

@@ -79,6 +79,9 @@ fn every_help_has_an_example() {
         vec!["check", "--help"],
         vec!["explain", "--help"],
         vec!["schema", "--help"],
+        vec!["expiries", "--help"],
+        vec!["snapshot", "--help"],
+        vec!["accounts", "--help"],
     ] {
         let run = smce_guard(&args);
         assert_eq!(run.code, 0, "{args:?}");

@@ -12,7 +12,7 @@
 //! GetAccountAuthorizationDetails (AWS always sends it; without it the live reader fails, see
 //! `managed_policy_without_a_policy_name_is_read`).
 
-use crate::common::Run;
+use crate::common::{Run, findings, only, request_counts, statuses, text};
 use crate::moto::{Moto, free_port, smce_guard_aws, smce_guard_env};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -153,51 +153,6 @@ fn check_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
     args
 }
 
-fn text(value: &Value) -> String {
-    value.as_str().map_or("-".to_owned(), str::to_owned)
-}
-
-/// Each finding as `account severity code principal` (`-` for an absent value), in report order.
-fn findings(run: &Run) -> Vec<String> {
-    run.json()["findings"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no findings array:\n{}\n{}", run.stdout, run.stderr))
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {} {} {}",
-                text(&f["account_name"]),
-                text(&f["severity"]),
-                text(&f["code"]),
-                text(&f["principal"])
-            )
-        })
-        .collect()
-}
-
-/// Each account as `name status`.
-fn statuses(run: &Run) -> Vec<String> {
-    run.json()["accounts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| format!("{} {}", text(&a["name"]), text(&a["status"])))
-        .collect()
-}
-
-/// The single finding with `code` (of any account).
-fn only(run: &Run, code: &str) -> Value {
-    let json = run.json();
-    let hits: Vec<&Value> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == code)
-        .collect();
-    assert_eq!(hits.len(), 1, "expected one {code}:\n{}", run.stdout);
-    hits[0].clone()
-}
-
 /// Asserts the exit code and the exact findings of a JSON run.
 #[track_caller]
 fn expect(run: &Run, code: i32, expected: &[&str]) {
@@ -213,21 +168,6 @@ fn expect(run: &Run, code: i32, expected: &[&str]) {
         "stdout:\n{}\nstderr:\n{}",
         run.stdout, run.stderr
     );
-}
-
-/// The `name: N AWS requests` lines `-v` prints, as `(name, N)`, sorted by name.
-fn request_counts(run: &Run) -> Vec<(String, u32)> {
-    let mut counts: Vec<(String, u32)> = run
-        .stderr
-        .lines()
-        .filter_map(|line| {
-            let (name, rest) = line.split_once(": ")?;
-            let n = rest.strip_suffix(" AWS requests")?.parse().ok()?;
-            Some((name.to_owned(), n))
-        })
-        .collect();
-    counts.sort();
-    counts
 }
 
 /// Every file below `dir`: relative path → bytes.
@@ -652,6 +592,8 @@ fn unreachable_endpoint_is_unobserved_fast() {
         "{message}"
     );
     assert!(took < Duration::from_secs(10), "took {took:?}");
+    // stderr is a pipe here, not a terminal: no progress bar, nothing at all.
+    assert_eq!(run.stderr, "", "nothing extra on a non-terminal stderr");
 }
 
 #[test]

@@ -200,18 +200,7 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_smce-guard"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "100");
-    for (key, _) in std::env::vars_os() {
-        let name = key.to_string_lossy().to_ascii_lowercase();
-        if name.starts_with("aws_") || name.ends_with("_proxy") {
-            command.env_remove(key);
-        }
-    }
+    let mut command = crate::common::command(dir, args);
     command
         .env("AWS_ENDPOINT_URL", endpoint)
         .env("AWS_ACCESS_KEY_ID", "testing")

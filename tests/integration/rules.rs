@@ -6,7 +6,7 @@
 //! are compared as `severity code principal @line` strings, so a test fails on any extra, missing
 //! or misplaced finding.
 
-use crate::common::{Run, smce_guard, smce_guard_in};
+use crate::common::{Run, only, smce_guard, smce_guard_in};
 use serde_json::{Value, json};
 use std::path::Path;
 
@@ -384,19 +384,6 @@ fn findings(run: &Run) -> Vec<String> {
             )
         })
         .collect()
-}
-
-/// The single finding with `code`.
-fn only(run: &Run, code: &str) -> Value {
-    let json = run.json();
-    let hits: Vec<&Value> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == code)
-        .collect();
-    assert_eq!(hits.len(), 1, "expected one {code}:\n{}", run.stdout);
-    hits[0].clone()
 }
 
 fn statuses(run: &Run) -> Vec<String> {
