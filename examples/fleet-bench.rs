@@ -1,6 +1,8 @@
 //! Benchmark at fleet scale: generates N accounts × M users of recorded state in the fixture format,
 //! then times `smce-guard check` on it next to the floor (only parsing the same JSON files into
-//! `serde_json::Value` on every core), and reports the ratio and the check's peak memory.
+//! `serde_json::Value` on every core), and reports the ratio and the check's peak memory: resident
+//! (from the kernel, over the timed runs) and heap (from a counting allocator, in one more run that
+//! is not timed), with the number of findings the heap has to hold.
 //!
 //! Run: `cargo run --release --locked --example fleet-bench -- --accounts 250,1000,4000 --users 50`
 //! (README: Performance). The fleet is written under `target/fleet/` and reused between runs.
@@ -9,15 +11,56 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use rayon::prelude::*;
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
+
+/// The system allocator, counting live and peak heap bytes once `COUNTING` is set. Off, it costs
+/// one relaxed load per call, so the timed runs are not slowed by it.
+struct Counting;
+
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is passed unchanged to `System`, which upholds `GlobalAlloc`'s contract; the
+// counters only observe sizes.
+#[allow(unsafe_code)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if COUNTING.load(Relaxed) {
+            let live = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
+            PEAK.fetch_max(live, Relaxed);
+        }
+        // SAFETY: the caller's layout is handed on as it came.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if COUNTING.load(Relaxed) {
+            // Saturating: a block allocated before counting began may be freed after.
+            let _ = LIVE.fetch_update(Relaxed, Relaxed, |live| {
+                Some(live.saturating_sub(layout.size()))
+            });
+        }
+        // SAFETY: `ptr` came from `System.alloc` with this layout (through `alloc` above).
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
 
 fn main() -> std::process::ExitCode {
     // The measured child: this same binary run as the CLI (`smce_guard::cli::main`, exactly what
-    // the `smce-guard` binary runs), reporting its own peak resident memory from the kernel.
+    // the `smce-guard` binary runs), reporting its own peak resident memory from the kernel and,
+    // when asked, its peak heap from the counting allocator.
     if std::env::var_os("SMCE_BENCH_CHILD").is_some() {
+        let heap = std::env::var_os("SMCE_BENCH_HEAP").is_some();
+        COUNTING.store(heap, Relaxed);
         let code = smce_guard::cli::main();
         let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
         let peak = status
@@ -25,13 +68,26 @@ fn main() -> std::process::ExitCode {
             .find(|l| l.starts_with("VmHWM:"))
             .unwrap_or("VmHWM: 0 kB");
         eprintln!("peak {}", peak.trim_start_matches("VmHWM:").trim());
+        if heap {
+            eprintln!("heap {} kB", PEAK.load(Relaxed) / 1024);
+        }
         return code;
     }
     let mut accounts = vec![1000usize];
     let mut users = 50usize;
     let mut runs = 5usize;
+    let mut clean = false;
     let args: Vec<String> = std::env::args().skip(1).collect();
-    for pair in args.chunks(2) {
+    let mut args = args.as_slice();
+    while let Some(flag) = args.first() {
+        // `--clean`: a fleet without drift, so what memory remains is the run's own, not findings.
+        if flag == "--clean" {
+            clean = true;
+            args = &args[1..];
+            continue;
+        }
+        let pair = &args[..args.len().min(2)];
+        args = &args[pair.len()..];
         match (pair[0].as_str(), pair.get(1)) {
             ("--accounts", Some(v)) => {
                 accounts = v
@@ -41,7 +97,9 @@ fn main() -> std::process::ExitCode {
             }
             ("--users", Some(v)) => users = v.parse().expect("--users N"),
             ("--runs", Some(v)) => runs = v.parse().expect("--runs N"),
-            _ => panic!("usage: fleet-bench [--accounts N[,N...]] [--users M] [--runs R]"),
+            _ => {
+                panic!("usage: fleet-bench [--accounts N[,N...]] [--users M] [--runs R] [--clean]")
+            }
         }
     }
     println!(
@@ -49,7 +107,7 @@ fn main() -> std::process::ExitCode {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     println!(
-        "{:>8} {:>6} {:>9} {:>12} {:>12} {:>7} {:>12} {:>10}",
+        "{:>8} {:>6} {:>9} {:>12} {:>12} {:>7} {:>12} {:>12} {:>12} {:>9}",
         "accounts",
         "users",
         "MB json",
@@ -57,12 +115,15 @@ fn main() -> std::process::ExitCode {
         "check best",
         "ratio",
         "check median",
-        "peak RSS"
+        "peak RSS",
+        "peak heap",
+        "findings"
     );
     for n in accounts {
-        let dir = PathBuf::from(format!("target/fleet/{n}x{users}"));
+        let kind = if clean { "-clean" } else { "" };
+        let dir = PathBuf::from(format!("target/fleet/{n}x{users}{kind}"));
         if !dir.join("done").exists() {
-            generate(&dir, n, users);
+            generate(&dir, n, users, clean);
             std::fs::write(dir.join("done"), "").unwrap();
         }
         let json_files: Vec<PathBuf> = (0..n)
@@ -91,46 +152,66 @@ fn main() -> std::process::ExitCode {
                 .sum();
             assert_eq!(parsed, json_files.len());
         });
-        let mut peak = String::new();
+        let expected = if clean { 0 } else { 1 };
+        let mut peak_rss = 0;
         let check = best_of(runs, || {
-            let out = Command::new(std::env::current_exe().unwrap())
-                .env("SMCE_BENCH_CHILD", "1")
-                .args([
-                    "check",
-                    "--format",
-                    "json",
-                    "--output",
-                    "/dev/null",
-                    "--fixtures",
-                ])
-                .arg(dir.join("fixtures"))
-                .arg(dir.join("policies"))
-                .output()
-                .unwrap();
-            assert_eq!(
-                out.status.code(),
-                Some(1),
-                "the fleet has drift: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            peak = stderr
-                .lines()
-                .find_map(|l| l.strip_prefix("peak "))
-                .unwrap_or("?")
-                .to_owned();
+            let stderr = check_child(&dir, Path::new("/dev/null"), false, expected);
+            peak_rss = peak_rss.max(kilobytes(&stderr, "peak "));
         });
+        // One more run, not timed, with the heap counted and the report kept to count findings.
+        let report = dir.join("report.json");
+        let stderr = check_child(&dir, &report, true, expected);
+        let peak_heap = kilobytes(&stderr, "heap ");
+        let report: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+        let findings = report["findings"].as_array().map_or(0, Vec::len);
         println!(
-            "{n:>8} {users:>6} {:>9.1} {:>10.3} s {:>10.3} s {:>6.2}x {:>10.3} s {:>10}",
+            "{n:>8} {users:>6} {:>9.1} {:>10.3} s {:>10.3} s {:>6.2}x {:>10.3} s {:>9.1} MB {:>9.1} MB {findings:>9}",
             bytes as f64 / 1e6,
             floor.0.as_secs_f64(),
             check.0.as_secs_f64(),
             check.0.as_secs_f64() / floor.0.as_secs_f64(),
             check.1.as_secs_f64(),
-            peak
+            peak_rss as f64 / 1024.0,
+            peak_heap as f64 / 1024.0,
         );
     }
     std::process::ExitCode::SUCCESS
+}
+
+/// Runs `check --format json` on the fleet in `dir` as a child process and returns its stderr,
+/// which carries its peak memory.
+fn check_child(dir: &Path, output: &Path, count_heap: bool, expected: i32) -> String {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command.env("SMCE_BENCH_CHILD", "1");
+    if count_heap {
+        command.env("SMCE_BENCH_HEAP", "1");
+    }
+    let out = command
+        .args(["check", "--format", "json", "--output"])
+        .arg(output)
+        .arg("--fixtures")
+        .arg(dir.join("fixtures"))
+        .arg(dir.join("policies"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(expected),
+        "the fleet has drift unless --clean: {stderr}"
+    );
+    stderr
+}
+
+/// The kilobytes on the stderr line that starts with `prefix` (`peak 123 kB`).
+fn kilobytes(stderr: &str, prefix: &str) -> u64 {
+    stderr
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
 }
 
 /// The best and the median wall time of `runs` runs (after one warm-up run).
@@ -156,14 +237,17 @@ fn id(i: usize) -> String {
 }
 
 /// Writes `n` accounts of `m` users each: policies, authorization details with groups, inline and
-/// managed policies, credential reports and access keys, with some drift in every account.
-fn generate(dir: &Path, n: usize, m: usize) {
+/// managed policies, credential reports and access keys, with some drift in every account unless
+/// `clean`: then every user is declared, the deployer holds only its one action and every
+/// credential is fresh, so the check finds nothing.
+fn generate(dir: &Path, n: usize, m: usize, clean: bool) {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir.join("policies")).unwrap();
     (0..n).into_par_iter().for_each(|i| {
         let (name, id) = (name(i), id(i));
         let mut policy = format!("# yaml-language-server: $schema=../schemas/policy.schema.json\naccount:\n  id: \"{id}\"\n  name: {name}\nmembers:\n");
-        for u in 0..m.saturating_sub(3) {
+        let declared = if clean { m.saturating_sub(1) } else { m.saturating_sub(3) };
+        for u in 0..declared {
             let _ = writeln!(policy, "  - user: engineer-{u:03}");
         }
         let _ = write!(policy, "deployer:\n  cluster: {name}\nunmanaged_users: warning\n");
@@ -182,25 +266,27 @@ fn generate(dir: &Path, n: usize, m: usize) {
         for u in 0..m {
             let user = match u {
                 0 => "hub-continuous-deployer".to_owned(),
-                u if u + 1 >= m && i % 4 == 0 => format!("contractor-{u:03}"),
+                u if u + 1 >= m && i % 4 == 0 && !clean => format!("contractor-{u:03}"),
                 u => format!("engineer-{:03}", u - 1),
             };
             // Mostly fresh credentials; one key in 25 and one password in 30 near or past expiry.
             let day = 1 + (i + u) % 28;
-            let created = if (i + u) % 25 == 3 { format!("2026-09-{day:02}T09:00:00Z") } else { format!("2026-11-{:02}T09:00:00Z", 1 + (i + u) % 18) };
-            let changed = if (i + u) % 30 == 5 { format!("2026-09-{day:02}T09:00:00+00:00") } else { format!("2026-11-{:02}T09:00:00+00:00", 1 + (i + u) % 18) };
+            let created = if (i + u) % 25 == 3 && !clean { format!("2026-09-{day:02}T09:00:00Z") } else { format!("2026-11-{:02}T09:00:00Z", 1 + (i + u) % 18) };
+            let changed = if (i + u) % 30 == 5 && !clean { format!("2026-09-{day:02}T09:00:00+00:00") } else { format!("2026-11-{:02}T09:00:00+00:00", 1 + (i + u) % 18) };
             users.push(serde_json::json!({
                 "Path": "/", "UserName": user, "UserId": format!("AIDA{i:08}{u:08}"), "Arn": format!("arn:aws:iam::{id}:user/{user}"),
                 "CreateDate": "2026-01-01T00:00:00Z",
-                "UserPolicyList": [{"PolicyName": "eks-readonly", "PolicyDocument": doc("eks:DescribeCluster", &cluster)}],
+                "UserPolicyList": [{"PolicyName": "eks-readonly", "PolicyDocument": if clean && u == 0 {
+                    serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "eks:DescribeCluster", "Resource": cluster}]})
+                } else { doc("eks:DescribeCluster", &cluster) }}],
                 // Deployer in no SMCE group; engineers in the admins group (one in 40 forgotten).
-                "GroupList": if u == 0 { vec![] } else if u % 40 == 7 { vec![groups[3], groups[4]] } else { vec![groups[0], groups[3 + u % 2]] },
+                "GroupList": if u == 0 { vec![] } else if u % 40 == 7 && !clean { vec![groups[3], groups[4]] } else { vec![groups[0], groups[3 + u % 2]] },
                 "AttachedManagedPolicies": if u == 0 { vec![] } else { vec![serde_json::json!({"PolicyName": format!("team-{}", u % 10), "PolicyArn": format!("arn:aws:iam::{id}:policy/team-{}", u % 10)})] },
                 "Tags": []
             }));
             let password = u != 0;
             let _ = writeln!(report, "{user},arn:aws:iam::{id}:user/{user},2026-01-01T00:00:00+00:00,{password},2026-11-01T00:00:00+00:00,{},N/A,{},true,2026-09-{day:02}T09:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
-                if password { changed } else { "N/A".into() }, (i + u) % 45 != 11);
+                if password { changed } else { "N/A".into() }, clean || (i + u) % 45 != 11);
             keys.push(serde_json::json!({"UserName": user, "AccessKeyId": format!("AKIA{i:08}{u:08}"), "Status": "Active", "CreateDate": created}));
         }
         let group_list: Vec<_> = groups.iter().enumerate().map(|(g, group)| serde_json::json!({

@@ -19,7 +19,7 @@ pub struct Outcome {
 }
 
 pub fn run(args: &AccountsArgs) -> Outcome {
-    let set = crate::policy::load(&args.paths, None);
+    let mut set = crate::policy::load(&args.paths, None);
     let mut diagnostics = set.diagnostics.clone();
     let mut options = crate::observe::aws::LiveOptions::new();
     options.profile = args.profile.clone();
@@ -60,13 +60,13 @@ pub fn run(args: &AccountsArgs) -> Outcome {
         checks: Vec::new(),
         requests: None,
     };
-    let policies: Vec<_> = set.valid().collect();
+    let policies: Vec<_> = set.valid().cloned().collect();
     for account in &org {
-        let covered = policies.iter().find(|l| l.policy.account.id == account.id);
+        let covered = policies.iter().find(|d| d.account.id == account.id);
         let mut findings = Vec::new();
         let reference = AccountRef {
             id: account.id.clone(),
-            name: covered.map_or_else(|| account.name.clone(), |l| l.policy.account.name.clone()),
+            name: covered.map_or_else(|| account.name.clone(), |d| d.account.name.clone()),
         };
         match (covered, account.status.as_str()) {
             (None, "ACTIVE") => findings.push(
@@ -98,7 +98,7 @@ pub fn run(args: &AccountsArgs) -> Outcome {
         diagnostics.extend(findings);
     }
     for loaded in &policies {
-        let account = &loaded.policy.account;
+        let account = &loaded.account;
         if org.iter().any(|a: &OrgAccount| a.id == account.id) {
             continue;
         }
@@ -122,6 +122,14 @@ pub fn run(args: &AccountsArgs) -> Outcome {
         diagnostics.push(finding);
     }
     accounts.sort_by(|a, b| a.name.cmp(&b.name));
+    // A clean policy's text is not kept after lint; read it again where a finding points.
+    let pointed: std::collections::BTreeSet<_> =
+        diagnostics.iter().filter_map(|d| d.file).collect();
+    for file in pointed {
+        if let Err(diagnostic) = set.keep_text(file) {
+            diagnostics.push(*diagnostic);
+        }
+    }
     Outcome {
         files: set.files,
         diagnostics,

@@ -6,7 +6,7 @@ use crate::codes::{Code, Severity};
 use crate::diag::{AccountRef, Diagnostic, Location, Tally};
 use crate::engine;
 use crate::observe::{self, ObserveError};
-use crate::policy::{self, LoadedPolicy};
+use crate::policy::{self, Declared};
 use crate::report::{AccountSummary, Report, Status};
 use crate::source::{FileId, Files, Route, SourceFile};
 use jiff::Timestamp;
@@ -59,6 +59,8 @@ struct Judged {
     summary: AccountSummary,
     findings: Vec<Diagnostic>,
     invalid: Option<observe::InvalidInput>,
+    /// The policy's text, kept only when a finding points into it.
+    text: Option<(FileId, std::sync::Arc<str>)>,
 }
 
 /// Runs `check`; `progress` is called once per account observed.
@@ -72,11 +74,8 @@ pub fn run(args: &CheckArgs, progress: &(dyn Fn() + Sync)) -> Result<Outcome, St
         diagnostics: mut lint,
     } = set;
     if let Some(name) = &args.account {
-        let Some(chosen) = policies.iter().find(|l| &l.policy.account.name == name) else {
-            let known: Vec<&str> = policies
-                .iter()
-                .map(|l| l.policy.account.name.as_str())
-                .collect();
+        let Some(chosen) = policies.iter().find(|d| &d.account.name == name) else {
+            let known: Vec<&str> = policies.iter().map(|d| d.account.name.as_str()).collect();
             return Err(format!(
                 "no policy declares account `{name}` (known: {})",
                 known.join(", ")
@@ -85,34 +84,43 @@ pub fn run(args: &CheckArgs, progress: &(dyn Fn() + Sync)) -> Result<Outcome, St
         let chosen = chosen.file;
         lint.retain(|d| d.file.is_none_or(|f| f == chosen));
     }
-    let mut selected: Vec<LoadedPolicy> = policies
+    let mut selected: Vec<Declared> = policies
         .into_iter()
-        .filter(|l| valid.contains(&l.file))
-        .filter(|l| {
+        .filter(|d| valid.contains(&d.file))
+        .filter(|d| {
             args.account
                 .as_ref()
-                .is_none_or(|name| &l.policy.account.name == name)
+                .is_none_or(|name| &d.account.name == name)
         })
         .collect();
     if let Some(shard) = args.shard {
-        selected.retain(|l| shard.contains(&l.policy.account.id));
+        selected.retain(|d| shard.contains(&d.account.id));
     }
     let source = args.aws.source_or_fixtures(args.live, &args.fixtures);
-    let policies: Vec<&crate::policy::Policy> = selected.iter().map(|l| &l.policy).collect();
+    let accounts: Vec<&crate::policy::model::Account> =
+        selected.iter().map(|d| &d.account).collect();
     // Only JUnit lists every check performed; other formats need not hold them all.
     let junit = args.output.format == crate::report::Format::Junit;
     let judged: Vec<Judged> =
-        observe::observe_each(&policies, &source, progress, &|i, observation| {
-            let mut judged = judge(&selected[i], observation, args.now, args.live, junit);
-            policy::locate(&files, selected[i].file, &mut judged.findings);
-            judged
+        observe::observe_each(&accounts, &source, progress, &|i, observation| {
+            judge(&selected[i], observation, args.now, args.live, junit)
         });
 
     let mut files = files;
     let mut diagnostics = lint;
+    let first_finding = diagnostics.len();
+    // Room for every finding at once: a growing vector would briefly hold a fleet's findings twice.
+    diagnostics.reserve_exact(
+        judged
+            .iter()
+            .map(|j| j.findings.len() + usize::from(j.invalid.is_some()))
+            .sum(),
+    );
     let mut accounts = Vec::with_capacity(judged.len());
-    let mut findings = Vec::new();
     for judged in judged {
+        if let Some((file, text)) = judged.text {
+            files.attach(file, text, None);
+        }
         let mut account_findings = judged.findings;
         if let Some(input) = judged.invalid {
             let file = files.add(
@@ -137,20 +145,10 @@ pub fn run(args: &CheckArgs, progress: &(dyn Fn() + Sync)) -> Result<Outcome, St
         let mut summary = judged.summary;
         summary.tally = Tally::of(&account_findings);
         accounts.push(summary);
-        findings.extend(account_findings);
+        diagnostics.extend(account_findings);
     }
     accounts.sort_by(|a, b| a.name.cmp(&b.name));
-    findings.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            (
-                d.account.as_ref().map(|a| a.name.clone()),
-                d.code.as_str(),
-                d.principal.clone(),
-            )
-        };
-        key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
-    });
-    diagnostics.extend(findings);
+    diagnostics[first_finding..].sort_by(|a, b| finding_order(a).cmp(&finding_order(b)));
     Ok(Outcome {
         files,
         diagnostics,
@@ -159,25 +157,78 @@ pub fn run(args: &CheckArgs, progress: &(dyn Fn() + Sync)) -> Result<Outcome, St
     })
 }
 
-/// Observes and evaluates one account. The clock is `--now`, else the recording's capture time,
-/// else the system time: a recording is judged as of the moment it was taken.
+/// Findings are listed by account, code, principal, then message. Borrowed, not cloned: a fleet
+/// sorts tens of thousands of them.
+fn finding_order(d: &Diagnostic) -> (Option<&str>, &str, Option<&str>, &str) {
+    (
+        d.account.as_ref().map(|a| a.name.as_str()),
+        d.code.as_str(),
+        d.principal.as_deref(),
+        &d.message,
+    )
+}
+
+/// Reads an account's policy again and judges the account by it; the policy is dropped
+/// afterwards, and its text too unless a finding points into it.
 fn judge(
-    loaded: &LoadedPolicy,
+    declared: &Declared,
     observation: observe::Observation,
     now: Option<Timestamp>,
     live: bool,
     junit: bool,
 ) -> Judged {
-    let policy = &loaded.policy;
     let mut summary = AccountSummary {
-        id: policy.account.id.clone(),
-        name: policy.account.name.clone(),
+        id: declared.account.id.clone(),
+        name: declared.account.name.clone(),
         status: Status::Ok,
         now,
         tally: Tally::default(),
         checks: Vec::new(),
         requests: observation.requests,
     };
+    let reread = match declared.read() {
+        Ok(reread) => reread,
+        Err(diagnostic) => {
+            summary.status = Status::Invalid;
+            return Judged {
+                summary,
+                findings: vec![*diagnostic],
+                invalid: None,
+                text: None,
+            };
+        }
+    };
+    let mut judged = judge_by(
+        &reread.policy,
+        declared.file,
+        summary,
+        observation,
+        now,
+        live,
+        junit,
+    );
+    policy::locate(&reread.text, &mut judged.findings);
+    if judged
+        .findings
+        .iter()
+        .any(|f| f.file == Some(declared.file))
+    {
+        judged.text = Some((declared.file, reread.text));
+    }
+    judged
+}
+
+/// Evaluates one observed account. The clock is `--now`, else the recording's capture time, else
+/// the system time: a recording is judged as of the moment it was taken.
+fn judge_by(
+    policy: &crate::policy::Policy,
+    file: FileId,
+    mut summary: AccountSummary,
+    observation: observe::Observation,
+    now: Option<Timestamp>,
+    live: bool,
+    junit: bool,
+) -> Judged {
     let place = observation.place;
     match observation.state {
         Ok(state) => {
@@ -185,7 +236,7 @@ fn judge(
             let captured = if live { None } else { state.captured_at };
             let now = now.or(captured).unwrap_or_else(Timestamp::now);
             summary.now = Some(now);
-            let findings = engine::evaluate(policy, loaded.file, &state, now);
+            let findings = engine::evaluate(policy, file, &state, now);
             if junit {
                 summary.checks = engine::checks_performed(policy, &state);
             }
@@ -196,6 +247,7 @@ fn judge(
                 summary,
                 findings,
                 invalid: None,
+                text: None,
             }
         }
         Err(ObserveError::Unobserved(reason)) => {
@@ -207,7 +259,7 @@ fn judge(
                     policy.account.name
                 ),
             )
-            .at(loaded.file, Route::of(["account", "name"]))
+            .at(file, Route::of(["account", "name"]))
             .for_account(engine::account_ref(policy))
             .with_label("no state for this account")
             .with_help(if live {
@@ -219,6 +271,7 @@ fn judge(
                 summary,
                 findings: vec![finding],
                 invalid: None,
+                text: None,
             }
         }
         Err(ObserveError::Invalid(input)) => {
@@ -227,6 +280,7 @@ fn judge(
                 summary,
                 findings: Vec::new(),
                 invalid: Some(input),
+                text: None,
             }
         }
     }

@@ -59,9 +59,9 @@ macro_rules! codes {
 
 codes! {
     PolicyUnreadable = "policy.unreadable", Error,
-        checks: "A policy path exists and can be read.",
-        why: "A gate that silently skips a file it cannot read would pass an account nobody checked.",
-        fix: "Check the path and its permissions.";
+        checks: "A policy path exists and can be read, and reads the same when `check` reads it again to judge its account.",
+        why: "A gate that silently skips a file it cannot read would pass an account nobody checked; one that judged a file rewritten after lint would apply rules nobody linted.",
+        fix: "Check the path and its permissions; if the file was being written, run again.";
     PolicyNoFiles = "policy.no-files", Error,
         checks: "A directory given to lint or check holds at least one `*.yaml` or `*.yml` policy.",
         why: "An empty policy set would make every check pass vacuously.",

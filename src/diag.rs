@@ -8,6 +8,7 @@
 use crate::codes::{Code, Severity};
 use crate::source::{FileId, Files, Route, Span};
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// Where a diagnostic points.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,10 +33,11 @@ pub struct Diagnostic {
     pub code: Code,
     pub severity: Severity,
     pub message: String,
-    /// What to do about it; rendered as miette help and carried into machine formats.
-    pub help: Option<String>,
+    /// What to do about it; rendered as miette help and carried into machine formats. Mostly a
+    /// fixed text, which a fleet's findings then share rather than each copying it.
+    pub help: Option<Cow<'static, str>>,
     /// Text on the underline, when the message alone does not say what is underlined.
-    pub label: Option<String>,
+    pub label: Option<Cow<'static, str>>,
     pub file: Option<FileId>,
     pub location: Location,
     /// Shared by every finding of the account.
@@ -45,7 +47,8 @@ pub struct Diagnostic {
     /// Structured facts (key id, expiry instant, policy name ...) for machine formats.
     pub details: Details,
     /// Set when a policy waiver accepts this finding: shown, but not counted for the exit code.
-    pub waiver: Option<WaiverNote>,
+    /// Boxed: few findings are waived, and every finding would otherwise carry its room.
+    pub waiver: Option<Box<WaiverNote>>,
 }
 
 /// Structured facts of a finding, in the order the rule added them; serialised as a JSON object.
@@ -111,12 +114,12 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
         self.help = Some(help.into());
         self
     }
 
-    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+    pub fn with_label(mut self, label: impl Into<Cow<'static, str>>) -> Self {
         self.label = Some(label.into());
         self
     }

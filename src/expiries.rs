@@ -71,14 +71,22 @@ pub fn run(args: &ExpiriesArgs) -> Expiries {
         .count();
     let mut policies: Vec<_> = set.valid().collect();
     if let Some(shard) = args.shard {
-        policies.retain(|l| shard.contains(&l.policy.account.id));
+        policies.retain(|d| shard.contains(&d.account.id));
     }
     let source = args.aws.source_or_fixtures(args.live, &args.fixtures);
-    let policy_refs: Vec<&crate::policy::Policy> = policies.iter().map(|l| &l.policy).collect();
+    let accounts: Vec<&crate::policy::model::Account> =
+        policies.iter().map(|d| &d.account).collect();
     let results: Vec<AccountResult> =
-        observe::observe_each(&policy_refs, &source, &|| {}, &|i, observation| {
-            let loaded = policies[i];
-            let policy = &loaded.policy;
+        observe::observe_each(&accounts, &source, &|| {}, &|i, observation| {
+            let policy = policies[i]
+                .read()
+                .map_err(|diagnostic| Failure {
+                    account: accounts[i].name.clone(),
+                    reason: diagnostic.message,
+                    invalid: true,
+                })?
+                .policy;
+            let policy = &policy;
             let state = observation.state.map_err(|e| match e {
                 ObserveError::Unobserved(reason) => Failure {
                     account: policy.account.name.clone(),

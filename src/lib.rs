@@ -4,6 +4,8 @@
 //! account state goes through [`observe`] (one model, fed by recorded fixtures), both meet in the pure
 //! [`engine`], and [`report`] renders the resulting [`diag::Diagnostic`]s. [`cli`] only wires them.
 
+#![forbid(unsafe_code)]
+
 pub mod accounts;
 pub mod check;
 pub mod cli;

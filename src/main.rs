@@ -1,5 +1,7 @@
 //! The `smce-guard` binary: parses arguments and turns the library's outcome into an exit code.
 
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

@@ -19,15 +19,16 @@ pub fn run(args: &SnapshotArgs, progress: &(dyn Fn() + Sync)) -> Outcome {
         .iter()
         .filter(|d| d.severity == crate::codes::Severity::Error)
         .count();
-    let mut policies: Vec<&crate::policy::Policy> = set.valid().map(|l| &l.policy).collect();
+    let mut accounts: Vec<&crate::policy::model::Account> =
+        set.valid().map(|d| &d.account).collect();
     if let Some(shard) = args.shard {
-        policies.retain(|p| shard.contains(&p.account.id));
+        accounts.retain(|a| shard.contains(&a.id));
     }
     if let Some(name) = &args.account {
-        policies.retain(|p| &p.account.name == name);
+        accounts.retain(|a| &a.name == name);
     }
     let observations = observe::observe_each(
-        &policies,
+        &accounts,
         &args.aws.source(),
         progress,
         &|_, observation| observation,
@@ -37,21 +38,21 @@ pub fn run(args: &SnapshotArgs, progress: &(dyn Fn() + Sync)) -> Outcome {
         failures: Vec::new(),
         policy_errors,
     };
-    for (policy, observation) in policies.iter().zip(observations) {
-        let name = &policy.account.name;
+    for (account, observation) in accounts.iter().zip(observations) {
+        let name = &account.name;
         let requests = observation.requests.unwrap_or(0);
         let mismatch = observation
             .state
             .as_ref()
             .ok()
-            .filter(|s| s.account_ids.iter().any(|id| *id != policy.account.id));
+            .filter(|s| s.account_ids.iter().any(|id| *id != account.id));
         match (observation.texts, &observation.state) {
             (_, Ok(_)) if mismatch.is_some() => outcome.failures.push(format!(
                 "{name}: the credentials reach account {}, not {}; the previous fixture is kept",
                 mismatch
                     .map(|s| s.account_ids.iter().cloned().collect::<Vec<_>>().join(", "))
                     .unwrap_or_default(),
-                policy.account.id
+                account.id
             )),
             (Some(texts), Ok(_)) => {
                 let dir = args.out.join(name);

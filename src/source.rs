@@ -288,6 +288,13 @@ pub struct Files {
     files: Vec<(SourceFile, Option<Arc<RouteIndex>>)>,
 }
 
+impl From<Vec<(SourceFile, Option<Arc<RouteIndex>>)>> for Files {
+    /// Files numbered in the order given.
+    fn from(files: Vec<(SourceFile, Option<Arc<RouteIndex>>)>) -> Self {
+        Files { files }
+    }
+}
+
 impl Files {
     pub fn add(&mut self, file: SourceFile, index: Option<Arc<RouteIndex>>) -> FileId {
         self.files.push((file, index));
@@ -296,6 +303,15 @@ impl Files {
 
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id].0
+    }
+
+    /// Gives a file, registered without its text, its text (and index) back.
+    pub fn attach(&mut self, id: FileId, text: Arc<str>, index: Option<Arc<RouteIndex>>) {
+        let (file, kept) = &mut self.files[id];
+        *file = SourceFile::new(std::mem::take(&mut file.name), text);
+        if index.is_some() {
+            *kept = index;
+        }
     }
 
     pub fn index(&self, id: FileId) -> Option<&RouteIndex> {

@@ -35,10 +35,10 @@ pub fn apply(cx: &Context<'_>, findings: &mut [Diagnostic]) -> Vec<Diagnostic> {
             if finding.code == code && principal_matches {
                 matched = true;
                 if in_date && finding.waiver.is_none() {
-                    finding.waiver = Some(WaiverNote {
+                    finding.waiver = Some(Box::new(WaiverNote {
                         reason: waiver.reason.clone(),
                         until: waiver.until.clone(),
-                    });
+                    }));
                 }
             }
         }

@@ -180,23 +180,23 @@ pub struct Observation {
     pub place: String,
 }
 
-/// Observes every account of `policies` and hands each observation to `then`, returning its
-/// results in the policies' order. Recorded accounts stream: each is read, handed on and dropped
+/// Observes every account of `accounts` and hands each observation to `then`, returning its
+/// results in the same order. Recorded accounts stream: each is read, handed on and dropped
 /// in turn, so memory does not grow with the number of accounts. `progress` is called once per
 /// finished account (the CLI draws a progress bar with it).
 pub fn observe_each<T: Send>(
-    policies: &[&crate::policy::Policy],
+    accounts: &[&crate::policy::model::Account],
     source: &Source,
     progress: &(dyn Fn() + Sync),
     then: &(dyn Fn(usize, Observation) -> T + Sync),
 ) -> Vec<T> {
     use rayon::prelude::*;
     match source {
-        Source::Fixtures(root) => policies
+        Source::Fixtures(root) => accounts
             .par_iter()
             .enumerate()
-            .map(|(i, policy)| {
-                let dir = root.join(&policy.account.name);
+            .map(|(i, account)| {
+                let dir = root.join(&account.name);
                 let observation = Observation {
                     state: fixture::read(&dir),
                     texts: None,
@@ -219,11 +219,11 @@ pub fn observe_each<T: Send>(
                 Ok(runtime) => runtime,
                 Err(error) => {
                     let reason = format!("cannot start the async runtime: {error}");
-                    return policies
+                    return accounts
                         .iter()
                         .enumerate()
-                        .map(|(i, p)| {
-                            let place = format!("aws://{}", p.account.name);
+                        .map(|(i, account)| {
+                            let place = format!("aws://{}", account.name);
                             then(
                                 i,
                                 Observation {
@@ -239,21 +239,21 @@ pub fn observe_each<T: Send>(
             };
             let limit = std::sync::Arc::new(tokio::sync::Semaphore::new((*concurrency).max(1)));
             let reads = runtime.block_on(async {
-                let tasks = policies.iter().map(|policy| {
+                let tasks = accounts.iter().map(|account| {
                     let limit = limit.clone();
                     async move {
                         let _permit = limit.acquire().await;
-                        let read = aws::read_account(policy, options).await;
+                        let read = aws::read_account(account, options).await;
                         progress();
                         read
                     }
                 });
                 futures_join_all(tasks).await
             });
-            let observations: Vec<Observation> = policies
+            let observations: Vec<Observation> = accounts
                 .iter()
                 .zip(reads)
-                .map(|(policy, read)| live_observation(policy, read))
+                .map(|(account, read)| live_observation(account, read))
                 .collect();
             observations
                 .into_par_iter()
@@ -304,8 +304,11 @@ async fn futures_join_all<F: std::future::Future>(
     outputs
 }
 
-fn live_observation(policy: &crate::policy::Policy, read: aws::AccountRead) -> Observation {
-    let place = format!("aws://{}", policy.account.name);
+fn live_observation(
+    account: &crate::policy::model::Account,
+    read: aws::AccountRead,
+) -> Observation {
+    let place = format!("aws://{}", account.name);
     let state = match (&read.texts, &read.reached_other) {
         // The credentials reach another account: the state is that account's id and nothing else,
         // so the engine reports the mismatch and no other rule.

@@ -2,7 +2,7 @@
 //! across all of them. Every check pushes diagnostics and carries on, so one run lists every
 //! problem.
 
-use super::model::Policy;
+use super::model::{Account, Policy};
 use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Files, Route};
@@ -169,11 +169,10 @@ fn check_allow(file: FileId, policy: &Policy, out: &mut Vec<Diagnostic>) {
 }
 
 /// Checks across policies: an account id or name declared twice.
-pub fn check_across(policies: &[(FileId, &Policy)], files: &Files, out: &mut Vec<Diagnostic>) {
+pub fn check_across(accounts: &[(FileId, &Account)], files: &Files, out: &mut Vec<Diagnostic>) {
     let mut ids: HashMap<&str, FileId> = HashMap::new();
     let mut names: HashMap<&str, FileId> = HashMap::new();
-    for &(file, policy) in policies {
-        let account = &policy.account;
+    for &(file, account) in accounts {
         for (seen, value, field, code) in [
             (
                 &mut ids,

@@ -3,6 +3,10 @@
 //!
 //! Problems are collected, never thrown: every file is read to the end of its first phase that
 //! fails (YAML, then schema, then meaning), and every file is read.
+//!
+//! A fleet's policies are never all held at once: a file that passes keeps only its account and
+//! a fingerprint of its text, and is read again ([`Declared::read`]) when its account is judged.
+//! Text is kept only for files that something points into.
 
 pub mod meaning;
 pub mod model;
@@ -23,24 +27,91 @@ pub const MAX_POLICY_BYTES: u64 = 1024 * 1024;
 
 const TOO_LARGE_HELP: &str = "a policy for one account is a few kilobytes; split or trim the file";
 
-/// A policy that passed every check of its own file.
+/// A policy file that passed every check of its own, known by the account it declares.
 #[derive(Debug, Clone)]
-pub struct LoadedPolicy {
+pub struct Declared {
     pub file: FileId,
+    pub account: model::Account,
+    path: PathBuf,
+    fingerprint: Fingerprint,
+}
+
+/// A policy read again for judging, with the text that its findings point into.
+pub struct Reread {
     pub policy: Policy,
+    pub text: Arc<str>,
+}
+
+impl Declared {
+    /// Reads the whole policy again. A file that changed since it was linted is refused rather
+    /// than judged unchecked.
+    pub fn read(&self) -> Result<Reread, Box<Diagnostic>> {
+        let text = self.read_text()?;
+        match serde_yaml::from_str::<Policy>(&text) {
+            Ok(policy) => Ok(Reread {
+                policy,
+                text: text.into(),
+            }),
+            // The same text passed the schema moments ago; report rather than crash all the same.
+            Err(error) => Err(Box::new(
+                Diagnostic::new(Code::PolicyWrongType, error.to_string()).at_span(
+                    self.file,
+                    Span::point(error.location().map_or(0, |l| l.index())),
+                ),
+            )),
+        }
+    }
+
+    fn read_text(&self) -> Result<String, Box<Diagnostic>> {
+        let name = self.path.display();
+        let bytes = read_bounded(&self.path).map_err(|error| -> Box<Diagnostic> {
+            Diagnostic::new(
+                Code::PolicyUnreadable,
+                format!("cannot read {name}: {error}"),
+            )
+            .in_file(self.file)
+            .into()
+        })?;
+        let text = String::from_utf8(bytes)
+            .ok()
+            .filter(|text| Fingerprint::of(text) == self.fingerprint);
+        text.ok_or_else(|| {
+            Diagnostic::new(
+                Code::PolicyUnreadable,
+                format!("{name} changed while smce-guard was reading it"),
+            )
+            .in_file(self.file)
+            .with_help("run again once the file is no longer being written")
+            .into()
+        })
+    }
+}
+
+/// A text's length and hash: enough to notice that a file was rewritten between two reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Fingerprint(usize, u64);
+
+impl Fingerprint {
+    fn of(text: &str) -> Self {
+        use std::hash::{Hash, Hasher};
+        // `DefaultHasher::new()` has fixed keys, so one text hashes alike in both reads.
+        let mut hasher = std::hash::DefaultHasher::new();
+        text.hash(&mut hasher);
+        Fingerprint(text.len(), hasher.finish())
+    }
 }
 
 /// Everything `lint` learnt: the files read, the policies that survived, and every diagnostic.
 #[derive(Debug, Default)]
 pub struct PolicySet {
     pub files: Files,
-    pub policies: Vec<LoadedPolicy>,
+    pub policies: Vec<Declared>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl PolicySet {
     /// Policies whose files carry no error: the ones `check` may evaluate.
-    pub fn valid(&self) -> impl Iterator<Item = &LoadedPolicy> {
+    pub fn valid(&self) -> impl Iterator<Item = &Declared> {
         self.policies.iter().filter(|loaded| {
             !self
                 .diagnostics
@@ -58,6 +129,22 @@ impl PolicySet {
         self.diagnostics
             .iter()
             .any(|d| d.severity == Severity::Error)
+    }
+
+    /// Makes sure the text of `file` is held, so that diagnostics pointing into it by route can
+    /// be rendered; fails for a file that changed since it was linted.
+    pub fn keep_text(&mut self, file: FileId) -> Result<(), Box<Diagnostic>> {
+        if self.files.index(file).is_some() {
+            return Ok(());
+        }
+        let Some(declared) = self.policies.iter().find(|d| d.file == file) else {
+            return Ok(());
+        };
+        let text = declared.read_text()?;
+        let mut index = yaml::parse(file, &text).index;
+        index.finish();
+        self.files.attach(file, text.into(), Some(Arc::new(index)));
+        Ok(())
     }
 }
 
@@ -117,6 +204,7 @@ struct FileResult {
     source: SourceFile,
     index: Option<Arc<RouteIndex>>,
     policy: Option<Policy>,
+    fingerprint: Fingerprint,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -126,6 +214,7 @@ impl FileResult {
             source: SourceFile::new(name, ""),
             index: None,
             policy: None,
+            fingerprint: Fingerprint::default(),
             diagnostics: Vec::new(),
         }
     }
@@ -142,25 +231,35 @@ impl FileResult {
 /// at the instant the account is judged.
 pub fn load(paths: &[PathBuf], today: Option<jiff::civil::Date>) -> PolicySet {
     let mut set = PolicySet::default();
-    let files = expand(paths, &mut set.diagnostics);
-    let results: Vec<FileResult> = files
-        .par_iter()
+    let paths = expand(paths, &mut set.diagnostics);
+    // Each file is reduced to what outlives lint as soon as it is checked (its account, and its
+    // text only when a diagnostic points into it) and lands straight in its final place.
+    let (sources, (declared, diagnostics)): (Vec<_>, (Vec<_>, Vec<_>)) = paths
+        .into_par_iter()
         .enumerate()
-        .map(|(id, path)| load_file(id, path, today))
-        .collect();
-    for result in results {
-        let id = set.files.add(result.source, result.index);
-        if let Some(policy) = result.policy {
-            set.policies.push(LoadedPolicy { file: id, policy });
-        }
-        set.diagnostics.extend(result.diagnostics);
-    }
-    let valid: Vec<(FileId, &Policy)> = set.valid().map(|l| (l.file, &l.policy)).collect();
+        .map(|(id, path)| {
+            let result = load_file(id, &path, today);
+            let declared = result.policy.map(|policy| Declared {
+                file: id,
+                account: policy.account,
+                path,
+                fingerprint: result.fingerprint,
+            });
+            (
+                (result.source, result.index),
+                (declared, result.diagnostics),
+            )
+        })
+        .unzip();
+    set.files = Files::from(sources);
+    set.policies = declared.into_iter().flatten().collect();
+    set.diagnostics.extend(diagnostics.into_iter().flatten());
+    let valid: Vec<(FileId, &model::Account)> = set.valid().map(|d| (d.file, &d.account)).collect();
     let mut across = Vec::new();
     meaning::check_across(&valid, &set.files, &mut across);
-    for diagnostic in &mut across {
-        if let Some(file) = diagnostic.file {
-            locate(&set.files, file, std::slice::from_mut(diagnostic));
+    for file in across.iter().filter_map(|d| d.file) {
+        if let Err(diagnostic) = set.keep_text(file) {
+            set.diagnostics.push(*diagnostic);
         }
     }
     set.diagnostics.extend(across);
@@ -202,44 +301,42 @@ fn load_file(id: FileId, path: &Path, today: Option<jiff::civil::Date>) -> FileR
         }
         _ => {}
     }
-    // Read at most one byte past the limit: a file's reported size is not to be trusted.
-    let mut bytes = Vec::new();
-    let read = std::fs::File::open(path).and_then(|f| {
-        std::io::Read::read_to_end(
-            &mut std::io::Read::take(f, MAX_POLICY_BYTES + 1),
-            &mut bytes,
-        )
-    });
-    if let Err(error) = read {
-        let message = format!("cannot read {name}: {error}");
-        return fail(
-            result,
-            Diagnostic::new(Code::PolicyUnreadable, message).in_file(id),
-        );
+    match read_bounded(path) {
+        Ok(bytes) => check_bytes(id, name, bytes, today),
+        Err(error) => {
+            let message = format!("cannot read {name}: {error}");
+            fail(
+                result,
+                Diagnostic::new(Code::PolicyUnreadable, message).in_file(id),
+            )
+        }
     }
-    check_bytes(id, name, bytes, today)
 }
 
-/// Turns every route of `diagnostics` (all in `file`) into a byte span, parsing the file's text
-/// again for its index when it has none: a clean policy's index is not kept while a fleet is
-/// checked, only rebuilt for the accounts that have findings.
-pub fn locate(files: &Files, file: FileId, diagnostics: &mut [Diagnostic]) {
-    if diagnostics
+/// Reads at most one byte past the size limit: a file's reported size is not to be trusted.
+fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    let file = std::fs::File::open(path)?;
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, MAX_POLICY_BYTES + 1),
+        &mut bytes,
+    )?;
+    Ok(bytes)
+}
+
+/// Turns every route of `diagnostics` (all in the file whose text is `text`) into a byte span.
+/// A clean policy's index is not kept while a fleet is checked; it is rebuilt here for the
+/// accounts that have findings.
+pub fn locate(text: &str, diagnostics: &mut [Diagnostic]) {
+    let Some(file) = diagnostics
         .iter()
-        .all(|d| !matches!(d.location, crate::diag::Location::Route(_)))
-    {
+        .find(|d| matches!(d.location, crate::diag::Location::Route(_)))
+        .and_then(|d| d.file)
+    else {
         return;
-    }
-    let rebuilt;
-    let index = match files.index(file) {
-        Some(index) => index,
-        None => {
-            let mut index = yaml::parse(file, &files.get(file).text).index;
-            index.finish();
-            rebuilt = index;
-            &rebuilt
-        }
     };
+    let mut index = yaml::parse(file, text).index;
+    index.finish();
     for diagnostic in diagnostics {
         if let crate::diag::Location::Route(route) = &diagnostic.location {
             diagnostic.location = index
@@ -294,7 +391,8 @@ fn check_bytes(
             );
         }
     };
-    result.source = SourceFile::new(name, text.as_str());
+    result.source = SourceFile::new(name.as_str(), text.as_str());
+    result.fingerprint = Fingerprint::of(&text);
     let parsed = yaml::parse(id, &text);
     let mut index = parsed.index;
     index.finish();
@@ -335,10 +433,66 @@ fn check_bytes(
             );
         }
     }
-    // A clean file's index is not kept: a fleet of policies would hold one each until the report
-    // is written. `locate` rebuilds it for the few files a later finding points into.
+    // A clean file's text and index are not kept: a fleet of policies would hold one each until
+    // the report is written. They are read again for the few files a later finding points into.
     if result.diagnostics.is_empty() {
         result.index = None;
+        result.source = SourceFile::new(name, "");
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POLICY: &str =
+        "account:\n  id: \"123456789012\"\n  name: hub\nmembers:\n  - user: alice\n";
+
+    #[test]
+    fn a_clean_policy_keeps_its_account_and_is_read_again_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("hub.yaml"), POLICY).unwrap();
+        let set = load(&[dir.path().to_owned()], None);
+        assert!(set.diagnostics.is_empty(), "{:?}", set.diagnostics);
+        // Its text is let go after lint: nothing points into it yet.
+        assert_eq!(&*set.files.get(0).text, "");
+        let declared = &set.policies[0];
+        assert_eq!(declared.account.name, "hub");
+        let reread = declared.read().unwrap();
+        assert_eq!(&*reread.text, POLICY);
+        assert_eq!(reread.policy.members[0].user, "alice");
+    }
+
+    #[test]
+    fn a_policy_rewritten_after_lint_is_refused_not_judged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hub.yaml");
+        std::fs::write(&path, POLICY).unwrap();
+        let set = load(std::slice::from_ref(&path), None);
+        std::fs::write(&path, POLICY.replace("alice", "mallory")).unwrap();
+        let refused = set.policies[0].read().err().unwrap();
+        assert_eq!(refused.code, Code::PolicyUnreadable);
+        assert!(
+            refused.message.contains("changed while"),
+            "{}",
+            refused.message
+        );
+        assert_eq!(refused.file, Some(0));
+    }
+
+    #[test]
+    fn duplicates_across_files_point_at_a_line_of_a_clean_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.yaml"), POLICY).unwrap();
+        std::fs::write(dir.path().join("b.yaml"), POLICY.replace("hub", "other")).unwrap();
+        let set = load(&[dir.path().to_owned()], None);
+        let duplicate = set
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::PolicyDuplicateAccountId)
+            .unwrap();
+        assert_eq!(duplicate.line_col(&set.files), Some((2, 7)));
+        assert_eq!(&*set.files.get(1).text, POLICY.replace("hub", "other"));
+    }
 }

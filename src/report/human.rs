@@ -90,8 +90,9 @@ impl miette::Diagnostic for Rendered<'_> {
         let label = self
             .diagnostic
             .label
-            .clone()
-            .unwrap_or_else(|| "here".to_owned());
+            .as_deref()
+            .unwrap_or("here")
+            .to_owned();
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             Some(label),
             span,

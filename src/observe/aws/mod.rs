@@ -12,7 +12,7 @@ pub mod wire;
 
 use super::ObserveError;
 use super::fixture::Texts;
-use crate::policy::Policy;
+use crate::policy::model::Account;
 use aws_config::{BehaviorVersion, SdkConfig, retry::RetryConfig, timeout::TimeoutConfig};
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_iam::types::{EntityType, ReportStateType};
@@ -80,9 +80,9 @@ pub struct AccountRead {
 }
 
 /// The base configuration for one account: region, profile, retries and timeouts.
-pub async fn base_config(policy: &Policy, options: &LiveOptions) -> SdkConfig {
+pub async fn base_config(account: &Account, options: &LiveOptions) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .region(aws_config::Region::new(policy.account.region.clone()))
+        .region(aws_config::Region::new(account.region.clone()))
         .retry_config(
             RetryConfig::standard()
                 .with_max_attempts(4)
@@ -95,7 +95,7 @@ pub async fn base_config(policy: &Policy, options: &LiveOptions) -> SdkConfig {
                 .operation_timeout(options.attempt_timeout * 5)
                 .build(),
         );
-    if let Some(profile) = policy.account.profile.as_ref().or(options.profile.as_ref()) {
+    if let Some(profile) = account.profile.as_ref().or(options.profile.as_ref()) {
         // A named profile must win over credentials in the environment, which the default chain
         // would otherwise try first.
         let credentials = aws_config::profile::ProfileFileCredentialsProvider::builder()
@@ -110,10 +110,10 @@ pub async fn base_config(policy: &Policy, options: &LiveOptions) -> SdkConfig {
 
 /// Reads one account. Never panics and never returns partial state: any failure becomes an
 /// [`ObserveError`] for this account alone.
-pub async fn read_account(policy: &Policy, options: &LiveOptions) -> AccountRead {
+pub async fn read_account(account: &Account, options: &LiveOptions) -> AccountRead {
     let counter = RequestCounter::default();
     let mut reached_other = None;
-    let texts = read(policy, options, &counter, &mut reached_other).await;
+    let texts = read(account, options, &counter, &mut reached_other).await;
     AccountRead {
         texts,
         reached_other,
@@ -122,20 +122,20 @@ pub async fn read_account(policy: &Policy, options: &LiveOptions) -> AccountRead
 }
 
 async fn read(
-    policy: &Policy,
+    account: &Account,
     options: &LiveOptions,
     counter: &RequestCounter,
     reached_other: &mut Option<String>,
 ) -> Result<Texts, ObserveError> {
-    let expected = policy.account.id.as_str();
-    let mut config = base_config(policy, options).await;
+    let expected = account.id.as_str();
+    let mut config = base_config(account, options).await;
     let sts = aws_sdk_sts::Client::from_conf(
         aws_sdk_sts::config::Builder::from(&config)
             .interceptor(counter.clone())
             .retry_classifier(RetryTooManyRequests)
             .build(),
     );
-    let role = policy.account.role_arn.clone().or_else(|| {
+    let role = account.role_arn.clone().or_else(|| {
         options
             .role_name
             .as_ref()
