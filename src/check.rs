@@ -97,12 +97,12 @@ pub fn run(args: &CheckArgs, progress: &(dyn Fn() + Sync)) -> Result<Outcome, St
         selected.retain(|d| shard.contains(&d.account.id));
     }
     let source = args.aws.source_or_fixtures(args.live, &args.fixtures);
-    let accounts: Vec<&crate::policy::model::Account> =
+    let to_observe: Vec<&crate::policy::model::Account> =
         selected.iter().map(|d| &d.account).collect();
     // Only JUnit lists every check performed; other formats need not hold them all.
     let junit = args.output.format == crate::report::Format::Junit;
     let judged: Vec<Judged> =
-        observe::observe_each(&accounts, &source, progress, &|i, observation| {
+        observe::observe_each(&to_observe, &source, progress, &|i, observation| {
             judge(&selected[i], observation, args.now, args.live, junit)
         });
 
@@ -234,8 +234,22 @@ fn judge_by(
         Ok(state) => {
             // A live read is judged now, not at the instant its snapshot text records.
             let captured = if live { None } else { state.captured_at };
+            let now_given = now;
             let now = now.or(captured).unwrap_or_else(Timestamp::now);
             summary.now = Some(now);
+            let impossible = captured
+                .filter(|_| now_given.is_none())
+                .and_then(|captured| engine::impossible_capture(&state, captured));
+            if let Some(message) = impossible {
+                summary.status = Status::Invalid;
+                let file = format!("{place}/{}", observe::fixture::SNAPSHOT);
+                return Judged {
+                    summary,
+                    findings: Vec::new(),
+                    invalid: Some(observe::InvalidInput::new(file, message)),
+                    text: None,
+                };
+            }
             let findings = engine::evaluate(policy, file, &state, now);
             if junit {
                 summary.checks = engine::checks_performed(policy, &state);

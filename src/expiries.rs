@@ -101,6 +101,16 @@ pub fn run(args: &ExpiriesArgs) -> Expiries {
             })?;
             let captured = if args.live { None } else { state.captured_at };
             let now = args.now.or(captured).unwrap_or_else(Timestamp::now);
+            let impossible = captured
+                .filter(|_| args.now.is_none())
+                .and_then(|captured| crate::engine::impossible_capture(&state, captured));
+            if let Some(reason) = impossible {
+                return Err(Failure {
+                    account: policy.account.name.clone(),
+                    reason,
+                    invalid: true,
+                });
+            }
             let limits = policy.credentials;
             let deployer = policy.deployer.as_ref().map(|d| d.user.as_str());
             let mut out = Vec::new();

@@ -64,19 +64,35 @@ impl SourceFile {
         }
     }
 
-    /// 1-based line and 1-based column (counted in characters) of a byte offset.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+    /// The 0-based line that holds `offset` (clamped to the text), and that line's start.
+    fn line_at(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self
             .line_starts
             .partition_point(|&start| start as usize <= offset)
             - 1;
-        let start = self.line_starts[line] as usize;
+        (line, self.line_starts[line] as usize)
+    }
+
+    /// 1-based line and 1-based column (counted in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let (line, start) = self.line_at(offset);
         let column = self
             .text
             .get(start..offset)
             .map_or(offset - start, |prefix| prefix.chars().count());
         (line + 1, column + 1)
+    }
+
+    /// The byte length of the line that holds `offset`, without its line end.
+    pub fn line_len(&self, offset: usize) -> usize {
+        let (line, start) = self.line_at(offset);
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&next| next as usize - 1);
+        end.saturating_sub(start)
     }
 
     /// Byte offset of a 1-based line and 1-based character column, clamped to the text.

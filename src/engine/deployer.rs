@@ -176,9 +176,18 @@ fn check_permissions(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
 
 fn describe(statement: &Statement) -> String {
     use crate::observe::document::Patterns;
+    // A statement may name thousands of entries; a message names the first few and counts the rest.
+    let capped = |items: &[String]| {
+        const SHOWN: usize = 8;
+        let mut text = items[..items.len().min(SHOWN)].join(", ");
+        if items.len() > SHOWN {
+            text.push_str(&format!(" and {} more", items.len() - SHOWN));
+        }
+        text
+    };
     let list = |p: &Patterns, only: &str, but: &str| match p {
-        Patterns::Only(items) => format!("{only} {}", items.join(", ")),
-        Patterns::AllBut(items) => format!("{but} {}", items.join(", ")),
+        Patterns::Only(items) => format!("{only} {}", capped(items)),
+        Patterns::AllBut(items) => format!("{but} {}", capped(items)),
     };
     format!(
         "{} on {}",

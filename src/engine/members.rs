@@ -38,7 +38,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 )),
             );
         }
-        if !user.mfa_active {
+        if !user.reported {
+            // Unknown is reported as missing: the gate must not pass what it could not see.
+            out.push(
+                cx.finding(Code::MemberMfaMissing, route.clone(), format!("member `{name}` has no row in the credential report, so its MFA (and password age) cannot be confirmed"))
+                    .for_principal(name)
+                    .with_help("a user created after the report was made has no row; record the account again once the report is regenerated (AWS keeps one for up to 4 hours)"),
+            );
+        } else if !user.mfa_active {
             out.push(
                 cx.finding(Code::MemberMfaMissing, route.clone(), format!("member `{name}` has no active MFA device"))
                     .for_principal(name)

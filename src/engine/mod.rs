@@ -19,6 +19,27 @@ use crate::policy::Policy;
 use crate::source::{FileId, Route};
 use jiff::Timestamp;
 
+/// Why a recording's `captured_at` cannot be its clock, if it cannot: a credential in it was
+/// created or changed more than a day later. Judged by such a clock, that credential would look
+/// fresh for ever, so the recording is refused. (An explicit `--now` is the user's question and is
+/// taken as asked.)
+pub fn impossible_capture(state: &AccountState, captured: Timestamp) -> Option<String> {
+    let slack = jiff::SignedDuration::from_hours(24);
+    state
+        .users
+        .iter()
+        .flat_map(|user| {
+            let keys = user.keys.iter().filter_map(|k| k.created);
+            keys.chain(user.password_last_changed)
+                .map(move |at| (user.name.as_str(), at))
+        })
+        .filter(|(_, at)| at.duration_since(captured) > slack)
+        .max_by_key(|(_, at)| *at)
+        .map(|(user, at)| {
+            format!("captured_at ({captured}) is before a credential of `{user}` was created or changed ({at}): the recording is inconsistent; record it again")
+        })
+}
+
 /// What every rule sees: the policy, where it lives, the observed state and the clock.
 pub struct Context<'a> {
     pub policy: &'a Policy,

@@ -12,6 +12,17 @@ use crate::policy::model::Grant;
 /// True when every string `pattern` can match is also matched by `cover` (both IAM globs with `*`
 /// and `?`). A `*` in `pattern` is only covered by a `*` in `cover`; a `?` by `?` or `*`.
 pub fn glob_covers(cover: &str, pattern: &str) -> bool {
+    // The shapes real entries have, answered without the general walk below.
+    let wild = |c: char| c == '*' || c == '?';
+    if cover == "*" {
+        return true;
+    }
+    if !cover.contains(wild) {
+        return cover == pattern;
+    }
+    if let Some(prefix) = cover.strip_suffix('*').filter(|p| !p.contains(wild)) {
+        return pattern.starts_with(prefix);
+    }
     let q: Vec<char> = cover.chars().collect();
     let p: Vec<char> = pattern.chars().collect();
     // reach[j]: cover's prefix so far can consume pattern's first j symbols.
@@ -55,13 +66,48 @@ pub fn within(statement: &Statement, allow: &[Grant]) -> bool {
     else {
         return false;
     };
-    actions.iter().all(|action| {
-        resources.iter().all(|resource| {
-            allow
-                .iter()
-                .any(|g| action_covers(&g.action, action) && glob_covers(&g.resource, resource))
-        })
+    // Each action and each resource becomes the set of entries that cover it, and a pair is
+    // covered when its two sets meet. Comparing the few distinct sets instead of every pair keeps
+    // a recorded statement of thousands of actions and resources from taking minutes.
+    // Actions compare without regard to case; lowered once here rather than once per pair.
+    let lower = |items: &mut dyn Iterator<Item = &String>| -> Vec<String> {
+        items.map(|s| s.to_ascii_lowercase()).collect()
+    };
+    let allowed_actions = lower(&mut allow.iter().map(|g| &g.action));
+    let action_sets = covering_sets(&lower(&mut actions.iter()), allow.len(), |i, a| {
+        glob_covers(&allowed_actions[i], a)
+    });
+    let resource_sets = covering_sets(resources, allow.len(), |i, r| {
+        glob_covers(&allow[i].resource, r)
+    });
+    action_sets.iter().all(|a| {
+        resource_sets
+            .iter()
+            .all(|r| a.iter().zip(r).any(|(x, y)| x & y != 0))
     })
+}
+
+/// The distinct sets (as bit sets over `entries` allow entries) of entries that cover each item.
+fn covering_sets(
+    items: &[String],
+    entries: usize,
+    covers: impl Fn(usize, &str) -> bool,
+) -> Vec<Vec<u64>> {
+    let mut sets: Vec<Vec<u64>> = items
+        .iter()
+        .map(|item| {
+            let mut set = vec![0u64; entries.div_ceil(64)];
+            for i in 0..entries {
+                if covers(i, item) {
+                    set[i / 64] |= 1 << (i % 64);
+                }
+            }
+            set
+        })
+        .collect();
+    sets.sort_unstable();
+    sets.dedup();
+    sets
 }
 
 /// Whether an Allow statement grants everything one entry names.
@@ -112,6 +158,50 @@ mod tests {
         assert!(!glob_covers("eks:*Cluster", "eks:Describe*"));
         assert!(!glob_covers("a", ""));
         assert!(glob_covers("", ""));
+    }
+
+    #[test]
+    fn thousands_of_actions_and_resources_are_judged_by_their_covering_entries() {
+        let allow: Vec<Grant> = (0..70)
+            .map(|i| Grant {
+                action: format!("svc{i}:*"),
+                resource: format!("arn:aws:s3:::bucket-{i}/*"),
+            })
+            .collect();
+        let actions: Vec<String> = (0..3000).map(|i| format!("svc{}:Get{i}", i % 70)).collect();
+        let resources: Vec<String> = (0..3000)
+            .map(|i| format!("arn:aws:s3:::bucket-{}/{i}", i % 70))
+            .collect();
+        // Entry k covers only actions of svc{k} and resources of bucket-{k}: a pair across two
+        // entries is not covered, even past the first 64 entries.
+        assert!(!within(
+            &statement(Patterns::Only(actions.clone()), Patterns::Only(resources)),
+            &allow
+        ));
+        let resources: Vec<String> = (0..3000)
+            .map(|i| format!("arn:aws:s3:::bucket-65/{i}"))
+            .collect();
+        let actions_65: Vec<String> = actions
+            .iter()
+            .filter(|a| a.starts_with("svc65:"))
+            .cloned()
+            .collect();
+        assert!(within(
+            &statement(
+                Patterns::Only(actions_65),
+                Patterns::Only(resources.clone())
+            ),
+            &allow
+        ));
+        let mut wider = allow.clone();
+        wider.push(Grant {
+            action: "*".into(),
+            resource: "arn:aws:s3:::bucket-65/*".into(),
+        });
+        assert!(within(
+            &statement(Patterns::Only(actions), Patterns::Only(resources)),
+            &wider
+        ));
     }
 
     #[test]

@@ -46,6 +46,19 @@ pub fn parse(text: &str) -> Result<CredentialReport, ParseError> {
         .has_headers(true)
         .from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| csv_error(&e, bom))?.clone();
+    // Which of two same-named columns holds the truth would be a guess.
+    for (i, name) in headers.iter().enumerate() {
+        if headers
+            .iter()
+            .skip(i + 1)
+            .any(|other| other.trim() == name.trim())
+        {
+            return Err(ParseError::new(
+                format!("the credential report has two `{}` columns", name.trim()),
+                Some(bom),
+            ));
+        }
+    }
     let mut index = [0usize; COLUMNS.len()];
     for (slot, name) in index.iter_mut().zip(COLUMNS) {
         *slot = headers
@@ -74,6 +87,12 @@ pub fn parse(text: &str) -> Result<CredentialReport, ParseError> {
         if user.is_empty() {
             return Err(at("a row has an empty `user`".into()));
         }
+        if user.chars().any(char::is_control) {
+            return Err(at(format!(
+                "user `{}` has a control character in its name",
+                user.escape_debug()
+            )));
+        }
         if let Some(first) = seen.insert(user.clone(), line) {
             return Err(at(format!(
                 "user `{user}` appears twice (lines {first} and {line})"
@@ -91,14 +110,33 @@ pub fn parse(text: &str) -> Result<CredentialReport, ParseError> {
             timestamp(field(i))
                 .map_err(|value| at(format!("`{}` is not a date: `{value}`", COLUMNS[i])))
         };
-        report.rows.push(Row {
+        let row = Row {
             arn: field(1).to_owned(),
             password_enabled: flag(2)?,
             password_last_changed: date(3)?,
             mfa_active: flag(4)?,
             keys: [(flag(5)?, date(6)?), (flag(7)?, date(8)?)],
             user,
-        });
+        };
+        // A credential in use without a date could not be aged: its expiry would go unseen.
+        let undated = [
+            (
+                row.password_enabled && row.password_last_changed.is_none(),
+                2,
+                3,
+            ),
+            (row.keys[0].0 && row.keys[0].1.is_none(), 5, 6),
+            (row.keys[1].0 && row.keys[1].1.is_none(), 7, 8),
+        ];
+        if let Some(&(_, on, date)) = undated.iter().find(|(undated, ..)| *undated) {
+            return Err(at(format!(
+                "`{}` is true but `{}` is `{}`: the credential's age cannot be known",
+                COLUMNS[on],
+                COLUMNS[date],
+                field(date)
+            )));
+        }
+        report.rows.push(row);
     }
     Ok(report)
 }
@@ -121,10 +159,11 @@ fn csv_error(error: &csv::Error, bom: usize) -> ParseError {
 }
 
 /// `true`/`false` in any case; `N/A`-like values (the root row, unsupported columns) read as false.
+/// An empty field is refused: AWS always writes a value, so an empty one is damage.
 fn boolean(value: &str) -> Result<bool, String> {
     if value.eq_ignore_ascii_case("true") {
         Ok(true)
-    } else if value.eq_ignore_ascii_case("false") || is_absent(value) {
+    } else if value.eq_ignore_ascii_case("false") || (is_absent(value) && !value.is_empty()) {
         Ok(false)
     } else {
         Err(value.to_owned())

@@ -104,14 +104,21 @@ pub enum RawDocument {
     Object(RawPolicy),
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// IAM's policy grammar: a misspelt or missing `Statement` is refused rather than read as
+/// granting nothing, which would hide whatever the document really grants.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RawPolicy {
-    #[serde(rename = "Statement", default)]
-    statement: Option<OneOrMany<RawStatement>>,
+    // Accepted, not used: neither changes what the statements grant.
+    #[serde(rename = "Version", default)]
+    _version: Option<serde::de::IgnoredAny>,
+    #[serde(rename = "Id", default)]
+    _id: Option<serde::de::IgnoredAny>,
+    statement: OneOrMany<RawStatement>,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
 struct RawStatement {
     #[serde(default)]
     sid: Option<String>,
@@ -200,8 +207,9 @@ impl Document {
     }
 
     fn from_policy(policy: RawPolicy) -> Result<Self, ParseError> {
-        let statements = policy.statement.map(|s| s.0).unwrap_or_default();
-        let statements = statements
+        let statements = policy
+            .statement
+            .0
             .into_iter()
             .map(|s| {
                 let allow = match s.effect.as_deref().unwrap_or("") {

@@ -23,6 +23,11 @@ pub const MAX_FIXTURE_BYTES: u64 = 256 * 1024 * 1024;
 #[serde(rename_all = "PascalCase")]
 struct AccessKeys {
     access_key_metadata: Vec<KeyMetadata>,
+    /// Set on one page of several (the CLI merges pages and leaves it out).
+    #[serde(default)]
+    is_truncated: bool,
+    #[serde(default)]
+    marker: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -58,7 +63,9 @@ pub fn read(dir: &Path) -> Result<AccountState, ObserveError> {
     let gaad_path = dir.join(AUTHORIZATION_DETAILS);
     let report_path = dir.join(CREDENTIAL_REPORT);
     for required in [&gaad_path, &report_path] {
-        if !required.exists() {
+        // `symlink_metadata`: a link that leads nowhere is there but unreadable (exit 2), not
+        // missing.
+        if std::fs::symlink_metadata(required).is_err() {
             return Err(ObserveError::Unobserved(format!(
                 "no recorded state: {} is missing",
                 required.display()
@@ -140,7 +147,8 @@ fn optional<T>(
     path: &Path,
     parse: fn(&str) -> Result<T, ParseError>,
 ) -> Result<Option<T>, ObserveError> {
-    if path.exists() {
+    // Present but unreadable (a link that leads nowhere, say) is an error, not an absent file.
+    if std::fs::symlink_metadata(path).is_ok() {
         with_text(path, parse).map(Some)
     } else {
         Ok(None)
@@ -255,11 +263,24 @@ fn offset_of_value(text: &str, value: &str) -> Option<usize> {
 
 fn parse_access_keys(text: &str) -> Result<Vec<(String, AccessKey)>, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let keys: AccessKeys =
-        serde_json::from_str(text).map_err(|e| ParseError::from_json(&e, text))?;
+    let keys: AccessKeys = super::json_object(text)?;
+    if keys.is_truncated || keys.marker.is_some() {
+        return Err(ParseError::new(
+            "the recording is one page of several (it has IsTruncated or Marker): record it again with the AWS CLI, which merges every page",
+            None,
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
     keys.access_key_metadata
         .into_iter()
         .map(|key| {
+            if !seen.insert(key.access_key_id.clone()) {
+                let quoted = serde_json::to_string(&key.access_key_id).unwrap_or_default();
+                return Err(ParseError::new(
+                    format!("key {} is listed twice", key.access_key_id),
+                    text.match_indices(&quoted).nth(1).map(|(at, _)| at),
+                ));
+            }
             let active = match key.status.to_ascii_lowercase().as_str() {
                 "active" => true,
                 "inactive" => false,
@@ -298,8 +319,14 @@ fn parse_access_keys(text: &str) -> Result<Vec<(String, AccessKey)>, ParseError>
 type SnapshotFields = (String, jiff::Timestamp, Option<String>);
 
 fn parse_snapshot(text: &str) -> Result<SnapshotFields, ParseError> {
-    let snapshot: Snapshot =
-        serde_json::from_str(text).map_err(|e| ParseError::from_json(&e, text))?;
+    let snapshot: Snapshot = super::json_object(text)?;
+    let id = &snapshot.account_id;
+    if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ParseError::new(
+            format!("account_id `{id}` is not a 12-digit AWS account id"),
+            offset_of_value(text, id),
+        ));
+    }
     let captured_at = snapshot.captured_at.parse().map_err(|_| {
         ParseError::new(
             format!(

@@ -16,6 +16,14 @@ pub struct Gaad {
     pub group_detail_list: Vec<GaadGroup>,
     #[serde(default)]
     pub policies: Vec<GaadPolicy>,
+    /// Set on one page of several: the AWS CLI merges pages and leaves these out, so a recording
+    /// that has them holds part of the account.
+    #[serde(default)]
+    pub is_truncated: bool,
+    #[serde(default)]
+    pub marker: Option<String>,
+    #[serde(default)]
+    pub next_token: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -87,7 +95,7 @@ pub struct Authorization {
 
 /// Parses the JSON text of an authorization-details recording.
 pub fn parse(text: &str) -> Result<Authorization, ParseError> {
-    let gaad: Gaad = serde_json::from_str(text).map_err(|e| ParseError::from_json(&e, text))?;
+    let gaad: Gaad = super::json_object(text)?;
     convert(gaad)
 }
 
@@ -113,8 +121,24 @@ fn inline(list: Vec<InlinePolicy>, owner: &str) -> Result<Vec<NamedDocument>, Pa
 
 /// Turns the wire shapes into the model; shared by the fixture reader and the live reader.
 pub fn convert(gaad: Gaad) -> Result<Authorization, ParseError> {
+    if gaad.is_truncated || gaad.marker.is_some() || gaad.next_token.is_some() {
+        return Err(ParseError::new(
+            "the recording is one page of several (it has IsTruncated, Marker or NextToken): record the account again with the AWS CLI, which merges every page",
+            None,
+        ));
+    }
     let mut users = Vec::with_capacity(gaad.user_detail_list.len());
     for user in gaad.user_detail_list {
+        // IAM names are 1 to 64 printable characters; anything else matches no report row.
+        if user.user_name.is_empty() || user.user_name.chars().any(char::is_control) {
+            return Err(ParseError::new(
+                format!(
+                    "UserDetailList has a user named `{}`, which IAM would not allow",
+                    user.user_name.escape_debug()
+                ),
+                None,
+            ));
+        }
         users.push(User {
             inline_policies: inline(user.user_policy_list, &user.user_name)?,
             attached_policies: user
@@ -143,22 +167,29 @@ pub fn convert(gaad: Gaad) -> Result<Authorization, ParseError> {
             .into_iter()
             .map(|p| p.policy_arn)
             .collect();
-        groups.insert(
-            group.group_name.clone(),
-            Group {
-                name: group.group_name,
-                inline_policies,
-                attached_policies,
-            },
-        );
+        let name = group.group_name.clone();
+        let twice = groups
+            .insert(
+                name.clone(),
+                Group {
+                    name: group.group_name,
+                    inline_policies,
+                    attached_policies,
+                },
+            )
+            .is_some();
+        // Which of the two a member's permissions come from would be a guess.
+        if twice {
+            return Err(ParseError::new(
+                format!("group `{name}` appears twice in GroupDetailList"),
+                None,
+            ));
+        }
     }
     let mut managed_policies = HashMap::with_capacity(gaad.policies.len());
     for mut policy in gaad.policies {
-        let default_version = policy.default_version_id.clone();
-        let default = policy.policy_version_list.iter_mut().find(|v| {
-            v.is_default_version || (v.version_id.is_some() && v.version_id == default_version)
-        });
-        let document = match default.and_then(|v| v.document.take()) {
+        let default = default_version(&policy)?;
+        let document = match default.and_then(|i| policy.policy_version_list[i].document.take()) {
             Some(raw) => Some(Document::from_raw(raw).map_err(|e| {
                 ParseError::new(
                     format!("managed policy `{}`: {}", policy.arn, e.message),
@@ -171,11 +202,54 @@ pub fn convert(gaad: Gaad) -> Result<Authorization, ParseError> {
         let name = policy
             .policy_name
             .unwrap_or_else(|| policy.arn.rsplit('/').next().unwrap_or_default().to_owned());
-        managed_policies.insert(policy.arn, ManagedPolicy { name, document });
+        let arn = policy.arn;
+        if managed_policies
+            .insert(arn.clone(), ManagedPolicy { name, document })
+            .is_some()
+        {
+            return Err(ParseError::new(
+                format!("managed policy `{arn}` appears twice in Policies"),
+                None,
+            ));
+        }
     }
     Ok(Authorization {
         users,
         groups,
         managed_policies,
     })
+}
+
+/// The index of a managed policy's default version: the one marked `IsDefaultVersion`, which must
+/// agree with `DefaultVersionId` when both are given. Two defaults, or a mark and an id that
+/// disagree, make the policy's effective permissions unknowable, so the recording is refused.
+fn default_version(policy: &GaadPolicy) -> Result<Option<usize>, ParseError> {
+    let versions = &policy.policy_version_list;
+    let marked: Vec<usize> = (0..versions.len())
+        .filter(|&i| versions[i].is_default_version)
+        .collect();
+    let named = policy.default_version_id.as_ref().and_then(|id| {
+        versions
+            .iter()
+            .position(|v| v.version_id.as_ref() == Some(id))
+    });
+    let refuse = |why: String| {
+        Err(ParseError::new(
+            format!("managed policy `{}`: {why}", policy.arn),
+            None,
+        ))
+    };
+    match (marked.as_slice(), named) {
+        ([_, _, ..], _) => refuse(format!(
+            "{} versions are marked IsDefaultVersion",
+            marked.len()
+        )),
+        ([one], Some(named)) if *one != named => refuse(format!(
+            "DefaultVersionId is `{}` but IsDefaultVersion marks `{}`",
+            policy.default_version_id.as_deref().unwrap_or_default(),
+            versions[*one].version_id.as_deref().unwrap_or("?")
+        )),
+        ([one], _) => Ok(Some(*one)),
+        ([], named) => Ok(named),
+    }
 }

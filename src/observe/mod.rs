@@ -61,8 +61,14 @@ impl ParseError {
 
     /// From a serde_json error, whose positions are 1-based line and column.
     pub fn from_json(error: &serde_json::Error, text: &str) -> Self {
+        // serde_json counts columns in bytes; the offset is snapped back to a character boundary.
         let offset = (error.line() > 0).then(|| {
-            crate::source::SourceFile::new("", text).offset_of(error.line(), error.column())
+            let line_start = crate::source::SourceFile::new("", text).offset_of(error.line(), 1);
+            let mut offset = (line_start + error.column().saturating_sub(1)).min(text.len());
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            offset
         });
         let message = error.to_string();
         // serde_json appends " at line L column C"; the report shows the position itself.
@@ -123,6 +129,7 @@ impl Recording {
         }
         for user in &mut users {
             if let Some(row) = rows.get(user.name.as_str()) {
+                user.reported = true;
                 user.password_enabled = row.password_enabled;
                 user.password_last_changed =
                     row.password_last_changed.filter(|_| row.password_enabled);
@@ -183,6 +190,19 @@ pub struct Observation {
 /// Observes every account of `accounts` and hands each observation to `then`, returning its
 /// results in the same order. Recorded accounts stream: each is read, handed on and dropped
 /// in turn, so memory does not grow with the number of accounts. `progress` is called once per
+/// Parses a recorded JSON document that must be an object. serde would also read a struct from a
+/// list of its fields in order, which no AWS tool writes; such a file is refused.
+pub fn json_object<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseError> {
+    let start = text.len() - text.trim_start().len();
+    if !text[start..].starts_with(['{']) && !text[start..].is_empty() {
+        return Err(ParseError::new(
+            "the document must be a JSON object",
+            Some(start),
+        ));
+    }
+    serde_json::from_str(text).map_err(|e| ParseError::from_json(&e, text))
+}
+
 /// finished account (the CLI draws a progress bar with it).
 pub fn observe_each<T: Send>(
     accounts: &[&crate::policy::model::Account],

@@ -29,6 +29,9 @@ pub struct User {
     pub password_last_changed: Option<Timestamp>,
     pub mfa_active: bool,
     pub keys: Vec<AccessKey>,
+    /// Whether the credential report has a row for the user. A user created after the report was
+    /// made has none, and its MFA and password are then unknown rather than absent.
+    pub reported: bool,
 }
 
 impl User {

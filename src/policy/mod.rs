@@ -157,12 +157,12 @@ fn expand(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> 
                 Ok(entries) => entries
                     .filter_map(Result::ok)
                     .map(|entry| entry.path())
+                    // Whatever its type: a policy that is a broken link, a pipe or a folder is
+                    // reported by `load_file`, not skipped, or its account would go unchecked.
                     .filter(|p| {
-                        p.is_file()
-                            && matches!(
-                                p.extension().and_then(|e| e.to_str()),
-                                Some("yaml" | "yml")
-                            )
+                        p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                            e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml")
+                        })
                     })
                     .collect(),
                 Err(error) => {
@@ -184,7 +184,7 @@ fn expand(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> 
             }
             found.sort();
             out.extend(found);
-        } else if path.exists() {
+        } else if std::fs::symlink_metadata(path).is_ok() {
             out.push(path.clone());
         } else {
             diagnostics.push(
@@ -315,6 +315,11 @@ fn load_file(id: FileId, path: &Path, today: Option<jiff::civil::Date>) -> FileR
 
 /// Reads at most one byte past the size limit: a file's reported size is not to be trusted.
 fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    // Checked here too, not only before the first read: a policy replaced by a pipe while the
+    // fleet is checked must not block the second read.
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
     let mut bytes = Vec::new();
     let file = std::fs::File::open(path)?;
     std::io::Read::read_to_end(
@@ -479,6 +484,25 @@ mod tests {
             refused.message
         );
         assert_eq!(refused.file, Some(0));
+    }
+
+    #[test]
+    fn a_policy_replaced_by_a_pipe_after_lint_fails_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hub.yaml");
+        std::fs::write(&path, POLICY).unwrap();
+        let set = load(std::slice::from_ref(&path), None);
+        std::fs::remove_file(&path).unwrap();
+        let made = std::process::Command::new("mkfifo").arg(&path).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        // Opening a pipe with no writer would block forever; the read must refuse it first.
+        let refused = set.policies[0].read().err().unwrap();
+        assert_eq!(refused.code, Code::PolicyUnreadable);
+        assert!(
+            refused.message.contains("not a regular file"),
+            "{}",
+            refused.message
+        );
     }
 
     #[test]

@@ -164,18 +164,31 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             }
             Event::Scalar(text, style, _, tag) => {
                 let value = match tag {
-                    Some(tag) if !(tag.handle == "!!" || tag.handle == "tag:yaml.org,2002:") => {
+                    // Only `!!str` is honoured (it keeps an id like 012345678901 a string);
+                    // any other tag would be read as if it were not there, so it is refused.
+                    Some(tag)
+                        if !((tag.handle == "!!" || tag.handle == "tag:yaml.org,2002:")
+                            && tag.suffix == "str") =>
+                    {
                         tree.diagnostics.push(
                             Diagnostic::new(
                                 Code::PolicySyntax,
-                                format!("YAML tag `{}{}` is not supported", tag.handle, tag.suffix),
+                                format!(
+                                    "YAML tag `{}{}` is not supported",
+                                    if tag.handle == "tag:yaml.org,2002:" {
+                                        "!!"
+                                    } else {
+                                        &tag.handle
+                                    },
+                                    tag.suffix
+                                ),
                             )
                             .at_span(file, span)
                             .with_help("remove the tag; the policy format needs none"),
                         );
                         Value::Null
                     }
-                    Some(tag) if tag.suffix == "str" => Value::String(text.into_owned()),
+                    Some(_) => Value::String(text.into_owned()),
                     _ => resolve_scalar(&text, style),
                 };
                 tree.place(value, span);

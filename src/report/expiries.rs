@@ -86,6 +86,13 @@ fn table(e: &Expiries) -> String {
         if e.credentials.len() == 1 { "" } else { "s" },
         e.now
     );
+    for failure in &e.failures {
+        let _ = writeln!(
+            out,
+            "INCOMPLETE: account {} was not read: {}",
+            failure.account, failure.reason
+        );
+    }
     out
 }
 
@@ -109,9 +116,19 @@ fn json(e: &Expiries) -> String {
             })
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(
-        &json!({ "version": 1, "now": e.now.to_string(), "credentials": credentials }),
-    )
+    // `unread` lists the accounts whose credentials are missing from `credentials`, so a consumer
+    // can tell a short list from an incomplete one.
+    let unread: Vec<_> = e
+        .failures
+        .iter()
+        .map(|f| json!({"account_name": f.account, "reason": f.reason}))
+        .collect();
+    let mut text = serde_json::to_string_pretty(&json!({
+        "version": 1,
+        "now": e.now.to_string(),
+        "credentials": credentials,
+        "unread": unread,
+    }))
     .expect("plain JSON");
     text.push('\n');
     text
@@ -211,6 +228,13 @@ fn task(text: &str) -> String {
 fn markdown(e: &Expiries) -> String {
     let today = crate::engine::utc_date(e.now);
     let mut out = format!("## Credential expiry (as of {})\n\n", e.now);
+    for failure in &e.failures {
+        let _ = writeln!(
+            out,
+            "> **Incomplete:** account {} was not read: {}\n",
+            failure.account, failure.reason
+        );
+    }
     out.push_str("| expires | days left | status | account | user | credential | contacts |\n|---|---|---|---|---|---|---|\n");
     for c in &e.credentials {
         let _ = writeln!(

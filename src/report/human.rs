@@ -100,6 +100,9 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 }
 
+/// Lines longer than this (in bytes) are not excerpted.
+const MAX_EXCERPT_LINE: usize = 2000;
+
 pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
@@ -111,10 +114,18 @@ pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
         .with_links(false);
     let mut out = String::new();
     for diagnostic in report.diagnostics {
-        let span = diagnostic.span(report.files);
         let file = diagnostic.file.map(|id| report.files.get(id));
+        let mut span = diagnostic.span(report.files);
         let mut title = diagnostic.message.clone();
-        if let (Some(file), None) = (file, span) {
+        if let (Some(file), Some(at)) = (file, span) {
+            if file.line_len(at.start) > MAX_EXCERPT_LINE || at.len() > MAX_EXCERPT_LINE {
+                // An excerpt of a minified document is no help, and miette cannot lay out
+                // columns past 65,535: name the place in the title instead.
+                let (line, column) = file.line_col(at.start);
+                title = format!("{}:{line}:{column}: {title}", file.name);
+                span = None;
+            }
+        } else if let Some(file) = file {
             // No excerpt to show: name the file in the title instead.
             title = format!("{}: {title}", file.name);
         }

@@ -322,6 +322,19 @@ fn broken_json_is_exit_2_at_its_line() {
         Some(3),
         "a number for a name",
     );
+    // serde_json counts bytes; the report counts characters, after non-ASCII text too.
+    let text = "{\"UserDetailList\": [{\"UserName\": \"ééééééééé\", \"GroupList\": 5}]}\n";
+    scratch.write("authorization-details.json", text);
+    let (_, report) = scratch.check();
+    let column = text[..text.find("5}").unwrap()].chars().count() + 1;
+    assert_eq!(
+        (
+            &report["findings"][0]["line"],
+            &report["findings"][0]["column"]
+        ),
+        (&Value::from(1), &Value::from(column)),
+        "{report}"
+    );
     scratch.write("authorization-details.json", "[]\n");
     invalid(
         &scratch,
@@ -347,9 +360,14 @@ fn a_50_megabyte_file_is_read_or_refused_fast_without_a_panic() {
     // 50 MB of well-formed keys for users that do not exist: read, and the findings unchanged.
     let scratch = Scratch::new();
     let mut keys = scratch.read("access-keys.json");
-    let entry = ",{\"UserName\":\"someone-who-left\",\"AccessKeyId\":\"AKIAEXAMPLE000000000\",\"Status\":\"Inactive\",\"CreateDate\":\"2020-01-01T00:00:00Z\"}";
+    let entry = |i: usize| {
+        format!(
+            ",{{\"UserName\":\"someone-who-left\",\"AccessKeyId\":\"AKIAEXAMPLE{i:09}\",\"Status\":\"Inactive\",\"CreateDate\":\"2020-01-01T00:00:00Z\"}}"
+        )
+    };
     let at = keys.rfind(']').unwrap();
-    keys.insert_str(at, &entry.repeat(50 * 1024 * 1024 / entry.len()));
+    let count = 50 * 1024 * 1024 / entry(0).len();
+    keys.insert_str(at, &(0..count).map(entry).collect::<String>());
     scratch.write("access-keys.json", keys);
     same_as_baseline(&scratch, "a 50 MB access-keys.json");
 }
@@ -370,8 +388,397 @@ fn files_that_are_not_files_are_refused_without_blocking() {
     let message = invalid(&scratch, "access-keys.json", None, "a named pipe");
     assert!(message.contains("not a regular file"), "{message}");
 
-    // A link that leads nowhere: the optional file is absent, so the report decides.
+    // A link that leads nowhere is there but unreadable: not an absent optional file.
     std::fs::remove_file(&pipe).unwrap();
     std::os::unix::fs::symlink(Path::new("/nonexistent/keys.json"), &pipe).unwrap();
-    same_as_baseline(&scratch, "a dangling optional file");
+    let message = invalid(
+        &scratch,
+        "access-keys.json",
+        None,
+        "a dangling optional file",
+    );
+    assert!(message.contains("cannot read"), "{message}");
+}
+
+#[test]
+fn a_problem_far_along_a_long_line_is_named_not_excerpted() {
+    // Minified JSON puts a whole document on one line; miette cannot lay out a column past
+    // 65,535 and an excerpt of it would be no help, so the human report names the place instead.
+    let scratch = Scratch::new();
+    scratch.write("snapshot.json", format!("{{{}x}}", " ".repeat(70_000)));
+    let run = smce_guard_in(scratch.dir.path(), ["check"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let place = "nasa-veda/snapshot.json:1:70002: ";
+    assert!(run.stdout.contains(place), "{}", run.stdout);
+    assert!(run.stdout.contains("1 error"), "{}", run.stdout);
+    // The JSON report has the same place.
+    invalid(&scratch, "snapshot.json", Some(1), "a long line");
+}
+
+/// Rewrites nasa-veda's authorization details through `edit`.
+fn edit_gaad(scratch: &Scratch, edit: impl FnOnce(&mut Value)) {
+    let mut gaad: Value =
+        serde_json::from_str(&scratch.read("authorization-details.json")).unwrap();
+    edit(&mut gaad);
+    scratch.write(
+        "authorization-details.json",
+        serde_json::to_string_pretty(&gaad).unwrap(),
+    );
+}
+
+/// The deployer's inline policy document in a GAAD value.
+fn deployer_document(gaad: &mut Value) -> &mut Value {
+    let deployer = gaad["UserDetailList"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|u| u["UserName"] == "hub-continuous-deployer")
+        .unwrap();
+    &mut deployer["UserPolicyList"][0]["PolicyDocument"]
+}
+
+/// One way to damage a recording.
+type Edit = Box<dyn FnOnce(&mut Value)>;
+
+#[test]
+fn recordings_that_could_hide_a_grant_are_refused() {
+    // Each of these was once read as "grants nothing" or let one of two entries win silently,
+    // so an excess grant hidden in it passed the check.
+    let grant_all = serde_json::json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]);
+    let cases: Vec<(&str, Edit, &str)> = vec![
+        (
+            "a misspelt Statement",
+            Box::new(|g| {
+                let document = deployer_document(g);
+                document["statement"] = document["Statement"].take();
+                document.as_object_mut().unwrap().remove("Statement");
+            }),
+            "unknown field `statement`",
+        ),
+        (
+            "no Statement",
+            Box::new(|g| {
+                deployer_document(g)
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("Statement");
+            }),
+            "missing field `Statement`",
+        ),
+        (
+            "a null Statement",
+            Box::new(|g| deployer_document(g)["Statement"] = Value::Null),
+            "a value or a list of values",
+        ),
+        (
+            "a group listed twice",
+            Box::new(move |g| {
+                let groups = g["GroupDetailList"].as_array_mut().unwrap();
+                let mut twin = groups[0].clone();
+                twin["GroupPolicyList"] = serde_json::json!([{"PolicyName": "all", "PolicyDocument": {"Statement": grant_all}}]);
+                groups.insert(0, twin);
+            }),
+            "appears twice in GroupDetailList",
+        ),
+        (
+            "a managed policy listed twice",
+            Box::new(|g| {
+                let policies = g["Policies"].as_array_mut().unwrap();
+                let twin = policies[0].clone();
+                policies.push(twin);
+            }),
+            "appears twice in Policies",
+        ),
+        (
+            "two default versions",
+            Box::new(|g| {
+                let versions = g["Policies"][0]["PolicyVersionList"]
+                    .as_array_mut()
+                    .unwrap();
+                let mut second = versions[0].clone();
+                second["VersionId"] = "v2".into();
+                versions.push(second);
+            }),
+            "2 versions are marked IsDefaultVersion",
+        ),
+        (
+            "a default version id the mark contradicts",
+            Box::new(|g| {
+                let policy = &mut g["Policies"][0];
+                let mut second = policy["PolicyVersionList"][0].clone();
+                second["VersionId"] = "v2".into();
+                second["IsDefaultVersion"] = false.into();
+                policy["PolicyVersionList"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(second);
+                policy["DefaultVersionId"] = "v2".into();
+            }),
+            "DefaultVersionId is `v2` but IsDefaultVersion marks `v1`",
+        ),
+        (
+            "one page of several",
+            Box::new(|g| {
+                g["IsTruncated"] = true.into();
+                g["Marker"] = "AAAAAQ==".into();
+            }),
+            "one page of several",
+        ),
+    ];
+    for (what, edit, expected) in cases {
+        let scratch = Scratch::new();
+        edit_gaad(&scratch, edit);
+        let message = invalid(&scratch, "authorization-details.json", None, what);
+        assert!(message.contains(expected), "{what}: {message}");
+    }
+}
+
+#[test]
+fn credential_reports_that_contradict_themselves_are_refused_at_the_row() {
+    let original = Scratch::new().read("credential-report.csv");
+    let rows = csv_rows(&original);
+    let column = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let grace = rows
+        .iter()
+        .position(|r| r[0] == "example-engineer-grace")
+        .unwrap();
+    let deployer = rows
+        .iter()
+        .position(|r| r[0] == "hub-continuous-deployer")
+        .unwrap();
+    let cases: Vec<(&str, usize, &str, &str, &str)> = vec![
+        (
+            "a password in use without a date",
+            grace,
+            "password_last_changed",
+            "N/A",
+            "`password_enabled` is true but `password_last_changed` is `N/A`",
+        ),
+        (
+            "a key in use without a date",
+            deployer,
+            "access_key_2_last_rotated",
+            "N/A",
+            "`access_key_2_active` is true but `access_key_2_last_rotated` is `N/A`",
+        ),
+        (
+            "an empty flag",
+            grace,
+            "mfa_active",
+            "",
+            "`mfa_active` must be true or false, found ``",
+        ),
+        (
+            "a control character in a name",
+            grace,
+            "user",
+            "example-engineer-grace\u{0}",
+            "control character",
+        ),
+    ];
+    for (what, row, name, value, expected) in cases {
+        let scratch = Scratch::new();
+        let mut rows = rows.clone();
+        rows[row][column(name)] = value.to_owned();
+        scratch.write("credential-report.csv", csv_join(&rows, "\n"));
+        let message = invalid(
+            &scratch,
+            "credential-report.csv",
+            Some(row as u64 + 1),
+            what,
+        );
+        assert!(message.contains(expected), "{what}: {message}");
+    }
+
+    // Two columns of one name: which one holds the truth would be a guess.
+    let scratch = Scratch::new();
+    let mut rows = rows.clone();
+    let mfa = column("mfa_active");
+    for row in &mut rows {
+        let value = if row[0] == "user" {
+            row[mfa].clone()
+        } else {
+            "false".to_owned()
+        };
+        row.push(value);
+    }
+    scratch.write("credential-report.csv", csv_join(&rows, "\n"));
+    let message = invalid(
+        &scratch,
+        "credential-report.csv",
+        Some(1),
+        "a doubled column",
+    );
+    assert!(message.contains("two `mfa_active` columns"), "{message}");
+}
+
+#[test]
+fn access_keys_and_snapshots_that_cannot_be_true_are_refused() {
+    let scratch = Scratch::new();
+    let keys = scratch.read("access-keys.json");
+    let mut value: Value = serde_json::from_str(&keys).unwrap();
+    let list = value["AccessKeyMetadata"].as_array_mut().unwrap();
+    let twin = list[1].clone();
+    list.push(twin);
+    scratch.write(
+        "access-keys.json",
+        serde_json::to_string_pretty(&value).unwrap(),
+    );
+    // Keys sort alphabetically in the rewritten file: the third entry opens on line 15.
+    let message = invalid(&scratch, "access-keys.json", Some(16), "a key listed twice");
+    assert!(message.contains("listed twice"), "{message}");
+
+    let scratch = Scratch::new();
+    let mut value: Value = serde_json::from_str(&keys).unwrap();
+    value["IsTruncated"] = true.into();
+    scratch.write(
+        "access-keys.json",
+        serde_json::to_string_pretty(&value).unwrap(),
+    );
+    invalid(
+        &scratch,
+        "access-keys.json",
+        None,
+        "one page of several keys",
+    );
+
+    let snapshot = Scratch::new().read("snapshot.json");
+    for (what, text, line, expected) in [
+        (
+            "an account id that is no id",
+            snapshot.replace("444055461661", "not-an-id"),
+            Some(2),
+            "not a 12-digit AWS account id",
+        ),
+        (
+            "fields as a list",
+            "[\"444055461661\", \"2026-11-20T09:00:00Z\"]\n".to_owned(),
+            Some(1),
+            "must be a JSON object",
+        ),
+        (
+            "a capture before the credentials it holds",
+            snapshot.replace("2026-11-20T09:00:00Z", "2000-01-01T00:00:00Z"),
+            None,
+            "captured_at (2000-01-01T00:00:00Z) is before a credential",
+        ),
+    ] {
+        let scratch = Scratch::new();
+        scratch.write("snapshot.json", text);
+        let message = invalid(&scratch, "snapshot.json", line, what);
+        assert!(message.contains(expected), "{what}: {message}");
+    }
+}
+
+#[test]
+fn a_member_missing_from_the_report_is_not_passed_as_verified() {
+    let scratch = Scratch::new();
+    let report = scratch.read("credential-report.csv");
+    let rows: Vec<&str> = report
+        .lines()
+        .filter(|l| !l.starts_with("example-engineer-grace,"))
+        .collect();
+    scratch.write("credential-report.csv", rows.join("\n") + "\n");
+    let (code, report) = scratch.check();
+    assert_eq!(code, 1, "{report}");
+    let mfa: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "member.mfa-missing")
+        .collect();
+    assert_eq!(mfa.len(), 1, "{report}");
+    assert_eq!(mfa[0]["principal"], "example-engineer-grace");
+    assert!(
+        mfa[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no row in the credential report"),
+        "{}",
+        mfa[0]
+    );
+}
+
+#[test]
+fn policies_that_are_not_files_are_reported_not_skipped() {
+    let scratch = Scratch::new();
+    let policies = scratch.dir.path().join("policies");
+    std::os::unix::fs::symlink("/nonexistent/maap.yaml", policies.join("maap.yaml")).unwrap();
+    std::fs::create_dir(policies.join("disasters.YAML")).unwrap();
+    let run = smce_guard_in(scratch.dir.path(), ["lint", "--format", "json"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    let report = run.json();
+    let unreadable: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "policy.unreadable")
+        .map(|d| d["file"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        unreadable,
+        ["policies/disasters.YAML", "policies/maap.yaml"],
+        "{report}"
+    );
+}
+
+#[test]
+fn a_statement_of_thousands_of_entries_is_judged_and_named_briefly() {
+    // Judging every (action, resource) pair against every entry took minutes on a statement like
+    // this; the matcher compares the few distinct sets of covering entries instead.
+    let scratch = Scratch::new();
+    let cluster = "arn:aws:eks:us-west-2:444055461661:cluster/nasa-veda";
+    edit_gaad(&scratch, |g| {
+        let actions: Vec<String> = (0..3000).map(|i| format!("eks:Describe{i}")).collect();
+        let resources: Vec<String> = (0..3000).map(|i| format!("{cluster}-{i}")).collect();
+        let actions = [vec!["eks:DescribeCluster".to_owned(); 3000], actions].concat();
+        let resources = [vec![cluster.to_owned(); 3000], resources].concat();
+        deployer_document(g)["Statement"] = serde_json::json!([
+            {"Effect": "Allow", "Action": actions, "Resource": resources}
+        ]);
+    });
+    let (code, report) = scratch.check();
+    assert_eq!(code, 1, "{report}");
+    let excess: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "deployer.excess-permission")
+        .collect();
+    assert_eq!(excess.len(), 1, "{report}");
+    let message = excess[0]["message"].as_str().unwrap();
+    assert!(
+        message.len() < 1000 && message.ends_with("and 5992 more"),
+        "{message}"
+    );
+}
+
+#[test]
+fn an_expiry_list_missing_an_account_says_so_in_every_format() {
+    let scratch = Scratch::new();
+    let report = scratch.read("credential-report.csv");
+    scratch.write("credential-report.csv", &report[..report.len() - 20]);
+    let run = smce_guard_in(scratch.dir.path(), ["expiries", "--format", "json"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let unread = &run.json()["unread"];
+    assert_eq!(unread[0]["account_name"], "nasa-veda", "{}", run.stdout);
+    assert!(
+        unread[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("credential-report.csv")
+    );
+    let run = smce_guard_in(scratch.dir.path(), ["expiries"]);
+    assert!(
+        run.stdout
+            .contains("INCOMPLETE: account nasa-veda was not read"),
+        "{}",
+        run.stdout
+    );
+    let run = smce_guard_in(scratch.dir.path(), ["expiries", "--format", "markdown"]);
+    assert!(
+        run.stdout.contains("**Incomplete:** account nasa-veda"),
+        "{}",
+        run.stdout
+    );
 }
