@@ -96,10 +96,15 @@ pub struct Authorization {
 /// Parses the JSON text of an authorization-details recording.
 pub fn parse(text: &str) -> Result<Authorization, ParseError> {
     let gaad: Gaad = super::json_object(text)?;
-    convert(gaad)
+    convert(gaad).map_err(|error| error.locate(text))
 }
 
-fn inline(list: Vec<InlinePolicy>, owner: &str) -> Result<Vec<NamedDocument>, ParseError> {
+/// `owner` is the user's or group's name, under `owner_key` (`UserName`, `GroupName`).
+fn inline(
+    list: Vec<InlinePolicy>,
+    owner_key: &'static str,
+    owner: &str,
+) -> Result<Vec<NamedDocument>, ParseError> {
     list.into_iter()
         .map(|p| {
             let document = Document::from_raw(p.policy_document).map_err(|e| {
@@ -110,6 +115,10 @@ fn inline(list: Vec<InlinePolicy>, owner: &str) -> Result<Vec<NamedDocument>, Pa
                     ),
                     None,
                 )
+                .at_fields(vec![
+                    (owner_key, owner.to_owned()),
+                    ("PolicyName", p.policy_name.clone()),
+                ])
             })?;
             Ok(NamedDocument {
                 name: p.policy_name,
@@ -137,10 +146,11 @@ pub fn convert(gaad: Gaad) -> Result<Authorization, ParseError> {
                     user.user_name.escape_debug()
                 ),
                 None,
-            ));
+            )
+            .at_fields(vec![("UserName", user.user_name.clone())]));
         }
         users.push(User {
-            inline_policies: inline(user.user_policy_list, &user.user_name)?,
+            inline_policies: inline(user.user_policy_list, "UserName", &user.user_name)?,
             attached_policies: user
                 .attached_managed_policies
                 .into_iter()
@@ -154,14 +164,16 @@ pub fn convert(gaad: Gaad) -> Result<Authorization, ParseError> {
     }
     users.sort_by(|a, b| a.name.cmp(&b.name));
     if let Some(pair) = users.windows(2).find(|pair| pair[0].name == pair[1].name) {
+        let name = pair[0].name.clone();
         return Err(ParseError::new(
-            format!("user `{}` appears twice in UserDetailList", pair[0].name),
+            format!("user `{name}` appears twice in UserDetailList"),
             None,
-        ));
+        )
+        .at_fields(vec![("UserName", name.clone()), ("UserName", name)]));
     }
     let mut groups = HashMap::with_capacity(gaad.group_detail_list.len());
     for group in gaad.group_detail_list {
-        let inline_policies = inline(group.group_policy_list, &group.group_name)?;
+        let inline_policies = inline(group.group_policy_list, "GroupName", &group.group_name)?;
         let attached_policies = group
             .attached_managed_policies
             .into_iter()
@@ -183,7 +195,8 @@ pub fn convert(gaad: Gaad) -> Result<Authorization, ParseError> {
             return Err(ParseError::new(
                 format!("group `{name}` appears twice in GroupDetailList"),
                 None,
-            ));
+            )
+            .at_fields(vec![("GroupName", name.clone()), ("GroupName", name)]));
         }
     }
     let mut managed_policies = HashMap::with_capacity(gaad.policies.len());
@@ -195,6 +208,7 @@ pub fn convert(gaad: Gaad) -> Result<Authorization, ParseError> {
                     format!("managed policy `{}`: {}", policy.arn, e.message),
                     None,
                 )
+                .at_fields(vec![("Arn", policy.arn.clone())])
             })?),
             None => None,
         };
@@ -210,7 +224,8 @@ pub fn convert(gaad: Gaad) -> Result<Authorization, ParseError> {
             return Err(ParseError::new(
                 format!("managed policy `{arn}` appears twice in Policies"),
                 None,
-            ));
+            )
+            .at_fields(vec![("Arn", arn.clone()), ("Arn", arn)]));
         }
     }
     Ok(Authorization {
@@ -234,10 +249,10 @@ fn default_version(policy: &GaadPolicy) -> Result<Option<usize>, ParseError> {
             .position(|v| v.version_id.as_ref() == Some(id))
     });
     let refuse = |why: String| {
-        Err(ParseError::new(
-            format!("managed policy `{}`: {why}", policy.arn),
-            None,
-        ))
+        Err(
+            ParseError::new(format!("managed policy `{}`: {why}", policy.arn), None)
+                .at_fields(vec![("Arn", policy.arn.clone())]),
+        )
     };
     match (marked.as_slice(), named) {
         ([_, _, ..], _) => refuse(format!(

@@ -49,6 +49,10 @@ pub struct ParseError {
     pub message: String,
     /// Byte offset of the problem, when the format has positions.
     pub offset: Option<usize>,
+    /// For a problem found after parsing (in the model, where positions are gone): the JSON
+    /// fields that lead to it, `("UserName", "alice")` then `("PolicyName", "ci")`, which
+    /// [`ParseError::locate`] finds in the text.
+    pub anchor: Vec<(&'static str, String)>,
 }
 
 impl ParseError {
@@ -56,7 +60,31 @@ impl ParseError {
         ParseError {
             message: message.into(),
             offset,
+            anchor: Vec::new(),
         }
+    }
+
+    /// Adds the fields that lead to the problem (see [`ParseError::anchor`]).
+    pub fn at_fields(mut self, anchor: Vec<(&'static str, String)>) -> Self {
+        self.anchor = anchor;
+        self
+    }
+
+    /// Gives an anchored error its offset in `text`: each field is looked for after the one
+    /// before, and the last one's value is the position. Unfound, the error keeps no position.
+    pub fn locate(mut self, text: &str) -> Self {
+        if self.offset.is_some() || self.anchor.is_empty() {
+            return self;
+        }
+        let mut from = 0;
+        for (key, value) in &self.anchor {
+            match find_field(text, from, key, value) {
+                Some(at) => from = at,
+                None => return self,
+            }
+        }
+        self.offset = Some(from);
+        self
     }
 
     /// From a serde_json error, whose positions are 1-based line and column.
@@ -77,8 +105,27 @@ impl ParseError {
             .next()
             .unwrap_or(&message)
             .to_owned();
-        ParseError { message, offset }
+        ParseError::new(message, offset)
     }
+}
+
+/// The offset of the value in the first `"key": "value"` pair at or after `from` (any spacing).
+fn find_field(text: &str, from: usize, key: &str, value: &str) -> Option<usize> {
+    let key = format!("\"{key}\"");
+    let value = serde_json::to_string(value).ok()?;
+    let mut at = from;
+    while let Some(found) = text.get(at..)?.find(&key) {
+        let after_key = at + found + key.len();
+        let rest = text[after_key..].trim_start();
+        if let Some(rest) = rest.strip_prefix(':') {
+            let rest_trimmed = rest.trim_start();
+            if rest_trimmed.starts_with(&value) {
+                return Some(text.len() - rest_trimmed.len());
+            }
+        }
+        at = after_key;
+    }
+    None
 }
 
 /// Everything a recording (or a live read) holds for one account, before it becomes the model.

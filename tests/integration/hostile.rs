@@ -517,6 +517,11 @@ fn recordings_that_could_hide_a_grant_are_refused() {
             "DefaultVersionId is `v2` but IsDefaultVersion marks `v1`",
         ),
         (
+            "an encoded document that is not JSON",
+            Box::new(|g| *deployer_document(g) = "%7B%22Statement%22%3A%ZZ".into()),
+            "inline policy `eks-readonly` of `hub-continuous-deployer`",
+        ),
+        (
             "one page of several",
             Box::new(|g| {
                 g["IsTruncated"] = true.into();
@@ -525,10 +530,29 @@ fn recordings_that_could_hide_a_grant_are_refused() {
             "one page of several",
         ),
     ];
+    // Where each is reported: found after parsing, a problem is still placed at the field that
+    // leads to it (the n-th occurrence of the text below), not just named.
+    let policy_arn = "\"Arn\": \"arn:aws:iam::444055461661:policy/SMCE-AdminAccess\"";
     for (what, edit, expected) in cases {
         let scratch = Scratch::new();
         edit_gaad(&scratch, edit);
-        let message = invalid(&scratch, "authorization-details.json", None, what);
+        let at = match what {
+            "a misspelt Statement" => Some(("\"statement\"", 0)),
+            "an encoded document that is not JSON" => Some(("\"eks-readonly\"", 0)),
+            "a null Statement" => Some(("\"Statement\": null", 0)),
+            "a group listed twice" => Some(("\"GroupName\": \"SMCE-ProjectAdmins\"", 1)),
+            "a managed policy listed twice" => Some((policy_arn, 1)),
+            "two default versions" | "a default version id the mark contradicts" => {
+                Some((policy_arn, 0))
+            }
+            _ => None,
+        };
+        let text = scratch.read("authorization-details.json");
+        let line = at.map(|(needle, nth)| {
+            let (i, _) = text.match_indices(needle).nth(nth).unwrap();
+            text[..i].matches('\n').count() as u64 + 1
+        });
+        let message = invalid(&scratch, "authorization-details.json", line, what);
         assert!(message.contains(expected), "{what}: {message}");
     }
 }
