@@ -234,14 +234,11 @@ pub struct Observation {
     pub place: String,
 }
 
-/// Observes every account of `accounts` and hands each observation to `then`, returning its
-/// results in the same order. Recorded accounts stream: each is read, handed on and dropped
-/// in turn, so memory does not grow with the number of accounts. `progress` is called once per
 /// Parses a recorded JSON document that must be an object. serde would also read a struct from a
 /// list of its fields in order, which no AWS tool writes; such a file is refused.
 pub fn json_object<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseError> {
     let start = text.len() - text.trim_start().len();
-    if !text[start..].starts_with(['{']) && !text[start..].is_empty() {
+    if !text[start..].starts_with('{') && !text[start..].is_empty() {
         return Err(ParseError::new(
             "the document must be a JSON object",
             Some(start),
@@ -250,6 +247,9 @@ pub fn json_object<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Pars
     serde_json::from_str(text).map_err(|e| ParseError::from_json(&e, text))
 }
 
+/// Observes every account of `accounts` and hands each observation to `then`, returning its
+/// results in the same order. Recorded accounts stream: each is read, handed on and dropped
+/// in turn, so memory does not grow with the number of accounts. `progress` is called once per
 /// finished account (the CLI draws a progress bar with it).
 pub fn observe_each<T: Send>(
     accounts: &[&crate::policy::model::Account],
