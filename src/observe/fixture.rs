@@ -281,13 +281,14 @@ fn parse_access_keys(text: &str) -> Result<Vec<(String, AccessKey)>, ParseError>
                     text.match_indices(&quoted).nth(1).map(|(at, _)| at),
                 ));
             }
+            // IAM's statusType: Active, Inactive, or Expired (a key IAM retired itself).
             let active = match key.status.to_ascii_lowercase().as_str() {
                 "active" => true,
-                "inactive" => false,
+                "inactive" | "expired" => false,
                 _ => {
                     return Err(ParseError::new(
                         format!(
-                            "key {} has Status `{}`; expected Active or Inactive",
+                            "key {} has Status `{}`; expected Active, Inactive or Expired",
                             key.access_key_id, key.status
                         ),
                         offset_of_value(text, &key.status),

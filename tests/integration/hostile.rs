@@ -806,3 +806,26 @@ fn an_expiry_list_missing_an_account_says_so_in_every_format() {
         run.stdout
     );
 }
+
+#[test]
+fn every_documented_key_status_is_read_and_nothing_else() {
+    // IAM's statusType is Active, Inactive or Expired; the first key of the recording is
+    // inactive, and an expired one is just as unusable.
+    let scratch = Scratch::new();
+    let keys = scratch.read("access-keys.json");
+    assert_eq!(keys.matches("\"Inactive\"").count(), 1, "{keys}");
+    scratch.write(
+        "access-keys.json",
+        keys.replace("\"Inactive\"", "\"Expired\""),
+    );
+    same_as_baseline(&scratch, "an Expired key");
+    scratch.write(
+        "access-keys.json",
+        keys.replace("\"Inactive\"", "\"Retired\""),
+    );
+    let message = invalid(&scratch, "access-keys.json", Some(6), "an unknown status");
+    assert!(
+        message.contains("expected Active, Inactive or Expired"),
+        "{message}"
+    );
+}
