@@ -2,7 +2,7 @@
 //! (same findings), and broken ones end in exit 2 naming the file (and its line where the format
 //! has lines), never a panic and never a partial report that looks complete.
 
-use crate::common::{root, smce_guard_in};
+use crate::common::{Run, only, root, smce_guard_in};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -44,8 +44,12 @@ impl Scratch {
     }
 
     fn check(&self) -> (i32, Value) {
-        let run = smce_guard_in(self.dir.path(), ["check", "--format", "json"]);
+        let run = self.check_run();
         (run.code, run.json())
+    }
+
+    fn check_run(&self) -> Run {
+        smce_guard_in(self.dir.path(), ["check", "--format", "json"])
     }
 }
 
@@ -703,23 +707,16 @@ fn a_member_missing_from_the_report_is_not_passed_as_verified() {
         .filter(|l| !l.starts_with("example-engineer-grace,"))
         .collect();
     scratch.write("credential-report.csv", rows.join("\n") + "\n");
-    let (code, report) = scratch.check();
-    assert_eq!(code, 1, "{report}");
-    let mfa: Vec<&Value> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == "member.mfa-missing")
-        .collect();
-    assert_eq!(mfa.len(), 1, "{report}");
-    assert_eq!(mfa[0]["principal"], "example-engineer-grace");
+    let run = scratch.check_run();
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let mfa = only(&run, "member.mfa-missing");
+    assert_eq!(mfa["principal"], "example-engineer-grace");
     assert!(
-        mfa[0]["message"]
+        mfa["message"]
             .as_str()
             .unwrap()
             .contains("no row in the credential report"),
-        "{}",
-        mfa[0]
+        "{mfa}"
     );
 }
 
@@ -761,16 +758,10 @@ fn a_statement_of_thousands_of_entries_is_judged_and_named_briefly() {
             {"Effect": "Allow", "Action": actions, "Resource": resources}
         ]);
     });
-    let (code, report) = scratch.check();
-    assert_eq!(code, 1, "{report}");
-    let excess: Vec<&Value> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == "deployer.excess-permission")
-        .collect();
-    assert_eq!(excess.len(), 1, "{report}");
-    let message = excess[0]["message"].as_str().unwrap();
+    let run = scratch.check_run();
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let excess = only(&run, "deployer.excess-permission");
+    let message = excess["message"].as_str().unwrap();
     assert!(
         message.len() < 1000 && message.ends_with("and 5992 more"),
         "{message}"
