@@ -137,9 +137,12 @@ impl PolicySet {
         if self.files.index(file).is_some() {
             return Ok(());
         }
-        let Some(declared) = self.policies.iter().find(|d| d.file == file) else {
+        // `policies` is in file order (load pushes them so), so a file is found by bisection:
+        // `accounts` calls this once per file a finding points into.
+        let Ok(at) = self.policies.binary_search_by_key(&file, |d| d.file) else {
             return Ok(());
         };
+        let declared = &self.policies[at];
         let text = declared.read_text()?;
         let mut index = yaml::parse(file, &text).index;
         index.finish();

@@ -47,6 +47,32 @@ pub fn findings(run: &Run) -> Vec<String> {
         .collect()
 }
 
+/// Asserts a run's exit code and its findings as `listed` renders them, showing the run's output
+/// when either differs; each test file passes the rendering it compares by.
+#[track_caller]
+pub fn assert_run(run: &Run, code: i32, listed: Vec<String>, expected: &[&str]) {
+    assert_eq!(
+        listed, expected,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    assert_eq!(
+        run.code, code,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+}
+
+/// The codes of a JSON report's findings, in report order.
+pub fn finding_codes(report: &serde_json::Value) -> Vec<&str> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect()
+}
+
 /// Each account of a JSON `check` run as `name status`.
 pub fn statuses(run: &Run) -> Vec<String> {
     run.json()["accounts"]

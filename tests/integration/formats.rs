@@ -1,7 +1,7 @@
 //! Every output format on the same cases, SARIF against the official schema, waivers, shards,
 //! `--output`, the expiry calendar, and the CI recipe in README.
 
-use crate::common::{root, smce_guard, smce_guard_in};
+use crate::common::{finding_codes, root, smce_guard, smce_guard_in};
 use serde_json::Value;
 use std::path::Path;
 use std::sync::LazyLock;
@@ -296,12 +296,7 @@ fn a_waiver_alone_turns_drift_into_a_pass() {
     );
     assert_eq!(later.code, 2);
     let json = later.json();
-    let codes: Vec<&str> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let codes = finding_codes(&json);
     assert_eq!(
         codes.iter().filter(|c| **c == "waiver.expired").count(),
         2,

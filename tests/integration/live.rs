@@ -12,7 +12,7 @@
 //! GetAccountAuthorizationDetails (AWS always sends it; without it the live reader fails, see
 //! `managed_policy_without_a_policy_name_is_read`).
 
-use crate::common::{Run, findings, only, request_counts, statuses, text};
+use crate::common::{Run, assert_run, findings, only, request_counts, statuses, text};
 use crate::moto::{Moto, free_port, smce_guard_aws, smce_guard_env};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -156,18 +156,7 @@ fn check_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
 /// Asserts the exit code and the exact findings of a JSON run.
 #[track_caller]
 fn expect(run: &Run, code: i32, expected: &[&str]) {
-    assert_eq!(
-        findings(run),
-        expected,
-        "stdout:\n{}\nstderr:\n{}",
-        run.stdout,
-        run.stderr
-    );
-    assert_eq!(
-        run.code, code,
-        "stdout:\n{}\nstderr:\n{}",
-        run.stdout, run.stderr
-    );
+    assert_run(run, code, findings(run), expected);
 }
 
 /// Every file below `dir`: relative path → bytes.
@@ -713,16 +702,23 @@ fn config_file(dir: &Path, name: &str, credentials: &Value) -> String {
     path.display().to_string()
 }
 
+/// A clean account `veda` seeded in moto with a session, its policy, and an AWS config file whose
+/// profile `veda` holds that session: the workspace and the config file's path.
+fn profile_workspace(moto: &Moto, id: &str) -> (Workspace, String) {
+    let seeded = moto.seed(&json!({
+        "accounts": [clean(id, "veda")],
+        "sessions": [id],
+    }));
+    let ws = Workspace::new();
+    ws.policy("veda", &policy(id, "veda", &["alice"]));
+    let config = config_file(ws.path(), "veda", &seeded["sessions"][id]);
+    (ws, config)
+}
+
 #[test]
 fn profile_selects_the_account() {
     let moto = Moto::start();
-    let seeded = moto.seed(&json!({
-        "accounts": [clean("360000000001", "veda")],
-        "sessions": ["360000000001"],
-    }));
-    let ws = Workspace::new();
-    ws.policy("veda", &policy("360000000001", "veda", &["alice"]));
-    let config = config_file(ws.path(), "veda", &seeded["sessions"]["360000000001"]);
+    let (ws, config) = profile_workspace(&moto, "360000000001");
     let env = [
         ("AWS_CONFIG_FILE", Some(config.as_str())),
         ("AWS_ACCESS_KEY_ID", None),
@@ -761,13 +757,7 @@ fn profile_selects_the_account() {
 #[test]
 fn profile_wins_over_environment_credentials() {
     let moto = Moto::start();
-    let seeded = moto.seed(&json!({
-        "accounts": [clean("370000000001", "veda")],
-        "sessions": ["370000000001"],
-    }));
-    let ws = Workspace::new();
-    ws.policy("veda", &policy("370000000001", "veda", &["alice"]));
-    let config = config_file(ws.path(), "veda", &seeded["sessions"]["370000000001"]);
+    let (ws, config) = profile_workspace(&moto, "370000000001");
     // The harness exports moto's `testing` credentials (account 123456789012), as a shell may.
     let run = moto.smce_guard_env(
         ws.path(),

@@ -6,7 +6,7 @@
 //! are compared as `severity code principal @line` strings, so a test fails on any extra, missing
 //! or misplaced finding.
 
-use crate::common::{Run, only, smce_guard, smce_guard_in};
+use crate::common::{Run, assert_run, finding_codes, only, smce_guard, smce_guard_in};
 use serde_json::{Value, json};
 use std::path::Path;
 
@@ -424,18 +424,7 @@ fn summary(run: &Run) -> (u64, u64) {
 /// Asserts the exit code and the exact findings of a run.
 #[track_caller]
 fn expect(run: &Run, code: i32, expected: &[&str]) {
-    assert_eq!(
-        findings(run),
-        expected,
-        "stdout:\n{}\nstderr:\n{}",
-        run.stdout,
-        run.stderr
-    );
-    assert_eq!(
-        run.code, code,
-        "stdout:\n{}\nstderr:\n{}",
-        run.stdout, run.stderr
-    );
+    assert_run(run, code, findings(run), expected);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1818,12 +1807,7 @@ fn invalid_policy_exits_2_beside_a_valid_account() {
         "{listed:?}"
     );
     let json = run.json();
-    let codes: Vec<&str> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let codes = finding_codes(&json);
     assert_eq!(codes, ["policy.wrong-type"]);
     assert_eq!(json["findings"][0]["file"], "policies/bravo.yaml");
 }
