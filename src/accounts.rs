@@ -1,7 +1,6 @@
 //! The `accounts` pipeline: the caller's AWS Organization against the policies. Every ACTIVE
 //! account needs a policy, and every policy an account in the organization that is not suspended.
 
-use crate::cli::AccountsArgs;
 use crate::codes::Code;
 use crate::diag::{AccountRef, Diagnostic, Tally};
 use crate::observe::ObserveError;
@@ -9,7 +8,16 @@ use crate::observe::aws::organization::{self, OrgAccount};
 use crate::report::{AccountSummary, Status};
 use crate::source::{Files, Route};
 
-pub struct Outcome {
+/// What `accounts` is asked: plain domain options, built by the command line.
+pub struct AccountsOptions {
+    /// Policy files or directories.
+    pub paths: Vec<std::path::PathBuf>,
+    /// How to reach the organization's management (or delegated-admin) account.
+    pub live: crate::observe::aws::LiveOptions,
+}
+
+/// The organization against the policies.
+pub struct Coverage {
     pub files: Files,
     pub diagnostics: Vec<Diagnostic>,
     pub accounts: Vec<AccountSummary>,
@@ -18,17 +26,14 @@ pub struct Outcome {
     pub requests: u32,
 }
 
-pub fn run(args: &AccountsArgs) -> Outcome {
-    let mut set = crate::policy::load(&args.paths, None);
+pub fn run(options: &AccountsOptions) -> Coverage {
+    let mut set = crate::policy::load(&options.paths, None);
     let mut diagnostics = set.diagnostics.clone();
-    let mut options = crate::observe::aws::LiveOptions::new();
-    options.profile = args.profile.clone();
-    options.attempt_timeout = std::time::Duration::from_secs(args.timeout.max(1));
     let listed = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| ObserveError::Unobserved(format!("cannot start the async runtime: {e}")))
-        .and_then(|runtime| runtime.block_on(organization::list_accounts(&options)));
+        .and_then(|runtime| runtime.block_on(organization::list_accounts(&options.live)));
     let (org, requests) = match listed {
         Ok(listed) => listed,
         Err(
@@ -37,7 +42,7 @@ pub fn run(args: &AccountsArgs) -> Outcome {
                 message: reason, ..
             }),
         ) => {
-            return Outcome {
+            return Coverage {
                 files: set.files,
                 diagnostics,
                 accounts: Vec::new(),
@@ -130,7 +135,7 @@ pub fn run(args: &AccountsArgs) -> Outcome {
             diagnostics.push(*diagnostic);
         }
     }
-    Outcome {
+    Coverage {
         files: set.files,
         diagnostics,
         accounts,

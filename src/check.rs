@@ -1,25 +1,40 @@
 //! The `check` pipeline: lint the policies, observe each valid policy's account (in parallel),
 //! evaluate the rules, and gather everything into one ordered outcome for the reporters.
 
-use crate::cli::{CheckArgs, exit};
 use crate::codes::{Code, Severity};
 use crate::diag::{AccountRef, Diagnostic, Location, Tally};
 use crate::engine;
-use crate::observe::{self, ObserveError};
+use crate::observe::{self, ObserveError, Source};
 use crate::policy::{self, Declared};
 use crate::report::{AccountSummary, Report, Status};
+use crate::select::{Selection, UnknownAccounts};
 use crate::source::{FileId, Files, Route, SourceFile};
 use jiff::Timestamp;
+use std::path::PathBuf;
+
+/// What `check` is asked: plain domain options, built by the command line.
+pub struct CheckOptions {
+    /// Policy files or directories.
+    pub paths: Vec<PathBuf>,
+    pub selection: Selection,
+    /// Recorded fixtures or the AWS API.
+    pub source: Source,
+    /// The instant to judge at; `None` judges each recording as of its capture time and live
+    /// reads now.
+    pub now: Option<Timestamp>,
+    /// Whether to list every check performed (JUnit needs them; other formats need not hold them).
+    pub list_checks: bool,
+}
 
 /// Everything one `check` run found.
-pub struct Outcome {
+pub struct Checked {
     pub files: Files,
     pub diagnostics: Vec<Diagnostic>,
     pub accounts: Vec<AccountSummary>,
     pub now: Option<Timestamp>,
 }
 
-impl Outcome {
+impl Checked {
     pub fn report(&self) -> Report<'_> {
         Report {
             files: &self.files,
@@ -30,27 +45,25 @@ impl Outcome {
         }
     }
 
-    /// 2 for invalid input, then 3 for an unobserved account, then 1 for drift at or above
-    /// `threshold`, else 0.
-    pub fn exit_code(&self, threshold: Severity) -> u8 {
-        let invalid = self.diagnostics.iter().any(|d| {
+    /// Whether some input was invalid: a policy or waiver error, or a broken recording.
+    pub fn invalid(&self) -> bool {
+        self.diagnostics.iter().any(|d| {
             d.severity == Severity::Error
                 && (d.account.is_none()
                     || matches!(d.code, Code::FixtureInvalid | Code::WaiverExpired))
-        });
-        if invalid {
-            exit::INVALID
-        } else if self.accounts.iter().any(|a| a.status == Status::Unobserved) {
-            exit::UNOBSERVED
-        } else if self
-            .diagnostics
+        })
+    }
+
+    /// Whether some account could not be observed.
+    pub fn unobserved(&self) -> bool {
+        self.accounts.iter().any(|a| a.status == Status::Unobserved)
+    }
+
+    /// Whether an unwaived finding is at or above `threshold`.
+    pub fn drift(&self, threshold: Severity) -> bool {
+        self.diagnostics
             .iter()
             .any(|d| d.waiver.is_none() && d.severity >= threshold)
-        {
-            exit::DRIFT
-        } else {
-            exit::OK
-        }
     }
 }
 
@@ -64,47 +77,34 @@ struct Judged {
 }
 
 /// Runs `check`; `progress` is called once per account observed.
-pub fn run(args: &CheckArgs, progress: &(dyn Fn() + Sync)) -> Result<Outcome, String> {
+pub fn run(
+    options: &CheckOptions,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Checked, UnknownAccounts> {
     // Waivers are judged per account, at the instant the account is judged.
-    let set = policy::load(&args.paths, None);
-    let valid: std::collections::HashSet<FileId> = set.valid().map(|l| l.file).collect();
+    let selected = options
+        .selection
+        .apply(policy::load(&options.paths, None))?;
+    let live = matches!(options.source, Source::Live { .. });
+    let chosen: Vec<&Declared> = selected.policies().collect();
+    let to_observe: Vec<&crate::policy::model::Account> =
+        chosen.iter().map(|d| &d.account).collect();
+    let judged: Vec<Judged> =
+        observe::observe_each(&to_observe, &options.source, progress, &|i, observation| {
+            judge(
+                chosen[i],
+                observation,
+                options.now,
+                live,
+                options.list_checks,
+            )
+        });
+    drop(chosen);
     let policy::PolicySet {
         files,
-        policies,
-        diagnostics: mut lint,
-    } = set;
-    if let Some(name) = &args.account {
-        let Some(chosen) = policies.iter().find(|d| &d.account.name == name) else {
-            let known: Vec<&str> = policies.iter().map(|d| d.account.name.as_str()).collect();
-            return Err(format!(
-                "no policy declares account `{name}` (known: {})",
-                known.join(", ")
-            ));
-        };
-        let chosen = chosen.file;
-        lint.retain(|d| d.file.is_none_or(|f| f == chosen));
-    }
-    let mut selected: Vec<Declared> = policies
-        .into_iter()
-        .filter(|d| valid.contains(&d.file))
-        .filter(|d| {
-            args.account
-                .as_ref()
-                .is_none_or(|name| &d.account.name == name)
-        })
-        .collect();
-    if let Some(shard) = args.shard {
-        selected.retain(|d| shard.contains(&d.account.id));
-    }
-    let source = args.aws.source_or_fixtures(args.live, &args.fixtures);
-    let to_observe: Vec<&crate::policy::model::Account> =
-        selected.iter().map(|d| &d.account).collect();
-    // Only JUnit lists every check performed; other formats need not hold them all.
-    let junit = args.output.format == crate::report::Format::Junit;
-    let judged: Vec<Judged> =
-        observe::observe_each(&to_observe, &source, progress, &|i, observation| {
-            judge(&selected[i], observation, args.now, args.live, junit)
-        });
+        diagnostics: lint,
+        ..
+    } = selected.set;
 
     let mut files = files;
     let mut diagnostics = lint;
@@ -149,11 +149,11 @@ pub fn run(args: &CheckArgs, progress: &(dyn Fn() + Sync)) -> Result<Outcome, St
     }
     accounts.sort_by(|a, b| a.name.cmp(&b.name));
     diagnostics[first_finding..].sort_by(|a, b| finding_order(a).cmp(&finding_order(b)));
-    Ok(Outcome {
+    Ok(Checked {
         files,
         diagnostics,
         accounts,
-        now: args.now,
+        now: options.now,
     })
 }
 

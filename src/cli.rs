@@ -1,8 +1,14 @@
-//! The command line: argument definitions, and the wiring of policy → observe → engine → report
-//! for each subcommand. This is the only module that prints or picks an exit code.
+//! The command line, and the only module that knows clap: argument definitions, their translation
+//! into each pipeline's plain options before any work starts, printing, and the choice of exit
+//! code from each pipeline's outcome (the codes are documented in README).
 
 use crate::codes::Severity;
+use crate::observe::Source;
+use crate::observe::aws::LiveOptions;
+use crate::report::expiries::ExpiriesFormat;
 use crate::report::{self, Format, HumanStyle, Report};
+use crate::select::{Selection, Shard, UnknownAccounts};
+use clap::builder::PossibleValue;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -102,17 +108,13 @@ pub struct CheckArgs {
     /// Judge as of this instant (RFC 3339) instead of the recording's capture time.
     #[arg(long, value_parser = parse_timestamp)]
     pub now: Option<jiff::Timestamp>,
-    /// Check only the account with this name.
-    #[arg(long)]
-    pub account: Option<String>,
-    /// Check only shard K of N (a stable split by account id), for a CI matrix.
-    #[arg(long, value_name = "K/N")]
-    pub shard: Option<Shard>,
+    #[command(flatten)]
+    pub select: SelectArgs,
     #[command(flatten)]
     pub output: OutputArgs,
     /// The lowest severity that fails the run (exit 1).
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    #[arg(long, value_enum, default_value_t = Severity::Error)]
+    pub fail_on: Severity,
     /// Read the accounts live through the AWS API instead of from --fixtures.
     #[arg(long)]
     pub live: bool,
@@ -128,12 +130,8 @@ pub struct SnapshotArgs {
     /// Where to write, one folder per account name.
     #[arg(long, default_value = "fixtures")]
     pub out: PathBuf,
-    /// Snapshot only the account with this name.
-    #[arg(long)]
-    pub account: Option<String>,
-    /// Only shard K of N (a stable split by account id).
-    #[arg(long, value_name = "K/N")]
-    pub shard: Option<Shard>,
+    #[command(flatten)]
+    pub select: SelectArgs,
     #[command(flatten)]
     pub aws: LiveArgs,
 }
@@ -179,27 +177,44 @@ pub struct LiveArgs {
 
 impl LiveArgs {
     /// The AWS API when `live`, else the recorded state under `fixtures`.
-    pub fn source_or_fixtures(
-        &self,
-        live: bool,
-        fixtures: &std::path::Path,
-    ) -> crate::observe::Source {
+    fn source_or_fixtures(&self, live: bool, fixtures: &std::path::Path) -> Source {
         if live {
             self.source()
         } else {
-            crate::observe::Source::Fixtures(fixtures.to_path_buf())
+            Source::Fixtures(fixtures.to_path_buf())
         }
     }
 
-    pub fn source(&self) -> crate::observe::Source {
-        let mut options = crate::observe::aws::LiveOptions::new();
+    fn source(&self) -> Source {
+        let mut options = LiveOptions::new();
         options.profile = self.profile.clone();
         options.role_name = self.role_name.clone();
         options.attempt_timeout = std::time::Duration::from_secs(self.timeout.max(1));
         options.report_budget = std::time::Duration::from_secs(self.report_wait);
-        crate::observe::Source::Live {
+        Source::Live {
             options,
             concurrency: usize::from(self.concurrency),
+        }
+    }
+}
+
+/// Which accounts a command reads; the same flags and meaning for every such command.
+#[derive(clap::Args, Debug, Clone)]
+pub struct SelectArgs {
+    /// Only the account with this name (`account.name`); repeat for several. A name no policy
+    /// declares is an error.
+    #[arg(long = "account", value_name = "NAME")]
+    pub accounts: Vec<String>,
+    /// Only shard K of N (a stable split by account id), for a CI matrix.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+}
+
+impl SelectArgs {
+    fn selection(&self) -> Selection {
+        Selection {
+            names: self.accounts.clone(),
+            shard: self.shard,
         }
     }
 }
@@ -218,11 +233,10 @@ pub struct ExpiriesArgs {
     /// Only credentials with at most this many days left (expired ones included).
     #[arg(long, value_name = "DAYS")]
     pub within: Option<i64>,
-    /// Only shard K of N (a stable split by account id).
-    #[arg(long, value_name = "K/N")]
-    pub shard: Option<Shard>,
-    #[arg(long, value_enum, default_value_t = crate::report::expiries::ExpiriesFormat::Table)]
-    pub format: crate::report::expiries::ExpiriesFormat,
+    #[command(flatten)]
+    pub select: SelectArgs,
+    #[arg(long, value_enum, default_value_t = ExpiriesFormat::Table)]
+    pub format: ExpiriesFormat,
     /// Write to this file (atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -243,91 +257,67 @@ pub struct OutputArgs {
     pub output: Option<PathBuf>,
 }
 
-/// One of N stable slices of the accounts, by account id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Shard {
-    /// 1-based.
-    pub index: u64,
-    pub count: u64,
-}
-
-impl std::str::FromStr for Shard {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let bad = || format!("expected K/N with 1 <= K <= N, such as 2/4; found `{text}`");
-        let (k, n) = text.split_once('/').ok_or_else(bad)?;
-        let (index, count) = (
-            k.trim().parse().map_err(|_| bad())?,
-            n.trim().parse().map_err(|_| bad())?,
-        );
-        if index == 0 || index > count {
-            return Err(bad());
-        }
-        Ok(Shard { index, count })
+// The output formats and severities are the library's own types; their command-line spelling
+// lives here, so that nothing below the command line knows clap.
+impl ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            Format::Human,
+            Format::Json,
+            Format::Sarif,
+            Format::Junit,
+            Format::Markdown,
+            Format::Github,
+        ]
     }
-}
 
-impl Shard {
-    /// Whether the account with this id falls into this shard. Account ids are numbers, so the
-    /// split is the id modulo N: stable across runs and machines.
-    pub fn contains(&self, account_id: &str) -> bool {
-        let number = account_id.parse::<u64>().unwrap_or_else(|_| {
-            account_id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-            })
-        });
-        number % self.count == self.index - 1
-    }
-}
-
-/// Writes `text` to stdout, or atomically to `path`: a temporary file beside it, then a rename,
-/// so a reader never sees half a report.
-fn emit(
-    path: Option<&std::path::Path>,
-    write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), String> {
-    let Some(path) = path else {
-        let mut stdout = std::io::stdout().lock();
-        // A closed pipe (`smce-guard check | head`) is not a failure of the check.
-        let _ = write(&mut stdout).and_then(|()| stdout.flush());
-        return Ok(());
-    };
-    // A device or a pipe (`--output /dev/null`, `--output /dev/stdout`) is written to as it is:
-    // renaming a temporary file over it would replace the device with a plain file.
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-        return std::fs::OpenOptions::new()
-            .write(true)
-            .open(path)
-            .and_then(|mut device| write(&mut device).and_then(|()| device.flush()))
-            .map_err(|e| format!("cannot write {}: {e}", path.display()));
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::File::create(&temporary)
-        .and_then(|mut file| write(&mut file).and_then(|()| file.sync_all()))
-        .and_then(|()| std::fs::rename(&temporary, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&temporary);
-            format!("cannot write {}: {e}", path.display())
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            Format::Human => PossibleValue::new("human")
+                .help("Diagnostics with the policy excerpt underlined (miette)"),
+            Format::Json => {
+                PossibleValue::new("json").help("The versioned JSON document described in README")
+            }
+            Format::Sarif => {
+                PossibleValue::new("sarif").help("SARIF 2.1.0, for GitHub code scanning")
+            }
+            Format::Junit => PossibleValue::new("junit")
+                .help("JUnit XML: a test suite per account, a test case per check performed"),
+            Format::Markdown => PossibleValue::new("markdown")
+                .help("Markdown for a pull-request comment or $GITHUB_STEP_SUMMARY"),
+            Format::Github => PossibleValue::new("github")
+                .help("GitHub workflow commands (`::error file=...,line=...::message`)"),
         })
+    }
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum FailOn {
-    Error,
-    Warning,
+impl ValueEnum for ExpiriesFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            ExpiriesFormat::Table,
+            ExpiriesFormat::Json,
+            ExpiriesFormat::Ics,
+            ExpiriesFormat::Markdown,
+        ]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(match self {
+            ExpiriesFormat::Table => "table",
+            ExpiriesFormat::Json => "json",
+            ExpiriesFormat::Ics => "ics",
+            ExpiriesFormat::Markdown => "markdown",
+        }))
+    }
 }
 
-impl FailOn {
-    pub fn threshold(self) -> Severity {
-        match self {
-            FailOn::Error => Severity::Error,
-            FailOn::Warning => Severity::Warning,
-        }
+impl ValueEnum for Severity {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Severity::Error, Severity::Warning]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.as_str()))
     }
 }
 
@@ -369,6 +359,58 @@ fn parse_timestamp(text: &str) -> Result<jiff::Timestamp, String> {
         .map_err(|e| format!("expected an RFC 3339 instant such as 2026-12-01T00:00:00Z: {e}"))
 }
 
+/// What a command came to, in the terms its exit code is chosen from. The one place exit codes
+/// are picked: invalid input (2) before an unobserved account (3) before drift (1).
+#[derive(Clone, Copy, Debug, Default)]
+struct Verdict {
+    /// An invalid policy, recording or usage.
+    invalid: bool,
+    /// An account (or the organization) could not be read.
+    unobserved: bool,
+    /// A finding at or above the failure threshold.
+    drift: bool,
+}
+
+impl Verdict {
+    const OK: Verdict = Verdict {
+        invalid: false,
+        unobserved: false,
+        drift: false,
+    };
+    const INVALID: Verdict = Verdict {
+        invalid: true,
+        unobserved: false,
+        drift: false,
+    };
+
+    fn code(self) -> u8 {
+        if self.invalid {
+            exit::INVALID
+        } else if self.unobserved {
+            exit::UNOBSERVED
+        } else if self.drift {
+            exit::DRIFT
+        } else {
+            exit::OK
+        }
+    }
+}
+
+/// Reports a usage error about `--account` names (exit 2).
+fn unknown_accounts(error: &UnknownAccounts) -> ExitCode {
+    let _ = writeln!(std::io::stderr(), "error: {error}");
+    ExitCode::from(Verdict::INVALID.code())
+}
+
+fn policy_errors_note(count: usize) {
+    if count > 0 {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: {count} policy error(s); run `smce-guard lint`"
+        );
+    }
+}
+
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -376,9 +418,9 @@ pub fn main() -> ExitCode {
             let _ = error.print();
             // clap uses 2 for usage errors already; help and version are not errors.
             return ExitCode::from(if error.use_stderr() {
-                exit::INVALID
+                Verdict::INVALID.code()
             } else {
-                exit::OK
+                Verdict::OK.code()
             });
         }
     };
@@ -395,10 +437,10 @@ pub fn main() -> ExitCode {
             .unwrap_or(100),
     };
     match cli.command {
-        Command::Schema => text(crate::policy::schema::SCHEMA, exit::OK, None),
+        Command::Schema => text(crate::policy::schema::SCHEMA, Verdict::OK, None),
         Command::Explain {
             code: Some(code), ..
-        } => text(&report::explain::one(code), exit::OK, None),
+        } => text(&report::explain::one(code), Verdict::OK, None),
         Command::Explain {
             code: None,
             markdown,
@@ -408,7 +450,7 @@ pub fn main() -> ExitCode {
             } else {
                 report::explain::list()
             },
-            exit::OK,
+            Verdict::OK,
             None,
         ),
         Command::Lint { paths, output } => {
@@ -421,17 +463,26 @@ pub fn main() -> ExitCode {
                 now: None,
                 check: false,
             };
-            let code = if set.has_errors() {
-                exit::INVALID
-            } else {
-                exit::OK
+            let verdict = Verdict {
+                invalid: set.has_errors(),
+                ..Verdict::OK
             };
-            done(code, output.output.as_deref(), &|w| {
+            done(verdict, output.output.as_deref(), &|w| {
                 report::write(&report, output.format, style, w)
             })
         }
         Command::Expiries(args) => {
-            let expiries = crate::expiries::run(&args);
+            let options = crate::expiries::ExpiriesOptions {
+                paths: args.paths,
+                selection: args.select.selection(),
+                source: args.aws.source_or_fixtures(args.live, &args.fixtures),
+                now: args.now,
+                within: args.within,
+            };
+            let expiries = match crate::expiries::run(&options) {
+                Ok(expiries) => expiries,
+                Err(error) => return unknown_accounts(&error),
+            };
             for crate::expiries::Failure {
                 account, reason, ..
             } in &expiries.failures
@@ -441,127 +492,147 @@ pub fn main() -> ExitCode {
                     "error: account `{account}` could not be read: {reason}"
                 );
             }
-            let code = if expiries.policy_errors > 0 || expiries.failures.iter().any(|f| f.invalid)
-            {
-                exit::INVALID
-            } else if !expiries.failures.is_empty() {
-                exit::UNOBSERVED
-            } else {
-                exit::OK
+            let verdict = Verdict {
+                invalid: expiries.policy_errors > 0 || expiries.failures.iter().any(|f| f.invalid),
+                unobserved: !expiries.failures.is_empty(),
+                drift: false,
             };
-            if expiries.policy_errors > 0 {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "error: {} policy error(s); run `smce-guard lint`",
-                    expiries.policy_errors
-                );
-            }
+            policy_errors_note(expiries.policy_errors);
             text(
                 &report::expiries::render(&expiries, args.format),
-                code,
+                verdict,
                 args.output.as_deref(),
             )
         }
         Command::Snapshot(args) => {
+            let options = crate::snapshot::SnapshotOptions {
+                paths: args.paths,
+                selection: args.select.selection(),
+                source: args.aws.source(),
+                out: args.out,
+            };
             let progress = Progress::new(true);
-            let outcome = crate::snapshot::run(&args, &|| progress.tick());
+            let recorded = crate::snapshot::run(&options, &|| progress.tick());
             drop(progress);
-            for failure in &outcome.failures {
+            let recorded = match recorded {
+                Ok(recorded) => recorded,
+                Err(error) => return unknown_accounts(&error),
+            };
+            for failure in &recorded.failures {
                 let _ = writeln!(std::io::stderr(), "error: {failure}");
             }
-            let code = if outcome.policy_errors > 0 {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "error: {} policy error(s); run `smce-guard lint`",
-                    outcome.policy_errors
-                );
-                exit::INVALID
-            } else if !outcome.failures.is_empty() {
-                exit::UNOBSERVED
-            } else {
-                exit::OK
+            policy_errors_note(recorded.policy_errors);
+            let verdict = Verdict {
+                invalid: recorded.policy_errors > 0,
+                unobserved: !recorded.failures.is_empty(),
+                drift: false,
             };
-            text(&outcome.written, code, None)
+            text(&recorded.written, verdict, None)
         }
         Command::Accounts(args) => {
-            let outcome = crate::accounts::run(&args);
-            if let Some(failure) = &outcome.failure {
+            let mut live = LiveOptions::new();
+            live.profile = args.profile.clone();
+            live.attempt_timeout = std::time::Duration::from_secs(args.timeout.max(1));
+            let options = crate::accounts::AccountsOptions {
+                paths: args.paths,
+                live,
+            };
+            let coverage = crate::accounts::run(&options);
+            if let Some(failure) = &coverage.failure {
                 let _ = writeln!(
                     std::io::stderr(),
                     "error: the organization could not be listed: {failure}"
                 );
-                return ExitCode::from(exit::UNOBSERVED);
+                let verdict = Verdict {
+                    unobserved: true,
+                    ..Verdict::OK
+                };
+                return ExitCode::from(verdict.code());
             }
             let report = Report {
-                files: &outcome.files,
-                diagnostics: &outcome.diagnostics,
-                accounts: &outcome.accounts,
+                files: &coverage.files,
+                diagnostics: &coverage.diagnostics,
+                accounts: &coverage.accounts,
                 now: None,
                 check: true,
             };
             let tally = report.tally();
-            let invalid = outcome
-                .diagnostics
-                .iter()
-                .any(|d| d.account.is_none() && d.severity == Severity::Error);
-            let code = if invalid {
-                exit::INVALID
-            } else if tally.errors + tally.warnings > 0 {
-                exit::DRIFT
-            } else {
-                exit::OK
+            let verdict = Verdict {
+                invalid: coverage
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.account.is_none() && d.severity == Severity::Error),
+                unobserved: false,
+                drift: tally.errors + tally.warnings > 0,
             };
-            done(code, args.output.output.as_deref(), &|w| {
+            done(verdict, args.output.output.as_deref(), &|w| {
                 report::write(&report, args.output.format, style, w)
             })
         }
         Command::Check(args) => {
+            let options = crate::check::CheckOptions {
+                paths: args.paths,
+                selection: args.select.selection(),
+                source: args.aws.source_or_fixtures(args.live, &args.fixtures),
+                now: args.now,
+                list_checks: args.output.format == Format::Junit,
+            };
             let progress = Progress::new(args.live);
-            let result = crate::check::run(&args, &|| progress.tick());
+            let checked = crate::check::run(&options, &|| progress.tick());
             drop(progress);
-            match result {
-                Ok(outcome) => {
-                    if args.aws.verbose {
-                        for account in &outcome.accounts {
-                            if let Some(requests) = account.requests {
-                                let _ = writeln!(
-                                    std::io::stderr(),
-                                    "{}: {requests} AWS requests",
-                                    account.name
-                                );
-                            }
-                        }
+            let checked = match checked {
+                Ok(checked) => checked,
+                Err(error) => return unknown_accounts(&error),
+            };
+            if args.aws.verbose {
+                for account in &checked.accounts {
+                    if let Some(requests) = account.requests {
+                        let _ = writeln!(
+                            std::io::stderr(),
+                            "{}: {requests} AWS requests",
+                            account.name
+                        );
                     }
-                    let report = outcome.report();
-                    let code = outcome.exit_code(args.fail_on.threshold());
-                    done(code, args.output.output.as_deref(), &|w| {
-                        report::write(&report, args.output.format, style, w)
-                    })
-                }
-                Err(message) => {
-                    let _ = writeln!(std::io::stderr(), "error: {message}");
-                    ExitCode::from(exit::INVALID)
                 }
             }
+            let report = checked.report();
+            let verdict = Verdict {
+                invalid: checked.invalid(),
+                unobserved: checked.unobserved(),
+                drift: checked.drift(args.fail_on),
+            };
+            done(verdict, args.output.output.as_deref(), &|w| {
+                report::write(&report, args.output.format, style, w)
+            })
         }
     }
 }
 
 /// Writes a command's output and returns its exit code; a failed write is exit 2.
 fn done(
-    code: u8,
+    verdict: Verdict,
     file: Option<&std::path::Path>,
     write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
 ) -> ExitCode {
-    match emit(file, write) {
-        Ok(()) => ExitCode::from(code),
+    let written = match file {
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`smce-guard check | head`) is not a failure of the check.
+            let _ = write(&mut stdout).and_then(|()| stdout.flush());
+            Ok(())
+        }
+        Some(path) => crate::atomic::write_file(path, write)
+            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+    };
+    match written {
+        Ok(()) => ExitCode::from(verdict.code()),
         Err(message) => {
             let _ = writeln!(std::io::stderr(), "error: {message}");
-            ExitCode::from(exit::INVALID)
+            ExitCode::from(Verdict::INVALID.code())
         }
     }
 }
 
-fn text(text: &str, code: u8, file: Option<&std::path::Path>) -> ExitCode {
-    done(code, file, &|w| w.write_all(text.as_bytes()))
+fn text(text: &str, verdict: Verdict, file: Option<&std::path::Path>) -> ExitCode {
+    done(verdict, file, &|w| w.write_all(text.as_bytes()))
 }

@@ -1,11 +1,25 @@
 //! The `expiries` pipeline: every active access key and console password across the accounts, with
 //! its exact expiry, from the same recorded state `check` reads.
 
-use crate::cli::ExpiriesArgs;
 use crate::engine::credentials::{Standing, expiry};
-use crate::observe::{self, ObserveError};
+use crate::observe::{self, ObserveError, Source};
 use crate::policy::model::Contact;
+use crate::select::{Selection, UnknownAccounts};
 use jiff::Timestamp;
+use std::path::PathBuf;
+
+/// What `expiries` is asked: plain domain options, built by the command line.
+pub struct ExpiriesOptions {
+    /// Policy files or directories.
+    pub paths: Vec<PathBuf>,
+    pub selection: Selection,
+    /// Recorded fixtures or the AWS API.
+    pub source: Source,
+    /// The instant to judge at; `None` judges each recording as of its capture time.
+    pub now: Option<Timestamp>,
+    /// Only credentials with at most this many days left (expired ones included).
+    pub within: Option<i64>,
+}
 
 /// What kind of credential expires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,23 +75,19 @@ pub struct Failure {
 /// One account's credentials and clock, or why it could not be read.
 type AccountResult = Result<(Timestamp, Vec<Credential>), Failure>;
 
-pub fn run(args: &ExpiriesArgs) -> Expiries {
-    let today = crate::engine::utc_date(args.now.unwrap_or_else(Timestamp::now));
-    let set = crate::policy::load(&args.paths, Some(today));
-    let policy_errors = set
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == crate::codes::Severity::Error)
-        .count();
-    let mut policies: Vec<_> = set.valid().collect();
-    if let Some(shard) = args.shard {
-        policies.retain(|d| shard.contains(&d.account.id));
-    }
-    let source = args.aws.source_or_fixtures(args.live, &args.fixtures);
+pub fn run(options: &ExpiriesOptions) -> Result<Expiries, UnknownAccounts> {
+    let today = crate::engine::utc_date(options.now.unwrap_or_else(Timestamp::now));
+    let selected = options
+        .selection
+        .apply(crate::policy::load(&options.paths, Some(today)))?;
+    let policy_errors = selected.policy_errors();
+    let policies: Vec<_> = selected.policies().collect();
+    let live = matches!(options.source, Source::Live { .. });
+    let source = &options.source;
     let accounts: Vec<&crate::policy::model::Account> =
         policies.iter().map(|d| &d.account).collect();
     let results: Vec<AccountResult> =
-        observe::observe_each(&accounts, &source, &|| {}, &|i, observation| {
+        observe::observe_each(&accounts, source, &|| {}, &|i, observation| {
             let policy = policies[i]
                 .read()
                 .map_err(|diagnostic| Failure {
@@ -99,10 +109,10 @@ pub fn run(args: &ExpiriesArgs) -> Expiries {
                     invalid: true,
                 },
             })?;
-            let captured = if args.live { None } else { state.captured_at };
-            let now = args.now.or(captured).unwrap_or_else(Timestamp::now);
+            let captured = if live { None } else { state.captured_at };
+            let now = options.now.or(captured).unwrap_or_else(Timestamp::now);
             let impossible = captured
-                .filter(|_| args.now.is_none())
+                .filter(|_| options.now.is_none())
                 .and_then(|captured| crate::engine::impossible_capture(&state, captured));
             if let Some(reason) = impossible {
                 return Err(Failure {
@@ -143,7 +153,7 @@ pub fn run(args: &ExpiriesArgs) -> Expiries {
             Ok((now, out))
         });
     let mut expiries = Expiries {
-        now: args.now.unwrap_or_else(Timestamp::now),
+        now: options.now.unwrap_or_else(Timestamp::now),
         credentials: Vec::new(),
         failures: Vec::new(),
         policy_errors,
@@ -158,10 +168,10 @@ pub fn run(args: &ExpiriesArgs) -> Expiries {
             Err(failure) => expiries.failures.push(failure),
         }
     }
-    if let (None, Some(latest)) = (args.now, latest) {
+    if let (None, Some(latest)) = (options.now, latest) {
         expiries.now = latest;
     }
-    if let Some(within) = args.within {
+    if let Some(within) = options.within {
         expiries.credentials.retain(|c| c.days_left <= within);
     }
     expiries.credentials.sort_by(|a, b| {
@@ -173,5 +183,5 @@ pub fn run(args: &ExpiriesArgs) -> Expiries {
         ))
     });
     expiries.failures.sort();
-    expiries
+    Ok(expiries)
 }

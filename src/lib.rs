@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod atomic;
 pub mod check;
 pub mod cli;
 pub mod codes;
@@ -16,5 +17,6 @@ pub mod expiries;
 pub mod observe;
 pub mod policy;
 pub mod report;
+pub mod select;
 pub mod snapshot;
 pub mod source;

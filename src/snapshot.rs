@@ -1,42 +1,46 @@
 //! The `snapshot` pipeline: read accounts live and write their state in the fixture format, so CI
 //! can judge them offline later.
 
-use crate::cli::SnapshotArgs;
-use crate::observe::{self, ObserveError};
+use crate::observe::{self, ObserveError, Source, fixture};
+use crate::select::{Selection, UnknownAccounts};
 use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+/// What `snapshot` is asked: plain domain options, built by the command line.
+pub struct SnapshotOptions {
+    /// Policy files or directories.
+    pub paths: Vec<PathBuf>,
+    pub selection: Selection,
+    /// The AWS API (a live source).
+    pub source: Source,
+    /// Where to write, one folder per account name.
+    pub out: PathBuf,
+}
 
 /// What a snapshot run did, as text for stdout and failures for stderr.
-pub struct Outcome {
+pub struct Recorded {
     pub written: String,
     pub failures: Vec<String>,
     pub policy_errors: usize,
 }
 
-pub fn run(args: &SnapshotArgs, progress: &(dyn Fn() + Sync)) -> Outcome {
-    let set = crate::policy::load(&args.paths, None);
-    let policy_errors = set
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == crate::codes::Severity::Error)
-        .count();
-    let mut accounts: Vec<&crate::policy::model::Account> =
-        set.valid().map(|d| &d.account).collect();
-    if let Some(shard) = args.shard {
-        accounts.retain(|a| shard.contains(&a.id));
-    }
-    if let Some(name) = &args.account {
-        accounts.retain(|a| &a.name == name);
-    }
-    let observations = observe::observe_each(
-        &accounts,
-        &args.aws.source(),
-        progress,
-        &|_, observation| observation,
-    );
-    let mut outcome = Outcome {
+pub fn run(
+    options: &SnapshotOptions,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Recorded, UnknownAccounts> {
+    let selected = options
+        .selection
+        .apply(crate::policy::load(&options.paths, None))?;
+    let accounts: Vec<&crate::policy::model::Account> =
+        selected.policies().map(|d| &d.account).collect();
+    let observations =
+        observe::observe_each(&accounts, &options.source, progress, &|_, observation| {
+            observation
+        });
+    let mut outcome = Recorded {
         written: String::new(),
         failures: Vec::new(),
-        policy_errors,
+        policy_errors: selected.policy_errors(),
     };
     for (account, observation) in accounts.iter().zip(observations) {
         let name = &account.name;
@@ -55,8 +59,8 @@ pub fn run(args: &SnapshotArgs, progress: &(dyn Fn() + Sync)) -> Outcome {
                 account.id
             )),
             (Some(texts), Ok(_)) => {
-                let dir = args.out.join(name);
-                match observe::fixture::write(&dir, &texts) {
+                let dir = options.out.join(name);
+                match write(&dir, &texts) {
                     Ok(()) => {
                         let _ = writeln!(
                             outcome.written,
@@ -79,5 +83,41 @@ pub fn run(args: &SnapshotArgs, progress: &(dyn Fn() + Sync)) -> Outcome {
             (None, Ok(_)) => outcome.failures.push(format!("{name}: nothing was read")),
         }
     }
-    outcome
+    Ok(outcome)
+}
+
+/// Writes `texts` into `dir` as a fixture folder through the one atomic writer: every file is
+/// staged first and renamed into place only once all are written, so a failed run leaves the
+/// previous fixture untouched. A folder or file that is a symbolic link is refused: a recording
+/// is written where the user asked, never through a link to somewhere else.
+fn write(dir: &Path, texts: &fixture::Texts) -> std::io::Result<()> {
+    let files = [
+        (
+            fixture::AUTHORIZATION_DETAILS,
+            Some(&texts.authorization_details),
+        ),
+        (fixture::CREDENTIAL_REPORT, Some(&texts.credential_report)),
+        (fixture::ACCESS_KEYS, texts.access_keys.as_ref()),
+        (fixture::SNAPSHOT, texts.snapshot.as_ref()),
+    ];
+    if crate::atomic::is_symlink(dir) {
+        return Err(std::io::Error::other(
+            "it is a symbolic link; refusing to write through it",
+        ));
+    }
+    std::fs::create_dir_all(dir)?;
+    let staged: Vec<(PathBuf, &[u8])> = files
+        .iter()
+        .filter_map(|(name, text)| text.map(|t| (dir.join(name), t.as_bytes())))
+        .collect();
+    if let Some((link, _)) = staged
+        .iter()
+        .find(|(path, _)| crate::atomic::is_symlink(path))
+    {
+        return Err(std::io::Error::other(format!(
+            "{} is a symbolic link; refusing to write through it",
+            link.display()
+        )));
+    }
+    crate::atomic::write_files(&staged)
 }

@@ -1,10 +1,9 @@
 //! Credential age rules: active access keys and console passwords against SMCE's maximum age, with
 //! a warning window before it. Expiry is exact: `created + max_age_days × 24 h`.
 
-use super::Context;
-use crate::codes::Code;
+use super::Judging;
+use super::rules::Subject;
 use crate::diag::Diagnostic;
-use crate::observe::User;
 use crate::source::Route;
 use jiff::{SignedDuration, Timestamp};
 
@@ -56,17 +55,24 @@ pub fn expiry(created: Timestamp, max_age_days: u32, warn_days: u32, now: Timest
     }
 }
 
-pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let policy = cx.policy;
-    for user in cx
-        .state
-        .users
-        .iter()
-        .filter(|u| !policy.is_ignored(&u.name))
-    {
-        check_keys(cx, user, out);
-        check_password(cx, user, out);
-    }
+/// `key.expiring`: no active key of the subject is within the warning window.
+pub fn key_expiring(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    keys(cx, subject, Standing::Expiring, out);
+}
+
+/// `key.expired`: no active key of the subject is at or past its maximum age.
+pub fn key_expired(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    keys(cx, subject, Standing::Expired, out);
+}
+
+/// `password.expiring`: the subject's console password is not within the warning window.
+pub fn password_expiring(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    password(cx, subject, Standing::Expiring, out);
+}
+
+/// `password.expired`: the subject's console password is not at or past its maximum age.
+pub fn password_expired(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    password(cx, subject, Standing::Expired, out);
 }
 
 fn route(standing: Standing) -> Route {
@@ -91,7 +97,9 @@ fn when(expiry: &Expiry, now: Timestamp) -> String {
     }
 }
 
-fn check_keys(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
+/// Findings for the subject's active keys that stand at `standing`.
+fn keys(cx: &Judging<'_>, subject: &Subject<'_>, standing: Standing, out: &mut Vec<Diagnostic>) {
+    let Some(user) = subject.user else { return };
     let credentials = cx.policy.credentials;
     let name = user.name.as_str();
     let is_deployer = cx.policy.deployer.as_ref().is_some_and(|d| d.user == name);
@@ -103,11 +111,9 @@ fn check_keys(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
             credentials.warn_days,
             cx.now,
         );
-        let code = match expiry.standing {
-            Standing::Fresh => continue,
-            Standing::Expiring => Code::KeyExpiring,
-            Standing::Expired => Code::KeyExpired,
-        };
+        if expiry.standing != standing {
+            continue;
+        }
         let label = key.label();
         let help = if is_deployer {
             format!(
@@ -120,7 +126,6 @@ fn check_keys(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
         };
         let mut finding = cx
             .finding(
-                code,
                 route(expiry.standing),
                 format!("access key {label} of `{name}` {}", when(&expiry, cx.now)),
             )
@@ -138,7 +143,14 @@ fn check_keys(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_password(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
+/// A finding for the subject's console password if it stands at `standing`.
+fn password(
+    cx: &Judging<'_>,
+    subject: &Subject<'_>,
+    standing: Standing,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(user) = subject.user else { return };
     let credentials = cx.policy.credentials;
     let name = user.name.as_str();
     let (true, Some(changed)) = (user.password_enabled, user.password_last_changed) else {
@@ -150,13 +162,11 @@ fn check_password(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
         credentials.warn_days,
         cx.now,
     );
-    let code = match expiry.standing {
-        Standing::Fresh => return,
-        Standing::Expiring => Code::PasswordExpiring,
-        Standing::Expired => Code::PasswordExpired,
-    };
+    if expiry.standing != standing {
+        return;
+    }
     out.push(
-        cx.finding(code, route(expiry.standing), format!("the console password of `{name}` {}", when(&expiry, cx.now)))
+        cx.finding(route(expiry.standing), format!("the console password of `{name}` {}", when(&expiry, cx.now)))
             .for_principal(name)
             .with_label(format!("passwords live {} days", credentials.max_age_days))
             .with_detail("last_changed", changed.to_string())

@@ -1,64 +1,85 @@
 //! Deployer rules: the CI user exists, is exempt from MFA, is not disabled, has no password, holds
-//! exactly its declared permissions and the declared number of active keys.
+//! exactly its declared permissions and the declared number of active keys. Each judges the
+//! declared deployer ([`Subject`]); all but `deployer.missing` only when it has an IAM user.
 
-use super::{Context, permissions};
-use crate::codes::Code;
+use super::rules::Subject;
+use super::{Judging, permissions};
 use crate::diag::Diagnostic;
 use crate::observe::User;
 use crate::observe::document::Statement;
 use crate::source::Route;
 
-pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(declared) = &cx.policy.deployer else {
+fn user_route() -> Route {
+    Route::of(["deployer", "user"])
+}
+
+/// `deployer.missing`: the deployer has an IAM user.
+pub fn missing(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let (Some(name), None) = (subject.name, subject.user) else {
         return;
     };
-    let name = declared.user.as_str();
-    let groups = &cx.policy.groups;
-    let user_route = Route::of(["deployer", "user"]);
-    let Some(user) = cx.state.user(name) else {
-        out.push(
-            cx.finding(Code::DeployerMissing, user_route, format!("the deployer `{name}` has no IAM user"))
-                .for_principal(name)
-                .with_help("apply 2i2c's terraform (terraform/aws/cd.tf) to create it, then store its key for CI"),
-        );
+    out.push(
+        cx.finding(
+            user_route(),
+            format!("the deployer `{name}` has no IAM user"),
+        )
+        .for_principal(name)
+        .with_help(
+            "apply 2i2c's terraform (terraform/aws/cd.tf) to create it, then store its key for CI",
+        ),
+    );
+}
+
+/// `deployer.restricted`: the deployer is not in the MFA-enforcing group.
+pub fn restricted(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let restricted = &cx.policy.groups.restricted;
+    let Some(user) = subject.user.filter(|u| u.in_group(restricted)) else {
         return;
     };
-    if user.in_group(&groups.restricted) {
-        out.push(
-            cx.finding(Code::DeployerRestricted, user_route.clone(), format!("the deployer `{name}` is in `{}`: its MFA exemption is not in place", groups.restricted))
-                .for_principal(name)
-                .with_help("ask the community representative to request the MFA exemption from SMCE; it is done when the user has left that group"),
-        );
-    }
-    if user.in_group(&groups.disabled) {
-        out.push(
-            cx.finding(Code::DeployerDisabled, user_route.clone(), format!("the deployer `{name}` is in `{}`", groups.disabled))
-                .for_principal(name)
-                .with_help(format!(
-                    "rotate its key (`terraform apply -replace=aws_iam_access_key.continuous_deployer`), then `aws iam remove-user-from-group --group-name {} --user-name {name}`",
-                    groups.disabled
-                )),
-        );
-    }
-    if user.password_enabled {
-        out.push(
-            cx.finding(
-                Code::DeployerConsoleAccess,
-                user_route,
-                format!("the deployer `{name}` has a console password"),
-            )
+    let name = user.name.as_str();
+    out.push(
+        cx.finding(user_route(), format!("the deployer `{name}` is in `{restricted}`: its MFA exemption is not in place"))
+            .for_principal(name)
+            .with_help("ask the community representative to request the MFA exemption from SMCE; it is done when the user has left that group"),
+    );
+}
+
+/// `deployer.disabled`: the deployer is not in the disabled group.
+pub fn disabled(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let disabled = &cx.policy.groups.disabled;
+    let Some(user) = subject.user.filter(|u| u.in_group(disabled)) else {
+        return;
+    };
+    let name = user.name.as_str();
+    out.push(
+        cx.finding(user_route(), format!("the deployer `{name}` is in `{disabled}`"))
             .for_principal(name)
             .with_help(format!(
-                "`aws iam delete-login-profile --user-name {name}`; CI needs only its access key"
+                "rotate its key (`terraform apply -replace=aws_iam_access_key.continuous_deployer`), then `aws iam remove-user-from-group --group-name {disabled} --user-name {name}`"
             )),
-        );
-    }
-    check_permissions(cx, user, out);
-    check_keys(cx, user, out);
+    );
+}
+
+/// `deployer.console-access`: the deployer has no console password.
+pub fn console_access(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(user) = subject.user.filter(|u| u.password_enabled) else {
+        return;
+    };
+    let name = user.name.as_str();
+    out.push(
+        cx.finding(
+            user_route(),
+            format!("the deployer `{name}` has a console password"),
+        )
+        .for_principal(name)
+        .with_help(format!(
+            "`aws iam delete-login-profile --user-name {name}`; CI needs only its access key"
+        )),
+    );
 }
 
 /// Every statement that reaches the deployer, with the name of the policy it came from.
-fn reaching<'a>(cx: &'a Context<'_>, user: &'a User) -> Vec<(String, &'a [Statement])> {
+fn reaching<'a>(cx: &'a Judging<'_>, user: &'a User) -> Vec<(String, &'a [Statement])> {
     let state = cx.state;
     let managed = |arn: &str| -> (String, &'a [Statement]) {
         let statements = state
@@ -93,7 +114,10 @@ fn reaching<'a>(cx: &'a Context<'_>, user: &'a User) -> Vec<(String, &'a [Statem
     sources
 }
 
-fn check_permissions(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
+/// `deployer.excess-permission`: every Allow statement reaching the deployer stays within
+/// `deployer.allow`, and nothing that reaches it is missing from the recording.
+pub fn excess_permission(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(user) = subject.user else { return };
     let name = user.name.as_str();
     let allow = cx.policy.deployer_allow();
     let sources = reaching(cx, user);
@@ -105,7 +129,7 @@ fn check_permissions(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
         .filter(|g| !cx.state.groups.contains_key(*g))
     {
         out.push(
-            cx.finding(Code::DeployerExcessPermission, Route::of(["deployer", "allow"]), format!("the deployer `{name}` is in group `{group}`, whose policies the recording lacks"))
+            cx.finding(Route::of(["deployer", "allow"]), format!("the deployer `{name}` is in group `{group}`, whose policies the recording lacks"))
                 .for_principal(name)
                 .with_detail("policy", format!("group `{group}`"))
                 .with_help("record the account again (the group must appear in GroupDetailList), or remove the deployer from the group"),
@@ -131,7 +155,7 @@ fn check_permissions(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
             .is_none_or(|p| p.document.is_none())
         {
             out.push(
-                cx.finding(Code::DeployerExcessPermission, Route::of(["deployer", "allow"]), format!("managed policy `{arn}` reaches the deployer `{name}`, but the recording lacks its document"))
+                cx.finding(Route::of(["deployer", "allow"]), format!("managed policy `{arn}` reaches the deployer `{name}`, but the recording lacks its document"))
                     .for_principal(name)
                     .with_detail("policy", arn.clone())
                     .with_help("record the account again with the policy's versions, or detach the policy"),
@@ -145,7 +169,7 @@ fn check_permissions(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
             }
             let label = statement.label(index);
             out.push(
-                cx.finding(Code::DeployerExcessPermission, Route::of(["deployer", "allow"]), format!("{policy} {label} grants the deployer `{name}` more than `deployer.allow`: {}", describe(statement)))
+                cx.finding(Route::of(["deployer", "allow"]), format!("{policy} {label} grants the deployer `{name}` more than `deployer.allow`: {}", describe(statement)))
                     .for_principal(name)
                     .with_label("the deployer may do only this")
                     .with_detail("policy", policy.clone())
@@ -154,6 +178,14 @@ fn check_permissions(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// `deployer.missing-permission`: every `deployer.allow` entry is granted by some Allow statement.
+pub fn missing_permission(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(user) = subject.user else { return };
+    let name = user.name.as_str();
+    let allow = cx.policy.deployer_allow();
+    let sources = reaching(cx, user);
     for (i, grant) in allow.iter().enumerate() {
         let granted = sources
             .iter()
@@ -161,7 +193,7 @@ fn check_permissions(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
             .any(|s| s.allow && permissions::grants(s, grant));
         if !granted {
             out.push(
-                cx.finding(Code::DeployerMissingPermission, Route::of(["deployer", "allow"]).child(i), format!("no Allow statement grants the deployer `{name}` `{}` on `{}`", grant.action, grant.resource))
+                cx.finding(Route::of(["deployer", "allow"]).child(i), format!("no Allow statement grants the deployer `{name}` `{}` on `{}`", grant.action, grant.resource))
                     .for_principal(name)
                     .with_detail("action", grant.action.clone())
                     .with_detail("resource", grant.resource.clone())
@@ -199,8 +231,9 @@ fn describe(statement: &Statement) -> String {
     .to_owned()
 }
 
-fn check_keys(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
-    let Some(declared) = &cx.policy.deployer else {
+/// `deployer.key-count`: the deployer holds exactly `deployer.active_keys` active keys.
+pub fn key_count(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let (Some(declared), Some(user)) = (&cx.policy.deployer, subject.user) else {
         return;
     };
     let name = user.name.as_str();
@@ -211,7 +244,6 @@ fn check_keys(cx: &Context<'_>, user: &User, out: &mut Vec<Diagnostic>) {
     }
     let finding = cx
         .finding(
-            Code::DeployerKeyCount,
             Route::of(["deployer", "active_keys"]),
             format!(
                 "the deployer `{name}` has {} active access key{} where {expected} {} declared",

@@ -1,66 +1,86 @@
 //! Member rules: every declared engineer has an IAM user, in the admins group, with MFA, and not
-//! disabled.
+//! disabled. Each judges one member ([`Subject::member`] is its index in `members`).
 
-use super::Context;
-use crate::codes::Code;
+use super::Judging;
+use super::rules::Subject;
 use crate::diag::Diagnostic;
 use crate::source::Route;
 
-pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let groups = &cx.policy.groups;
-    for (i, member) in cx.policy.members.iter().enumerate() {
-        let name = member.user.as_str();
-        let route = Route::of(["members"]).child(i).child("user");
-        let Some(user) = cx.state.user(name) else {
-            out.push(
-                cx.finding(Code::MemberMissing, route, format!("member `{name}` has no IAM user"))
-                    .for_principal(name)
-                    .with_label("declared here")
-                    .with_help(format!(
-                        "create it: `aws iam create-user --user-name {name}` and `aws iam add-user-to-group --group-name {} --user-name {name}`, or remove the member",
-                        groups.admins
-                    )),
-            );
-            continue;
-        };
-        if !user.in_group(&groups.admins) {
-            out.push(
-                cx.finding(
-                    Code::MemberNotAdmin,
-                    route.clone(),
-                    format!("member `{name}` is not in `{}`", groups.admins),
-                )
+/// The policy line of the member a subject stands for.
+fn route(subject: &Subject<'_>) -> Route {
+    Route::of(["members"])
+        .child(subject.member.unwrap_or_default())
+        .child("user")
+}
+
+/// `member.missing`: the member has an IAM user.
+pub fn missing(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let (Some(name), None) = (subject.name, subject.user) else {
+        return;
+    };
+    out.push(
+        cx.finding(route(subject), format!("member `{name}` has no IAM user"))
+            .for_principal(name)
+            .with_label("declared here")
+            .with_help(format!(
+                "create it: `aws iam create-user --user-name {name}` and `aws iam add-user-to-group --group-name {} --user-name {name}`, or remove the member",
+                cx.policy.groups.admins
+            )),
+    );
+}
+
+/// `member.not-admin`: the member is in the admins group.
+pub fn not_admin(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let admins = &cx.policy.groups.admins;
+    let Some(user) = subject.user.filter(|u| !u.in_group(admins)) else {
+        return;
+    };
+    let name = user.name.as_str();
+    out.push(
+        cx.finding(
+            route(subject),
+            format!("member `{name}` is not in `{admins}`"),
+        )
+        .for_principal(name)
+        .with_detail("groups", user.groups.clone())
+        .with_help(format!(
+            "`aws iam add-user-to-group --group-name {admins} --user-name {name}`"
+        )),
+    );
+}
+
+/// `member.mfa-missing`: the member has an active MFA device, as far as the report shows.
+pub fn mfa_missing(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(user) = subject.user else { return };
+    let name = user.name.as_str();
+    if !user.reported {
+        // Unknown is reported as missing: the gate must not pass what it could not see.
+        out.push(
+            cx.finding(route(subject), format!("member `{name}` has no row in the credential report, so its MFA (and password age) cannot be confirmed"))
                 .for_principal(name)
-                .with_detail("groups", user.groups.clone())
-                .with_help(format!(
-                    "`aws iam add-user-to-group --group-name {} --user-name {name}`",
-                    groups.admins
-                )),
-            );
-        }
-        if !user.reported {
-            // Unknown is reported as missing: the gate must not pass what it could not see.
-            out.push(
-                cx.finding(Code::MemberMfaMissing, route.clone(), format!("member `{name}` has no row in the credential report, so its MFA (and password age) cannot be confirmed"))
-                    .for_principal(name)
-                    .with_help("a user created after the report was made has no row; record the account again once the report is regenerated (AWS keeps one for up to 4 hours)"),
-            );
-        } else if !user.mfa_active {
-            out.push(
-                cx.finding(Code::MemberMfaMissing, route.clone(), format!("member `{name}` has no active MFA device"))
-                    .for_principal(name)
-                    .with_help("the engineer signs in, assigns an MFA device (IAM → Security credentials), then signs out and in again"),
-            );
-        }
-        if user.in_group(&groups.disabled) {
-            out.push(
-                cx.finding(Code::MemberDisabled, route, format!("member `{name}` is in `{}`", groups.disabled))
-                    .for_principal(name)
-                    .with_help(format!(
-                        "reset the expired credential, then `aws iam remove-user-from-group --group-name {} --user-name {name}`",
-                        groups.disabled
-                    )),
-            );
-        }
+                .with_help("a user created after the report was made has no row; record the account again once the report is regenerated (AWS keeps one for up to 4 hours)"),
+        );
+    } else if !user.mfa_active {
+        out.push(
+            cx.finding(route(subject), format!("member `{name}` has no active MFA device"))
+                .for_principal(name)
+                .with_help("the engineer signs in, assigns an MFA device (IAM → Security credentials), then signs out and in again"),
+        );
     }
+}
+
+/// `member.disabled`: the member is not in the disabled group.
+pub fn disabled(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let disabled = &cx.policy.groups.disabled;
+    let Some(user) = subject.user.filter(|u| u.in_group(disabled)) else {
+        return;
+    };
+    let name = user.name.as_str();
+    out.push(
+        cx.finding(route(subject), format!("member `{name}` is in `{disabled}`"))
+            .for_principal(name)
+            .with_help(format!(
+                "reset the expired credential, then `aws iam remove-user-from-group --group-name {disabled} --user-name {name}`"
+            )),
+    );
 }

@@ -2,15 +2,20 @@
 //! and return findings. It never reads files, talks to AWS or prints; it does not know whether the
 //! state was recorded or read live.
 //!
-//! Each rule family lives in its own file: [`members`], [`users`], [`deployer`] (with the
-//! permission matcher in [`permissions`]) and [`credentials`].
+//! Every rule is registered once in [`rules::RULES`] and judged through it; the rule functions
+//! live by family: [`account`], [`members`], [`users`], [`deployer`] (with the permission matcher
+//! in [`permissions`]) and [`credentials`]. [`waivers`] then marks what the policy accepts.
 
+pub mod account;
 pub mod credentials;
 pub mod deployer;
 pub mod members;
 pub mod permissions;
+pub mod rules;
 pub mod users;
 pub mod waivers;
+
+pub use account::impossible_capture;
 
 use crate::codes::Code;
 use crate::diag::{AccountRef, Diagnostic};
@@ -18,27 +23,6 @@ use crate::observe::AccountState;
 use crate::policy::Policy;
 use crate::source::{FileId, Route};
 use jiff::Timestamp;
-
-/// Why a recording's `captured_at` cannot be its clock, if it cannot: a credential in it was
-/// created or changed more than a day later. Judged by such a clock, that credential would look
-/// fresh for ever, so the recording is refused. (An explicit `--now` is the user's question and is
-/// taken as asked.)
-pub fn impossible_capture(state: &AccountState, captured: Timestamp) -> Option<String> {
-    let slack = jiff::SignedDuration::from_hours(24);
-    state
-        .users
-        .iter()
-        .flat_map(|user| {
-            let keys = user.keys.iter().filter_map(|k| k.created);
-            keys.chain(user.password_last_changed)
-                .map(move |at| (user.name.as_str(), at))
-        })
-        .filter(|(_, at)| at.duration_since(captured) > slack)
-        .max_by_key(|(_, at)| *at)
-        .map(|(user, at)| {
-            format!("captured_at ({captured}) is before a credential of `{user}` was created or changed ({at}): the recording is inconsistent; record it again")
-        })
-}
 
 /// What every rule sees: the policy, where it lives, the observed state and the clock.
 pub struct Context<'a> {
@@ -50,12 +34,44 @@ pub struct Context<'a> {
     pub account: std::sync::Arc<AccountRef>,
 }
 
-impl Context<'_> {
-    /// A finding of `code` located at `route` in this policy, tagged with the account.
-    pub fn finding(&self, code: Code, route: Route, message: impl Into<String>) -> Diagnostic {
+impl<'a> Context<'a> {
+    pub fn new(policy: &'a Policy, file: FileId, state: &'a AccountState, now: Timestamp) -> Self {
+        Context {
+            policy,
+            file,
+            state,
+            now,
+            account: std::sync::Arc::new(account_ref(policy)),
+        }
+    }
+
+    /// A diagnostic of `code` located at `route` in this policy, tagged with the account. Rules
+    /// use [`Judging::finding`], which can only build their own code.
+    fn diagnostic(&self, code: Code, route: Route, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(code, message)
             .at(self.file, route)
             .for_account(self.account.clone())
+    }
+}
+
+/// The context of one rule at work: findings it builds carry the rule's own code.
+pub struct Judging<'a> {
+    pub cx: &'a Context<'a>,
+    code: Code,
+}
+
+impl<'a> std::ops::Deref for Judging<'a> {
+    type Target = Context<'a>;
+
+    fn deref(&self) -> &Context<'a> {
+        self.cx
+    }
+}
+
+impl Judging<'_> {
+    /// A finding of this rule's code located at `route` in the policy.
+    pub fn finding(&self, route: Route, message: impl Into<String>) -> Diagnostic {
+        self.cx.diagnostic(self.code, route, message)
     }
 }
 
@@ -73,99 +89,45 @@ pub fn evaluate(
     state: &AccountState,
     now: Timestamp,
 ) -> Vec<Diagnostic> {
-    let account = std::sync::Arc::new(account_ref(policy));
-    let cx = Context {
-        policy,
-        file,
-        state,
-        now,
-        account,
-    };
-    let expected = &policy.account.id;
-    let others: Vec<&str> = state
-        .account_ids
-        .iter()
-        .map(String::as_str)
-        .filter(|id| *id != expected)
-        .collect();
-    if !others.is_empty() {
-        let finding = cx
-            .finding(
-                Code::AccountMismatch,
-                Route::of(["account", "id"]),
-                format!(
-                    "the observed state belongs to account {}, not {expected}",
-                    others.join(", ")
-                ),
-            )
-            .with_label("the policy's account")
-            .with_help(
-                "record the right account, or fix `account.id`; no other rule ran for this account",
-            )
-            .with_detail("observed_account_ids", others.clone());
-        return vec![finding];
-    }
+    let cx = Context::new(policy, file, state, now);
     let mut out = Vec::new();
-    members::check(&cx, &mut out);
-    users::check(&cx, &mut out);
-    deployer::check(&cx, &mut out);
-    credentials::check(&cx, &mut out);
+    let mut stopped = false;
+    rules::walk(&cx, |rule, subject| {
+        let before = out.len();
+        (rule.judge)(
+            &Judging {
+                cx: &cx,
+                code: rule.code,
+            },
+            subject,
+            &mut out,
+        );
+        debug_assert!(out[before..].iter().all(|f| f.code == rule.code));
+        stopped = rule.gate && out.len() > before;
+        !stopped
+    });
+    if stopped {
+        return out;
+    }
     let unused = waivers::apply(&cx, &mut out);
     out.extend(unused);
     out
 }
 
+/// Every (rule, principal) pair the engine judges for this policy and state, whether or not it
+/// found drift: the test cases of a JUnit report. The same walk of [`rules::RULES`] as
+/// [`evaluate`].
+pub fn checks_performed(policy: &Policy, state: &AccountState) -> Vec<(Code, Option<String>)> {
+    let cx = Context::new(policy, 0, state, Timestamp::UNIX_EPOCH);
+    let mut checks = Vec::new();
+    rules::walk(&cx, |rule, subject| {
+        checks.push((rule.code, subject.name.map(str::to_owned)));
+        true
+    });
+    checks
+}
+
 /// The UTC calendar day of an instant: the day waivers are judged on.
 pub fn utc_date(now: Timestamp) -> jiff::civil::Date {
     jiff::tz::TimeZone::UTC.to_datetime(now).date()
-}
-
-/// Every (rule, principal) pair the engine judges for this policy and state, whether or not it
-/// found drift: the test cases of a JUnit report.
-pub fn checks_performed(policy: &Policy, state: &AccountState) -> Vec<(Code, Option<String>)> {
-    let mut checks = vec![(Code::AccountMismatch, None)];
-    let mut add = |code: Code, principal: &str| checks.push((code, Some(principal.to_owned())));
-    for member in &policy.members {
-        add(Code::MemberMissing, &member.user);
-        if state.user(&member.user).is_some() {
-            for code in [
-                Code::MemberNotAdmin,
-                Code::MemberMfaMissing,
-                Code::MemberDisabled,
-            ] {
-                add(code, &member.user);
-            }
-        }
-    }
-    if policy.unmanaged_users != crate::policy::model::Level::Ignore {
-        for user in &state.users {
-            add(Code::UserUnmanaged, &user.name);
-        }
-    }
-    if let Some(deployer) = &policy.deployer {
-        add(Code::DeployerMissing, &deployer.user);
-        if state.user(&deployer.user).is_some() {
-            for code in [
-                Code::DeployerRestricted,
-                Code::DeployerDisabled,
-                Code::DeployerConsoleAccess,
-                Code::DeployerExcessPermission,
-                Code::DeployerMissingPermission,
-                Code::DeployerKeyCount,
-            ] {
-                add(code, &deployer.user);
-            }
-        }
-    }
-    for user in state.users.iter().filter(|u| !policy.is_ignored(&u.name)) {
-        if user.active_keys().next().is_some() {
-            add(Code::KeyExpiring, &user.name);
-            add(Code::KeyExpired, &user.name);
-        }
-        if user.password_enabled {
-            add(Code::PasswordExpiring, &user.name);
-            add(Code::PasswordExpired, &user.name);
-        }
-    }
-    checks
 }

@@ -48,7 +48,7 @@ pub fn apply(cx: &Context<'_>, findings: &mut [Diagnostic]) -> Vec<Diagnostic> {
                 .as_ref()
                 .map_or_else(String::new, |p| format!(" for `{p}`"));
             unused.push(
-                cx.finding(Code::WaiverUnused, Route::of(["waivers"]).child(i), format!("the waiver of `{}`{whom} matched no finding", waiver.code))
+                cx.diagnostic(Code::WaiverUnused, Route::of(["waivers"]).child(i), format!("the waiver of `{}`{whom} matched no finding", waiver.code))
                     .with_label("matched nothing")
                     .with_help("the drift it accepted is gone: delete the waiver (or correct its `code` or `principal`)"),
             );

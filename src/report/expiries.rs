@@ -8,7 +8,7 @@ use serde_json::json;
 use std::fmt::Write;
 
 /// The formats `expiries` offers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExpiriesFormat {
     Table,
     Json,

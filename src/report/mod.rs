@@ -19,7 +19,7 @@ use crate::source::Files;
 use jiff::Timestamp;
 
 /// The output formats every command offers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// Diagnostics with the policy excerpt underlined (miette).
     Human,
