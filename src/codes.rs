@@ -2,6 +2,8 @@
 //!
 //! This table is the one source for `smce-guard explain`, the README's code table and the help text
 //! of machine reports; the codes themselves are a stable contract, so entries are only ever added.
+//! Which rule produces a drift code is registered in `engine::rules` (a unit test there holds the
+//! two tables to each other and to the README).
 
 use std::fmt;
 use std::str::FromStr;
@@ -45,7 +47,9 @@ macro_rules! codes {
                 match self { $(Code::$variant => $id,)* }
             }
 
-            /// The severity unless the policy says otherwise (only `user.unmanaged` is configurable).
+            /// The severity unless the rule says otherwise: `user.unmanaged` takes the policy's
+            /// `unmanaged_users`, and `deployer.key-count` is a warning while the deployer holds
+            /// some keys.
             pub fn default_severity(self) -> Severity {
                 match self { $(Code::$variant => Severity::$severity,)* }
             }

@@ -298,7 +298,9 @@ use std::fmt;
 /// Identifies a file in [`Files`].
 pub type FileId = usize;
 
-/// Every file a run has read and may cite: policies (with their route index) and fixtures.
+/// Every file a run has read and may cite: policies and fixtures. A policy keeps its text and
+/// route index only while a diagnostic may point into it (lint problems, findings, cross-file
+/// duplicates); a clean policy is held as an empty entry and read again when something does.
 #[derive(Debug, Default)]
 pub struct Files {
     files: Vec<(SourceFile, Option<Arc<RouteIndex>>)>,

@@ -44,15 +44,9 @@ pub fn render(report: &Report<'_>) -> String {
             "title={}",
             property(&format!("{}{account}", d.code))
         ));
-        let mut message = d.message.clone();
-        if let Some(principal) = &d.principal {
-            message = format!("[{principal}] {message}");
-        }
+        let mut message = super::title(d, &d.message, false);
         if let Some(waiver) = &d.waiver {
-            message.push_str(&format!(
-                " (waived until {}: {})",
-                waiver.until, waiver.reason
-            ));
+            message.push_str(&format!(" ({})", super::waived(waiver)));
         }
         if let Some(help) = &d.help {
             message.push_str(&format!("\nFix: {help}"));

@@ -129,14 +129,9 @@ pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
             // No excerpt to show: name the file in the title instead.
             title = format!("{}: {title}", file.name);
         }
-        if let Some(principal) = &diagnostic.principal {
-            title = format!("[{principal}] {title}");
-        }
-        if let Some(account) = &diagnostic.account {
-            title = format!("{}: {title}", account.name);
-        }
+        title = super::title(diagnostic, &title, true);
         if let Some(waiver) = &diagnostic.waiver {
-            title = format!("{title} [waived until {}: {}]", waiver.until, waiver.reason);
+            title = format!("{title} [{}]", super::waived(waiver));
         }
         let rendered = Rendered {
             diagnostic,

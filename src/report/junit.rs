@@ -36,7 +36,7 @@ fn case(name: String, classname: &str, findings: &[&Diagnostic], report: &Report
     } else if let Some(waived) = findings.first() {
         let mut status = TestCaseStatus::skipped();
         let waiver = waived.waiver.as_ref().expect("only waived findings remain");
-        status.set_message(format!("waived until {}: {}", waiver.until, waiver.reason));
+        status.set_message(super::waived(waiver));
         status
     } else {
         TestCaseStatus::success()
@@ -71,7 +71,9 @@ pub fn render(report: &Report<'_>) -> String {
                 .filter(|d| d.file.is_none())
                 .map(|d| d.code.to_string()),
         );
-        names.dedup();
+        // Files and file-less codes may repeat anywhere in the list, not only next to each other.
+        let mut seen = std::collections::HashSet::new();
+        names.retain(|name| seen.insert(name.clone()));
         for name in names {
             let findings: Vec<&Diagnostic> = policy_problems
                 .iter()

@@ -32,7 +32,7 @@ fn item(out: &mut String, report: &Report<'_>, d: &Diagnostic) {
         d.message
     );
     if let Some(waiver) = &d.waiver {
-        let _ = writeln!(out, "  - waived until {}: {}", waiver.until, waiver.reason);
+        let _ = writeln!(out, "  - {}", super::waived(waiver));
     }
     if let Some(help) = &d.help {
         let _ = writeln!(out, "  - fix: {help}");

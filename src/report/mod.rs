@@ -1,8 +1,9 @@
 //! Rendering diagnostics for people and machines: one file per output format.
 //!
-//! Reporters are the only code that turns a [`Diagnostic`]'s location into lines and columns, and
-//! the only code that formats text for output; they write into a `String` and leave printing to
-//! the caller.
+//! A finding's route into its policy is resolved to a byte span by the pipeline that judged it
+//! (`policy::locate`, while the policy's text is at hand); reporters are the only code that turns
+//! spans into lines and columns, and the only code that formats text for output. They write into
+//! a `String` (JSON streams into a writer) and leave printing to the command line.
 
 pub mod expiries;
 pub mod explain;
@@ -118,6 +119,25 @@ pub fn write(
         Format::Json => json::write(report, out),
         other => out.write_all(render(report, other, style).as_bytes()),
     }
+}
+
+/// A finding's title as every text format shows it: `[principal] message`, and `account: ` before
+/// it where the format names the account in the title. `message` is the diagnostic's message, or
+/// it with a place prepended.
+pub(crate) fn title(d: &Diagnostic, message: &str, with_account: bool) -> String {
+    let mut title = match &d.principal {
+        Some(principal) => format!("[{principal}] {message}"),
+        None => message.to_owned(),
+    };
+    if let (true, Some(account)) = (with_account, &d.account) {
+        title = format!("{}: {title}", account.name);
+    }
+    title
+}
+
+/// How every format names the waiver that accepted a finding.
+pub(crate) fn waived(waiver: &crate::diag::WaiverNote) -> String {
+    format!("waived until {}: {}", waiver.until, waiver.reason)
 }
 
 pub(crate) fn severity_word(severity: Severity, count: usize) -> String {

@@ -33,13 +33,7 @@ pub fn render(report: &Report<'_>) -> String {
         .diagnostics
         .iter()
         .map(|d| {
-            let mut message = d.message.clone();
-            if let Some(principal) = &d.principal {
-                message = format!("[{principal}] {message}");
-            }
-            if let Some(account) = &d.account {
-                message = format!("{}: {message}", account.name);
-            }
+            let mut message = super::title(d, &d.message, true);
             if let Some(help) = &d.help {
                 message = format!("{message}\nFix: {help}");
             }
@@ -74,7 +68,7 @@ pub fn render(report: &Report<'_>) -> String {
                 result["suppressions"] = json!([{
                     "kind": "external",
                     "status": "accepted",
-                    "justification": format!("waived until {}: {}", waiver.until, waiver.reason),
+                    "justification": super::waived(waiver),
                 }]);
             }
             result

@@ -13,8 +13,8 @@
 //!   evaluated as in the clean run.
 //!
 //! Runs use `--timeout 1` and `--report-wait 2`, so no fault takes more than a few seconds; each run
-//! is also held to a loose bound, only to turn a hang into a failure. Tests marked
-//! (Tests that once reproduced defects of `src/` now pin their fixes.)
+//! is also held to a loose bound, only to turn a hang into a failure. The tests of the last section
+//! once reproduced defects of `src/` and now pin their fixes.
 
 use crate::common::{Run, findings, request_counts, statuses, text};
 use crate::moto::{Fault, Moto};

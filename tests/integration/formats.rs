@@ -569,3 +569,37 @@ fn output_to_a_pipe_writes_into_it_and_keeps_it_a_pipe() {
         "no temporary file left"
     );
 }
+
+#[test]
+fn junit_lists_each_file_less_problem_once_even_when_not_adjacent() {
+    use quick_xml::events::Event;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    // Two missing paths around an empty folder: policy.unreadable, policy.no-files,
+    // policy.unreadable, none of them in a file.
+    let run = smce_guard_in(
+        dir.path(),
+        [
+            "lint",
+            "missing-a",
+            "empty",
+            "missing-b",
+            "--format",
+            "junit",
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let mut reader = quick_xml::Reader::from_str(&run.stdout);
+    let mut names = Vec::new();
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"testcase" => {
+                let name = e.try_get_attribute("name").unwrap().unwrap();
+                names.push(name.unescape_value().unwrap().into_owned());
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(names, ["lint policy.unreadable", "lint policy.no-files"]);
+}

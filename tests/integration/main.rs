@@ -12,3 +12,4 @@ mod live;
 mod moto;
 mod properties;
 mod rules;
+mod select;
