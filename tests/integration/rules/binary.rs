@@ -1,11 +1,12 @@
 //! Rule cases run through the binary: each case is written into a temporary directory and
-//! `smce-guard check --format json` runs there (rules, broken recordings, exit codes, the JSON
-//! contract, and the repository's own example).
+//! `smce-guard check --format json` runs there (rules not yet moved in-process, broken recordings,
+//! exit codes, the JSON contract, the repository's own example), and the harness held to it.
 
 use super::case::{
     CLUSTER, Case, DEPLOYER, ID, NOW, Override, POLICY, POLICY_FILE, allow, doc, group, inline,
     key, managed, managed_arn, row, run, url_encode, user,
 };
+use super::harness;
 use crate::common::{Run, assert_run, finding_codes, only, smce_guard};
 use serde_json::{Value, json};
 
@@ -71,16 +72,8 @@ fn expect(run: &Run, code: i32, expected: &[&str]) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The base case, and accounts that cannot be observed or are someone else's
+// Accounts that cannot be observed
 // ---------------------------------------------------------------------------------------------
-
-#[test]
-fn base_case_is_clean() {
-    let run = Case::base().check();
-    expect(&run, 0, &[]);
-    assert_eq!(statuses(&run), ["acme ok"]);
-    assert_eq!(summary(&run), (0, 0));
-}
 
 #[test]
 fn unobserved_without_a_fixture_folder() {
@@ -105,41 +98,6 @@ fn unobserved_when_a_required_file_is_missing() {
             .to_owned();
         assert!(message.contains(file), "{file}: {message}");
     }
-}
-
-#[test]
-fn optional_files_missing_is_not_unobserved() {
-    // Without access-keys.json the keys come from the report; without snapshot.json --now is the clock.
-    let mut case = Case::base();
-    case.keys = None;
-    case.snapshot = None;
-    let run = case.check();
-    expect(&run, 0, &[]);
-    assert_eq!(statuses(&run), ["acme ok"]);
-}
-
-#[test]
-fn mismatch_by_snapshot_stops_every_other_rule() {
-    let mut case = Case::base();
-    case.snapshot = Some(json!({"account_id": "999988887777", "captured_at": NOW}));
-    case.row("alice").mfa = false; // would be member.mfa-missing
-    case.users.push(user("mallory", &[])); // would be user.unmanaged
-    let run = case.check();
-    expect(&run, 1, &["error account.mismatch - @2"]);
-    let finding = only(&run, "account.mismatch");
-    assert_eq!(
-        finding["details"]["observed_account_ids"],
-        json!(["999988887777"])
-    );
-    assert_eq!(finding["account_id"], ID);
-}
-
-#[test]
-fn mismatch_by_arn_without_a_snapshot() {
-    let mut case = Case::base();
-    case.snapshot = None;
-    case.user("alice")["Arn"] = json!("arn:aws:iam::999988887777:user/alice");
-    expect(&case.check(), 1, &["error account.mismatch - @2"]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1564,4 +1522,80 @@ fn repository_single_account() {
         smce_guard(["check", "--account", "nasa-veda", "--fail-on", "warning"]).code,
         1
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The harness held to the binary
+// ---------------------------------------------------------------------------------------------
+
+/// Asserts that the harness judges `case` as the binary does: the same findings (every field the
+/// harness writes, equal to the JSON report's), the same exit code, status and clock. The rule
+/// files trust the harness; this is what makes that trust checked rather than assumed.
+#[track_caller]
+fn agrees(label: &str, binary: &Run, judged: &harness::Judged) {
+    let json = binary.json();
+    let listed: Vec<Value> = json["findings"].as_array().unwrap().clone();
+    assert_eq!(judged.lines(), findings(binary), "{label}: {judged:#?}");
+    for (ours, theirs) in judged.findings.iter().zip(&listed) {
+        for (field, value) in ours.as_object().unwrap() {
+            assert_eq!(&theirs[field], value, "{label}: `{field}` of {theirs}");
+        }
+    }
+    assert_eq!(judged.code, binary.code, "{label}: {}", binary.stdout);
+    assert_eq!(judged.statuses(), statuses(binary), "{label}");
+    let now = json["accounts"][0]["now"].as_str().map(str::to_owned);
+    assert_eq!(judged.now, now, "{label}");
+}
+
+#[test]
+fn harness_agrees_with_the_binary() {
+    // One account drifting in every family at once, so that order and lines are compared too.
+    let mut everything = alice_with_key();
+    everything.row("alice").mfa = false;
+    everything.users.push(user("mallory", &["AccountDisabled"]));
+    everything.row(DEPLOYER).password = Some("2026-01-01T00:00:00+00:00".into());
+    everything.deployer_inline(json!([inline(
+        "eks-readonly",
+        doc(json!([allow(json!("eks:*"), json!("*"))]))
+    )]));
+    let mut mismatch = Case::base();
+    mismatch.snapshot = Some(json!({"account_id": "999988887777", "captured_at": NOW}));
+    let mut captured_clock = alice_with_key();
+    captured_clock.snapshot =
+        Some(json!({"account_id": ID, "captured_at": "2026-10-16T00:00:00Z"}));
+    // captured_at a month before alice's key was created: refused when it is the clock.
+    let mut impossible = alice_with_key();
+    impossible.snapshot = Some(json!({"account_id": ID, "captured_at": "2026-08-01T00:00:00Z"}));
+    let mut bad_policy = Case::base();
+    bad_policy.policy = POLICY.replace("id: \"111122223333\"", "id: 111122223333");
+    let perhaps = deployer_with(
+        json!([{"Effect": "Perhaps", "Action": "eks:DescribeCluster", "Resource": CLUSTER}]),
+    );
+    let cases: [(&str, &Case, Option<&str>); 9] = [
+        ("base", &Case::base(), Some(NOW)),
+        ("everything", &everything, Some("2026-11-02T00:00:00Z")),
+        ("mismatch", &mismatch, Some(NOW)),
+        ("captured_at clock", &captured_clock, None),
+        ("impossible capture", &impossible, None),
+        ("impossible capture, --now", &impossible, Some(NOW)),
+        ("broken snapshot", &broken("snapshot.json", "{"), Some(NOW)),
+        ("broken document", &perhaps, Some(NOW)),
+        ("invalid policy", &bad_policy, Some(NOW)),
+    ];
+    for (label, case, now) in cases {
+        let mut args = vec!["--format", "json"];
+        args.extend(now.map(|now| ["--now", now]).into_iter().flatten());
+        agrees(label, &run(&[case], &args), &case.judge_with(now));
+    }
+    // Recorded files: the repository's own accounts, judged at their captured_at.
+    for name in ["disasters", "maap", "nasa-ghg-hub", "nasa-veda"] {
+        let binary = smce_guard(["check", "--account", name, "--format", "json"]);
+        let judged = harness::judge_files(
+            &crate::common::root(),
+            &format!("policies/{name}.yaml"),
+            &format!("fixtures/{name}"),
+            None,
+        );
+        agrees(name, &binary, &judged);
+    }
 }

@@ -1,7 +1,9 @@
 //! The rule cases' account: one clean account, `acme` ([`Case::base`]: the policy [`POLICY`] and a
-//! recording in which nothing drifts), and the builders a test changes it with. [`Case::write`]
-//! writes it into a directory for the binary.
+//! recording in which nothing drifts), and the builders a test changes it with. A case is judged
+//! in-process ([`Case::judge`], through the harness) or written into a directory for the binary
+//! ([`Case::write`]); both take the recording from `Case::generated`, so they judge the same bytes.
 
+use super::harness::{self, Judged, Recorded};
 use crate::common::{Run, smce_guard_in};
 use serde_json::{Value, json};
 use std::path::Path;
@@ -317,6 +319,48 @@ impl Case {
             .iter()
             .find(|(file, _)| *file == name)
             .map(|(_, o)| o)
+    }
+
+    /// The recording as text, [`Override::Text`] applied. Bytes, folders and absent required
+    /// files are what a disk holds, not text: such a case runs the binary ([`Case::check`]).
+    fn recorded(&self) -> Recorded {
+        assert!(
+            !self.no_folder,
+            "an account without a folder needs the binary"
+        );
+        let [gaad, report, keys, snapshot] =
+            self.generated()
+                .map(|(name, content)| match self.override_of(name) {
+                    None => content,
+                    Some(Override::Text(text)) => Some(text.clone()),
+                    Some(_) => panic!("{name}: only text overrides are judged in-process"),
+                });
+        Recorded {
+            authorization_details: gaad.expect("authorization details are required"),
+            credential_report: report.expect("the credential report is required"),
+            access_keys: keys,
+            snapshot,
+        }
+    }
+
+    /// Judged in-process as of [`NOW`] (`check --format json --now NOW` without the binary).
+    pub fn judge(&self) -> Judged {
+        self.judge_at(NOW)
+    }
+
+    pub fn judge_at(&self, now: &str) -> Judged {
+        self.judge_with(Some(now))
+    }
+
+    /// Judged in-process as of `now`, else the recording's `captured_at` (no `--now`).
+    pub fn judge_with(&self, now: Option<&str>) -> Judged {
+        harness::judge(
+            &format!("policies/{}.yaml", self.name),
+            &self.policy,
+            &format!("fixtures/{}", self.name),
+            self.recorded(),
+            now,
+        )
     }
 
     /// Writes `policies/<name>.yaml` and `fixtures/<name>/` under `root`, overrides applied.
