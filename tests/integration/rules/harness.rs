@@ -1,11 +1,11 @@
 //! The in-process harness: judges one account from a policy's text and its recorded texts through
-//! the `smce_guard` library, the way `smce-guard check --format json` judges it, and hands back what
-//! the rule tests compare (findings as `severity code principal @line`, the exit code, the status).
+//! the `smce_guard` library, the way `smce-guard check --format json` judges it, and hands back
+//! what the rule tests compare (findings as `severity code principal @line`, exit code, status).
 //!
-//! This is the only file of the rule tests that calls the library: the CLI layer, the engine's rule
-//! registry and the policy parser are being reworked, and keeping every call behind [`lint`],
-//! [`observe`] and [`rules`] (plus [`render`] for lines) makes following such a change a one-file
-//! edit. What the binary adds around the engine (`check.rs`: `judge`, `judge_by`, `exit_code`) is
+//! This is the only file of the rule tests that touches the library: the CLI layer, the engine's
+//! rule registry and the policy parser are being reworked, and keeping the calls in [`lint`],
+//! [`observe`], [`rules`] and [`render`] makes following such a change a one-file edit. What the
+//! binary adds around the engine (`check.rs`: `judge`, `judge_by`, `Outcome::exit_code`) is
 //! mirrored here, and `binary::harness_agrees_with_the_binary` holds the mirror to the binary.
 
 use jiff::Timestamp;
