@@ -1,5 +1,6 @@
-//! The one integration test binary: every module below drives the real `smce-guard` binary on
-//! files under `tests/data/` (or the repository's own `policies/` and `fixtures/`).
+//! The one integration test binary: the modules below drive the real `smce-guard` binary on files
+//! under `tests/data/` (or the repository's own `policies/` and `fixtures/`), except the rule
+//! cases in `rules`, which judge accounts in-process through the library (`rules::harness`).
 
 #[allow(dead_code)] // Each helper is used by some modules only.
 mod common;

@@ -1,0 +1,49 @@
+//! Account-level cases judged in-process: the clean base account, optional recorded files left
+//! out, and `account.mismatch` (a recording of another account stops every other rule).
+
+use super::case::{Case, ID, NOW, user};
+use super::expect;
+use serde_json::json;
+
+#[test]
+fn base_case_is_clean() {
+    let judged = Case::base().judge();
+    expect(&judged, 0, &[]);
+    assert_eq!(judged.statuses(), ["acme ok"]);
+    assert_eq!(judged.summary(), (0, 0));
+}
+
+#[test]
+fn optional_files_missing_is_not_unobserved() {
+    // Without access-keys.json the keys come from the report; without snapshot.json --now is the clock.
+    let mut case = Case::base();
+    case.keys = None;
+    case.snapshot = None;
+    let judged = case.judge();
+    expect(&judged, 0, &[]);
+    assert_eq!(judged.statuses(), ["acme ok"]);
+}
+
+#[test]
+fn mismatch_by_snapshot_stops_every_other_rule() {
+    let mut case = Case::base();
+    case.snapshot = Some(json!({"account_id": "999988887777", "captured_at": NOW}));
+    case.row("alice").mfa = false; // would be member.mfa-missing
+    case.users.push(user("mallory", &[])); // would be user.unmanaged
+    let judged = case.judge();
+    expect(&judged, 1, &["error account.mismatch - @2"]);
+    let finding = judged.only("account.mismatch");
+    assert_eq!(
+        finding["details"]["observed_account_ids"],
+        json!(["999988887777"])
+    );
+    assert_eq!(finding["account_id"], ID);
+}
+
+#[test]
+fn mismatch_by_arn_without_a_snapshot() {
+    let mut case = Case::base();
+    case.snapshot = None;
+    case.user("alice")["Arn"] = json!("arn:aws:iam::999988887777:user/alice");
+    expect(&case.judge(), 1, &["error account.mismatch - @2"]);
+}
