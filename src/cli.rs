@@ -396,18 +396,27 @@ impl Verdict {
     }
 }
 
+/// Prints one line on stderr, escaped for a terminal or a CI log: messages carry names and AWS
+/// answers from outside, and a line break in them must not start a line the runner executes.
+fn say(line: &str) {
+    let _ = writeln!(
+        std::io::stderr(),
+        "{}",
+        crate::report::escape::terminal(line)
+    );
+}
+
 /// Reports a usage error about `--account` names (exit 2).
 fn unknown_accounts(error: &UnknownAccounts) -> ExitCode {
-    let _ = writeln!(std::io::stderr(), "error: {error}");
+    say(&format!("error: {error}"));
     ExitCode::from(Verdict::INVALID.code())
 }
 
 fn policy_errors_note(count: usize) {
     if count > 0 {
-        let _ = writeln!(
-            std::io::stderr(),
+        say(&format!(
             "error: {count} policy error(s); run `smce-guard lint`"
-        );
+        ));
     }
 }
 
@@ -487,10 +496,9 @@ pub fn main() -> ExitCode {
                 account, reason, ..
             } in &expiries.failures
             {
-                let _ = writeln!(
-                    std::io::stderr(),
+                say(&format!(
                     "error: account `{account}` could not be read: {reason}"
-                );
+                ));
             }
             let verdict = Verdict {
                 invalid: expiries.policy_errors > 0 || expiries.failures.iter().any(|f| f.invalid),
@@ -519,7 +527,7 @@ pub fn main() -> ExitCode {
                 Err(error) => return unknown_accounts(&error),
             };
             for failure in &recorded.failures {
-                let _ = writeln!(std::io::stderr(), "error: {failure}");
+                say(&format!("error: {failure}"));
             }
             policy_errors_note(recorded.policy_errors);
             let verdict = Verdict {
@@ -527,7 +535,11 @@ pub fn main() -> ExitCode {
                 unobserved: !recorded.failures.is_empty(),
                 drift: false,
             };
-            text(&recorded.written, verdict, None)
+            text(
+                &crate::report::escape::terminal_lines(&recorded.written),
+                verdict,
+                None,
+            )
         }
         Command::Accounts(args) => {
             let mut live = LiveOptions::new();
@@ -539,10 +551,9 @@ pub fn main() -> ExitCode {
             };
             let coverage = crate::accounts::run(&options);
             if let Some(failure) = &coverage.failure {
-                let _ = writeln!(
-                    std::io::stderr(),
+                say(&format!(
                     "error: the organization could not be listed: {failure}"
-                );
+                ));
                 let verdict = Verdict {
                     unobserved: true,
                     ..Verdict::OK
@@ -587,11 +598,7 @@ pub fn main() -> ExitCode {
             if args.aws.verbose {
                 for account in &checked.accounts {
                     if let Some(requests) = account.requests {
-                        let _ = writeln!(
-                            std::io::stderr(),
-                            "{}: {requests} AWS requests",
-                            account.name
-                        );
+                        say(&format!("{}: {requests} AWS requests", account.name));
                     }
                 }
             }
@@ -627,7 +634,7 @@ fn done(
     match written {
         Ok(()) => ExitCode::from(verdict.code()),
         Err(message) => {
-            let _ = writeln!(std::io::stderr(), "error: {message}");
+            say(&format!("error: {message}"));
             ExitCode::from(Verdict::INVALID.code())
         }
     }

@@ -25,5 +25,6 @@ pub mod observe;
 pub mod policy;
 pub mod report;
 pub mod select;
+pub mod shell;
 pub mod snapshot;
 pub mod source;

@@ -4,6 +4,7 @@
 use super::Judging;
 use super::rules::Subject;
 use crate::diag::Diagnostic;
+use crate::shell::quote;
 use crate::source::Route;
 use jiff::{SignedDuration, Timestamp};
 
@@ -117,11 +118,14 @@ fn keys(cx: &Judging<'_>, subject: &Subject<'_>, standing: Standing, out: &mut V
         let label = key.label();
         let help = if is_deployer {
             format!(
-                "rotate: `terraform apply -replace=aws_iam_access_key.continuous_deployer`, re-encrypt the new credentials for CI, then check that `aws iam list-access-keys --user-name {name}` no longer lists {label}"
+                "rotate: `terraform apply -replace=aws_iam_access_key.continuous_deployer`, re-encrypt the new credentials for CI, then check that `aws iam list-access-keys --user-name {}` no longer lists {label}",
+                quote(name)
             )
         } else {
             format!(
-                "rotate: `aws iam create-access-key --user-name {name}`, switch its users to the new key, then `aws iam delete-access-key --user-name {name} --access-key-id {label}`"
+                "rotate: `aws iam create-access-key --user-name {user}`, switch its users to the new key, then `aws iam delete-access-key --user-name {user} --access-key-id {}`",
+                quote(&label),
+                user = quote(name)
             )
         };
         let mut finding = cx
@@ -173,7 +177,8 @@ fn password(
             .with_detail("expires_at", expiry.expires_at.to_string())
             .with_detail("days_left", expiry.days_left)
             .with_help(format!(
-                "change it now (console: Security credentials), or reset it: `aws iam update-login-profile --user-name {name} --password-reset-required`; if SMCE acted, also remove the user from `{}`",
+                "change it now (console: Security credentials), or reset it: `aws iam update-login-profile --user-name {} --password-reset-required`; if SMCE acted, also remove the user from `{}`",
+                quote(name),
                 cx.policy.groups.disabled
             )),
     );

@@ -7,6 +7,7 @@ use super::{Judging, permissions};
 use crate::diag::Diagnostic;
 use crate::observe::User;
 use crate::observe::document::Statement;
+use crate::shell::quote;
 use crate::source::Route;
 
 fn user_route() -> Route {
@@ -55,7 +56,9 @@ pub fn disabled(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnosti
         cx.finding(user_route(), format!("the deployer `{name}` is in `{disabled}`"))
             .for_principal(name)
             .with_help(format!(
-                "rotate its key (`terraform apply -replace=aws_iam_access_key.continuous_deployer`), then `aws iam remove-user-from-group --group-name {disabled} --user-name {name}`"
+                "rotate its key (`terraform apply -replace=aws_iam_access_key.continuous_deployer`), then `aws iam remove-user-from-group --group-name {} --user-name {}`",
+                quote(disabled),
+                quote(name)
             )),
     );
 }
@@ -73,7 +76,8 @@ pub fn console_access(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Dia
         )
         .for_principal(name)
         .with_help(format!(
-            "`aws iam delete-login-profile --user-name {name}`; CI needs only its access key"
+            "`aws iam delete-login-profile --user-name {}`; CI needs only its access key",
+            quote(name)
         )),
     );
 }
@@ -198,8 +202,13 @@ pub fn missing_permission(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec
                     .with_detail("action", grant.action.clone())
                     .with_detail("resource", grant.resource.clone())
                     .with_help(format!(
-                        "restore the `eks-readonly` inline policy: `aws iam put-user-policy --user-name {name} --policy-name eks-readonly --policy-document '{{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Effect\":\"Allow\",\"Action\":\"{}\",\"Resource\":\"{}\"}}]}}'`",
-                        grant.action, grant.resource
+                        "restore the `eks-readonly` inline policy: `aws iam put-user-policy --user-name {} --policy-name eks-readonly --policy-document {}`",
+                        quote(name),
+                        quote(&format!(
+                            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{},"Resource":{}}}]}}"#,
+                            serde_json::Value::from(grant.action.as_str()),
+                            serde_json::Value::from(grant.resource.as_str())
+                        ))
                     )),
             );
         }
@@ -260,6 +269,6 @@ pub fn key_count(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnost
     } else {
         finding
             .with_severity(crate::codes::Severity::Warning)
-            .with_help(format!("after a rotation, delete the old key: `aws iam delete-access-key --user-name {name} --access-key-id <old id>` (keys: {})", active.join(", ")))
+            .with_help(format!("after a rotation, delete the old key: `aws iam delete-access-key --user-name {} --access-key-id <old id>` (keys: {})", quote(name), active.join(", ")))
     });
 }

@@ -4,6 +4,7 @@
 use super::Judging;
 use super::rules::Subject;
 use crate::diag::Diagnostic;
+use crate::shell::quote;
 use crate::source::Route;
 
 /// The policy line of the member a subject stands for.
@@ -23,8 +24,9 @@ pub fn missing(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic
             .for_principal(name)
             .with_label("declared here")
             .with_help(format!(
-                "create it: `aws iam create-user --user-name {name}` and `aws iam add-user-to-group --group-name {} --user-name {name}`, or remove the member",
-                cx.policy.groups.admins
+                "create it: `aws iam create-user --user-name {user}` and `aws iam add-user-to-group --group-name {} --user-name {user}`, or remove the member",
+                quote(&cx.policy.groups.admins),
+                user = quote(name)
             )),
     );
 }
@@ -44,7 +46,9 @@ pub fn not_admin(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnost
         .for_principal(name)
         .with_detail("groups", user.groups.clone())
         .with_help(format!(
-            "`aws iam add-user-to-group --group-name {admins} --user-name {name}`"
+            "`aws iam add-user-to-group --group-name {} --user-name {}`",
+            quote(admins),
+            quote(name)
         )),
     );
 }
@@ -80,7 +84,9 @@ pub fn disabled(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnosti
         cx.finding(route(subject), format!("member `{name}` is in `{disabled}`"))
             .for_principal(name)
             .with_help(format!(
-                "reset the expired credential, then `aws iam remove-user-from-group --group-name {disabled} --user-name {name}`"
+                "reset the expired credential, then `aws iam remove-user-from-group --group-name {} --user-name {}`",
+                quote(disabled),
+                quote(name)
             )),
     );
 }

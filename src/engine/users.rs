@@ -5,6 +5,7 @@ use super::rules::Subject;
 use crate::codes::Severity;
 use crate::diag::Diagnostic;
 use crate::policy::model::Level;
+use crate::shell::quote;
 use crate::source::Route;
 
 /// `user.unmanaged`, at the severity of `unmanaged_users`.
@@ -30,7 +31,8 @@ pub fn unmanaged(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnost
             .with_label("undeclared users are reported at this level")
             .with_detail("arn", user.arn.clone())
             .with_help(format!(
-                "add `{name}` to `members`, list it in `ignore_users` if someone else manages it, or delete it (`aws iam delete-user --user-name {name}` after removing its keys, password, MFA devices and groups)"
+                "add `{name}` to `members`, list it in `ignore_users` if someone else manages it, or delete it (`aws iam delete-user --user-name {}` after removing its keys, password, MFA devices and groups)",
+                quote(name)
             )),
     );
 }

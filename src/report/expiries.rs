@@ -1,6 +1,7 @@
 //! Renderings of the credential expiry list: a table, JSON, an RFC 5545 calendar (an event on each
 //! credential's warning date and one on its expiry date), and markdown with a mermaid gantt chart.
 
+use super::escape::{self, ics_text, ics_token, mermaid, terminal};
 use crate::engine::credentials::Standing;
 use crate::expiries::{Credential, Expiries, Kind};
 use jiff::Timestamp;
@@ -73,10 +74,10 @@ fn table(e: &Expiries) -> String {
             c.expires_at,
             c.days_left,
             status(c),
-            c.account_name,
-            c.user,
-            what(c),
-            contacts(c)
+            terminal(&c.account_name),
+            terminal(&c.user),
+            terminal(&what(c)),
+            terminal(&contacts(c))
         );
     }
     let _ = writeln!(
@@ -90,7 +91,8 @@ fn table(e: &Expiries) -> String {
         let _ = writeln!(
             out,
             "INCOMPLETE: account {} was not read: {}",
-            failure.account, failure.reason
+            terminal(&failure.account),
+            terminal(&failure.reason)
         );
     }
     out
@@ -132,15 +134,6 @@ fn json(e: &Expiries) -> String {
     .expect("plain JSON");
     text.push('\n');
     text
-}
-
-/// Escapes an RFC 5545 TEXT value.
-fn text(value: &str) -> String {
-    value
-        .replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace('\n', "\\n")
 }
 
 /// Folds a content line at 75 octets, never inside a UTF-8 character (RFC 5545 §3.1).
@@ -202,12 +195,17 @@ fn ics(e: &Expiries) -> String {
             );
             for line in [
                 "BEGIN:VEVENT".to_owned(),
-                format!("UID:{event}-{}-{}-{id}@smce-guard", c.account_id, c.user),
+                format!(
+                    "UID:{event}-{}-{}-{}@smce-guard",
+                    ics_token(&c.account_id),
+                    ics_token(&c.user),
+                    ics_token(id)
+                ),
                 format!("DTSTAMP:{stamp}"),
                 format!("DTSTART;VALUE=DATE:{day}"),
                 format!("DTEND;VALUE=DATE:{next}"),
-                format!("SUMMARY:{}", text(&summary)),
-                format!("DESCRIPTION:{}", text(&description)),
+                format!("SUMMARY:{}", ics_text(&summary)),
+                format!("DESCRIPTION:{}", ics_text(&description)),
                 "CATEGORIES:smce-guard".to_owned(),
                 "TRANSP:TRANSPARENT".to_owned(),
                 "END:VEVENT".to_owned(),
@@ -220,11 +218,6 @@ fn ics(e: &Expiries) -> String {
     out
 }
 
-/// A mermaid task name may not hold `:` `;` or `#`.
-fn task(text: &str) -> String {
-    text.replace([':', ';', '#'], " ")
-}
-
 fn markdown(e: &Expiries) -> String {
     let today = crate::engine::utc_date(e.now);
     let mut out = format!("## Credential expiry (as of {})\n\n", e.now);
@@ -232,7 +225,8 @@ fn markdown(e: &Expiries) -> String {
         let _ = writeln!(
             out,
             "> **Incomplete:** account {} was not read: {}\n",
-            failure.account, failure.reason
+            escape::markdown(&failure.account),
+            escape::markdown(&failure.reason)
         );
     }
     out.push_str("| expires | days left | status | account | user | credential | contacts |\n|---|---|---|---|---|---|---|\n");
@@ -243,10 +237,10 @@ fn markdown(e: &Expiries) -> String {
             crate::engine::utc_date(c.expires_at),
             c.days_left,
             status(c),
-            c.account_name,
-            c.user,
-            what(c),
-            contacts(c).replace('|', "\\|")
+            escape::markdown(&c.account_name),
+            escape::markdown(&c.user),
+            escape::markdown(&what(c)),
+            escape::markdown(&contacts(c))
         );
     }
     out.push_str("\n```mermaid\ngantt\n    title Credential lifetimes\n    dateFormat YYYY-MM-DD\n    axisFormat %m-%d\n    todayMarker off\n");
@@ -262,7 +256,7 @@ fn markdown(e: &Expiries) -> String {
     for (i, c) in by_account {
         if c.account_name != section {
             section = &c.account_name;
-            let _ = writeln!(out, "    section {}", task(section));
+            let _ = writeln!(out, "    section {}", mermaid(section));
         }
         let tag = match c.standing {
             Standing::Fresh => "active",
@@ -270,9 +264,9 @@ fn markdown(e: &Expiries) -> String {
         };
         let _ = writeln!(
             out,
-            "    {} {} : {tag}, c{i}, {}, {}",
-            task(&c.user),
-            task(&what(c)),
+            "    {} of {} : {tag}, c{i}, {}, {}",
+            mermaid(&what(c)),
+            mermaid(&c.user),
             crate::engine::utc_date(c.created),
             crate::engine::utc_date(c.expires_at)
         );
@@ -298,6 +292,6 @@ mod tests {
 
     #[test]
     fn text_values_are_escaped() {
-        assert_eq!(text("a,b;c\nd\\"), "a\\,b\\;c\\nd\\\\");
+        assert_eq!(ics_text("a,b;c\nd\\"), "a\\,b\\;c\\nd\\\\");
     }
 }

@@ -5,17 +5,7 @@ use super::{Report, place};
 use crate::codes::Severity;
 use std::fmt::Write;
 
-/// Escapes a command's message (GitHub's `escapeData`).
-fn data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escapes a command property (GitHub's `escapeProperty`).
-fn property(text: &str) -> String {
-    data(text).replace(':', "%3A").replace(',', "%2C")
-}
+use super::escape::{workflow_data as data, workflow_property as property};
 
 pub fn render(report: &Report<'_>) -> String {
     let mut out = String::new();
@@ -59,15 +49,4 @@ pub fn render(report: &Report<'_>) -> String {
         );
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_follow_the_runner() {
-        assert_eq!(data("50% done\nnext"), "50%25 done%0Anext");
-        assert_eq!(property("a:b,c"), "a%3Ab%2Cc");
-    }
 }

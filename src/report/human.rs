@@ -1,6 +1,7 @@
 //! The human format: each diagnostic as a miette report with the policy excerpt underlined, then a
 //! summary. The source text is attached here, at render time, never carried by the diagnostic.
 
+use super::escape::terminal;
 use super::{HumanStyle, Report, severity_word};
 use crate::codes::Severity;
 use crate::diag::Diagnostic;
@@ -27,7 +28,7 @@ impl miette::SourceCode for CharColumns<'_> {
             inner.column()
         };
         Ok(Box::new(MietteSpanContents::new_named(
-            self.0.name.clone(),
+            super::escape::terminal(&self.0.name).into_owned(),
             inner.data(),
             *inner.span(),
             inner.line(),
@@ -78,7 +79,7 @@ impl miette::Diagnostic for Rendered<'_> {
         self.diagnostic
             .help
             .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+            .map(|h| Box::new(terminal(h).into_owned()) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -91,13 +92,27 @@ impl miette::Diagnostic for Rendered<'_> {
             .diagnostic
             .label
             .as_deref()
-            .unwrap_or("here")
-            .to_owned();
+            .map_or_else(|| "here".to_owned(), |l| terminal(l).into_owned());
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             Some(label),
             span,
         ))))
     }
+}
+
+/// Whether the file `diagnostic` points into can be shown raw to a terminal (see
+/// [`super::escape::terminal_safe`]); remembered per file.
+fn excerpt_safe(
+    safe: &mut std::collections::HashMap<crate::source::FileId, bool>,
+    report: &Report<'_>,
+    diagnostic: &Diagnostic,
+) -> bool {
+    let Some(id) = diagnostic.file else {
+        return true;
+    };
+    *safe
+        .entry(id)
+        .or_insert_with(|| super::escape::terminal_safe(&report.files.get(id).text))
 }
 
 /// Lines longer than this (in bytes) are not excerpted.
@@ -113,14 +128,20 @@ pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
         .with_width(style.width)
         .with_links(false);
     let mut out = String::new();
+    // Whether each file may be excerpted, judged once per file.
+    let mut safe_files = std::collections::HashMap::new();
     for diagnostic in report.diagnostics {
         let file = diagnostic.file.map(|id| report.files.get(id));
         let mut span = diagnostic.span(report.files);
         let mut title = diagnostic.message.clone();
         if let (Some(file), Some(at)) = (file, span) {
-            if file.line_len(at.start) > MAX_EXCERPT_LINE || at.len() > MAX_EXCERPT_LINE {
-                // An excerpt of a minified document is no help, and miette cannot lay out
-                // columns past 65,535: name the place in the title instead.
+            if file.line_len(at.start) > MAX_EXCERPT_LINE
+                || at.len() > MAX_EXCERPT_LINE
+                || !excerpt_safe(&mut safe_files, report, diagnostic)
+            {
+                // An excerpt of a minified document is no help, miette cannot lay out columns
+                // past 65,535, and a file holding terminal controls must not be shown raw: name
+                // the place in the title instead.
                 let (line, column) = file.line_col(at.start);
                 title = format!("{}:{line}:{column}: {title}", file.name);
                 span = None;
@@ -133,6 +154,7 @@ pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
         if let Some(waiver) = &diagnostic.waiver {
             title = format!("{title} [{}]", super::waived(waiver));
         }
+        let title = terminal(&title).into_owned();
         let rendered = Rendered {
             diagnostic,
             title,
@@ -151,8 +173,8 @@ pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
             let _ = writeln!(
                 out,
                 "  {:<16} {:<12} {:<10} {}, {}{}",
-                account.name,
-                account.id,
+                terminal(&account.name),
+                terminal(&account.id),
                 account.status.as_str(),
                 severity_word(Severity::Error, account.tally.errors),
                 severity_word(Severity::Warning, account.tally.warnings),

@@ -1,13 +1,25 @@
 //! Markdown for a pull-request comment or `$GITHUB_STEP_SUMMARY`: a table of accounts with their
 //! status, then the findings grouped by account, each with its fix.
 
+use super::escape::{markdown, markdown_code};
 use super::{Report, place_text};
 use crate::codes::Severity;
 use crate::diag::Diagnostic;
 use std::fmt::Write;
 
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+/// A message or help text: its backtick-quoted parts stay code spans, the rest is text; both
+/// escaped, so a value holding a backtick, `|`, a line break or HTML cannot escape its place.
+fn prose(text: &str) -> String {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                markdown_code(part)
+            } else {
+                markdown(part)
+            }
+        })
+        .collect()
 }
 
 fn icon(d: &Diagnostic) -> &'static str {
@@ -22,20 +34,20 @@ fn item(out: &mut String, report: &Report<'_>, d: &Diagnostic) {
     let principal = d
         .principal
         .as_ref()
-        .map_or_else(String::new, |p| format!(" `{p}`"));
-    let place = place_text(report, d).map_or_else(String::new, |p| format!(" ({p})"));
+        .map_or_else(String::new, |p| format!(" {}", markdown_code(p)));
+    let place = place_text(report, d).map_or_else(String::new, |p| format!(" ({})", markdown(&p)));
     let _ = writeln!(
         out,
         "- {} **{}**{principal}: {}{place}",
         icon(d),
         d.code,
-        d.message
+        prose(&d.message)
     );
     if let Some(waiver) = &d.waiver {
-        let _ = writeln!(out, "  - {}", super::waived(waiver));
+        let _ = writeln!(out, "  - {}", markdown(&super::waived(waiver)));
     }
     if let Some(help) = &d.help {
-        let _ = writeln!(out, "  - fix: {help}");
+        let _ = writeln!(out, "  - fix: {}", prose(help));
     }
 }
 
@@ -60,8 +72,8 @@ pub fn render(report: &Report<'_>) -> String {
             let _ = writeln!(
                 out,
                 "| {} | {} | {status} | {} | {} | {} |",
-                cell(&a.name),
-                a.id,
+                markdown(&a.name),
+                markdown(&a.id),
                 a.tally.errors,
                 a.tally.warnings,
                 a.tally.waived
@@ -90,7 +102,7 @@ pub fn render(report: &Report<'_>) -> String {
         if findings.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "### {} ({})\n", a.name, a.id);
+        let _ = writeln!(out, "### {} ({})\n", markdown(&a.name), markdown(&a.id));
         for d in findings {
             item(&mut out, report, d);
         }

@@ -472,7 +472,7 @@ fn expiries_calendar_parses_back_to_the_right_dates() {
     let markdown = smce_guard(["expiries", "--format", "markdown"]).stdout;
     assert!(markdown.contains("```mermaid\ngantt\n"));
     assert!(markdown.contains(&format!(
-        "hub-continuous-deployer access key {key} : crit, "
+        "access key {key} of hub-continuous-deployer : crit, "
     )));
     assert!(markdown.contains(", 2026-10-01, 2026-11-30\n"));
     assert_eq!(
