@@ -16,6 +16,7 @@ mod harness;
 mod members;
 mod permissions;
 mod users;
+mod waivers;
 
 /// Asserts the exit code a run of this account alone would end with and its exact findings.
 #[track_caller]
