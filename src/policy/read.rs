@@ -1,4 +1,4 @@
-//! Reading one policy: its bytes, bounded, then ONE parse into values that carry their positions.
+//! Reading one policy: its bytes, bounded, then one parse into values that carry their positions.
 //!
 //! The YAML parse ([`yaml::parse`]) yields the document as a JSON value and the route index of
 //! every node; the schema checks that value, the typed [`Draft`] is deserialised from the same
