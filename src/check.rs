@@ -207,7 +207,7 @@ fn judge(
         live,
         junit,
     );
-    policy::locate(&reread.text, &mut judged.findings);
+    policy::locate(&reread.index, &mut judged.findings);
     if judged
         .findings
         .iter()

@@ -12,12 +12,10 @@ pub fn apply(cx: &Context<'_>, findings: &mut [Diagnostic]) -> Vec<Diagnostic> {
     let today = super::utc_date(cx.now);
     let mut unused = Vec::new();
     for (i, waiver) in cx.policy.waivers.iter().enumerate() {
-        let Ok(code) = waiver.code.parse::<Code>() else {
-            continue;
-        };
-        let in_date = waiver.last_day().is_some_and(|last| last >= today);
-        if let Some(last) = waiver.last_day().filter(|last| *last < today) {
-            let expired = crate::policy::meaning::waiver_expired(waiver, last);
+        // The meaning phase read the code and the date; nothing here parses the policy's text.
+        let in_date = waiver.until >= today;
+        if !in_date {
+            let expired = crate::policy::meaning::waiver_expired(waiver.code, waiver.until);
             let route = Route::of(["waivers"]).child(i).child("until");
             unused.push(
                 Diagnostic {
@@ -32,12 +30,12 @@ pub fn apply(cx: &Context<'_>, findings: &mut [Diagnostic]) -> Vec<Diagnostic> {
         for finding in findings.iter_mut() {
             let principal_matches =
                 waiver.principal.is_none() || waiver.principal == finding.principal;
-            if finding.code == code && principal_matches {
+            if finding.code == waiver.code && principal_matches {
                 matched = true;
                 if in_date && finding.waiver.is_none() {
                     finding.waiver = Some(Box::new(WaiverNote {
                         reason: waiver.reason.clone(),
-                        until: waiver.until.clone(),
+                        until: waiver.until.to_string(),
                     }));
                 }
             }

@@ -2,6 +2,9 @@
 //!
 //! A missing folder or required file makes the account unobserved; a file that exists but does not
 //! parse is an invalid input, reported at its line and column.
+//!
+//! [`FILES`] is the one list of recorded files: [`read`] (from a folder), [`parse`] (the live
+//! reader's texts) and [`write`] all go through it, and each text is parsed by [`parse_one`].
 
 use super::{
     AccessKey, AccountState, InvalidInput, ObserveError, ParseError, Recording, credential_report,
@@ -52,7 +55,44 @@ struct Snapshot {
     account_alias: Option<String>,
 }
 
-/// Reads `dir` (one account's fixture folder) into the model.
+/// One recorded file: its name in a fixture folder, whether a recording must hold it, and the
+/// parser that reads its text into its field of the [`Recording`]. A new recorded file is an entry
+/// here, its parser and its field.
+pub struct RecordedFile {
+    pub name: &'static str,
+    /// A missing required file leaves the account unobserved; a missing optional one is absent.
+    pub required: bool,
+    parse: fn(&str, &mut Recording) -> Result<(), ParseError>,
+}
+
+/// Every recorded file, in the order they are read, parsed and reported.
+pub const FILES: &[RecordedFile] = &[
+    RecordedFile {
+        name: AUTHORIZATION_DETAILS,
+        required: true,
+        parse: |text, recording| gaad::parse(text).map(|parsed| recording.authorization = parsed),
+    },
+    RecordedFile {
+        name: CREDENTIAL_REPORT,
+        required: true,
+        parse: |text, recording| {
+            credential_report::parse(text).map(|parsed| recording.report = parsed)
+        },
+    },
+    RecordedFile {
+        name: ACCESS_KEYS,
+        required: false,
+        parse: parse_access_keys,
+    },
+    RecordedFile {
+        name: SNAPSHOT,
+        required: false,
+        parse: parse_snapshot,
+    },
+];
+
+/// Reads `dir` (one account's fixture folder) into the model: each file of [`FILES`] is read,
+/// then parsed by [`parse_one`], as the live reader's texts are.
 pub fn read(dir: &Path) -> Result<AccountState, ObserveError> {
     if !dir.is_dir() {
         return Err(ObserveError::Unobserved(format!(
@@ -60,99 +100,88 @@ pub fn read(dir: &Path) -> Result<AccountState, ObserveError> {
             dir.display()
         )));
     }
-    let gaad_path = dir.join(AUTHORIZATION_DETAILS);
-    let report_path = dir.join(CREDENTIAL_REPORT);
-    for required in [&gaad_path, &report_path] {
-        // `symlink_metadata`: a link that leads nowhere is there but unreadable (exit 2), not
-        // missing.
-        if std::fs::symlink_metadata(required).is_err() {
-            return Err(ObserveError::Unobserved(format!(
-                "no recorded state: {} is missing",
-                required.display()
-            )));
-        }
+    // `symlink_metadata`: a link that leads nowhere is there but unreadable (exit 2), not missing.
+    let present = |file: &RecordedFile| std::fs::symlink_metadata(dir.join(file.name)).is_ok();
+    if let Some(missing) = FILES.iter().find(|file| file.required && !present(file)) {
+        return Err(ObserveError::Unobserved(format!(
+            "no recorded state: {} is missing",
+            dir.join(missing.name).display()
+        )));
     }
-    let authorization = with_text(&gaad_path, gaad::parse)?;
-    let report = with_text(&report_path, credential_report::parse)?;
-    let access_keys = optional(&dir.join(ACCESS_KEYS), parse_access_keys)?;
-    let snapshot = optional(&dir.join(SNAPSHOT), parse_snapshot)?;
-    Ok(recording(authorization, report, access_keys, snapshot))
+    let mut recording = Recording::default();
+    for file in FILES.iter().filter(|file| file.required || present(file)) {
+        let path = dir.join(file.name);
+        with_text(&path, |name, text| {
+            parse_one(file, name, text, &mut recording)
+        })?;
+    }
+    Ok(recording.assemble())
 }
 
-/// The four recorded documents of one account, as text: read from a fixture folder, or produced by
-/// the live reader in exactly the shape it writes to one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Texts {
-    pub authorization_details: String,
-    pub credential_report: String,
-    pub access_keys: Option<String>,
-    pub snapshot: Option<String>,
+/// The recorded documents of one account, as text, by file name (each one of [`FILES`]): read
+/// from a fixture folder, or produced by the live reader in exactly the shape it writes to one.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Texts(Vec<(&'static str, String)>);
+
+impl Texts {
+    /// These texts and `text` as the recorded file `name`.
+    pub fn with(mut self, name: &'static str, text: String) -> Self {
+        debug_assert!(FILES.iter().any(|file| file.name == name), "{name}");
+        self.0.retain(|(held, _)| *held != name);
+        self.0.push((name, text));
+        self
+    }
+
+    /// The text of the recorded file `name`, if there is one.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(held, _)| *held == name)
+            .map(|(_, text)| text.as_str())
+    }
 }
 
 /// Parses recorded texts into the model; `dir` names them in errors (`<dir>/<file>`).
-pub fn parse(texts: Texts, dir: &str) -> Result<AccountState, ObserveError> {
-    let name = |file: &str| format!("{}/{file}", dir.trim_end_matches('/'));
-    let authorization = parse_text(
-        name(AUTHORIZATION_DETAILS),
-        texts.authorization_details,
-        gaad::parse,
-    )?;
-    let report = parse_text(
-        name(CREDENTIAL_REPORT),
-        texts.credential_report,
-        credential_report::parse,
-    )?;
-    let access_keys = match texts.access_keys {
-        Some(text) => Some(parse_text(name(ACCESS_KEYS), text, parse_access_keys)?),
-        None => None,
-    };
-    let snapshot = match texts.snapshot {
-        Some(text) => Some(parse_text(name(SNAPSHOT), text, parse_snapshot)?),
-        None => None,
-    };
-    Ok(recording(authorization, report, access_keys, snapshot))
-}
-
-/// Joins the parsed documents into the model.
-fn recording(
-    authorization: gaad::Authorization,
-    report: credential_report::CredentialReport,
-    access_keys: Option<Vec<(String, AccessKey)>>,
-    snapshot: Option<SnapshotFields>,
-) -> AccountState {
-    let (access_keys, access_key_users) = match access_keys {
-        Some(pairs) => {
-            let (users, keys) = pairs.into_iter().unzip();
-            (Some(keys), users)
+pub fn parse(texts: &Texts, dir: &str) -> Result<AccountState, ObserveError> {
+    let name = |file: &RecordedFile| format!("{}/{}", dir.trim_end_matches('/'), file.name);
+    let mut recording = Recording::default();
+    for file in FILES {
+        match texts.get(file.name) {
+            Some(text) => parse_one(file, name(file), text, &mut recording)?,
+            None if file.required => {
+                return Err(ObserveError::Unobserved(format!(
+                    "no recorded state: {} is missing",
+                    name(file)
+                )));
+            }
+            None => {}
         }
-        None => (None, Vec::new()),
-    };
-    let (snapshot_account, captured_at, source) = match snapshot {
-        Some((account, captured, source)) => (Some(account), Some(captured), source),
-        None => (None, None, None),
-    };
-    Recording {
-        authorization,
-        report,
-        access_keys,
-        access_key_users,
-        snapshot_account,
-        captured_at,
-        source,
     }
-    .assemble()
+    Ok(recording.assemble())
 }
 
-fn optional<T>(
-    path: &Path,
-    parse: fn(&str) -> Result<T, ParseError>,
-) -> Result<Option<T>, ObserveError> {
-    // Present but unreadable (a link that leads nowhere, say) is an error, not an absent file.
-    if std::fs::symlink_metadata(path).is_ok() {
-        with_text(path, parse).map(Some)
-    } else {
-        Ok(None)
-    }
+/// Parses one recorded text (the file `name`) into its field of `recording`. The one place a
+/// byte-order mark is stripped (editors on Windows add one): error offsets still count from the
+/// file's first byte. A failure becomes an [`InvalidInput`] at its position, holding the text so
+/// the report can show the excerpt.
+fn parse_one(
+    file: &RecordedFile,
+    name: String,
+    text: &str,
+    recording: &mut Recording,
+) -> Result<(), ObserveError> {
+    let (body, bom) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, '\u{feff}'.len_utf8()),
+        None => (text, 0),
+    };
+    (file.parse)(body, recording).map_err(|error| {
+        ObserveError::Invalid(InvalidInput {
+            file: name,
+            message: error.message,
+            span: error.offset.map(|offset| Span::point(offset + bom)),
+            text: Some(text.to_owned()),
+        })
+    })
 }
 
 thread_local! {
@@ -161,11 +190,11 @@ thread_local! {
     static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Reads a recorded file into this thread's buffer and parses it, turning every failure into an
-/// [`InvalidInput`] naming the file (with its text, so the report can show the excerpt).
+/// Reads a recorded file into this thread's buffer and hands its name and text to `parse`; a file
+/// that cannot be read (too large, not a regular file, not UTF-8) is an [`InvalidInput`] naming it.
 fn with_text<T>(
     path: &Path,
-    parse: impl FnOnce(&str) -> Result<T, ParseError>,
+    parse: impl FnOnce(String, &str) -> Result<T, ObserveError>,
 ) -> Result<T, ObserveError> {
     let name = path.to_string_lossy().into_owned();
     let invalid = |message: String| ObserveError::Invalid(InvalidInput::new(name.clone(), message));
@@ -197,14 +226,7 @@ fn with_text<T>(
             )));
         }
         let result = match std::str::from_utf8(bytes) {
-            Ok(text) => parse_bom(text, parse).map_err(|error| {
-                ObserveError::Invalid(InvalidInput {
-                    file: name.clone(),
-                    message: error.message,
-                    span: error.offset.map(Span::point),
-                    text: Some(text.to_owned()),
-                })
-            }),
+            Ok(text) => parse(name.clone(), text),
             Err(error) => {
                 let at = error.valid_up_to();
                 Err(ObserveError::Invalid(InvalidInput {
@@ -223,37 +245,6 @@ fn with_text<T>(
     })
 }
 
-/// Parses a text that may start with a byte-order mark (editors on Windows add one), keeping error
-/// offsets relative to the file's first byte.
-fn parse_bom<T>(
-    text: &str,
-    parse: impl FnOnce(&str) -> Result<T, ParseError>,
-) -> Result<T, ParseError> {
-    match text.strip_prefix('\u{feff}') {
-        Some(rest) => parse(rest).map_err(|mut error| {
-            error.offset = error.offset.map(|o| o + '\u{feff}'.len_utf8());
-            error
-        }),
-        None => parse(text),
-    }
-}
-
-/// Parses one recorded text, turning a failure into an [`InvalidInput`] at its position.
-fn parse_text<T>(
-    name: String,
-    text: String,
-    parse: impl Fn(&str) -> Result<T, ParseError>,
-) -> Result<T, ObserveError> {
-    parse_bom(&text, parse).map_err(|error| {
-        ObserveError::Invalid(InvalidInput {
-            file: name,
-            message: error.message,
-            span: error.offset.map(Span::point),
-            text: Some(text),
-        })
-    })
-}
-
 /// Where a JSON string value first appears in `text`: the position for a value that parsed as
 /// JSON but not as what it should be (a date, a status).
 fn offset_of_value(text: &str, value: &str) -> Option<usize> {
@@ -261,8 +252,8 @@ fn offset_of_value(text: &str, value: &str) -> Option<usize> {
     text.find(&quoted)
 }
 
-fn parse_access_keys(text: &str) -> Result<Vec<(String, AccessKey)>, ParseError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+/// The key listing: every key with its owner, authoritative for keys when present.
+fn parse_access_keys(text: &str, recording: &mut Recording) -> Result<(), ParseError> {
     let keys: AccessKeys = super::json_object(text)?;
     if keys.is_truncated || keys.marker.is_some() {
         return Err(ParseError::new(
@@ -271,7 +262,8 @@ fn parse_access_keys(text: &str) -> Result<Vec<(String, AccessKey)>, ParseError>
         ));
     }
     let mut seen = std::collections::HashSet::new();
-    keys.access_key_metadata
+    let pairs = keys
+        .access_key_metadata
         .into_iter()
         .map(|key| {
             if !seen.insert(key.access_key_id.clone()) {
@@ -314,12 +306,15 @@ fn parse_access_keys(text: &str) -> Result<Vec<(String, AccessKey)>, ParseError>
                 },
             ))
         })
-        .collect()
+        .collect::<Result<Vec<_>, ParseError>>()?;
+    let (users, keys) = pairs.into_iter().unzip();
+    recording.access_keys = Some(keys);
+    recording.access_key_users = users;
+    Ok(())
 }
 
-type SnapshotFields = (String, jiff::Timestamp, Option<String>);
-
-fn parse_snapshot(text: &str) -> Result<SnapshotFields, ParseError> {
+/// The snapshot: which account was recorded, when, and by what.
+fn parse_snapshot(text: &str, recording: &mut Recording) -> Result<(), ParseError> {
     let snapshot: Snapshot = super::json_object(text)?;
     let id = &snapshot.account_id;
     if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
@@ -337,7 +332,10 @@ fn parse_snapshot(text: &str) -> Result<SnapshotFields, ParseError> {
             offset_of_value(text, &snapshot.captured_at),
         )
     })?;
-    Ok((snapshot.account_id, captured_at, snapshot.source))
+    recording.snapshot_account = Some(snapshot.account_id);
+    recording.captured_at = Some(captured_at);
+    recording.source = snapshot.source;
+    Ok(())
 }
 
 /// Writes `texts` into `dir` as a fixture folder. Every file goes to a temporary name first and is
@@ -345,27 +343,52 @@ fn parse_snapshot(text: &str) -> Result<SnapshotFields, ParseError> {
 /// fixture and a failed one leaves the previous fixture untouched.
 pub fn write(dir: &Path, texts: &Texts) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let files = [
-        (AUTHORIZATION_DETAILS, Some(&texts.authorization_details)),
-        (CREDENTIAL_REPORT, Some(&texts.credential_report)),
-        (ACCESS_KEYS, texts.access_keys.as_ref()),
-        (SNAPSHOT, texts.snapshot.as_ref()),
-    ];
     let temporary = |name: &str| dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let written: std::io::Result<()> = files
+    let written: std::io::Result<()> = texts
+        .0
         .iter()
-        .filter_map(|(name, text)| text.map(|t| (name, t)))
         .try_for_each(|(name, text)| std::fs::write(temporary(name), text));
     if let Err(error) = written {
-        for (name, _) in &files {
+        for (name, _) in &texts.0 {
             let _ = std::fs::remove_file(temporary(name));
         }
         return Err(error);
     }
-    for (name, text) in &files {
-        if text.is_some() {
-            std::fs::rename(temporary(name), dir.join(name))?;
-        }
+    for (name, _) in &texts.0 {
+        std::fs::rename(temporary(name), dir.join(name))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A folder read from disk and the same texts as the live reader hands them are one account;
+    /// a byte-order mark moves an error's position by its own length only.
+    #[test]
+    fn a_folder_and_its_texts_read_alike() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/maap");
+        let texts = FILES.iter().fold(Texts::default(), |texts, file| {
+            texts.with(
+                file.name,
+                std::fs::read_to_string(dir.join(file.name)).unwrap(),
+            )
+        });
+        // Groups and policies are hash maps: compared by their users and counts.
+        let shape = |s: AccountState| {
+            let users = format!("{:?} {:?} {:?}", s.account_ids, s.captured_at, s.users);
+            (users, s.groups.len(), s.managed_policies.len())
+        };
+        assert_eq!(
+            shape(read(&dir).unwrap()),
+            shape(parse(&texts, "x").unwrap())
+        );
+        let offset = |text: &str| match parse(&texts.clone().with(ACCESS_KEYS, text.into()), "x") {
+            Err(ObserveError::Invalid(input)) => input.span.unwrap().start,
+            _ => panic!("a broken key listing must be refused"),
+        };
+        let broken = "{\"AccessKeyMetadata\": 1}";
+        assert_eq!(offset(&format!("\u{feff}{broken}")), offset(broken) + 3);
+    }
 }

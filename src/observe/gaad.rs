@@ -87,6 +87,7 @@ pub struct PolicyVersion {
 }
 
 /// What the authorization details contribute to the account model.
+#[derive(Default)]
 pub struct Authorization {
     pub users: Vec<User>,
     pub groups: HashMap<String, Group>,

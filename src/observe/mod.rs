@@ -128,7 +128,9 @@ fn find_field(text: &str, from: usize, key: &str, value: &str) -> Option<usize> 
     None
 }
 
-/// Everything a recording (or a live read) holds for one account, before it becomes the model.
+/// Everything a recording (or a live read) holds for one account, before it becomes the model:
+/// each parser of [`fixture::FILES`] fills its own fields.
+#[derive(Default)]
 pub struct Recording {
     pub authorization: gaad::Authorization,
     pub report: credential_report::CredentialReport,
@@ -383,7 +385,7 @@ fn live_observation(
             account_ids: [other.clone()].into(),
             ..AccountState::default()
         }),
-        (Ok(texts), None) => fixture::parse(texts.clone(), &place),
+        (Ok(texts), None) => fixture::parse(texts, &place),
         (Err(error), None) => Err(error.clone()),
     };
     Observation {

@@ -1,17 +1,34 @@
 //! The second lint phase: checks of meaning that a schema cannot express, within one policy and
 //! across all of them. Every check pushes diagnostics and carries on, so one run lists every
 //! problem.
+//!
+//! It is also where a [`Draft`] becomes a [`Policy`]: each waiver's code and date are read here,
+//! once, so the engine never parses a string from the policy.
 
-use super::model::{Account, Policy};
+use super::model::{Account, Draft, Policy, Waiver, WaiverText};
 use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Files, Route};
 use jiff::civil::Date;
 use std::collections::HashMap;
 
-/// Checks one valid-shaped policy on its own.
-pub fn check_policy(file: FileId, policy: &Policy, today: Option<Date>, out: &mut Vec<Diagnostic>) {
-    check_waivers(file, policy, today, out);
+/// Checks one valid-shaped policy on its own and returns it validated. A waiver whose code or date
+/// does not read is reported and left out of the result; the error it leaves keeps the policy from
+/// being judged, so no judged policy has lost a waiver.
+pub fn check_policy(
+    file: FileId,
+    mut draft: Draft,
+    today: Option<Date>,
+    out: &mut Vec<Diagnostic>,
+) -> Policy {
+    let waivers = check_waivers(file, std::mem::take(&mut draft.waivers), today, out);
+    let policy = draft.with_waivers(waivers);
+    check_rest(file, &policy, out);
+    policy
+}
+
+/// The checks that do not concern waivers.
+fn check_rest(file: FileId, policy: &Policy, out: &mut Vec<Diagnostic>) {
     let members = Route::of(["members"]);
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, member) in policy.members.iter().enumerate() {
@@ -70,23 +87,31 @@ pub fn check_policy(file: FileId, policy: &Policy, today: Option<Date>, out: &mu
     }
 }
 
-/// Waivers name a finding code, a real date, and have not run out as of `today`.
-fn check_waivers(file: FileId, policy: &Policy, today: Option<Date>, out: &mut Vec<Diagnostic>) {
-    for (i, waiver) in policy.waivers.iter().enumerate() {
+/// Waivers name a finding code, a real date, and have not run out as of `today`; the ones that
+/// read are returned as [`Waiver`]s.
+fn check_waivers(
+    file: FileId,
+    waivers: Vec<WaiverText>,
+    today: Option<Date>,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<Waiver> {
+    let mut valid = Vec::with_capacity(waivers.len());
+    for (i, waiver) in waivers.into_iter().enumerate() {
         let route = Route::of(["waivers"]).child(i);
-        let waivable = waiver
+        let code = waiver
             .code
             .parse::<Code>()
             .ok()
             .filter(|code| code.is_finding());
-        if waivable.is_none() {
+        if code.is_none() {
             out.push(
                 Diagnostic::new(Code::PolicyInvalidValue, format!("`{}` is not a finding code that can be waived", waiver.code))
                     .at(file, route.child("code"))
                     .with_help("`smce-guard explain` lists every code; only drift findings (not policy or fixture errors) can be waived"),
             );
         }
-        match waiver.last_day() {
+        let until = waiver.until.parse::<Date>().ok();
+        match until {
             None => out.push(
                 Diagnostic::new(
                     Code::PolicyInvalidValue,
@@ -96,21 +121,27 @@ fn check_waivers(file: FileId, policy: &Policy, today: Option<Date>, out: &mut V
                 .with_help("write the last day the waiver holds as YYYY-MM-DD"),
             ),
             Some(last) if today.is_some_and(|today| last < today) => {
-                out.push(waiver_expired(waiver, last).at(file, route.child("until")))
+                out.push(waiver_expired(&waiver.code, last).at(file, route.child("until")))
             }
             Some(_) => {}
         }
+        if let (Some(code), Some(until)) = (code, until) {
+            valid.push(Waiver {
+                code,
+                principal: waiver.principal,
+                reason: waiver.reason,
+                until,
+            });
+        }
     }
+    valid
 }
 
-/// `waiver.expired` for a waiver whose last day was `last`; the caller locates it.
-pub fn waiver_expired(waiver: &crate::policy::model::Waiver, last: Date) -> Diagnostic {
+/// `waiver.expired` for a waiver of `code` whose last day was `last`; the caller locates it.
+pub fn waiver_expired(code: impl std::fmt::Display, last: Date) -> Diagnostic {
     Diagnostic::new(
         Code::WaiverExpired,
-        format!(
-            "this waiver of `{}` ran out on {last}; it is no longer honoured",
-            waiver.code
-        ),
+        format!("this waiver of `{code}` ran out on {last}; it is no longer honoured"),
     )
     .with_label("expired")
     .with_help("fix the drift and delete the waiver, or extend `until` with a fresh reason")
@@ -276,6 +307,29 @@ mod tests {
         ] {
             assert!(!is_action_shape(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn waivers_come_out_as_a_code_and_a_date() {
+        let draft: Draft = serde_json::from_value(serde_json::json!({
+            "account": {"id": "444055461661", "name": "hub"},
+            "waivers": [
+                {"code": "user.unmanaged", "reason": "r", "until": "2030-01-31"},
+                {"code": "policy.empty", "reason": "r", "until": "2030-02-30"},
+            ],
+        }))
+        .unwrap();
+        let mut out = Vec::new();
+        let policy = check_policy(0, draft, None, &mut out);
+        assert_eq!(
+            policy.waivers.len(),
+            1,
+            "the unreadable waiver is reported, not kept"
+        );
+        assert_eq!(policy.waivers[0].code, Code::UserUnmanaged);
+        assert_eq!(policy.waivers[0].until, jiff::civil::date(2030, 1, 31));
+        let codes: Vec<_> = out.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::PolicyInvalidValue, Code::PolicyInvalidValue]);
     }
 
     #[test]

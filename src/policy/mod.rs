@@ -10,6 +10,8 @@
 
 pub mod meaning;
 pub mod model;
+mod read;
+mod scalar;
 pub mod schema;
 pub mod yaml;
 
@@ -17,15 +19,14 @@ pub use model::Policy;
 
 use crate::codes::{Code, Severity};
 use crate::diag::Diagnostic;
-use crate::source::{FileId, Files, RouteIndex, SourceFile, Span};
+use crate::source::{FileId, Files, RouteIndex};
 use rayon::prelude::*;
+use read::{FileResult, Fingerprint, TOO_LARGE_HELP, check_bytes, read_bounded};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// A policy file larger than this is refused before it is parsed.
 pub const MAX_POLICY_BYTES: u64 = 1024 * 1024;
-
-const TOO_LARGE_HELP: &str = "a policy for one account is a few kilobytes; split or trim the file";
 
 /// A policy file that passed every check of its own, known by the account it declares.
 #[derive(Debug, Clone)]
@@ -36,69 +37,12 @@ pub struct Declared {
     fingerprint: Fingerprint,
 }
 
-/// A policy read again for judging, with the text that its findings point into.
+/// A policy read again for judging, with the text that its findings point into and the route
+/// index that the same parse built, which [`locate`] resolves them through.
 pub struct Reread {
     pub policy: Policy,
     pub text: Arc<str>,
-}
-
-impl Declared {
-    /// Reads the whole policy again. A file that changed since it was linted is refused rather
-    /// than judged unchecked.
-    pub fn read(&self) -> Result<Reread, Box<Diagnostic>> {
-        let text = self.read_text()?;
-        match serde_yaml::from_str::<Policy>(&text) {
-            Ok(policy) => Ok(Reread {
-                policy,
-                text: text.into(),
-            }),
-            // The same text passed the schema moments ago; report rather than crash all the same.
-            Err(error) => Err(Box::new(
-                Diagnostic::new(Code::PolicyWrongType, error.to_string()).at_span(
-                    self.file,
-                    Span::point(error.location().map_or(0, |l| l.index())),
-                ),
-            )),
-        }
-    }
-
-    fn read_text(&self) -> Result<String, Box<Diagnostic>> {
-        let name = self.path.display();
-        let bytes = read_bounded(&self.path).map_err(|error| -> Box<Diagnostic> {
-            Diagnostic::new(
-                Code::PolicyUnreadable,
-                format!("cannot read {name}: {error}"),
-            )
-            .in_file(self.file)
-            .into()
-        })?;
-        let text = String::from_utf8(bytes)
-            .ok()
-            .filter(|text| Fingerprint::of(text) == self.fingerprint);
-        text.ok_or_else(|| {
-            Diagnostic::new(
-                Code::PolicyUnreadable,
-                format!("{name} changed while smce-guard was reading it"),
-            )
-            .in_file(self.file)
-            .with_help("run again once the file is no longer being written")
-            .into()
-        })
-    }
-}
-
-/// A text's length and hash: enough to notice that a file was rewritten between two reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-struct Fingerprint(usize, u64);
-
-impl Fingerprint {
-    fn of(text: &str) -> Self {
-        use std::hash::{Hash, Hasher};
-        // `DefaultHasher::new()` has fixed keys, so one text hashes alike in both reads.
-        let mut hasher = std::hash::DefaultHasher::new();
-        text.hash(&mut hasher);
-        Fingerprint(text.len(), hasher.finish())
-    }
+    pub index: RouteIndex,
 }
 
 /// Everything `lint` learnt: the files read, the policies that survived, and every diagnostic.
@@ -144,8 +88,8 @@ impl PolicySet {
         };
         let declared = &self.policies[at];
         let text = declared.read_text()?;
-        let mut index = yaml::parse(file, &text).index;
-        index.finish();
+        // This read's one parse, for the index the kept diagnostics are located through.
+        let (_, index, _) = read::parse_indexed(file, &text);
         self.files.attach(file, text.into(), Some(Arc::new(index)));
         Ok(())
     }
@@ -200,33 +144,6 @@ fn expand(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> 
         }
     }
     out
-}
-
-/// What reading and checking one file on its own produced.
-struct FileResult {
-    source: SourceFile,
-    index: Option<Arc<RouteIndex>>,
-    policy: Option<Policy>,
-    fingerprint: Fingerprint,
-    diagnostics: Vec<Diagnostic>,
-}
-
-impl FileResult {
-    fn new(name: &str) -> Self {
-        FileResult {
-            source: SourceFile::new(name, ""),
-            index: None,
-            policy: None,
-            fingerprint: Fingerprint::default(),
-            diagnostics: Vec::new(),
-        }
-    }
-
-    /// Ends the checks of a file with `diagnostic`.
-    fn fail(mut self, diagnostic: Diagnostic) -> Self {
-        self.diagnostics.push(diagnostic);
-        self
-    }
 }
 
 /// Loads and lints every policy under `paths`.
@@ -316,35 +233,9 @@ fn load_file(id: FileId, path: &Path, today: Option<jiff::civil::Date>) -> FileR
     }
 }
 
-/// Reads at most one byte past the size limit: a file's reported size is not to be trusted.
-fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
-    // Checked here too, not only before the first read: a policy replaced by a pipe while the
-    // fleet is checked must not block the second read.
-    if !std::fs::metadata(path)?.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
-    }
-    let mut bytes = Vec::new();
-    let file = std::fs::File::open(path)?;
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(file, MAX_POLICY_BYTES + 1),
-        &mut bytes,
-    )?;
-    Ok(bytes)
-}
-
-/// Turns every route of `diagnostics` (all in the file whose text is `text`) into a byte span.
-/// A clean policy's index is not kept while a fleet is checked; it is rebuilt here for the
-/// accounts that have findings.
-pub fn locate(text: &str, diagnostics: &mut [Diagnostic]) {
-    let Some(file) = diagnostics
-        .iter()
-        .find(|d| matches!(d.location, crate::diag::Location::Route(_)))
-        .and_then(|d| d.file)
-    else {
-        return;
-    };
-    let mut index = yaml::parse(file, text).index;
-    index.finish();
+/// Turns every route of `diagnostics` (all in the file `index` was built from) into a byte span.
+/// The index is the one [`Declared::read`] built with the policy: locating parses nothing.
+pub fn locate(index: &RouteIndex, diagnostics: &mut [Diagnostic]) {
     for diagnostic in diagnostics {
         if let crate::diag::Location::Route(route) = &diagnostic.location {
             diagnostic.location = index
@@ -364,90 +255,6 @@ pub fn lint_bytes(
 ) -> (Option<Policy>, Vec<Diagnostic>) {
     let result = check_bytes(0, name.to_owned(), bytes, today);
     (result.policy, result.diagnostics)
-}
-
-fn check_bytes(
-    id: FileId,
-    name: String,
-    bytes: Vec<u8>,
-    today: Option<jiff::civil::Date>,
-) -> FileResult {
-    let mut result = FileResult::new(&name);
-    let fail = FileResult::fail;
-    if bytes.len() as u64 > MAX_POLICY_BYTES {
-        let message =
-            format!("the file is over {MAX_POLICY_BYTES} bytes; policies are limited to that");
-        return fail(
-            result,
-            Diagnostic::new(Code::PolicyTooLarge, message)
-                .in_file(id)
-                .with_help(TOO_LARGE_HELP),
-        );
-    }
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(error) => {
-            let at = error.utf8_error().valid_up_to();
-            result.source =
-                SourceFile::new(name, String::from_utf8_lossy(error.as_bytes()).into_owned());
-            let message = format!("the file is not valid UTF-8 (byte {at})");
-            return fail(
-                result,
-                Diagnostic::new(Code::PolicyNotUtf8, message)
-                    .at_span(id, Span::new(at, at + 1))
-                    .with_help("re-save the file as UTF-8"),
-            );
-        }
-    };
-    result.source = SourceFile::new(name.as_str(), text.as_str());
-    result.fingerprint = Fingerprint::of(&text);
-    let parsed = yaml::parse(id, &text);
-    let mut index = parsed.index;
-    index.finish();
-    result.index = Some(Arc::new(index));
-    if !parsed.diagnostics.is_empty() {
-        result.diagnostics = parsed.diagnostics;
-        return result;
-    }
-    let document = match parsed.value {
-        None | Some(serde_json::Value::Null) => {
-            return fail(
-                result,
-                Diagnostic::new(Code::PolicyEmpty, "the policy file is empty")
-                    .in_file(id)
-                    .with_help(
-                        "declare at least `account.id` and `account.name`, or delete the file",
-                    ),
-            );
-        }
-        Some(document) => document,
-    };
-    result.diagnostics = schema::validate(id, &document);
-    if !result.diagnostics.is_empty() {
-        return result;
-    }
-    match serde_yaml::from_str::<Policy>(&text) {
-        Ok(policy) => {
-            meaning::check_policy(id, &policy, today, &mut result.diagnostics);
-            result.policy = Some(policy);
-        }
-        Err(error) => {
-            // The schema and the model describe the same format, so this is a bug; still report it
-            // at its place rather than crash.
-            let at = error.location().map_or(0, |l| l.index());
-            result.diagnostics.push(
-                Diagnostic::new(Code::PolicyWrongType, error.to_string())
-                    .at_span(id, Span::point(at)),
-            );
-        }
-    }
-    // A clean file's text and index are not kept: a fleet of policies would hold one each until
-    // the report is written. They are read again for the few files a later finding points into.
-    if result.diagnostics.is_empty() {
-        result.index = None;
-        result.source = SourceFile::new(name, "");
-    }
-    result
 }
 
 #[cfg(test)]
@@ -470,6 +277,15 @@ mod tests {
         let reread = declared.read().unwrap();
         assert_eq!(&*reread.text, POLICY);
         assert_eq!(reread.policy.members[0].user, "alice");
+        // The index comes from the same parse: findings are located without parsing again.
+        let mut found = [Diagnostic::new(Code::MemberMissing, "x").at(
+            0,
+            crate::source::Route::of(["members"]).child(0).child("user"),
+        )];
+        locate(&reread.index, &mut found);
+        assert!(
+            matches!(found[0].location, crate::diag::Location::Span(s) if &POLICY[s.start..s.end] == "alice")
+        );
     }
 
     #[test]

@@ -1,13 +1,20 @@
 //! The typed policy: what one account must look like, with the format's defaults filled in.
 //!
-//! Deserialised with serde_yaml only after the document passed the schema, so the shape is known
-//! to be right; `deny_unknown_fields` stays on as a second guard should the two ever drift apart.
+//! Deserialised from the JSON value the one YAML parse built, and only after that value passed
+//! the schema, so the shape is known to be right; `deny_unknown_fields` stays on as a second guard
+//! should the two ever drift apart. What comes out is a [`Draft`]: its waivers are still text. The
+//! meaning phase turns it into a [`Policy`], whose waivers hold a code and a date, so nothing
+//! downstream parses a string from the policy again.
 
+use crate::codes::Code;
+use jiff::civil::Date;
 use serde::Deserialize;
 
+/// A policy, generic over its waivers so that one definition serves both the [`Draft`] read from
+/// the document and the validated [`Policy`] (the default) the engine judges by.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Policy {
+pub struct Policy<W = Waiver> {
     pub account: Account,
     #[serde(default)]
     pub groups: Groups,
@@ -21,15 +28,19 @@ pub struct Policy {
     pub unmanaged_users: Level,
     #[serde(default)]
     pub ignore_users: Vec<String>,
-    #[serde(default)]
-    pub waivers: Vec<Waiver>,
+    // `Vec::new`, not `default`: the derive would otherwise ask for `W: Default`.
+    #[serde(default = "Vec::new")]
+    pub waivers: Vec<W>,
 }
 
-/// Accepted drift: a finding code (optionally for one principal) that does not fail the run until
-/// `until`. The date is checked in the meaning phase; [`Waiver::last_day`] reads it.
+/// A policy as its document spells it, before the meaning phase has checked its waivers.
+pub type Draft = Policy<WaiverText>;
+
+/// A waiver as the document spells it: `code` and `until` are text until the meaning phase reads
+/// them into a [`Waiver`].
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Waiver {
+pub struct WaiverText {
     pub code: String,
     #[serde(default)]
     pub principal: Option<String>,
@@ -37,11 +48,14 @@ pub struct Waiver {
     pub until: String,
 }
 
-impl Waiver {
-    /// The last day the waiver holds, if `until` is a real date.
-    pub fn last_day(&self) -> Option<jiff::civil::Date> {
-        self.until.parse().ok()
-    }
+/// Accepted drift: a finding code (optionally for one principal) that does not fail the run after
+/// its last day, `until`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiver {
+    pub code: Code,
+    pub principal: Option<String>,
+    pub reason: String,
+    pub until: Date,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -152,7 +166,32 @@ fn one() -> u32 {
     1
 }
 
-impl Policy {
+impl<W> Policy<W> {
+    /// The same policy with other waivers: how the meaning phase turns a [`Draft`] into a
+    /// [`Policy`] (struct update syntax cannot change a type parameter).
+    pub fn with_waivers<V>(self, waivers: Vec<V>) -> Policy<V> {
+        let Policy {
+            account,
+            groups,
+            members,
+            deployer,
+            credentials,
+            unmanaged_users,
+            ignore_users,
+            waivers: _,
+        } = self;
+        Policy {
+            account,
+            groups,
+            members,
+            deployer,
+            credentials,
+            unmanaged_users,
+            ignore_users,
+            waivers,
+        }
+    }
+
     /// What the deployer may do: the declared `allow`, or DescribeCluster on its own cluster.
     pub fn deployer_allow(&self) -> Vec<Grant> {
         let Some(deployer) = &self.deployer else {

@@ -1,14 +1,16 @@
-//! The position-aware parse of a policy file: YAML events into a JSON value plus a route index.
+//! The one parse of a policy file: saphyr's YAML events into a JSON value plus a route index.
 //!
-//! serde_yaml gives the typed model but no positions, so this pass walks saphyr's event stream once
-//! to learn where every node sits (as byte spans: saphyr counts characters), and to refuse what a
-//! policy never needs and an attacker would use: anchors and aliases, deep nesting, duplicate keys.
+//! The walk learns where every node sits (as byte spans: saphyr counts characters), types each
+//! scalar ([`scalar::resolve`]), and refuses what a policy never needs and an attacker would use:
+//! anchors and aliases, deep nesting, duplicate keys. The schema checks the value and the typed
+//! model is deserialised from it, so there is no second parser to keep in agreement.
 
+use super::scalar;
 use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Route, RouteIndex, Span};
-use saphyr_parser::{Event, Parser, ScalarStyle};
-use serde_json::{Map, Number, Value};
+use saphyr_parser::{Event, Parser};
+use serde_json::{Map, Value};
 
 /// The policy format is five levels deep; anything past this is a mistake or an attack.
 pub const MAX_DEPTH: usize = 32;
@@ -189,7 +191,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                         Value::Null
                     }
                     Some(_) => Value::String(text.into_owned()),
-                    _ => resolve_scalar(&text, style),
+                    _ => scalar::resolve(&text, style),
                 };
                 tree.place(value, span);
             }
@@ -351,44 +353,6 @@ impl Tree {
     }
 }
 
-/// YAML 1.2 core schema resolution of a scalar, as serde_yaml reads it: quoted scalars are
-/// strings; plain ones may be null, booleans or numbers.
-fn resolve_scalar(text: &str, style: ScalarStyle) -> Value {
-    if style != ScalarStyle::Plain {
-        return Value::String(text.to_owned());
-    }
-    match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "true" | "True" | "TRUE" => return Value::Bool(true),
-        "false" | "False" | "FALSE" => return Value::Bool(false),
-        _ => {}
-    }
-    let (sign, digits) = match text.strip_prefix('-') {
-        Some(rest) => (-1i64, rest),
-        None => (1, text.strip_prefix('+').unwrap_or(text)),
-    };
-    let parsed = if let Some(hex) = digits.strip_prefix("0x") {
-        i64::from_str_radix(hex, 16).ok()
-    } else if let Some(oct) = digits.strip_prefix("0o") {
-        i64::from_str_radix(oct, 8).ok()
-    } else if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        digits.parse::<i64>().ok()
-    } else {
-        None
-    };
-    if let Some(n) = parsed {
-        return Value::Number(Number::from(sign * n));
-    }
-    let looks_numeric = text.bytes().any(|b| b.is_ascii_digit())
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
-    if looks_numeric && let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64) {
-        return Value::Number(n);
-    }
-    Value::String(text.to_owned())
-}
-
 fn syntax_help(info: &str) -> String {
     if info.contains("tab") {
         "indent with spaces; YAML does not allow tabs for indentation".to_owned()
@@ -423,26 +387,6 @@ mod tests {
         assert_eq!(span_text(text, &parsed, "/members/1/user", false), "b");
         assert_eq!(span_text(text, &parsed, "/members/0/user", false), "ü");
         assert_eq!(parsed.value.unwrap()["members"][1]["user"], "b");
-    }
-
-    #[test]
-    fn scalars_resolve_like_yaml_1_2() {
-        assert_eq!(resolve_scalar("12", ScalarStyle::Plain), Value::from(12));
-        assert_eq!(resolve_scalar("012", ScalarStyle::Plain), Value::from(12));
-        assert_eq!(
-            resolve_scalar("12", ScalarStyle::DoubleQuoted),
-            Value::from("12")
-        );
-        assert_eq!(
-            resolve_scalar("yes", ScalarStyle::Plain),
-            Value::from("yes")
-        );
-        assert_eq!(resolve_scalar("~", ScalarStyle::Plain), Value::Null);
-        assert_eq!(resolve_scalar("1.5", ScalarStyle::Plain), Value::from(1.5));
-        assert_eq!(
-            resolve_scalar("1.2.3", ScalarStyle::Plain),
-            Value::from("1.2.3")
-        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ pub mod paging;
 pub mod wire;
 
 use super::ObserveError;
-use super::fixture::Texts;
+use super::fixture::{self, Texts};
 use crate::policy::model::Account;
 use aws_config::{BehaviorVersion, SdkConfig, retry::RetryConfig, timeout::TimeoutConfig};
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
@@ -241,17 +241,20 @@ async fn read(
         Ok(endpoint) => format!("smce-guard live read of {endpoint}"),
         Err(_) => "smce-guard live read".to_owned(),
     };
-    Ok(Texts {
-        authorization_details: wire::authorization_details(&users, &groups, &policies),
-        credential_report: report,
-        access_keys: Some(wire::access_keys(&keys)),
-        snapshot: Some(wire::snapshot(
-            expected,
-            jiff::Timestamp::now(),
-            &source,
-            aliases.account_aliases().first().map(String::as_str),
-        )),
-    })
+    let snapshot = wire::snapshot(
+        expected,
+        jiff::Timestamp::now(),
+        &source,
+        aliases.account_aliases().first().map(String::as_str),
+    );
+    Ok(Texts::default()
+        .with(
+            fixture::AUTHORIZATION_DETAILS,
+            wire::authorization_details(&users, &groups, &policies),
+        )
+        .with(fixture::CREDENTIAL_REPORT, report)
+        .with(fixture::ACCESS_KEYS, wire::access_keys(&keys))
+        .with(fixture::SNAPSHOT, snapshot))
 }
 
 type Details = (
