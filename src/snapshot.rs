@@ -91,24 +91,15 @@ pub fn run(
 /// previous fixture untouched. A folder or file that is a symbolic link is refused: a recording
 /// is written where the user asked, never through a link to somewhere else.
 fn write(dir: &Path, texts: &fixture::Texts) -> std::io::Result<()> {
-    let files = [
-        (
-            fixture::AUTHORIZATION_DETAILS,
-            Some(&texts.authorization_details),
-        ),
-        (fixture::CREDENTIAL_REPORT, Some(&texts.credential_report)),
-        (fixture::ACCESS_KEYS, texts.access_keys.as_ref()),
-        (fixture::SNAPSHOT, texts.snapshot.as_ref()),
-    ];
     if crate::atomic::is_symlink(dir) {
         return Err(std::io::Error::other(
             "it is a symbolic link; refusing to write through it",
         ));
     }
     std::fs::create_dir_all(dir)?;
-    let staged: Vec<(PathBuf, &[u8])> = files
-        .iter()
-        .filter_map(|(name, text)| text.map(|t| (dir.join(name), t.as_bytes())))
+    let staged: Vec<(PathBuf, &[u8])> = texts
+        .files()
+        .map(|(name, text)| (dir.join(name), text.as_bytes()))
         .collect();
     if let Some((link, _)) = staged
         .iter()

@@ -132,6 +132,11 @@ impl Texts {
         self
     }
 
+    /// Every recorded file held, by name, in the order they were added.
+    pub fn files(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.0.iter().map(|(name, text)| (*name, text.as_str()))
+    }
+
     /// The text of the recorded file `name`, if there is one.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
@@ -335,28 +340,6 @@ fn parse_snapshot(text: &str, recording: &mut Recording) -> Result<(), ParseErro
     recording.snapshot_account = Some(snapshot.account_id);
     recording.captured_at = Some(captured_at);
     recording.source = snapshot.source;
-    Ok(())
-}
-
-/// Writes `texts` into `dir` as a fixture folder. Every file goes to a temporary name first and is
-/// renamed into place only once all are written, so an interrupted run never leaves a half-written
-/// fixture and a failed one leaves the previous fixture untouched.
-pub fn write(dir: &Path, texts: &Texts) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    let temporary = |name: &str| dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let written: std::io::Result<()> = texts
-        .0
-        .iter()
-        .try_for_each(|(name, text)| std::fs::write(temporary(name), text));
-    if let Err(error) = written {
-        for (name, _) in &texts.0 {
-            let _ = std::fs::remove_file(temporary(name));
-        }
-        return Err(error);
-    }
-    for (name, _) in &texts.0 {
-        std::fs::rename(temporary(name), dir.join(name))?;
-    }
     Ok(())
 }
 

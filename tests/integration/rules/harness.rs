@@ -193,13 +193,16 @@ fn lint(policy_file: &str, text: &str) -> (Option<Policy>, Vec<Diagnostic>) {
 
 /// Parses the recorded texts into the model; a broken one is an invalid input, as on disk.
 fn observe(recorded: Recorded, fixture_dir: &str) -> Result<AccountState, InvalidInput> {
-    let texts = fixture::Texts {
-        authorization_details: recorded.authorization_details,
-        credential_report: recorded.credential_report,
-        access_keys: recorded.access_keys,
-        snapshot: recorded.snapshot,
-    };
-    fixture::parse(texts, fixture_dir).map_err(|error| match error {
+    let mut texts = fixture::Texts::default()
+        .with(fixture::AUTHORIZATION_DETAILS, recorded.authorization_details)
+        .with(fixture::CREDENTIAL_REPORT, recorded.credential_report);
+    if let Some(text) = recorded.access_keys {
+        texts = texts.with(fixture::ACCESS_KEYS, text);
+    }
+    if let Some(text) = recorded.snapshot {
+        texts = texts.with(fixture::SNAPSHOT, text);
+    }
+    fixture::parse(&texts, fixture_dir).map_err(|error| match error {
         ObserveError::Invalid(input) => input,
         // Texts are always there; only a missing folder or file is unobserved.
         ObserveError::Unobserved(reason) => panic!("recorded texts read as unobserved: {reason}"),
@@ -272,7 +275,10 @@ fn render(
     mut diagnostics: Vec<Diagnostic>,
     recording: Option<SourceFile>,
 ) -> Vec<Value> {
-    policy::locate(text, &mut diagnostics);
+    // The policy's route index, as the re-read for judging builds it.
+    let mut index = policy::yaml::parse(0, text).index;
+    index.finish();
+    policy::locate(&index, &mut diagnostics);
     let mut files = vec![SourceFile::new(policy_file, text)];
     files.extend(recording);
     diagnostics
