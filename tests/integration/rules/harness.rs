@@ -194,7 +194,10 @@ fn lint(policy_file: &str, text: &str) -> (Option<Policy>, Vec<Diagnostic>) {
 /// Parses the recorded texts into the model; a broken one is an invalid input, as on disk.
 fn observe(recorded: Recorded, fixture_dir: &str) -> Result<AccountState, InvalidInput> {
     let mut texts = fixture::Texts::default()
-        .with(fixture::AUTHORIZATION_DETAILS, recorded.authorization_details)
+        .with(
+            fixture::AUTHORIZATION_DETAILS,
+            recorded.authorization_details,
+        )
         .with(fixture::CREDENTIAL_REPORT, recorded.credential_report);
     if let Some(text) = recorded.access_keys {
         texts = texts.with(fixture::ACCESS_KEYS, text);

@@ -1,0 +1,346 @@
+//! The command line, and the only module that knows clap: each subcommand's arguments (in
+//! [`args`]) become its pipeline's plain options before any work starts; this file runs the
+//! pipeline, prints, writes files, and chooses the exit code from the outcome in one place
+//! ([`Verdict`]; the codes are documented in README).
+
+mod args;
+
+pub use args::*;
+
+use crate::codes::Severity;
+use crate::observe::aws::LiveOptions;
+use crate::report::{self, Format, HumanStyle, Report};
+use crate::select::UnknownAccounts;
+use clap::Parser;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+/// Exit codes, documented in README.
+pub mod exit {
+    /// No finding at or above the failure threshold.
+    pub const OK: u8 = 0;
+    /// Drift: a finding at or above `--fail-on`.
+    pub const DRIFT: u8 = 1;
+    /// An invalid policy, an invalid fixture, or a usage error.
+    pub const INVALID: u8 = 2;
+    /// An account could not be observed.
+    pub const UNOBSERVED: u8 = 3;
+}
+
+/// A progress bar on stderr for live runs when stderr is a terminal; nothing otherwise. Cleared
+/// when dropped, so it never mixes with the report.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new(live: bool) -> Self {
+        Progress((live && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new_spinner().with_message("accounts read");
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{spinner} {pos} {msg} ({elapsed})")
+            {
+                bar.set_style(style);
+            }
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        }))
+    }
+
+    fn tick(&self) {
+        if let Some(bar) = &self.0 {
+            bar.inc(1);
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// What a command came to, in the terms its exit code is chosen from. The one place exit codes
+/// are picked: invalid input (2) before an unobserved account (3) before drift (1).
+#[derive(Clone, Copy, Debug, Default)]
+struct Verdict {
+    /// An invalid policy, recording or usage.
+    invalid: bool,
+    /// An account (or the organization) could not be read.
+    unobserved: bool,
+    /// A finding at or above the failure threshold.
+    drift: bool,
+}
+
+impl Verdict {
+    const OK: Verdict = Verdict {
+        invalid: false,
+        unobserved: false,
+        drift: false,
+    };
+    const INVALID: Verdict = Verdict {
+        invalid: true,
+        unobserved: false,
+        drift: false,
+    };
+
+    fn code(self) -> u8 {
+        if self.invalid {
+            exit::INVALID
+        } else if self.unobserved {
+            exit::UNOBSERVED
+        } else if self.drift {
+            exit::DRIFT
+        } else {
+            exit::OK
+        }
+    }
+}
+
+/// Prints one line on stderr, escaped for a terminal or a CI log: messages carry names and AWS
+/// answers from outside, and a line break in them must not start a line the runner executes.
+fn say(line: &str) {
+    let _ = writeln!(
+        std::io::stderr(),
+        "{}",
+        crate::report::escape::terminal(line)
+    );
+}
+
+/// Reports a usage error about `--account` names (exit 2).
+fn unknown_accounts(error: &UnknownAccounts) -> ExitCode {
+    say(&format!("error: {error}"));
+    ExitCode::from(Verdict::INVALID.code())
+}
+
+fn policy_errors_note(count: usize) {
+    if count > 0 {
+        say(&format!(
+            "error: {count} policy error(s); run `smce-guard lint`"
+        ));
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            // clap uses 2 for usage errors already; help and version are not errors.
+            return ExitCode::from(if error.use_stderr() {
+                Verdict::INVALID.code()
+            } else {
+                Verdict::OK.code()
+            });
+        }
+    };
+    let stdout_is_terminal = std::io::stdout().is_terminal();
+    let style = HumanStyle {
+        color: match cli.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => stdout_is_terminal && std::env::var_os("NO_COLOR").is_none(),
+        },
+        width: std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(100),
+    };
+    match cli.command {
+        Command::Schema => text(crate::policy::schema::SCHEMA, Verdict::OK, None),
+        Command::Explain {
+            code: Some(code), ..
+        } => text(&report::explain::one(code), Verdict::OK, None),
+        Command::Explain {
+            code: None,
+            markdown,
+        } => text(
+            &if markdown {
+                report::explain::markdown_table()
+            } else {
+                report::explain::list()
+            },
+            Verdict::OK,
+            None,
+        ),
+        Command::Lint { paths, output } => {
+            let today = crate::engine::utc_date(jiff::Timestamp::now());
+            let set = crate::policy::load(&paths, Some(today));
+            let report = Report {
+                files: &set.files,
+                diagnostics: &set.diagnostics,
+                accounts: &[],
+                now: None,
+                check: false,
+            };
+            let verdict = Verdict {
+                invalid: set.has_errors(),
+                ..Verdict::OK
+            };
+            done(verdict, output.output.as_deref(), &|w| {
+                report::write(&report, output.format, style, w)
+            })
+        }
+        Command::Expiries(args) => {
+            let options = crate::expiries::ExpiriesOptions {
+                paths: args.paths,
+                selection: args.select.selection(),
+                source: args.aws.source_or_fixtures(args.live, &args.fixtures),
+                now: args.now,
+                within: args.within,
+            };
+            let expiries = match crate::expiries::run(&options) {
+                Ok(expiries) => expiries,
+                Err(error) => return unknown_accounts(&error),
+            };
+            for crate::expiries::Failure {
+                account, reason, ..
+            } in &expiries.failures
+            {
+                say(&format!(
+                    "error: account `{account}` could not be read: {reason}"
+                ));
+            }
+            let verdict = Verdict {
+                invalid: expiries.policy_errors > 0 || expiries.failures.iter().any(|f| f.invalid),
+                unobserved: !expiries.failures.is_empty(),
+                drift: false,
+            };
+            policy_errors_note(expiries.policy_errors);
+            text(
+                &report::expiries::render(&expiries, args.format),
+                verdict,
+                args.output.as_deref(),
+            )
+        }
+        Command::Snapshot(args) => {
+            let options = crate::snapshot::SnapshotOptions {
+                paths: args.paths,
+                selection: args.select.selection(),
+                source: args.aws.source(),
+                out: args.out,
+            };
+            let progress = Progress::new(true);
+            let recorded = crate::snapshot::run(&options, &|| progress.tick());
+            drop(progress);
+            let recorded = match recorded {
+                Ok(recorded) => recorded,
+                Err(error) => return unknown_accounts(&error),
+            };
+            for failure in &recorded.failures {
+                say(&format!("error: {failure}"));
+            }
+            policy_errors_note(recorded.policy_errors);
+            let verdict = Verdict {
+                invalid: recorded.policy_errors > 0,
+                unobserved: !recorded.failures.is_empty(),
+                drift: false,
+            };
+            text(
+                &crate::report::escape::terminal_lines(&recorded.written),
+                verdict,
+                None,
+            )
+        }
+        Command::Accounts(args) => {
+            let mut live = LiveOptions::new();
+            live.profile = args.profile.clone();
+            live.attempt_timeout = std::time::Duration::from_secs(args.timeout.max(1));
+            let options = crate::accounts::AccountsOptions {
+                paths: args.paths,
+                live,
+            };
+            let coverage = crate::accounts::run(&options);
+            if let Some(failure) = &coverage.failure {
+                say(&format!(
+                    "error: the organization could not be listed: {failure}"
+                ));
+                let verdict = Verdict {
+                    unobserved: true,
+                    ..Verdict::OK
+                };
+                return ExitCode::from(verdict.code());
+            }
+            let report = Report {
+                files: &coverage.files,
+                diagnostics: &coverage.diagnostics,
+                accounts: &coverage.accounts,
+                now: None,
+                check: true,
+            };
+            let tally = report.tally();
+            let verdict = Verdict {
+                invalid: coverage
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.account.is_none() && d.severity == Severity::Error),
+                unobserved: false,
+                drift: tally.errors + tally.warnings > 0,
+            };
+            done(verdict, args.output.output.as_deref(), &|w| {
+                report::write(&report, args.output.format, style, w)
+            })
+        }
+        Command::Check(args) => {
+            let options = crate::check::CheckOptions {
+                paths: args.paths,
+                selection: args.select.selection(),
+                source: args.aws.source_or_fixtures(args.live, &args.fixtures),
+                now: args.now,
+                list_checks: args.output.format == Format::Junit,
+            };
+            let progress = Progress::new(args.live);
+            let checked = crate::check::run(&options, &|| progress.tick());
+            drop(progress);
+            let checked = match checked {
+                Ok(checked) => checked,
+                Err(error) => return unknown_accounts(&error),
+            };
+            if args.aws.verbose {
+                for account in &checked.accounts {
+                    if let Some(requests) = account.requests {
+                        say(&format!("{}: {requests} AWS requests", account.name));
+                    }
+                }
+            }
+            let report = checked.report();
+            let verdict = Verdict {
+                invalid: checked.invalid(),
+                unobserved: checked.unobserved(),
+                drift: checked.drift(args.fail_on),
+            };
+            done(verdict, args.output.output.as_deref(), &|w| {
+                report::write(&report, args.output.format, style, w)
+            })
+        }
+    }
+}
+
+/// Writes a command's output and returns its exit code; a failed write is exit 2.
+fn done(
+    verdict: Verdict,
+    file: Option<&std::path::Path>,
+    write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> ExitCode {
+    let written = match file {
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`smce-guard check | head`) is not a failure of the check.
+            let _ = write(&mut stdout).and_then(|()| stdout.flush());
+            Ok(())
+        }
+        Some(path) => crate::atomic::write_file(path, write)
+            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+    };
+    match written {
+        Ok(()) => ExitCode::from(verdict.code()),
+        Err(message) => {
+            say(&format!("error: {message}"));
+            ExitCode::from(Verdict::INVALID.code())
+        }
+    }
+}
+
+fn text(text: &str, verdict: Verdict, file: Option<&std::path::Path>) -> ExitCode {
+    done(verdict, file, &|w| w.write_all(text.as_bytes()))
+}
