@@ -16,20 +16,11 @@ use serde_json::{Value, json};
 /// Each finding as `severity code principal @line` (`-` for an absent principal or line).
 fn findings(run: &Run) -> Vec<String> {
     let json = run.json();
-    let text = |v: &Value| v.as_str().map_or("-".to_owned(), str::to_owned);
     json["findings"]
         .as_array()
         .unwrap_or_else(|| panic!("no findings array:\n{}", run.stdout))
         .iter()
-        .map(|f| {
-            let line = f["line"].as_u64().map_or("-".to_owned(), |l| l.to_string());
-            format!(
-                "{} {} {} @{line}",
-                text(&f["severity"]),
-                text(&f["code"]),
-                text(&f["principal"])
-            )
-        })
+        .map(harness::finding_line)
         .collect()
 }
 

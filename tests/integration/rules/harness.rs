@@ -58,23 +58,26 @@ pub struct Judged {
     pub findings: Vec<Value>,
 }
 
+/// One JSON finding as `severity code principal @line` (`-` for an absent principal or line), for
+/// the harness and the binary runs alike.
+pub fn finding_line(finding: &Value) -> String {
+    let text = |v: &Value| v.as_str().map_or("-".to_owned(), str::to_owned);
+    let line = finding["line"]
+        .as_u64()
+        .map_or("-".to_owned(), |l| l.to_string());
+    format!(
+        "{} {} {} @{line}",
+        text(&finding["severity"]),
+        text(&finding["code"]),
+        text(&finding["principal"])
+    )
+}
+
 impl Judged {
     /// Each finding as `severity code principal @line` (`-` for an absent principal or line):
     /// the strings the binary-based tests compare.
     pub fn lines(&self) -> Vec<String> {
-        let text = |v: &Value| v.as_str().map_or("-".to_owned(), str::to_owned);
-        self.findings
-            .iter()
-            .map(|f| {
-                let line = f["line"].as_u64().map_or("-".to_owned(), |l| l.to_string());
-                format!(
-                    "{} {} {} @{line}",
-                    text(&f["severity"]),
-                    text(&f["code"]),
-                    text(&f["principal"])
-                )
-            })
-            .collect()
+        self.findings.iter().map(finding_line).collect()
     }
 
     /// The single finding with `code`.
