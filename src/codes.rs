@@ -146,6 +146,10 @@ codes! {
         checks: "An EKS ARN in `deployer.allow` names the policy's own account id and region.",
         why: "A copied policy that still names another account's cluster would let CI fail to deploy, or allow the wrong cluster.",
         fix: "Use the account id and region from `account`.";
+    PolicyRoleAccountMismatch = "policy.role-account-mismatch", Error,
+        checks: "`account.role_arn` names a role in the policy's own account (`account.id`).",
+        why: "A live run assumes that role with the caller's credentials; a role in another account would be assumed, and its account read, before the mismatch could be reported.",
+        fix: "Use `arn:aws:iam::<account.id>:role/NAME`, or fix `account.id`.";
     WaiverExpired = "waiver.expired", Error,
         checks: "Every waiver's `until` date is today or later.",
         why: "Accepted drift must be looked at again; an expired waiver no longer hides its finding.",

@@ -71,6 +71,8 @@ fn check_rest(file: FileId, policy: &Policy, out: &mut Vec<Diagnostic>) {
         check_allow(file, policy, out);
     }
 
+    check_role(file, &policy.account, out);
+
     let credentials = policy.credentials;
     if credentials.warn_days >= credentials.max_age_days {
         out.push(
@@ -83,6 +85,33 @@ fn check_rest(file: FileId, policy: &Policy, out: &mut Vec<Diagnostic>) {
             )
             .at(file, Route::of(["credentials", "warn_days"]))
             .with_help("a warning window as long as the credential's lifetime warns from day one; lower `warn_days`"),
+        );
+    }
+}
+
+/// `account.role_arn` names a role in the policy's own account: a live run must never assume a
+/// role into another account (nor read one) before the mismatch is known.
+fn check_role(file: FileId, account: &Account, out: &mut Vec<Diagnostic>) {
+    let Some(role) = &account.role_arn else {
+        return;
+    };
+    let named = crate::observe::model::arn_account(role);
+    if named.is_some_and(|id| id != account.id) {
+        out.push(
+            Diagnostic::new(
+                Code::PolicyRoleAccountMismatch,
+                format!(
+                    "`account.role_arn` names a role in account {}, not in {}",
+                    named.unwrap_or_default(),
+                    account.id
+                ),
+            )
+            .at(file, Route::of(["account", "role_arn"]))
+            .with_label("a role in another account")
+            .with_help(format!(
+                "use a role in the account itself, e.g. `arn:aws:iam::{}:role/OrganizationAccountAccessRole`, or fix `account.id`; smce-guard never assumes a role into another account",
+                account.id
+            )),
         );
     }
 }

@@ -12,7 +12,9 @@
 //! GetAccountAuthorizationDetails (AWS always sends it; without it the live reader fails, see
 //! `managed_policy_without_a_policy_name_is_read`).
 
-use crate::common::{Run, assert_run, findings, only, request_counts, statuses, text};
+use crate::common::{
+    Run, assert_run, finding_codes, findings, only, request_counts, statuses, text,
+};
 use crate::moto::{Moto, free_port, smce_guard_aws, smce_guard_env};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -1246,4 +1248,22 @@ fn managed_policy_without_a_policy_name_is_read() {
     // Today: exit 2, `plain invalid`, fixture.invalid "missing field `PolicyName`" at
     // aws://plain/authorization-details.json.
     expect(&run, 0, &[]);
+}
+
+#[test]
+fn a_role_in_another_account_is_refused_and_never_assumed() {
+    let moto = Moto::start();
+    let ws = Workspace::new();
+    let text = policy("111111111111", "elsewhere", &["alice"]).replacen(
+        "  name: elsewhere\n",
+        "  name: elsewhere\n  role_arn: arn:aws:iam::222222222222:role/OrganizationAccountAccessRole\n",
+        1,
+    );
+    assert!(text.contains("role_arn"), "{text}");
+    ws.policy("elsewhere", &text);
+    let run = moto.smce_guard(ws.path(), ["check", "--live", "--format", "json", "-v"]);
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(finding_codes(&run.json()), ["policy.role-account-mismatch"]);
+    // Nothing reached AWS: the policy is refused before any account is read.
+    assert_eq!(moto.proxy().take_operations(), Vec::<String>::new());
 }

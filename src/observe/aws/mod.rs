@@ -141,6 +141,17 @@ async fn read(
             .as_ref()
             .map(|name| format!("arn:aws:iam::{expected}:role/{name}"))
     });
+    // A role in another account is never assumed: its account would be read in this one's name.
+    // (Lint refuses such a policy too: `policy.role-account-mismatch`.)
+    if let Some(other) = role
+        .as_deref()
+        .and_then(crate::observe::model::arn_account)
+        .filter(|id| *id != expected)
+    {
+        return Err(unobserved(format!(
+            "the role to assume is in account {other}, not {expected}; it was not assumed"
+        )));
+    }
     let reached = match &role {
         Some(role) => {
             let out = sts
