@@ -24,7 +24,7 @@ static SARIF_SCHEMA: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
 });
 
 /// Asserts a SARIF document is valid against the official 2.1.0 schema.
-fn assert_valid_sarif(text: &str) -> Value {
+pub fn assert_valid_sarif(text: &str) -> Value {
     let document: Value = serde_json::from_str(text).expect("SARIF is JSON");
     let errors: Vec<String> = SARIF_SCHEMA
         .iter_errors(&document)
@@ -158,7 +158,7 @@ fn lint_in_every_format_on_one_broken_policy() {
 }
 
 /// Copies the repository's policies and fixtures into a scratch directory to vary them.
-fn scratch_example() -> tempfile::TempDir {
+pub fn scratch_example() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for sub in ["policies", "fixtures"] {
         copy_dir(&root().join(sub), &dir.path().join(sub));

@@ -4,6 +4,7 @@
 
 #[allow(dead_code)] // Each helper is used by some modules only.
 mod common;
+mod escaping;
 mod faults;
 mod formats;
 mod hostile;
