@@ -244,9 +244,11 @@ fn markdown(e: &Expiries) -> String {
         );
     }
     out.push_str("\n```mermaid\ngantt\n    title Credential lifetimes\n    dateFormat YYYY-MM-DD\n    axisFormat %m-%d\n    todayMarker off\n");
+    // The marker's task name is a word: a bare date there is read as a date, not a name, and
+    // mermaid refuses the whole chart.
     let _ = writeln!(
         out,
-        "    section today\n    {today} : milestone, today, {today}, 0d"
+        "    section today\n    today : milestone, today, {today}, 0d"
     );
     let mut by_account: Vec<(usize, &Credential)> = e.credentials.iter().enumerate().collect();
     by_account.sort_by(|a, b| {
