@@ -12,6 +12,8 @@
 //! GetAccountAuthorizationDetails (AWS always sends it; without it the live reader fails, see
 //! `managed_policy_without_a_policy_name_is_read`).
 
+mod secrets;
+
 use crate::common::{Run, assert_run, findings, only, request_counts, statuses, text};
 use crate::moto::{Moto, free_port, smce_guard_aws, smce_guard_env};
 use serde_json::{Value, json};
