@@ -12,6 +12,8 @@
 //! GetAccountAuthorizationDetails (AWS always sends it; without it the live reader fails, see
 //! `managed_policy_without_a_policy_name_is_read`).
 
+mod secrets;
+
 use crate::common::{
     Run, assert_run, finding_codes, findings, only, request_counts, statuses, text,
 };

@@ -6,15 +6,20 @@
 //! backoff), GetCredentialReport, ListAccountAliases, and ListAccessKeys only for users whose report
 //! row shows an active key: 6 requests plus one per such user on a one-page account.
 
+pub mod errors;
 pub mod organization;
 pub mod paging;
+pub mod redact;
 pub mod wire;
+
+pub use errors::failure;
+use errors::{paging_failure, unobserved};
 
 use super::ObserveError;
 use super::fixture::{self, Texts};
 use crate::policy::model::Account;
 use aws_config::{BehaviorVersion, SdkConfig, retry::RetryConfig, timeout::TimeoutConfig};
-use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_iam::error::ProvideErrorMetadata;
 use aws_sdk_iam::types::{EntityType, ReportStateType};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -249,7 +254,8 @@ async fn read(
     let source = match std::env::var("AWS_ENDPOINT_URL_IAM")
         .or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
     {
-        Ok(endpoint) => format!("smce-guard live read of {endpoint}"),
+        // The URL may carry `user:password@` or a signed query, and this file is committed.
+        Ok(endpoint) => format!("smce-guard live read of {}", redact::redact_url(&endpoint)),
         Err(_) => "smce-guard live read".to_owned(),
     };
     let snapshot = wire::snapshot(
@@ -376,125 +382,6 @@ async fn credential_report(
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(Duration::from_secs(4));
     }
-}
-
-fn unobserved(message: impl Into<String>) -> ObserveError {
-    ObserveError::Unobserved(message.into())
-}
-
-fn paging_failure<E: ProvideErrorMetadata + std::error::Error + 'static>(
-    operation: &str,
-    error: paging::PagingError<SdkError<E>>,
-) -> ObserveError {
-    match error {
-        paging::PagingError::Fetch(error) => failure(operation, &error),
-        paging::PagingError::BadMarker => unobserved(format!(
-            "{operation}: the endpoint said more pages remain but gave no new marker"
-        )),
-        paging::PagingError::TooManyPages => unobserved(format!(
-            "{operation}: more than {} pages",
-            paging::MAX_PAGES
-        )),
-    }
-}
-
-/// An SDK error as one short line: the operation, the AWS error code (or the HTTP status, or the
-/// kind of transport failure with its root cause), and a hint at the fix. Never the SDK's debug dump.
-pub fn failure<E: ProvideErrorMetadata + std::error::Error + 'static>(
-    operation: &str,
-    error: &SdkError<E>,
-) -> ObserveError {
-    let root = root_cause(error);
-    let (code, message) = match error {
-        SdkError::ServiceError(_) => {
-            let status = error.raw_response().map(|r| r.status().as_u16());
-            let code = match (error.code(), status) {
-                (Some(code), _) => code.to_owned(),
-                (None, Some(status)) => format!("HTTP {status}"),
-                (None, None) => "Unknown".to_owned(),
-            };
-            let message = error
-                .message()
-                .filter(|m| !m.is_empty())
-                .map_or_else(|| "(no message)".to_owned(), str::to_owned);
-            (code, message)
-        }
-        SdkError::TimeoutError(_) => (
-            "Timeout".to_owned(),
-            "no answer within the timeout".to_owned(),
-        ),
-        SdkError::DispatchFailure(failure) if failure.is_timeout() => ("Timeout".to_owned(), root),
-        SdkError::DispatchFailure(failure) if failure.is_io() => {
-            ("ConnectionFailed".to_owned(), root)
-        }
-        SdkError::DispatchFailure(_) if root.contains("credential") => {
-            ("NoCredentials".to_owned(), root)
-        }
-        SdkError::DispatchFailure(_)
-            if ["closed", "reset", "broken pipe"]
-                .iter()
-                .any(|w| root.contains(w)) =>
-        {
-            ("ConnectionClosed".to_owned(), root)
-        }
-        SdkError::DispatchFailure(_) => ("DispatchFailure".to_owned(), root),
-        SdkError::ResponseError(_) => ("IncompleteResponse".to_owned(), root),
-        _ => (error.code().unwrap_or("Error").to_owned(), root),
-    };
-    let refused = ["refused", "resolve", "dns", "unreachable", "No route"]
-        .iter()
-        .any(|w| message.contains(w));
-    let hint = match code.as_str() {
-        "ExpiredToken" | "ExpiredTokenException" | "TokenRefreshRequired" => {
-            "the credentials expired: run `aws sso login` (or refresh them) and try again"
-        }
-        "InvalidClientTokenId" | "UnrecognizedClientException" | "SignatureDoesNotMatch" => {
-            "the credentials are not valid for this endpoint"
-        }
-        "AccessDenied" | "AccessDeniedException" => {
-            "grant the checker the read-only policy in iam/smce-guard-readonly.json"
-        }
-        "Throttling" | "ThrottlingException" | "TooManyRequestsException" | "HTTP 429" => {
-            "IAM throttled us past our retries; try again later"
-        }
-        "ConnectionFailed" if refused => {
-            "the endpoint could not be reached; check the network and AWS_ENDPOINT_URL"
-        }
-        "ConnectionFailed" | "ConnectionClosed" => {
-            "the connection broke before the answer came; try again"
-        }
-        "IncompleteResponse" => "the endpoint's answer was cut short or malformed; try again",
-        "DispatchFailure" => {
-            "the request could not be sent; check the network and AWS_ENDPOINT_URL"
-        }
-        "Timeout" => "the endpoint did not answer in time (see --timeout)",
-        "NoCredentials" => {
-            "no usable credentials: configure a profile, SSO (`aws sso login`) or environment variables"
-        }
-        code if code.starts_with("HTTP 5")
-            || code == "InternalFailure"
-            || code == "ServiceUnavailable" =>
-        {
-            "the endpoint kept failing past our retries; try again later"
-        }
-        _ if matches!(error, SdkError::ConstructionFailure(_)) => {
-            "no usable credentials: configure a profile, SSO (`aws sso login`) or environment variables"
-        }
-        _ => "see the AWS documentation of this error code",
-    };
-    let message = message.lines().next().unwrap_or_default();
-    unobserved(format!(
-        "{operation} failed: {code}: {message} (hint: {hint})"
-    ))
-}
-
-/// The innermost cause of an error: the part that says what actually happened.
-fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut current = error;
-    while let Some(next) = current.source() {
-        current = next;
-    }
-    current.to_string()
 }
 
 /// Retries a bare HTTP 429 like throttling; the standard classifier only knows AWS error codes and

@@ -1,0 +1,263 @@
+//! Keeps credentials out of everything the live reader prints or writes.
+//!
+//! Two ways a secret reaches text: an endpoint URL (`AWS_ENDPOINT_URL` and the service-specific
+//! overrides) may carry `user:password@` or a signed query string, and an SDK error may carry a
+//! credential provider's output (a failing `credential_process` has its whole stderr in the
+//! error). [`redact_url`] is for a URL we print ourselves, [`redact_message`] for any error text
+//! from the SDK, which may embed such a URL or such output.
+
+/// What a removed secret is replaced with.
+const MASK: &str = "****";
+
+/// Key names whose values are secrets, matched case-insensitively anywhere in the key
+/// (`aws_secret_access_key`, `SessionToken`, `X-Amz-Security-Token`, `password`, ...).
+const SECRET_KEYS: [&str; 5] = ["secret", "token", "password", "session", "credential"];
+
+/// The URL without what may authenticate: the userinfo (`user:pass@`), the query string and the
+/// fragment are dropped, scheme, host, port and path kept, so the text still says where we went.
+pub fn redact_url(url: &str) -> String {
+    let (scheme, rest) = match url.find("://") {
+        Some(at) => url.split_at(at + 3),
+        None => ("", url),
+    };
+    let rest = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    // The last `@` of the authority ends the userinfo: a password may itself hold an `@`.
+    let host_start = rest[..authority_end].rfind('@').map_or(0, |at| at + 1);
+    format!("{scheme}{}", &rest[host_start..])
+}
+
+/// An error text fit to print: its first line only (a credential process's stderr may go on with
+/// anything), every URL in it through [`redact_url`], and whatever looks like a key or token
+/// masked (see [`mask_secrets`]). Control characters become spaces so a terminal shows what is
+/// there.
+pub fn redact_message(text: &str) -> String {
+    let first = text.split(['\n', '\r']).next().unwrap_or_default();
+    let printable: String = first
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    mask_secrets(&redact_urls(&printable))
+}
+
+/// Every `scheme://...` in `text` through [`redact_url`]; a URL ends at whitespace or a quote or
+/// bracket that would close it.
+fn redact_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let scheme_start = rest[..at]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || "+-.".contains(c)))
+            .map_or(0, |i| i + 1);
+        let end = rest[at..]
+            .find(|c: char| c.is_whitespace() || "\"'<>`()[]{}".contains(c))
+            .map_or(rest.len(), |i| at + i);
+        out.push_str(&rest[..scheme_start]);
+        out.push_str(&redact_url(&rest[scheme_start..end]));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Masks, in this order: the value of every `key=value`, `key = value` and `"key": "value"` whose
+/// key names a secret ([`SECRET_KEYS`]); AWS access key ids (`AKIA`/`ASIA` and 16 uppercase
+/// letters or digits); and any run of 20 or more base64 or hex characters (`A-Za-z0-9/+=`) with
+/// both letters and digits, which is what secret keys, session tokens and hashes look like.
+pub fn mask_secrets(text: &str) -> String {
+    mask_long_runs(&mask_key_values(text))
+}
+
+fn is_key_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"_-.".contains(&b)
+}
+
+fn mask_key_values(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    // Everything before `copied` is in `out`; the scan only ever cuts at ASCII bytes, so every
+    // slice is on a character boundary.
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let starts_key = is_key_char(bytes[i]) && (i == 0 || !is_key_char(bytes[i - 1]));
+        if !starts_key {
+            i += 1;
+            continue;
+        }
+        let key_end = i + bytes[i..].iter().take_while(|b| is_key_char(**b)).count();
+        let quoted = i > 0 && bytes[i - 1] == b'"' && bytes.get(key_end) == Some(&b'"');
+        let key = text[i..key_end].to_ascii_lowercase();
+        let Some(value) = value_after(bytes, key_end + usize::from(quoted), quoted) else {
+            i = key_end;
+            continue;
+        };
+        if SECRET_KEYS.iter().any(|k| key.contains(k)) && !value.is_empty() {
+            out.push_str(&text[copied..value.start]);
+            out.push_str(MASK);
+            copied = value.end;
+        }
+        i = value.end.max(key_end);
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// The byte range of the value after a key ending at `at`: `=` (or `:` after a quoted key, as
+/// JSON has it; a bare `word:` is prose, "Error retrieving credentials: ..."), spaces allowed
+/// around it; a quoted value without its quotes, else up to whitespace or a separator.
+fn value_after(bytes: &[u8], at: usize, quoted_key: bool) -> Option<std::ops::Range<usize>> {
+    let spaces = |from: usize| from + bytes[from..].iter().take_while(|b| **b == b' ').count();
+    let sep = spaces(at);
+    match bytes.get(sep) {
+        Some(b'=') => {}
+        Some(b':') if quoted_key => {}
+        _ => return None,
+    }
+    let start = spaces(sep + 1);
+    match bytes.get(start) {
+        Some(&quote @ (b'"' | b'\'')) => {
+            let len = bytes[start + 1..]
+                .iter()
+                .take_while(|b| **b != quote)
+                .count();
+            Some(start + 1..start + 1 + len)
+        }
+        _ => {
+            let len = bytes[start..]
+                .iter()
+                .take_while(|b| !(b.is_ascii_whitespace() || b"&,;\"'})]".contains(b)))
+                .count();
+            Some(start..start + len)
+        }
+    }
+}
+
+fn is_secret_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"/+=".contains(&b)
+}
+
+fn mask_long_runs(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let len = bytes[i..]
+            .iter()
+            .take_while(|b| is_secret_char(**b))
+            .count();
+        if len == 0 {
+            // Copy one whole character (it may be multi-byte).
+            let c = text[i..].chars().next().expect("in bounds");
+            out.push(c);
+            i += c.len_utf8();
+            continue;
+        }
+        let run = &text[i..i + len];
+        let letters = run.bytes().any(|b| b.is_ascii_alphabetic());
+        let digits = run.bytes().any(|b| b.is_ascii_digit());
+        if len >= 20 && letters && digits {
+            out.push_str(MASK);
+        } else {
+            out.push_str(&mask_key_ids(run));
+        }
+        i += len;
+    }
+    out
+}
+
+/// `AKIA`/`ASIA` followed by 16 uppercase letters or digits, wherever it sits in `run`.
+fn mask_key_ids(run: &str) -> String {
+    let bytes = run.as_bytes();
+    let mut out = String::with_capacity(run.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let id = bytes.len() - i >= 20
+            && (bytes[i..].starts_with(b"AKIA") || bytes[i..].starts_with(b"ASIA"))
+            && bytes[i + 4..i + 20]
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        if id {
+            out.push_str(MASK);
+            i += 20;
+        } else {
+            out.push(char::from(bytes[i]));
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_lose_userinfo_query_and_fragment() {
+        assert_eq!(
+            redact_url("http://user:PASS@moto:5000/?token=TOK"),
+            "http://moto:5000/"
+        );
+        assert_eq!(
+            redact_url("https://a:p@ss@iam.example.org/base?X-Amz-Security-Token=abc#frag"),
+            "https://iam.example.org/base"
+        );
+        assert_eq!(redact_url("http://127.0.0.1:5000"), "http://127.0.0.1:5000");
+        // An `@` in the path is not userinfo.
+        assert_eq!(redact_url("http://host/a@b"), "http://host/a@b");
+        assert_eq!(redact_url("host:5000?x=1"), "host:5000");
+    }
+
+    #[test]
+    fn urls_inside_messages_are_redacted() {
+        assert_eq!(
+            redact_message("invalid endpoint (http://u:PASS@h:1/?t=TOK): bad, see https://x@y"),
+            "invalid endpoint (http://h:1/): bad, see https://y"
+        );
+    }
+
+    #[test]
+    fn credential_process_stderr_keeps_its_first_line_masked() {
+        let stderr = "Error retrieving credentials: external process exited with code exit status: 1. \
+            Stderr: SECRETDISTINCT99 aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n\
+            second line SECRETDISTINCT99 wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+        assert_eq!(
+            redact_message(stderr),
+            "Error retrieving credentials: external process exited with code exit status: 1. \
+             Stderr: SECRETDISTINCT99 aws_secret_access_key=****"
+        );
+    }
+
+    #[test]
+    fn secret_pairs_are_masked() {
+        assert_eq!(
+            mask_secrets(r#"{"SessionToken": "abc def", "AccessKeyId": "id", "Password":'x y'}"#),
+            r#"{"SessionToken": "****", "AccessKeyId": "id", "Password":'****'}"#
+        );
+        assert_eq!(
+            mask_secrets("password = hunter2, user=bob; X-Amz-Security-Token=t&x=1 token="),
+            "password = ****, user=bob; X-Amz-Security-Token=****&x=1 token="
+        );
+        // Prose with a colon is not a pair.
+        assert_eq!(
+            mask_secrets("Error retrieving credentials: external process"),
+            "Error retrieving credentials: external process"
+        );
+    }
+
+    #[test]
+    fn key_ids_and_long_secrets_are_masked() {
+        assert_eq!(
+            mask_secrets("key AKIAIOSFODNN7EXAMPLE and ASIAABCDEFGHIJKLMNOP."),
+            "key **** and ****."
+        );
+        assert_eq!(
+            mask_secrets("got wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY and 0123456789abcdef0123"),
+            "got **** and ****"
+        );
+        // Words, ARNs, account ids, request ids and short tokens stay.
+        let plain = "User: arn:aws:sts::123456789012:assumed-role/OrganizationAccountAccessRole/x \
+            is not authorized (request 8f3c1a2e-1b2c-4d5e-9f00-123456789abc) SECRETDISTINCT99 ünï";
+        assert_eq!(mask_secrets(plain), plain);
+    }
+}
