@@ -1,6 +1,7 @@
 //! The `check` pipeline: lint the policies, observe each valid policy's account (in parallel),
 //! evaluate the rules, and gather everything into one ordered outcome for the reporters.
 
+use crate::clock::Clock;
 use crate::codes::{Code, Severity};
 use crate::diag::{AccountRef, Diagnostic, Location, Tally};
 use crate::engine;
@@ -19,10 +20,13 @@ pub struct CheckOptions {
     pub selection: Selection,
     /// Recorded fixtures or the AWS API.
     pub source: Source,
-    /// The instant to judge at; `None` judges each recording as of its capture time and live
-    /// reads now.
-    pub now: Option<Timestamp>,
-    /// Whether to list every check performed (JUnit needs them; other formats need not hold them).
+    /// The instant accounts are judged at.
+    pub clock: Clock,
+    /// A recording captured more than this many days before the instant it is judged at is
+    /// `fixture.stale`.
+    pub max_age_days: u32,
+    /// Whether to list every check performed (JUnit and `--show-passed` need them; other
+    /// formats need not hold them).
     pub list_checks: bool,
 }
 
@@ -45,13 +49,15 @@ impl Checked {
         }
     }
 
-    /// Whether some input was invalid: a policy or waiver error, or a broken recording.
+    /// Whether some input was invalid: a policy or waiver error, or a recording that is broken
+    /// or of another account.
     pub fn invalid(&self) -> bool {
-        self.diagnostics.iter().any(|d| {
-            d.severity == Severity::Error
-                && (d.account.is_none()
-                    || matches!(d.code, Code::FixtureInvalid | Code::WaiverExpired))
-        })
+        self.accounts.iter().any(|a| a.status == Status::Invalid)
+            || self.diagnostics.iter().any(|d| {
+                d.severity == Severity::Error
+                    && (d.account.is_none()
+                        || matches!(d.code, Code::FixtureInvalid | Code::WaiverExpired))
+            })
     }
 
     /// Whether some account could not be observed.
@@ -91,13 +97,7 @@ pub fn run(
         chosen.iter().map(|d| &d.account).collect();
     let judged: Vec<Judged> =
         observe::observe_each(&to_observe, &options.source, progress, &|i, observation| {
-            judge(
-                chosen[i],
-                observation,
-                options.now,
-                live,
-                options.list_checks,
-            )
+            judge(chosen[i], observation, options, live)
         });
     drop(chosen);
     let policy::PolicySet {
@@ -153,7 +153,7 @@ pub fn run(
         files,
         diagnostics,
         accounts,
-        now: options.now,
+        now: options.clock.shared(),
     })
 }
 
@@ -173,15 +173,14 @@ fn finding_order(d: &Diagnostic) -> (Option<&str>, &str, Option<&str>, &str) {
 fn judge(
     declared: &Declared,
     observation: observe::Observation,
-    now: Option<Timestamp>,
+    options: &CheckOptions,
     live: bool,
-    junit: bool,
 ) -> Judged {
     let mut summary = AccountSummary {
         id: declared.account.id.clone(),
         name: declared.account.name.clone(),
         status: Status::Ok,
-        now,
+        now: options.clock.shared(),
         tally: Tally::default(),
         checks: Vec::new(),
         requests: observation.requests,
@@ -203,9 +202,8 @@ fn judge(
         declared.file,
         summary,
         observation,
-        now,
+        options,
         live,
-        junit,
     );
     policy::locate(&reread.index, &mut judged.findings);
     if judged
@@ -218,27 +216,27 @@ fn judge(
     judged
 }
 
-/// Evaluates one observed account. The clock is `--now`, else the recording's capture time, else
-/// the system time: a recording is judged as of the moment it was taken.
+/// Evaluates one observed account at the instant its clock gives (see [`Clock`]).
 fn judge_by(
     policy: &crate::policy::Policy,
     file: FileId,
     mut summary: AccountSummary,
     observation: observe::Observation,
-    now: Option<Timestamp>,
+    options: &CheckOptions,
     live: bool,
-    junit: bool,
 ) -> Judged {
     let place = observation.place;
+    let clock = options.clock;
     match observation.state {
         Ok(state) => {
             // A live read is judged now, not at the instant its snapshot text records.
             let captured = if live { None } else { state.captured_at };
-            let now_given = now;
-            let now = now.or(captured).unwrap_or_else(Timestamp::now);
+            let now = clock.judge_at(captured, live);
             summary.now = Some(now);
+            // An explicit `--now` is the user's question and is taken as asked; otherwise a
+            // recording whose clock contradicts its own credentials is refused.
             let impossible = captured
-                .filter(|_| now_given.is_none())
+                .filter(|_| !clock.explicit)
                 .and_then(|captured| engine::impossible_capture(&state, captured));
             if let Some(message) = impossible {
                 summary.status = Status::Invalid;
@@ -250,12 +248,31 @@ fn judge_by(
                     text: None,
                 };
             }
-            let findings = engine::evaluate(policy, file, &state, now);
-            if junit {
+            let mut findings = engine::evaluate(policy, file, &state, now);
+            if options.list_checks {
                 summary.checks = engine::checks_performed(policy, &state);
             }
             if findings.iter().any(|f| f.waiver.is_none()) {
                 summary.status = Status::Drift;
+            }
+            // State of another account is not drift: live, the credentials reached the wrong
+            // account (a credential problem); offline, the recording is broken.
+            if findings.iter().any(|f| f.code == Code::AccountMismatch) {
+                summary.status = if live {
+                    Status::Unobserved
+                } else {
+                    Status::Invalid
+                };
+            }
+            // A recording of another account is refused whole; its age is beside the point.
+            if !live && summary.status != Status::Invalid {
+                findings.extend(engine::account::stale(
+                    policy,
+                    file,
+                    captured,
+                    now,
+                    options.max_age_days,
+                ));
             }
             Judged {
                 summary,

@@ -162,6 +162,10 @@ codes! {
         checks: "Recorded state (fixtures) parses: JSON documents, the credential report CSV, dates.",
         why: "A broken recording must never be read as 'no drift'.",
         fix: "Record the account again (see README: Recording state) or repair the file at the marked position.";
+    FixtureStale = "fixture.stale", Warning,
+        checks: "A recording judged offline was captured at most `--max-age` days (default 7) before the instant it is judged at, and says when (`snapshot.json` `captured_at`).",
+        why: "A recording tells what was true when it was made; judged weeks later, it keeps saying a key has days left after SMCE deleted it. Live reads are never stale.",
+        fix: "Record the account again (`smce-guard snapshot --account NAME`), or read it live (`check --live`).";
     AccountUnobserved = "account.unobserved", Error,
         checks: "State could be observed for every policy: its fixture folder and required files exist.",
         why: "An account nobody could see must never pass the gate.",

@@ -1,6 +1,7 @@
 //! The `expiries` pipeline: every active access key and console password across the accounts, with
 //! its exact expiry, from the same recorded state `check` reads.
 
+use crate::clock::Clock;
 use crate::engine::credentials::{Standing, expiry};
 use crate::observe::{self, ObserveError, Source};
 use crate::policy::model::Contact;
@@ -15,8 +16,10 @@ pub struct ExpiriesOptions {
     pub selection: Selection,
     /// Recorded fixtures or the AWS API.
     pub source: Source,
-    /// The instant to judge at; `None` judges each recording as of its capture time.
-    pub now: Option<Timestamp>,
+    /// The instant accounts are judged at.
+    pub clock: Clock,
+    /// A recording captured more than this many days before it is judged is stale.
+    pub max_age_days: u32,
     /// Only credentials with at most this many days left (expired ones included).
     pub within: Option<i64>,
 }
@@ -52,14 +55,51 @@ pub struct Credential {
     pub expires_at: Timestamp,
     pub days_left: i64,
     pub standing: Standing,
+    /// The instant this credential was judged at (its account's clock).
+    pub judged_at: Timestamp,
+    /// Who must act: the member's or deployer's `owner` in the policy, if given.
+    pub owner: Option<String>,
+    /// The account's contacts, who must act when no owner is named.
     pub contacts: Vec<Contact>,
+}
+
+impl Credential {
+    /// Who must act on this credential: its owner, else the account's contacts.
+    pub fn actors(&self) -> String {
+        if let Some(owner) = &self.owner {
+            return owner.clone();
+        }
+        self.contacts
+            .iter()
+            .map(|k| match &k.name {
+                Some(name) => format!("{name} <{}>", k.email),
+                None => k.email.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// A recording too old (or undated) to trust, judged offline.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Stale {
+    pub account: String,
+    pub captured_at: Option<Timestamp>,
+    /// What `fixture.stale` says, and how to record it again.
+    pub message: String,
+    pub help: String,
 }
 
 /// The credentials, the instant they were judged at, and accounts that could not be read.
 pub struct Expiries {
+    /// The run's instant (`--now`, or when it started).
     pub now: Timestamp,
+    /// Whether accounts were judged at different instants (`--as-recorded`): each credential
+    /// then carries its own.
+    pub per_account: bool,
     pub credentials: Vec<Credential>,
     pub failures: Vec<Failure>,
+    pub stale: Vec<Stale>,
     pub policy_errors: usize,
 }
 
@@ -72,11 +112,12 @@ pub struct Failure {
     pub invalid: bool,
 }
 
-/// One account's credentials and clock, or why it could not be read.
-type AccountResult = Result<(Timestamp, Vec<Credential>), Failure>;
+/// One account's credentials and, if its recording is stale, that; or why it could not be read.
+type AccountResult = Result<(Vec<Credential>, Option<Stale>), Failure>;
 
 pub fn run(options: &ExpiriesOptions) -> Result<Expiries, UnknownAccounts> {
-    let today = crate::engine::utc_date(options.now.unwrap_or_else(Timestamp::now));
+    let clock = options.clock;
+    let today = crate::engine::utc_date(clock.now);
     let selected = options
         .selection
         .apply(crate::policy::load(&options.paths, Some(today)))?;
@@ -110,9 +151,9 @@ pub fn run(options: &ExpiriesOptions) -> Result<Expiries, UnknownAccounts> {
                 },
             })?;
             let captured = if live { None } else { state.captured_at };
-            let now = options.now.or(captured).unwrap_or_else(Timestamp::now);
+            let now = clock.judge_at(captured, live);
             let impossible = captured
-                .filter(|_| options.now.is_none())
+                .filter(|_| !clock.explicit)
                 .and_then(|captured| crate::engine::impossible_capture(&state, captured));
             if let Some(reason) = impossible {
                 return Err(Failure {
@@ -123,6 +164,14 @@ pub fn run(options: &ExpiriesOptions) -> Result<Expiries, UnknownAccounts> {
             }
             let limits = policy.credentials;
             let deployer = policy.deployer.as_ref().map(|d| d.user.as_str());
+            let owner_of = |user: &str| -> Option<String> {
+                match &policy.deployer {
+                    Some(d) if d.user == user => d.owner.clone(),
+                    _ => (policy.members.iter())
+                        .find(|m| m.user == user)
+                        .and_then(|m| m.owner.clone()),
+                }
+            };
             let mut out = Vec::new();
             for user in state.users.iter().filter(|u| !policy.is_ignored(&u.name)) {
                 let keys = user
@@ -146,30 +195,41 @@ pub fn run(options: &ExpiriesOptions) -> Result<Expiries, UnknownAccounts> {
                         expires_at: e.expires_at,
                         days_left: e.days_left,
                         standing: e.standing,
+                        judged_at: now,
+                        owner: owner_of(&user.name),
                         contacts: policy.account.contacts.clone(),
                     });
                 }
             }
-            Ok((now, out))
+            let stale = (!live)
+                .then(|| {
+                    crate::engine::account::stale(policy, 0, captured, now, options.max_age_days)
+                })
+                .flatten()
+                .map(|d| Stale {
+                    account: policy.account.name.clone(),
+                    captured_at: captured,
+                    message: d.message,
+                    help: d.help.map(|h| h.into_owned()).unwrap_or_default(),
+                });
+            Ok((out, stale))
         });
     let mut expiries = Expiries {
-        now: options.now.unwrap_or_else(Timestamp::now),
+        now: clock.now,
+        per_account: clock.shared().is_none(),
         credentials: Vec::new(),
         failures: Vec::new(),
+        stale: Vec::new(),
         policy_errors,
     };
-    let mut latest: Option<Timestamp> = None;
     for result in results {
         match result {
-            Ok((now, credentials)) => {
-                latest = latest.max(Some(now));
+            Ok((credentials, stale)) => {
                 expiries.credentials.extend(credentials);
+                expiries.stale.extend(stale);
             }
             Err(failure) => expiries.failures.push(failure),
         }
-    }
-    if let (None, Some(latest)) = (options.now, latest) {
-        expiries.now = latest;
     }
     if let Some(within) = options.within {
         expiries.credentials.retain(|c| c.days_left <= within);
@@ -183,5 +243,6 @@ pub fn run(options: &ExpiriesOptions) -> Result<Expiries, UnknownAccounts> {
         ))
     });
     expiries.failures.sort();
+    expiries.stale.sort();
     Ok(expiries)
 }

@@ -17,6 +17,7 @@ pub mod accounts;
 pub mod atomic;
 pub mod check;
 pub mod cli;
+pub mod clock;
 pub mod codes;
 pub mod diag;
 pub mod engine;

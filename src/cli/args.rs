@@ -91,9 +91,8 @@ pub struct CheckArgs {
     /// The directory holding recorded state, one folder per account name.
     #[arg(long, default_value = "fixtures")]
     pub fixtures: PathBuf,
-    /// Judge as of this instant (RFC 3339) instead of the recording's capture time.
-    #[arg(long, value_parser = parse_timestamp)]
-    pub now: Option<jiff::Timestamp>,
+    #[command(flatten)]
+    pub clock: ClockArgs,
     #[command(flatten)]
     pub select: SelectArgs,
     #[command(flatten)]
@@ -213,9 +212,8 @@ pub struct ExpiriesArgs {
     /// The directory holding recorded state, one folder per account name.
     #[arg(long, default_value = "fixtures")]
     pub fixtures: PathBuf,
-    /// Judge as of this instant (RFC 3339) instead of each recording's capture time.
-    #[arg(long, value_parser = parse_timestamp)]
-    pub now: Option<jiff::Timestamp>,
+    #[command(flatten)]
+    pub clock: ClockArgs,
     /// Only credentials with at most this many days left (expired ones included).
     #[arg(long, value_name = "DAYS")]
     pub within: Option<i64>,
@@ -307,7 +305,26 @@ impl ValueEnum for Severity {
     }
 }
 
-fn parse_timestamp(text: &str) -> Result<jiff::Timestamp, String> {
-    text.parse()
-        .map_err(|e| format!("expected an RFC 3339 instant such as 2026-12-01T00:00:00Z: {e}"))
+/// When accounts are judged; the same flags for `check` and `expiries`.
+#[derive(clap::Args, Debug, Clone)]
+#[command(next_help_heading = "Clock")]
+pub struct ClockArgs {
+    /// Judge as of this instant instead of now: RFC 3339 (2026-12-01T00:00:00Z), a date
+    /// (2026-12-01, midnight UTC) or `now`.
+    #[arg(long, env = "SMCE_GUARD_NOW", value_parser = crate::clock::parse_instant, conflicts_with = "as_recorded")]
+    pub now: Option<jiff::Timestamp>,
+    /// Judge each recording at its own `captured_at`, to reproduce an old report (live reads
+    /// are judged now).
+    #[arg(long)]
+    pub as_recorded: bool,
+    /// Warn (`fixture.stale`) about a recording captured more than this many days before the
+    /// instant it is judged at.
+    #[arg(long, value_name = "DAYS", default_value_t = 7)]
+    pub max_age: u32,
+}
+
+impl ClockArgs {
+    pub fn clock(&self) -> crate::clock::Clock {
+        crate::clock::Clock::new(self.now, self.as_recorded)
+    }
 }

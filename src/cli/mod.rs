@@ -186,7 +186,8 @@ pub fn main() -> ExitCode {
                 paths: args.paths,
                 selection: args.select.selection(),
                 source: args.aws.source_or_fixtures(args.live, &args.fixtures),
-                now: args.now,
+                clock: args.clock.clock(),
+                max_age_days: args.clock.max_age,
                 within: args.within,
             };
             let expiries = match crate::expiries::run(&options) {
@@ -286,7 +287,8 @@ pub fn main() -> ExitCode {
                 paths: args.paths,
                 selection: args.select.selection(),
                 source: args.aws.source_or_fixtures(args.live, &args.fixtures),
-                now: args.now,
+                clock: args.clock.clock(),
+                max_age_days: args.clock.max_age,
                 list_checks: args.output.format == Format::Junit,
             };
             let progress = Progress::new(args.live);

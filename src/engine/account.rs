@@ -1,11 +1,13 @@
-//! Account rules: the observed state belongs to the policy's account, and a recording's clock is
-//! consistent with the credentials it holds.
+//! Account rules: the observed state belongs to the policy's account; and two checks of a
+//! recording's clock: it is consistent with the credentials it holds, and not stale.
 
 use super::Judging;
 use super::rules::Subject;
+use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::observe::AccountState;
-use crate::source::Route;
+use crate::policy::Policy;
+use crate::source::{FileId, Route};
 use jiff::Timestamp;
 
 /// `account.mismatch`: the state names another account id (the credentials reached the wrong
@@ -33,6 +35,48 @@ pub fn mismatch(cx: &Judging<'_>, _: &Subject<'_>, out: &mut Vec<Diagnostic>) {
         )
         .with_detail("observed_account_ids", others),
     );
+}
+
+/// `fixture.stale`: a recording judged offline at `now` that was captured more than
+/// `max_age_days` before, or that does not say when it was captured. Not a rule of the table: it
+/// is about the recording, not the account, and cannot be waived.
+pub fn stale(
+    policy: &Policy,
+    file: FileId,
+    captured: Option<Timestamp>,
+    now: Timestamp,
+    max_age_days: u32,
+) -> Option<Diagnostic> {
+    let name = &policy.account.name;
+    let message = match captured {
+        None => format!(
+            "the recording of `{name}` does not say when it was captured (no `captured_at` in snapshot.json), so its age is unknown: judged offline, it is stale by definition"
+        ),
+        Some(captured) => {
+            let age = crate::clock::whole_days(captured, now);
+            let limit = i64::from(max_age_days);
+            if captured.as_second() + limit * 24 * 60 * 60 >= now.as_second() {
+                return None;
+            }
+            format!(
+                "the recording of `{name}` was captured {age} day{} before the instant judged ({captured}, judged at {now}), more than --max-age {limit}: it may no longer be true",
+                if age == 1 { "" } else { "s" }
+            )
+        }
+    };
+    Some(
+        Diagnostic::new(Code::FixtureStale, message)
+            .at(file, Route::of(["account", "name"]))
+            .for_account(super::account_ref(policy))
+            .with_label("recorded state of this account")
+            .with_detail("captured_at", captured.map(|c| c.to_string()))
+            .with_detail("max_age_days", max_age_days)
+            .with_help(format!(
+                "record it again: `smce-guard snapshot --account {}` (or read it live: `smce-guard check --live --account {}`)",
+                crate::shell::quote(name),
+                crate::shell::quote(name)
+            )),
+    )
 }
 
 /// Why a recording's `captured_at` cannot be its clock, if it cannot: a credential in it was

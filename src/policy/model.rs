@@ -105,6 +105,10 @@ impl Default for Groups {
 #[serde(deny_unknown_fields)]
 pub struct Member {
     pub user: String,
+    /// Who must act when this member's credentials expire (free text); the account's contacts
+    /// when absent.
+    #[serde(default)]
+    pub owner: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -118,6 +122,10 @@ pub struct Deployer {
     pub allow: Option<Vec<Grant>>,
     #[serde(default = "one")]
     pub active_keys: u32,
+    /// Who must act when the deployer's key expires, e.g. `2i2c engineering`; the account's
+    /// contacts when absent.
+    #[serde(default)]
+    pub owner: Option<String>,
 }
 
 /// One permitted (action, resource) pair.

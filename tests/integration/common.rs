@@ -136,6 +136,9 @@ where
     execute(command(dir, args))
 }
 
+/// When the repository's example was recorded (every `snapshot.json` of `fixtures/`).
+pub const RECORDED_AT: &str = "2026-11-20T09:00:00Z";
+
 /// The `smce-guard` command in `dir`, its environment scrubbed of AWS settings and proxies (tests
 /// talk to 127.0.0.1 only), colour off and a fixed width.
 pub fn command<I, S>(dir: &Path, args: I) -> Command
@@ -148,7 +151,11 @@ where
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
-        .env("COLUMNS", "100");
+        .env("COLUMNS", "100")
+        // The repository's example and the rule cases were recorded at this instant; judged at
+        // it, their verdicts do not change with the day the tests run. Tests of the default
+        // clock (now) remove it.
+        .env("SMCE_GUARD_NOW", RECORDED_AT);
     for (key, _) in std::env::vars_os() {
         let name = key.to_string_lossy().to_ascii_lowercase();
         if name.starts_with("aws_") || name.ends_with("_proxy") {

@@ -419,7 +419,10 @@ fn account_mismatch_without_a_role() {
         &policy("111111111111", "elsewhere", &["alice"]),
     );
     let run = moto.smce_guard(ws.path(), ["check", "--live", "--format", "json", "-v"]);
-    expect(&run, 1, &["elsewhere error account.mismatch -"]);
+    // The credentials reach the wrong account: a credential problem (unobserved, exit 3), not
+    // drift; the code stays `account.mismatch`.
+    expect(&run, 3, &["elsewhere error account.mismatch -"]);
+    assert_eq!(statuses(&run), ["elsewhere unobserved"]);
     assert_eq!(
         only(&run, "account.mismatch")["details"]["observed_account_ids"],
         json!([MOTO_ACCOUNT])
@@ -888,6 +891,10 @@ fn snapshot_then_offline_check_equals_live_check() {
             "snap",
             "--now",
             &now,
+            // Recorded today and judged at a later `--now`: that gap is staleness, which is not
+            // what parity is about.
+            "--max-age",
+            "36500",
             "--format",
             "json",
         ],

@@ -15,12 +15,13 @@ fn base_case_is_clean() {
 
 #[test]
 fn optional_files_missing_is_not_unobserved() {
-    // Without access-keys.json the keys come from the report; without snapshot.json --now is the clock.
+    // Without access-keys.json the keys come from the report; without snapshot.json --now is the
+    // clock, and the recording, which does not say when it was made, is stale.
     let mut case = Case::base();
     case.keys = None;
     case.snapshot = None;
     let judged = case.judge();
-    expect(&judged, 0, &[]);
+    expect(&judged, 0, &["warning fixture.stale - @3"]);
     assert_eq!(judged.statuses(), ["acme ok"]);
 }
 
@@ -31,7 +32,9 @@ fn mismatch_by_snapshot_stops_every_other_rule() {
     case.row("alice").mfa = false; // would be member.mfa-missing
     case.users.push(user("mallory", &[])); // would be user.unmanaged
     let judged = case.judge();
-    expect(&judged, 1, &["error account.mismatch - @2"]);
+    // A recording of another account is a broken recording: invalid, exit 2.
+    expect(&judged, 2, &["error account.mismatch - @2"]);
+    assert_eq!(judged.statuses(), ["acme invalid"]);
     let finding = judged.only("account.mismatch");
     assert_eq!(
         finding["details"]["observed_account_ids"],
@@ -45,5 +48,5 @@ fn mismatch_by_arn_without_a_snapshot() {
     let mut case = Case::base();
     case.snapshot = None;
     case.user("alice")["Arn"] = json!("arn:aws:iam::999988887777:user/alice");
-    expect(&case.judge(), 1, &["error account.mismatch - @2"]);
+    expect(&case.judge(), 2, &["error account.mismatch - @2"]);
 }

@@ -10,7 +10,7 @@ use super::case::{
 use super::credentials::{CREATED, alice_with_key};
 use super::harness;
 use super::permissions::deployer_with;
-use crate::common::{Run, assert_run, finding_codes, only, smce_guard};
+use crate::common::{Run, assert_run, finding_codes, only, smce_guard, smce_guard_in};
 use serde_json::{Value, json};
 
 /// Each finding as `severity code principal @line` (`-` for an absent principal or line).
@@ -91,19 +91,97 @@ fn unobserved_when_a_required_file_is_missing() {
 }
 
 #[test]
-fn snapshot_captured_at_is_the_default_clock() {
-    // No --now: judged as of captured_at, reported per account; the top-level `now` stays null.
+fn the_clock_is_now_unless_told_otherwise() {
     let mut case = alice_with_key();
     case.snapshot = Some(json!({"account_id": ID, "captured_at": "2026-10-16T00:00:00Z"}));
-    let run = run(&[&case], &["--format", "json"]);
+    let dir = tempfile::tempdir().unwrap();
+    case.write(dir.path());
+    let check = |args: &[&str]| {
+        let mut command = crate::common::command(
+            dir.path(),
+            [
+                &[
+                    "check",
+                    "policies",
+                    "--fixtures",
+                    "fixtures",
+                    "--format",
+                    "json",
+                ],
+                args,
+            ]
+            .concat(),
+        );
+        // The tests' fixed instant is what `--now` from the environment means; the default is
+        // what this test is about.
+        command.env_remove("SMCE_GUARD_NOW");
+        crate::common::execute(command)
+    };
+    // No clock given: judged now, to the second, and the recording from October is stale.
+    let before = jiff::Timestamp::now().as_second();
+    let run = check(&[]);
+    let after = jiff::Timestamp::now().as_second();
+    // Other credentials of the case age with the real date too; these two are certain.
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let listed = findings(&run);
+    for certain in ["error key.expired alice @14", "warning fixture.stale - @3"] {
+        assert!(listed.iter().any(|l| l == certain), "{certain}: {listed:?}");
+    }
+    let json = run.json();
+    let now: jiff::Timestamp = json["now"].as_str().unwrap().parse().unwrap();
+    assert!((before..=after).contains(&now.as_second()), "{now}");
+    assert_eq!(now.subsec_nanosecond(), 0, "printed to the second: {now}");
+    assert_eq!(json["accounts"][0]["now"], json["now"]);
+    assert!(
+        only(&run, "fixture.stale")["message"]
+            .as_str()
+            .unwrap()
+            .contains("captured 4"),
+        "{}",
+        run.stdout
+    );
+    // --as-recorded: judged at captured_at, per account; the top-level `now` is null.
+    let run = check(&["--as-recorded"]);
     expect(&run, 0, &["warning key.expiring alice @15"]);
     let json = run.json();
     assert_eq!(json["now"], Value::Null);
     assert_eq!(json["accounts"][0]["now"], "2026-10-16T00:00:00Z");
-    // --now overrides it.
-    let run = case.check_at("2026-10-31T00:00:00Z");
-    expect(&run, 1, &["error key.expired alice @14"]);
+    // --now overrides both, as an instant or as a date (midnight UTC).
+    let run = check(&["--now", "2026-10-31T00:00:00Z"]);
+    expect(
+        &run,
+        1,
+        &["warning fixture.stale - @3", "error key.expired alice @14"],
+    );
     assert_eq!(run.json()["now"], "2026-10-31T00:00:00Z");
+    let run = check(&["--now", "2026-10-31"]);
+    assert_eq!(run.json()["now"], "2026-10-31T00:00:00Z");
+    // Within --max-age, no warning.
+    let run = check(&["--now", "2026-10-20", "--max-age", "7"]);
+    expect(&run, 0, &["warning key.expiring alice @15"]);
+    // Without captured_at, a recording judged offline is stale by definition.
+    case.snapshot = None;
+    let dir = tempfile::tempdir().unwrap();
+    case.write(dir.path());
+    let run = smce_guard_in(
+        dir.path(),
+        [
+            "check",
+            "policies",
+            "--fixtures",
+            "fixtures",
+            "--format",
+            "json",
+        ],
+    );
+    let stale = only(&run, "fixture.stale");
+    assert!(
+        stale["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not say when"),
+        "{stale}"
+    );
 }
 
 #[test]

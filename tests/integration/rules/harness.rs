@@ -2,12 +2,13 @@
 //! the `smce_guard` library, the way `smce-guard check --format json` judges it, and hands back
 //! what the rule tests compare (findings as `severity code principal @line`, exit code, status).
 //!
-//! This is the only file of the rule tests that touches the library: the CLI layer, the engine's
-//! rule registry and the policy parser are being reworked, and keeping the calls in [`lint`],
-//! [`observe`], [`rules`] and [`render`] makes following such a change a one-file edit. What the
-//! binary adds around the engine (`check.rs`: `judge`, `judge_by`, `Outcome::exit_code`) is
-//! mirrored here, and `binary::harness_agrees_with_the_binary` holds the mirror to the binary.
+//! This is the only file of the rule tests that touches the library: keeping the calls in
+//! [`lint`], [`observe`], [`rules`] and [`render`] makes following a change of the library a
+//! one-file edit. What the binary adds around the engine (`check.rs`: `judge`, `judge_by`, and
+//! the exit code `cli` picks) is mirrored here, and `binary::harness_agrees_with_the_binary` holds
+//! the mirror to the binary.
 
+use crate::common::RECORDED_AT;
 use jiff::Timestamp;
 use serde_json::{Value, json};
 use smce_guard::codes::{Code, Severity};
@@ -163,9 +164,18 @@ pub fn judge(
         Err(input) => (refuse(input, &mut diagnostics), now),
         Ok(state) => match rules(&policy, &state, now) {
             (at, Ok(findings)) => {
-                let drift = findings.iter().any(|f| f.waiver.is_none());
+                // A stale recording is a warning about the recording, not drift of the account.
+                let drift =
+                    (findings.iter()).any(|f| f.waiver.is_none() && f.code != Code::FixtureStale);
+                // Offline, a recording of another account is broken, not drift.
+                let other = findings.iter().any(|f| f.code == Code::AccountMismatch);
                 diagnostics.extend(findings);
-                (if drift { "drift" } else { "ok" }, Some(at))
+                let status = match (other, drift) {
+                    (true, _) => "invalid",
+                    (false, true) => "drift",
+                    (false, false) => "ok",
+                };
+                (status, Some(at))
             }
             (at, Err(message)) => {
                 let file = format!("{fixture_dir}/{}", fixture::SNAPSHOT);
@@ -224,17 +234,21 @@ fn rules(
     now: Option<Timestamp>,
 ) -> (Timestamp, Result<Vec<Diagnostic>, String>) {
     let captured = state.captured_at;
-    // The binary falls back to the system clock; a case that did would not judge the same twice.
-    let at = now
-        .or(captured)
-        .expect("a case gives --now or a captured_at");
-    let impossible = captured
-        .filter(|_| now.is_none())
-        .and_then(|captured| engine::impossible_capture(state, captured));
-    match impossible {
-        Some(message) => (at, Err(message)),
-        None => (at, Ok(engine::evaluate(policy, POLICY_FILE_ID, state, at))),
+    // The binary runs with `--now` (the tests set `SMCE_GUARD_NOW`): an explicit clock, so a
+    // capture time is taken as it is, and a recording older than `--max-age` is stale.
+    let at = now.unwrap_or_else(|| RECORDED_AT.parse().unwrap());
+    let mut findings = engine::evaluate(policy, POLICY_FILE_ID, state, at);
+    if findings.iter().any(|f| f.code == Code::AccountMismatch) {
+        return (at, Ok(findings));
     }
+    findings.extend(engine::account::stale(
+        policy,
+        POLICY_FILE_ID,
+        captured,
+        at,
+        7,
+    ));
+    (at, Ok(findings))
 }
 
 /// `check`'s exit code for one observed account (`--fail-on error`), by `Outcome::exit_code`'s
@@ -242,7 +256,11 @@ fn rules(
 fn exit_code(diagnostics: &[Diagnostic]) -> i32 {
     let invalid = diagnostics.iter().any(|d| {
         d.severity == Severity::Error
-            && (d.account.is_none() || matches!(d.code, Code::FixtureInvalid | Code::WaiverExpired))
+            && (d.account.is_none()
+                || matches!(
+                    d.code,
+                    Code::FixtureInvalid | Code::WaiverExpired | Code::AccountMismatch
+                ))
     });
     if invalid {
         2
