@@ -64,12 +64,13 @@ pub fn parse_instant(text: &str) -> Result<Timestamp, String> {
     if text.eq_ignore_ascii_case("now") {
         return Ok(Clock::current().now);
     }
-    if let Ok(date) = text.parse::<jiff::civil::Date>() {
-        if !text.contains('T') && !text.contains(' ') {
-            return jiff::tz::TimeZone::UTC
-                .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
-                .map_err(|e| format!("`{text}`: {e}"));
-        }
+    if let Ok(date) = text.parse::<jiff::civil::Date>()
+        && !text.contains('T')
+        && !text.contains(' ')
+    {
+        return jiff::tz::TimeZone::UTC
+            .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
+            .map_err(|e| format!("`{text}`: {e}"));
     }
     text.parse::<Timestamp>().map_err(|e| {
         format!("expected an RFC 3339 instant such as 2026-12-01T00:00:00Z, a date such as 2026-12-01 (midnight UTC), or `now`: {e}")
@@ -106,12 +107,13 @@ mod tests {
     #[test]
     fn recordings_are_judged_now_unless_as_recorded() {
         let now = "2026-11-29T12:00:00Z".parse().unwrap();
-        let captured = Some("2026-11-20T09:00:00Z".parse().unwrap());
+        let recorded_at: Timestamp = "2026-11-20T09:00:00Z".parse().unwrap();
+        let captured = Some(recorded_at);
         let clock = Clock::new(Some(now), false);
         assert_eq!(clock.judge_at(captured, false), now);
         assert_eq!(clock.shared(), Some(now));
         let recorded = Clock::new(Some(now), true);
-        assert_eq!(recorded.judge_at(captured, false), captured.unwrap());
+        assert_eq!(recorded.judge_at(captured, false), recorded_at);
         assert_eq!(recorded.judge_at(captured, true), now, "live is judged now");
         assert_eq!(recorded.judge_at(None, false), now);
         assert_eq!(recorded.shared(), None);
