@@ -18,6 +18,7 @@ pub mod atomic;
 pub mod check;
 pub mod cli;
 pub mod codes;
+pub mod confined;
 pub mod diag;
 pub mod engine;
 pub mod expiries;
