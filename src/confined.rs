@@ -114,7 +114,7 @@ mod tests {
     use super::*;
 
     fn refused(path: &Path, root: &Path) -> String {
-        open(path, root).err().expect("must be refused")
+        open(path, root).expect_err("must be refused")
     }
 
     #[test]
