@@ -63,7 +63,7 @@ macro_rules! codes {
 
 codes! {
     PolicyUnreadable = "policy.unreadable", Error,
-        checks: "A policy path exists and can be read, and reads the same when `check` reads it again to judge its account.",
+        checks: "A policy path is a regular file inside the folder given (a link only to another file there, never into `/proc`, `/sys` or `/dev`), can be read, and reads the same when `check` reads it again to judge its account.",
         why: "A gate that silently skips a file it cannot read would pass an account nobody checked; one that judged a file rewritten after lint would apply rules nobody linted.",
         fix: "Check the path and its permissions; if the file was being written, run again.";
     PolicyNoFiles = "policy.no-files", Error,
@@ -159,7 +159,7 @@ codes! {
         why: "A waiver that matches nothing is stale, and would silently hide the drift if it came back.",
         fix: "Delete the waiver, or correct its `code` or `principal`.";
     FixtureInvalid = "fixture.invalid", Error,
-        checks: "Recorded state (fixtures) parses: JSON documents, the credential report CSV, dates.",
+        checks: "Recorded state (fixtures) is regular files inside `--fixtures` (a link only to another file there) and parses: JSON documents, the credential report CSV, dates.",
         why: "A broken recording must never be read as 'no drift'.",
         fix: "Record the account again (see README: Recording state) or repair the file at the marked position.";
     FixtureStale = "fixture.stale", Warning,

@@ -19,6 +19,7 @@ pub mod check;
 pub mod cli;
 pub mod clock;
 pub mod codes;
+pub mod confined;
 pub mod diag;
 pub mod engine;
 pub mod expiries;

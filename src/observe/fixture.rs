@@ -91,9 +91,10 @@ pub const FILES: &[RecordedFile] = &[
     },
 ];
 
-/// Reads `dir` (one account's fixture folder) into the model: each file of [`FILES`] is read,
-/// then parsed by [`parse_one`], as the live reader's texts are.
-pub fn read(dir: &Path) -> Result<AccountState, ObserveError> {
+/// Reads `dir` (one account's fixture folder, inside `root`, the `--fixtures` directory) into the
+/// model: each file of [`FILES`] is read, then parsed by [`parse_one`], as the live reader's texts
+/// are. Every file is read only as a regular file inside `root` (see [`crate::confined`]).
+pub fn read(dir: &Path, root: &Path) -> Result<AccountState, ObserveError> {
     if !dir.is_dir() {
         return Err(ObserveError::Unobserved(format!(
             "no recorded state: {} is not a directory",
@@ -111,7 +112,7 @@ pub fn read(dir: &Path) -> Result<AccountState, ObserveError> {
     let mut recording = Recording::default();
     for file in FILES.iter().filter(|file| file.required || present(file)) {
         let path = dir.join(file.name);
-        with_text(&path, |name, text| {
+        with_text(&path, root, |name, text| {
             parse_one(file, name, text, &mut recording)
         })?;
     }
@@ -196,34 +197,22 @@ thread_local! {
 }
 
 /// Reads a recorded file into this thread's buffer and hands its name and text to `parse`; a file
-/// that cannot be read (too large, not a regular file, not UTF-8) is an [`InvalidInput`] naming it.
+/// that cannot be read (too large, not a regular file, a link out of `root`, not UTF-8) is an
+/// [`InvalidInput`] naming it. Only a text read this way can reach an excerpt: a refused file's
+/// error carries no text.
 fn with_text<T>(
     path: &Path,
+    root: &Path,
     parse: impl FnOnce(String, &str) -> Result<T, ObserveError>,
 ) -> Result<T, ObserveError> {
     let name = path.to_string_lossy().into_owned();
     let invalid = |message: String| ObserveError::Invalid(InvalidInput::new(name.clone(), message));
-    let metadata =
-        std::fs::metadata(path).map_err(|e| invalid(format!("cannot read {name}: {e}")))?;
-    if metadata.is_dir() {
-        return Err(invalid(format!(
-            "{name} is a directory; a recorded file was expected"
-        )));
-    }
-    // A pipe or a device would block or never end.
-    if !metadata.is_file() {
-        return Err(invalid(format!("{name} is not a regular file")));
-    }
+    // A pipe or a device would block or never end; a link out of the fixtures could be a secret.
+    let (file, _) = crate::confined::open(path, root).map_err(invalid)?;
     BUFFER.with_borrow_mut(|bytes| {
         bytes.clear();
         // Read at most one byte past the limit: a file's reported size is not to be trusted.
-        std::fs::File::open(path)
-            .and_then(|f| {
-                std::io::Read::read_to_end(
-                    &mut std::io::Read::take(f, MAX_FIXTURE_BYTES + 1),
-                    bytes,
-                )
-            })
+        std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_FIXTURE_BYTES + 1), bytes)
             .map_err(|e| invalid(format!("cannot read {name}: {e}")))?;
         if bytes.len() as u64 > MAX_FIXTURE_BYTES {
             return Err(invalid(format!(
@@ -364,7 +353,7 @@ mod tests {
             (users, s.groups.len(), s.managed_policies.len())
         };
         assert_eq!(
-            shape(read(&dir).unwrap()),
+            shape(read(&dir, dir.parent().unwrap()).unwrap()),
             shape(parse(&texts, "x").unwrap())
         );
         let offset = |text: &str| match parse(&texts.clone().with(ACCESS_KEYS, text.into()), "x") {

@@ -267,7 +267,7 @@ pub fn observe_each<T: Send>(
             .map(|(i, account)| {
                 let dir = root.join(&account.name);
                 let observation = Observation {
-                    state: fixture::read(&dir),
+                    state: fixture::read(&dir, root),
                     texts: None,
                     requests: None,
                     place: dir.display().to_string(),

@@ -34,6 +34,8 @@ pub struct Declared {
     pub file: FileId,
     pub account: model::Account,
     path: PathBuf,
+    /// The directory the file is confined to when read again (see [`crate::confined`]).
+    root: Arc<Path>,
     fingerprint: Fingerprint,
 }
 
@@ -95,11 +97,14 @@ impl PolicySet {
     }
 }
 
-/// Expands `paths` (files, or directories of `*.yaml`/`*.yml`) in a stable order.
-fn expand(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+/// Expands `paths` (files, or directories of `*.yaml`/`*.yml`) in a stable order, each with the
+/// directory its reads are confined to: the directory argument it was found in, or a file
+/// argument's own folder.
+fn expand(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<(PathBuf, Arc<Path>)> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_dir() {
+            let root: Arc<Path> = path.as_path().into();
             let mut found: Vec<PathBuf> = match std::fs::read_dir(path) {
                 Ok(entries) => entries
                     .filter_map(Result::ok)
@@ -130,9 +135,9 @@ fn expand(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> 
                 );
             }
             found.sort();
-            out.extend(found);
+            out.extend(found.into_iter().map(|p| (p, root.clone())));
         } else if std::fs::symlink_metadata(path).is_ok() {
-            out.push(path.clone());
+            out.push((path.clone(), crate::confined::parent_of(path).into()));
         } else {
             diagnostics.push(
                 Diagnostic::new(
@@ -157,12 +162,13 @@ pub fn load(paths: &[PathBuf], today: Option<jiff::civil::Date>) -> PolicySet {
     let (sources, (declared, diagnostics)): (Vec<_>, (Vec<_>, Vec<_>)) = paths
         .into_par_iter()
         .enumerate()
-        .map(|(id, path)| {
-            let result = load_file(id, &path, today);
+        .map(|(id, (path, root))| {
+            let result = load_file(id, &path, &root, today);
             let declared = result.policy.map(|policy| Declared {
                 file: id,
                 account: policy.account,
                 path,
+                root,
                 fingerprint: result.fingerprint,
             });
             (
@@ -194,42 +200,32 @@ pub fn load(paths: &[PathBuf], today: Option<jiff::civil::Date>) -> PolicySet {
     set
 }
 
-fn load_file(id: FileId, path: &Path, today: Option<jiff::civil::Date>) -> FileResult {
+/// Reads and lints one file. A file refused unread (a link out of `root`, a pipe, a device) is
+/// reported with no text: whatever it holds is not a policy, and must not reach an excerpt.
+fn load_file(id: FileId, path: &Path, root: &Path, today: Option<jiff::civil::Date>) -> FileResult {
     let name = path.to_string_lossy().into_owned();
     let result = FileResult::new(&name);
     let fail = FileResult::fail;
-    // A pipe or a device would block or never end: only regular files are policies.
-    match std::fs::metadata(path) {
-        Ok(metadata) if !metadata.is_file() => {
-            let message = format!("{name} is not a regular file");
-            return fail(
-                result,
-                Diagnostic::new(Code::PolicyUnreadable, message).in_file(id),
-            );
-        }
-        Ok(metadata) if metadata.len() > MAX_POLICY_BYTES => {
-            let message = format!(
-                "the file is {} bytes; policies are limited to {MAX_POLICY_BYTES} bytes",
-                metadata.len()
-            );
-            return fail(
-                result,
-                Diagnostic::new(Code::PolicyTooLarge, message)
-                    .in_file(id)
-                    .with_help(TOO_LARGE_HELP),
-            );
-        }
-        _ => {}
+    let unreadable = |message| Diagnostic::new(Code::PolicyUnreadable, message).in_file(id);
+    let (file, metadata) = match crate::confined::open(path, root) {
+        Ok(opened) => opened,
+        Err(message) => return fail(result, unreadable(message)),
+    };
+    if metadata.len() > MAX_POLICY_BYTES {
+        let message = format!(
+            "the file is {} bytes; policies are limited to {MAX_POLICY_BYTES} bytes",
+            metadata.len()
+        );
+        return fail(
+            result,
+            Diagnostic::new(Code::PolicyTooLarge, message)
+                .in_file(id)
+                .with_help(TOO_LARGE_HELP),
+        );
     }
-    match read_bounded(path) {
+    match read_bounded(file) {
         Ok(bytes) => check_bytes(id, name, bytes, today),
-        Err(error) => {
-            let message = format!("cannot read {name}: {error}");
-            fail(
-                result,
-                Diagnostic::new(Code::PolicyUnreadable, message).in_file(id),
-            )
-        }
+        Err(error) => fail(result, unreadable(format!("cannot read {name}: {error}"))),
     }
 }
 

@@ -12,7 +12,6 @@ use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Route, RouteIndex, SourceFile, Span};
 use serde_json::Value;
-use std::path::Path;
 use std::sync::Arc;
 
 pub(super) const TOO_LARGE_HELP: &str =
@@ -47,14 +46,15 @@ impl Declared {
     /// The file's text, as long as it is still the text that was linted.
     pub(super) fn read_text(&self) -> Result<String, Box<Diagnostic>> {
         let name = self.path.display();
-        let bytes = read_bounded(&self.path).map_err(|error| -> Box<Diagnostic> {
-            Diagnostic::new(
-                Code::PolicyUnreadable,
-                format!("cannot read {name}: {error}"),
-            )
-            .in_file(self.file)
-            .into()
-        })?;
+        let unreadable = |message: String| -> Box<Diagnostic> {
+            Diagnostic::new(Code::PolicyUnreadable, message)
+                .in_file(self.file)
+                .into()
+        };
+        // Confined again: the file may have become a link out of its folder since lint.
+        let (file, _) = crate::confined::open(&self.path, &self.root).map_err(unreadable)?;
+        let bytes = read_bounded(file)
+            .map_err(|error| unreadable(format!("cannot read {name}: {error}")))?;
         let text = String::from_utf8(bytes)
             .ok()
             .filter(|text| Fingerprint::of(text) == self.fingerprint);
@@ -84,15 +84,11 @@ impl Fingerprint {
     }
 }
 
-/// Reads at most one byte past the size limit: a file's reported size is not to be trusted.
-pub(super) fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
-    // Checked here too, not only before the first read: a policy replaced by a pipe while the
-    // fleet is checked must not block the second read.
-    if !std::fs::metadata(path)?.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
-    }
+/// Reads an opened policy (one [`crate::confined::open`] vetted as a regular file, on each read,
+/// so a policy replaced by a pipe while the fleet is checked cannot block the second read) to at
+/// most one byte past the size limit: a file's reported size is not to be trusted.
+pub(super) fn read_bounded(file: std::fs::File) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    let file = std::fs::File::open(path)?;
     std::io::Read::read_to_end(
         &mut std::io::Read::take(file, MAX_POLICY_BYTES + 1),
         &mut bytes,

@@ -827,3 +827,193 @@ fn every_documented_key_status_is_read_and_nothing_else() {
         "{message}"
     );
 }
+
+/// Runs `command` and returns its run, failing the test if it has not finished within a minute:
+/// a read that blocks (a pipe, a kernel interface) would otherwise hang the suite.
+fn promptly(mut command: std::process::Command) -> Run {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = command.spawn().expect("the smce-guard binary runs");
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("smce-guard did not finish within 60 s: a read blocked");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    let run = Run {
+        code: output.status.code().expect("not killed by a signal"),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run
+}
+
+fn mkfifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo").arg(path).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo {}", path.display());
+}
+
+/// Runs `args` in `dir` in each format that quotes files (human, json, sarif), with `env` set,
+/// and asserts each exits 2 without `secret` anywhere in its output; returns the json run.
+fn refused_without_echo(dir: &Path, args: &[&str], env: (&str, &str), secret: &str) -> Run {
+    let mut json = None;
+    for format in ["human", "json", "sarif"] {
+        let mut command = crate::common::command(dir, args.iter().chain(&["--format", format]));
+        command.env(env.0, env.1);
+        let run = promptly(command);
+        assert_eq!(run.code, 2, "{format}: {}\n{}", run.stdout, run.stderr);
+        assert!(
+            !run.stdout.contains(secret) && !run.stderr.contains(secret),
+            "{format} echoes the secret:\n{}\n{}",
+            run.stdout,
+            run.stderr
+        );
+        if format == "json" {
+            json = Some(run);
+        }
+    }
+    json.unwrap()
+}
+
+/// The messages of `code` in a json run of `lint` (diagnostics) or `check` (findings), by file.
+fn messages(run: &Run, code: &str) -> Vec<(String, String)> {
+    let report = run.json();
+    let list = report.get("findings").or(report.get("diagnostics"));
+    list.and_then(Value::as_array)
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == code)
+        .map(|d| {
+            (
+                crate::common::text(&d["file"]),
+                crate::common::text(&d["message"]),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_policy_linked_out_of_its_folder_is_refused_unread_in_every_format() {
+    let scratch = Scratch::new();
+    let dir = scratch.dir.path();
+    let secret = "SECRETDISTINCT123";
+    std::fs::write(
+        dir.join("credentials"),
+        format!("[default]\naws_secret_access_key = {secret}\n"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(dir.join("credentials"), dir.join("policies/creds.yaml")).unwrap();
+    let none = ("SMCE_GUARD_TEST", "1");
+    for args in [
+        &["lint"][..],
+        &["check"],
+        &["lint", "policies/creds.yaml"],
+        &["check", "policies"],
+    ] {
+        let run = refused_without_echo(dir, args, none, secret);
+        let refused = messages(&run, "policy.unreadable");
+        assert_eq!(refused.len(), 1, "{args:?}: {}", run.stdout);
+        assert_eq!(refused[0].0, "policies/creds.yaml", "{args:?}");
+        assert_eq!(
+            refused[0].1,
+            "policies/creds.yaml is a symbolic link to a file outside policies/; refusing to read it",
+            "{args:?}"
+        );
+    }
+    // A link to a file in the same folder is a policy like any other.
+    std::fs::remove_file(dir.join("policies/creds.yaml")).unwrap();
+    let policies = dir.join("policies");
+    std::fs::rename(
+        policies.join("nasa-veda.yaml"),
+        policies.join("veda.policy"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("veda.policy", policies.join("nasa-veda.yaml")).unwrap();
+    same_as_baseline(&scratch, "a policy linked inside its folder");
+}
+
+#[test]
+fn a_recording_linked_to_the_environment_or_out_of_the_fixtures_is_refused_unread() {
+    let scratch = Scratch::new();
+    let dir = scratch.dir.path();
+    let keys = scratch.file("access-keys.json");
+    std::fs::rename(&keys, scratch.file("keys.recorded")).unwrap();
+    // Inside the fixtures directory, a link is followed.
+    std::os::unix::fs::symlink("keys.recorded", &keys).unwrap();
+    same_as_baseline(&scratch, "a recording linked inside the fixtures");
+
+    let secret = "ENVSECRETDISTINCT456";
+    let env = ("SMCE_GUARD_DISTINCT", secret);
+    std::fs::remove_file(&keys).unwrap();
+    std::os::unix::fs::symlink("/proc/self/environ", &keys).unwrap();
+    let run = refused_without_echo(dir, &["check"], env, secret);
+    let message = invalid_message(&run);
+    assert!(message.ends_with("fixtures/nasa-veda/access-keys.json is a symbolic link to a file under /proc, a kernel interface rather than a file; refusing to read it"), "{message}");
+
+    // A recording elsewhere holding a distinctive line would be quoted in the excerpt of its error.
+    std::fs::remove_file(&keys).unwrap();
+    std::fs::write(dir.join("elsewhere.json"), format!("{{\"{secret}\": [")).unwrap();
+    std::os::unix::fs::symlink(dir.join("elsewhere.json"), &keys).unwrap();
+    let run = refused_without_echo(dir, &["check"], env, secret);
+    let message = invalid_message(&run);
+    assert!(
+        message.ends_with(
+            "access-keys.json is a symbolic link to a file outside fixtures/; refusing to read it"
+        ),
+        "{message}"
+    );
+}
+
+/// The one `fixture.invalid` message of a json `check` run.
+fn invalid_message(run: &Run) -> String {
+    let invalid = messages(run, "fixture.invalid");
+    assert_eq!(invalid.len(), 1, "{}", run.stdout);
+    invalid[0].1.clone()
+}
+
+#[test]
+fn links_to_pipes_end_promptly_with_a_refusal() {
+    let scratch = Scratch::new();
+    let dir = scratch.dir.path();
+    // A pipe outside the folder stands for /proc/kmsg: a file-like thing whose read never ends.
+    mkfifo(&dir.join("kmsg"));
+    mkfifo(&dir.join("policies/pipe"));
+    let policies = dir.join("policies");
+    std::os::unix::fs::symlink(dir.join("kmsg"), policies.join("kmsg.yaml")).unwrap();
+    std::os::unix::fs::symlink("pipe", policies.join("pipe.yaml")).unwrap();
+    for command in ["lint", "check"] {
+        let run = promptly(crate::common::command(dir, [command, "--format", "json"]));
+        assert_eq!(run.code, 2, "{command}: {}", run.stdout);
+        assert_eq!(
+            messages(&run, "policy.unreadable"),
+            [
+                (
+                    "policies/kmsg.yaml".to_owned(),
+                    "policies/kmsg.yaml is a symbolic link to a file outside policies/; refusing to read it".to_owned()
+                ),
+                (
+                    "policies/pipe.yaml".to_owned(),
+                    "policies/pipe.yaml is a symbolic link to a named pipe, not a regular file".to_owned()
+                ),
+            ],
+            "{command}"
+        );
+    }
+    // A recording linked to a pipe in the fixtures is refused just as promptly.
+    std::fs::remove_file(policies.join("kmsg.yaml")).unwrap();
+    std::fs::remove_file(policies.join("pipe.yaml")).unwrap();
+    mkfifo(&scratch.file("pipe"));
+    std::fs::remove_file(scratch.file("access-keys.json")).unwrap();
+    std::os::unix::fs::symlink("pipe", scratch.file("access-keys.json")).unwrap();
+    let run = promptly(crate::common::command(dir, ["check", "--format", "json"]));
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        invalid_message(&run).ends_with("is a symbolic link to a named pipe, not a regular file")
+    );
+}
