@@ -6,8 +6,9 @@
 //!
 //! Covered: the repository's example (with the today marker), an account with hundreds of
 //! credentials, names with spaces and punctuation (contacts, IAM user names, free-text key ids,
-//! account names that are mermaid keywords), empty charts, an unreadable account, and hostile user
-//! names and key ids (separators, comments, directives, line breaks, a script).
+//! account names that are mermaid keywords), empty charts, an unreadable account, user names that
+//! are mermaid keywords, and hostile key ids (separators, comments, directives, line breaks, a
+//! script). A user name IAM would refuse never reaches a chart: the recording is refused.
 
 use crate::common::{Run, root, smce_guard_in};
 use crate::escaping::{HOSTILE, hostile_example};
