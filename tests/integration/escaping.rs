@@ -21,7 +21,7 @@ use std::process::{Command, Stdio};
 /// runner's legacy `##[` marker, `%`, markdown table and code markers, an HTML comment and a
 /// script, mermaid separators, iCalendar separators, a backslash, and lines that would open an
 /// HTML comment block or forge a table row if a line break survived.
-const HOSTILE: &str = "X\u{1b}[2J\u{1b}]52;c;cGF3bmVk\u{7}\u{9b}31m\u{202e}R\rA\nB\r\n::warning::pwned %0A::add-mask::m ##[error]legacy |`<!-- <script>alert(1)</script> a: b; #c, d\\e Z\n<!-- hide the rest\n| forged | row |";
+pub const HOSTILE: &str = "X\u{1b}[2J\u{1b}]52;c;cGF3bmVk\u{7}\u{9b}31m\u{202e}R\rA\nB\r\n::warning::pwned %0A::add-mask::m ##[error]legacy |`<!-- <script>alert(1)</script> a: b; #c, d\\e Z\n<!-- hide the rest\n| forged | row |";
 
 /// The judging instant of the repository's example (its recordings' capture time).
 const NOW: &str = "2026-11-20T09:00:00Z";
@@ -45,7 +45,7 @@ fn yaml_quoted(text: &str) -> String {
 
 /// The repository's example, with the hostile value in nasa-veda's contact name, in a waiver
 /// reason, as the deployer's active key id, and as the name of an extra policy file.
-fn hostile_example() -> tempfile::TempDir {
+pub fn hostile_example() -> tempfile::TempDir {
     let dir = scratch_example();
     let policy = dir.path().join("policies/nasa-veda.yaml");
     let text = std::fs::read_to_string(&policy).unwrap();

@@ -11,6 +11,7 @@ mod hostile;
 mod lint;
 mod lint_corpus;
 mod live;
+mod mermaid;
 mod moto;
 mod properties;
 mod rules;

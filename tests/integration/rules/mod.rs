@@ -9,7 +9,7 @@
 
 mod account;
 mod binary;
-mod case;
+pub(crate) mod case;
 mod credentials;
 mod deployer;
 mod harness;
