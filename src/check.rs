@@ -46,6 +46,8 @@ impl Checked {
             accounts: &self.accounts,
             now: self.now,
             check: true,
+            show_passed: false,
+            fail_on: Severity::Error,
         }
     }
 

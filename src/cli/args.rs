@@ -100,6 +100,10 @@ pub struct CheckArgs {
     /// The lowest severity that fails the run (exit 1).
     #[arg(long, value_enum, default_value_t = Severity::Error)]
     pub fail_on: Severity,
+    /// Also list every check performed and passed (in every format; the human format does so
+    /// with -v too), e.g. `deployer.restricted ✓`: the MFA exemption is in place.
+    #[arg(long)]
+    pub show_passed: bool,
     /// Read the accounts live through the AWS API instead of from --fixtures.
     #[arg(long)]
     pub live: bool,

@@ -172,6 +172,8 @@ pub fn main() -> ExitCode {
                 accounts: &[],
                 now: None,
                 check: false,
+                show_passed: false,
+                fail_on: Severity::Error,
             };
             let verdict = Verdict {
                 invalid: set.has_errors(),
@@ -208,6 +210,9 @@ pub fn main() -> ExitCode {
                 drift: false,
             };
             policy_errors_note(expiries.policy_errors);
+            for stale in &expiries.stale {
+                say(&format!("warning: {} ({})", stale.message, stale.help));
+            }
             text(
                 &report::expiries::render(&expiries, args.format),
                 verdict,
@@ -268,6 +273,8 @@ pub fn main() -> ExitCode {
                 accounts: &coverage.accounts,
                 now: None,
                 check: true,
+                show_passed: false,
+                fail_on: Severity::Error,
             };
             let tally = report.tally();
             let verdict = Verdict {
@@ -283,13 +290,15 @@ pub fn main() -> ExitCode {
             })
         }
         Command::Check(args) => {
+            let show_passed =
+                args.show_passed || (args.output.format == Format::Human && args.aws.verbose);
             let options = crate::check::CheckOptions {
                 paths: args.paths,
                 selection: args.select.selection(),
                 source: args.aws.source_or_fixtures(args.live, &args.fixtures),
                 clock: args.clock.clock(),
                 max_age_days: args.clock.max_age,
-                list_checks: args.output.format == Format::Junit,
+                list_checks: args.output.format == Format::Junit || show_passed,
             };
             let progress = Progress::new(args.live);
             let checked = crate::check::run(&options, &|| progress.tick());
@@ -305,7 +314,9 @@ pub fn main() -> ExitCode {
                     }
                 }
             }
-            let report = checked.report();
+            let mut report = checked.report();
+            report.show_passed = show_passed;
+            report.fail_on = args.fail_on;
             let verdict = Verdict {
                 invalid: checked.invalid(),
                 unobserved: checked.unobserved(),

@@ -42,15 +42,22 @@ fn status(c: &Credential) -> &'static str {
     }
 }
 
-fn contacts(c: &Credential) -> String {
-    c.contacts
-        .iter()
-        .map(|k| match &k.name {
-            Some(name) => format!("{name} <{}>", k.email),
-            None => k.email.clone(),
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+/// When the list was judged: one instant, or each account's own (`--as-recorded`).
+fn judged(e: &Expiries) -> String {
+    if e.per_account {
+        "each account judged at its recording's capture time".to_owned()
+    } else {
+        format!("judged at {}", e.now)
+    }
+}
+
+/// The credential's own instant, where accounts were judged at different ones.
+fn judged_own(e: &Expiries, c: &Credential) -> String {
+    if e.per_account {
+        format!(" (judged at {})", c.judged_at)
+    } else {
+        String::new()
+    }
 }
 
 /// What to do about a credential, as the calendar and markdown say it.
@@ -64,29 +71,38 @@ fn fix(c: &Credential) -> String {
 
 fn table(e: &Expiries) -> String {
     let mut out = format!(
-        "{:<21} {:>5} {:<9} {:<14} {:<28} {:<34} CONTACTS\n",
+        "{:<21} {:>5} {:<9} {:<14} {:<28} {:<34} WHO MUST ACT\n",
         "EXPIRES_AT", "DAYS", "STATUS", "ACCOUNT", "USER", "CREDENTIAL"
     );
     for c in &e.credentials {
         let _ = writeln!(
             out,
-            "{:<21} {:>5} {:<9} {:<14} {:<28} {:<34} {}",
+            "{:<21} {:>5} {:<9} {:<14} {:<28} {:<34} {}{}",
             c.expires_at,
             c.days_left,
             status(c),
             terminal(&c.account_name),
             terminal(&c.user),
             terminal(&what(c)),
-            terminal(&contacts(c))
+            terminal(&c.actors()),
+            judged_own(e, c)
         );
     }
     let _ = writeln!(
         out,
-        "{} credential{} as of {}",
+        "{} credential{}, {}",
         e.credentials.len(),
         if e.credentials.len() == 1 { "" } else { "s" },
-        e.now
+        judged(e)
     );
+    for stale in &e.stale {
+        let _ = writeln!(
+            out,
+            "STALE: {}; {}",
+            terminal(&stale.message),
+            terminal(&stale.help)
+        );
+    }
     for failure in &e.failures {
         let _ = writeln!(
             out,
@@ -115,6 +131,9 @@ fn json(e: &Expiries) -> String {
                 "days_left": c.days_left,
                 "status": status(c),
                 "contacts": c.contacts.iter().map(|k| json!({"name": k.name, "email": k.email})).collect::<Vec<_>>(),
+                "owner": c.owner,
+                "who_must_act": c.actors(),
+                "judged_at": c.judged_at.to_string(),
             })
         })
         .collect();
@@ -125,11 +144,17 @@ fn json(e: &Expiries) -> String {
         .iter()
         .map(|f| json!({"account_name": f.account, "reason": f.reason}))
         .collect();
+    let stale: Vec<_> = e
+        .stale
+        .iter()
+        .map(|s| json!({"account_name": s.account, "captured_at": s.captured_at.map(|t| t.to_string()), "message": s.message}))
+        .collect();
     let mut text = serde_json::to_string_pretty(&json!({
         "version": 1,
         "now": e.now.to_string(),
         "credentials": credentials,
         "unread": unread,
+        "stale": stale,
     }))
     .expect("plain JSON");
     text.push('\n');
@@ -148,6 +173,23 @@ fn fold(line: &str, out: &mut String) {
         width += ch.len_utf8();
     }
     out.push_str("\r\n");
+}
+
+/// An instant as an iCalendar UTC DATE-TIME.
+fn ics_instant(t: Timestamp) -> String {
+    jiff::tz::TimeZone::UTC
+        .to_datetime(t)
+        .strftime("%Y%m%dT%H%M%SZ")
+        .to_string()
+}
+
+/// 09:00 UTC on the day of `t`: when a warning reaches people at work on both sides of the
+/// Atlantic.
+fn nine_utc(t: Timestamp) -> Timestamp {
+    let day = crate::engine::utc_date(t);
+    jiff::tz::TimeZone::UTC
+        .to_timestamp(day.at(9, 0, 0, 0))
+        .unwrap_or(t)
 }
 
 fn ics_date(t: Timestamp) -> String {
@@ -183,16 +225,27 @@ fn ics(e: &Expiries) -> String {
             );
             let summary = format!("{}: {} of {} {headline}", c.account_name, what(c), c.user);
             let description = format!(
-                "Account {} ({}), user {}, {}.\nExpires at {} (created {}).\nFix: {}.\nContacts: {}",
+                "Account {} ({}), user {}, {}.\nExpires at {} (created {}).\nWho must act: {}.\nFix: {}.",
                 c.account_name,
                 c.account_id,
                 c.user,
                 what(c),
                 c.expires_at,
                 c.created,
+                c.actors(),
                 fix(c),
-                contacts(c)
             );
+            // A display alarm at 09:00 UTC on the warning date, and one a day before expiry: an
+            // event without one never reaches anybody. Expiry days are busy time (opaque).
+            let (alarm, transparency) = match event {
+                "warn" => (nine_utc(c.warn_at), "TRANSP:TRANSPARENT"),
+                _ => (
+                    c.expires_at
+                        .saturating_sub(jiff::SignedDuration::from_hours(24))
+                        .unwrap_or(c.expires_at),
+                    "TRANSP:OPAQUE",
+                ),
+            };
             for line in [
                 "BEGIN:VEVENT".to_owned(),
                 format!(
@@ -207,7 +260,12 @@ fn ics(e: &Expiries) -> String {
                 format!("SUMMARY:{}", ics_text(&summary)),
                 format!("DESCRIPTION:{}", ics_text(&description)),
                 "CATEGORIES:smce-guard".to_owned(),
-                "TRANSP:TRANSPARENT".to_owned(),
+                transparency.to_owned(),
+                "BEGIN:VALARM".to_owned(),
+                "ACTION:DISPLAY".to_owned(),
+                format!("TRIGGER;VALUE=DATE-TIME:{}", ics_instant(alarm)),
+                format!("DESCRIPTION:{}", ics_text(&summary)),
+                "END:VALARM".to_owned(),
                 "END:VEVENT".to_owned(),
             ] {
                 fold(&line, &mut out);
@@ -220,7 +278,18 @@ fn ics(e: &Expiries) -> String {
 
 fn markdown(e: &Expiries) -> String {
     let today = crate::engine::utc_date(e.now);
-    let mut out = format!("## Credential expiry (as of {})\n\n", e.now);
+    let mut out = format!(
+        "## Credential expiry\n\nAll active credentials, {}.\n\n",
+        judged(e)
+    );
+    for stale in &e.stale {
+        let _ = writeln!(
+            out,
+            "> ⚠️ **Stale:** {} {}\n",
+            escape::markdown(&stale.message),
+            escape::markdown(&stale.help)
+        );
+    }
     for failure in &e.failures {
         let _ = writeln!(
             out,
@@ -229,7 +298,7 @@ fn markdown(e: &Expiries) -> String {
             escape::markdown(&failure.reason)
         );
     }
-    out.push_str("| expires | days left | status | account | user | credential | contacts |\n|---|---|---|---|---|---|---|\n");
+    out.push_str("| expires | days left | status | account | user | credential | who must act |\n|---|---|---|---|---|---|---|\n");
     for c in &e.credentials {
         let _ = writeln!(
             out,
@@ -240,7 +309,7 @@ fn markdown(e: &Expiries) -> String {
             escape::markdown(&c.account_name),
             escape::markdown(&c.user),
             escape::markdown(&what(c)),
-            escape::markdown(&contacts(c))
+            escape::markdown(&c.actors())
         );
     }
     out.push_str("\n```mermaid\ngantt\n    title Credential lifetimes\n    dateFormat YYYY-MM-DD\n    axisFormat %m-%d\n    todayMarker off\n");

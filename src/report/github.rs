@@ -48,5 +48,18 @@ pub fn render(report: &Report<'_>) -> String {
             data(&message)
         );
     }
+    // Passed checks are plain log lines, not annotations: nothing to mark on a policy line.
+    if report.show_passed {
+        for account in report.accounts {
+            for (code, principal) in report.passed(account) {
+                let line = format!(
+                    "passed: {} {code} ✓{}",
+                    account.name,
+                    principal.map_or_else(String::new, |p| format!(" {p}"))
+                );
+                let _ = writeln!(out, "{}", super::escape::terminal(&line));
+            }
+        }
+    }
     out
 }

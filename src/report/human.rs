@@ -128,6 +128,9 @@ pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
         .with_width(style.width)
         .with_links(false);
     let mut out = String::new();
+    if report.check {
+        let _ = writeln!(out, "smce-guard check, {}\n", report.judged_at());
+    }
     // Whether each file may be excerpted, judged once per file.
     let mut safe_files = std::collections::HashMap::new();
     for diagnostic in report.diagnostics {
@@ -170,9 +173,14 @@ pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
             out.push_str("accounts:\n");
         }
         for account in report.accounts {
+            // Each account's own instant, when they were not all judged at one.
+            let at = match (report.now, account.now) {
+                (None, Some(at)) => format!(", judged at {at}"),
+                _ => String::new(),
+            };
             let _ = writeln!(
                 out,
-                "  {:<16} {:<12} {:<10} {}, {}{}",
+                "  {:<16} {:<12} {:<10} {}, {}{}{at}",
                 terminal(&account.name),
                 terminal(&account.id),
                 account.status.as_str(),
@@ -181,15 +189,33 @@ pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
                 waived(account.tally.waived),
             );
         }
+        if report.show_passed {
+            out.push_str("passed:\n");
+            for account in report.accounts {
+                for (code, principal) in report.passed(account) {
+                    let _ = writeln!(
+                        out,
+                        "  {}: {code} ✓{}",
+                        terminal(&account.name),
+                        principal.map_or_else(String::new, |p| format!(" {}", terminal(p)))
+                    );
+                }
+            }
+        }
     }
     let (count, noun) = if report.check {
         (report.accounts.len(), "account")
     } else {
         (report.files.len(), "file")
     };
+    let when = if report.check {
+        format!(", {}", report.judged_at())
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "{}, {}{} in {count} {noun}{}",
+        "{}, {}{} in {count} {noun}{}{when}",
         severity_word(Severity::Error, tally.errors),
         severity_word(Severity::Warning, tally.warnings),
         waived(tally.waived),

@@ -30,7 +30,19 @@ struct CheckDocument<'a> {
     now: Option<String>,
     accounts: Vec<AccountEntry<'a>>,
     findings: Lazy<'a, Finding<'a>>,
+    /// Every check performed and passed, with `--show-passed` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    passed: Option<Vec<Passed<'a>>>,
     summary: Summary,
+}
+
+/// One check performed and passed.
+#[derive(Serialize)]
+struct Passed<'a> {
+    account_id: &'a str,
+    account_name: &'a str,
+    code: &'static str,
+    principal: Option<&'a str>,
 }
 
 /// A sequence serialised straight from the diagnostics, without collecting entries first: a
@@ -151,6 +163,21 @@ pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Resu
                 report,
                 entry: finding,
             },
+            passed: report.show_passed.then(|| {
+                (report.accounts.iter())
+                    .flat_map(|a| {
+                        report
+                            .passed(a)
+                            .into_iter()
+                            .map(move |(code, principal)| Passed {
+                                account_id: &a.id,
+                                account_name: &a.name,
+                                code: code.as_str(),
+                                principal,
+                            })
+                    })
+                    .collect()
+            }),
             summary,
         };
         serde_json::to_writer_pretty(&mut out, &document)?;

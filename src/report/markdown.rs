@@ -58,18 +58,28 @@ pub fn render(report: &Report<'_>) -> String {
     } else {
         "## smce-guard lint\n\n"
     });
+    if report.check {
+        let mut when = report.judged_at();
+        when[..1].make_ascii_uppercase();
+        let _ = writeln!(out, "{when}.\n");
+    }
+    // Each account's instant gets a column only when they differ.
+    let per_account = report.now.is_none();
     if report.check && !report.accounts.is_empty() {
-        out.push_str(
-            "| account | id | status | errors | warnings | waived |\n|---|---|---|---|---|---|\n",
-        );
+        out.push_str("| account | id | status | errors | warnings | waived |");
+        out.push_str(if per_account { " judged at |\n" } else { "\n" });
+        out.push_str("|---|---|---|---|---|---|");
+        out.push_str(if per_account { "---|\n" } else { "\n" });
         for a in report.accounts {
             let status = match a.status.as_str() {
                 "ok" => "✅ ok",
+                // Only warnings: drift to act on soon, not a failure.
+                "drift" if a.tally.errors == 0 => "⚠️ drift",
                 "drift" => "❌ drift",
                 "unobserved" => "❓ unobserved",
                 _ => "🚫 invalid",
             };
-            let _ = writeln!(
+            let _ = write!(
                 out,
                 "| {} | {} | {status} | {} | {} | {} |",
                 markdown(&a.name),
@@ -78,6 +88,13 @@ pub fn render(report: &Report<'_>) -> String {
                 a.tally.warnings,
                 a.tally.waived
             );
+            match (per_account, a.now) {
+                (true, Some(at)) => {
+                    let _ = writeln!(out, " {at} |");
+                }
+                (true, None) => out.push_str(" — |\n"),
+                (false, _) => out.push('\n'),
+            }
         }
         out.push('\n');
     }
@@ -105,6 +122,17 @@ pub fn render(report: &Report<'_>) -> String {
         let _ = writeln!(out, "### {} ({})\n", markdown(&a.name), markdown(&a.id));
         for d in findings {
             item(&mut out, report, d);
+        }
+        out.push('\n');
+    }
+    if report.show_passed {
+        out.push_str("### Passed\n\n");
+        for a in report.accounts {
+            for (code, principal) in report.passed(a) {
+                let principal =
+                    principal.map_or_else(String::new, |p| format!(" {}", markdown_code(p)));
+                let _ = writeln!(out, "- ✅ {} **{code}**{principal}", markdown(&a.name));
+            }
         }
         out.push('\n');
     }

@@ -15,7 +15,7 @@ pub mod junit;
 pub mod markdown;
 pub mod sarif;
 
-use crate::codes::Severity;
+use crate::codes::{Code, Severity};
 use crate::diag::{Diagnostic, Tally};
 use crate::source::Files;
 use jiff::Timestamp;
@@ -67,8 +67,8 @@ pub struct AccountSummary {
     /// The instant the account was judged at.
     pub now: Option<Timestamp>,
     pub tally: Tally,
-    /// Every (rule, principal) judged: the test cases of a JUnit report.
-    pub checks: Vec<(crate::codes::Code, Option<String>)>,
+    /// Every (rule, principal) judged: the test cases of a JUnit report, and `--show-passed`.
+    pub checks: Vec<(Code, Option<String>)>,
     /// AWS requests sent for this account (live runs).
     pub requests: Option<u32>,
 }
@@ -78,15 +78,43 @@ pub struct Report<'a> {
     pub files: &'a Files,
     pub diagnostics: &'a [Diagnostic],
     pub accounts: &'a [AccountSummary],
-    /// `--now` when given.
+    /// The one instant every account was judged at; `None` when each was judged at its own
+    /// (`--as-recorded`), or for `lint`.
     pub now: Option<Timestamp>,
     /// Whether this is a `check` report (with accounts) rather than a `lint` report.
     pub check: bool,
+    /// Whether to list every check performed and passed (`--show-passed`).
+    pub show_passed: bool,
+    /// The lowest severity that fails the run (`--fail-on`): JUnit fails only test cases with
+    /// findings at or above it.
+    pub fail_on: Severity,
 }
 
 impl Report<'_> {
     pub fn tally(&self) -> Tally {
         Tally::of(self.diagnostics)
+    }
+
+    /// The checks performed on `account` that no finding failed (waived findings included:
+    /// accepted drift is not a pass), in the order they were performed.
+    pub fn passed<'a>(&self, account: &'a AccountSummary) -> Vec<(Code, Option<&'a str>)> {
+        let failed: std::collections::HashSet<(Code, Option<&str>)> = (self.diagnostics.iter())
+            .filter(|d| d.account.as_ref().is_some_and(|a| a.name == account.name))
+            .map(|d| (d.code, d.principal.as_deref()))
+            .collect();
+        (account.checks.iter())
+            .map(|(code, principal)| (*code, principal.as_deref()))
+            .filter(|check| !failed.contains(check))
+            .collect()
+    }
+
+    /// When the report judged: `judged at <instant>` for one instant, or a note that each
+    /// account was judged at its own (the accounts then say when).
+    pub fn judged_at(&self) -> String {
+        match self.now {
+            Some(now) => format!("judged at {now}"),
+            None => "each account judged at its recording's capture time".to_owned(),
+        }
     }
 }
 
