@@ -101,7 +101,7 @@ fn assert_inert(what: &str, text: &str) {
 }
 
 /// Runs a consumer script from `tests/consumers/` on `input` and returns its JSON.
-fn consume(script: &str, input: &str) -> Value {
+pub fn consume(script: &str, input: &str) -> Value {
     let path = root().join("tests/consumers").join(script);
     let mut child = Command::new("python3")
         .arg(&path)

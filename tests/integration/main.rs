@@ -8,6 +8,7 @@ mod escaping;
 mod faults;
 mod formats;
 mod hostile;
+mod judged;
 mod lint;
 mod lint_corpus;
 mod live;
