@@ -298,7 +298,7 @@ fn judge_by(
             .with_help(if live {
                 "fix access to the account (the message says how), or check it offline from fixtures".to_owned()
             } else {
-                format!("record it into {place} (README: Recording state), or pass --fixtures")
+                format!("record it into {place} (README: Recorded state), or pass --fixtures")
             });
             Judged {
                 summary,

@@ -161,7 +161,7 @@ codes! {
     FixtureInvalid = "fixture.invalid", Error,
         checks: "Recorded state (fixtures) is regular files inside `--fixtures` (a link only to another file there) and parses: JSON documents, the credential report CSV, dates.",
         why: "A broken recording must never be read as 'no drift'.",
-        fix: "Record the account again (see README: Recording state) or repair the file at the marked position.";
+        fix: "Record the account again (see README: Recorded state) or repair the file at the marked position.";
     FixtureStale = "fixture.stale", Warning,
         checks: "A recording judged offline was captured at most `--max-age` days (default 7) before the instant it is judged at, and says when (`snapshot.json` `captured_at`).",
         why: "A recording tells what was true when it was made; judged weeks later, it keeps saying a key has days left after SMCE deleted it. Live reads are never stale.",

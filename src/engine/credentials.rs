@@ -76,6 +76,22 @@ pub fn password_expired(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<D
     password(cx, subject, Standing::Expired, out);
 }
 
+/// What the underlined setting says: the warning window for an expiring credential (the line
+/// underlined is `warn_days`), the lifetime for an expired one (`max_age_days`).
+fn underline(
+    what: &str,
+    standing: Standing,
+    credentials: crate::policy::model::Credentials,
+) -> String {
+    match standing {
+        Standing::Expired => format!("{what} live {} days", credentials.max_age_days),
+        _ => format!(
+            "warned {} days before they expire at {} days",
+            credentials.warn_days, credentials.max_age_days
+        ),
+    }
+}
+
 fn route(standing: Standing) -> Route {
     match standing {
         Standing::Expired => Route::of(["credentials", "max_age_days"]),
@@ -134,7 +150,7 @@ fn keys(cx: &Judging<'_>, subject: &Subject<'_>, standing: Standing, out: &mut V
                 format!("access key {label} of `{name}` {}", when(&expiry, cx.now)),
             )
             .for_principal(name)
-            .with_label(format!("keys live {} days", credentials.max_age_days))
+            .with_label(underline("keys", expiry.standing, credentials))
             .with_detail("key_id", label)
             .with_detail("created", created.to_string())
             .with_detail("expires_at", expiry.expires_at.to_string())
@@ -172,7 +188,7 @@ fn password(
     out.push(
         cx.finding(route(expiry.standing), format!("the console password of `{name}` {}", when(&expiry, cx.now)))
             .for_principal(name)
-            .with_label(format!("passwords live {} days", credentials.max_age_days))
+            .with_label(underline("passwords", expiry.standing, credentials))
             .with_detail("last_changed", changed.to_string())
             .with_detail("expires_at", expiry.expires_at.to_string())
             .with_detail("days_left", expiry.days_left)

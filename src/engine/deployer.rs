@@ -82,40 +82,100 @@ pub fn console_access(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Dia
     );
 }
 
-/// Every statement that reaches the deployer, with the name of the policy it came from.
-fn reaching<'a>(cx: &'a Judging<'_>, user: &'a User) -> Vec<(String, &'a [Statement])> {
+/// Where a statement reaching the deployer comes from.
+pub struct Origin<'a> {
+    /// The group it reaches the deployer through, if not attached to the user itself.
+    pub group: Option<&'a str>,
+    /// `inline` (a policy embedded in the user or group) or `managed` (attached by ARN).
+    pub kind: &'static str,
+    /// The inline policy's name, or the managed policy's ARN.
+    pub name: &'a str,
+}
+
+impl Origin<'_> {
+    /// As messages name it: ``group `g` inline policy `p` ``.
+    pub fn describe(&self) -> String {
+        let policy = match self.kind {
+            "inline" => format!("inline policy `{}`", self.name),
+            _ => format!("managed policy `{}`", self.name),
+        };
+        match self.group {
+            Some(group) => format!("group `{group}` {policy}"),
+            None => policy,
+        }
+    }
+
+    /// Where it comes from, as separate fields of a finding's details.
+    pub fn details(&self) -> serde_json::Value {
+        let mut fields = serde_json::json!({
+            "source_kind": match (self.group.is_some(), self.kind) {
+                (false, "inline") => "user-inline",
+                (false, _) => "user-managed",
+                (true, "inline") => "group-inline",
+                (true, _) => "group-managed",
+            },
+            "group": self.group,
+        });
+        let key = if self.kind == "inline" {
+            "policy_name"
+        } else {
+            "policy_arn"
+        };
+        fields[key] = self.name.into();
+        fields
+    }
+}
+
+/// Every statement that reaches the deployer, with where it comes from.
+pub fn reaching<'a>(cx: &'a Judging<'_>, user: &'a User) -> Vec<(Origin<'a>, &'a [Statement])> {
     let state = cx.state;
-    let managed = |arn: &str| -> (String, &'a [Statement]) {
-        let statements = state
+    let managed = |arn: &'a str| -> &'a [Statement] {
+        state
             .managed_policies
             .get(arn)
             .and_then(|p| p.document.as_ref())
-            .map_or(&[][..], |d| &d.statements[..]);
-        (format!("managed policy `{arn}`"), statements)
+            .map_or(&[][..], |d| &d.statements[..])
+    };
+    let inline = |group, name| Origin {
+        group,
+        kind: "inline",
+        name,
+    };
+    let attached = |group, name| Origin {
+        group,
+        kind: "managed",
+        name,
     };
     let mut sources = Vec::new();
     for policy in &user.inline_policies {
-        sources.push((
-            format!("inline policy `{}`", policy.name),
-            &policy.document.statements[..],
-        ));
+        sources.push((inline(None, &policy.name), &policy.document.statements[..]));
     }
     for arn in &user.attached_policies {
-        sources.push(managed(arn));
+        sources.push((attached(None, arn), managed(arn)));
     }
     for group in user.groups.iter().filter_map(|g| state.groups.get(g)) {
         for policy in &group.inline_policies {
             sources.push((
-                format!("group `{}` inline policy `{}`", group.name, policy.name),
+                inline(Some(&group.name), &policy.name),
                 &policy.document.statements[..],
             ));
         }
         for arn in &group.attached_policies {
-            let (label, statements) = managed(arn);
-            sources.push((format!("group `{}` {label}", group.name), statements));
+            sources.push((attached(Some(&group.name), arn), managed(arn)));
         }
     }
     sources
+}
+
+/// A statement's `Action`/`NotAction` or `Resource`/`NotResource` as detail fields: the
+/// entries (the first 100) and whether they are excepted.
+fn pattern_details(patterns: &crate::observe::document::Patterns) -> (serde_json::Value, bool) {
+    use crate::observe::document::Patterns;
+    let (items, except) = match patterns {
+        Patterns::Only(items) => (items, false),
+        Patterns::AllBut(items) => (items, true),
+    };
+    (items.iter().take(100).cloned().collect(), except)
 }
 
 /// `deployer.excess-permission`: every Allow statement reaching the deployer stays within
@@ -166,18 +226,28 @@ pub fn excess_permission(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<
             );
         }
     }
-    for (policy, statements) in &sources {
+    for (origin, statements) in &sources {
+        let policy = origin.describe();
         for (index, statement) in statements.iter().enumerate().filter(|(_, s)| s.allow) {
             if permissions::within(statement, &allow) {
                 continue;
             }
             let label = statement.label(index);
+            let (actions, not_action) = pattern_details(&statement.actions);
+            let (resources, not_resource) = pattern_details(&statement.resources);
             out.push(
                 cx.finding(Route::of(["deployer", "allow"]), format!("{policy} {label} grants the deployer `{name}` more than `deployer.allow`: {}", describe(statement)))
                     .for_principal(name)
                     .with_label("the deployer may do only this")
                     .with_detail("policy", policy.clone())
                     .with_detail("statement", label)
+                    .with_detail("source", origin.details())
+                    .with_detail("statement_index", index)
+                    .with_detail("sid", statement.sid.clone())
+                    .with_detail("actions", actions)
+                    .with_detail("not_action", not_action)
+                    .with_detail("resources", resources)
+                    .with_detail("not_resource", not_resource)
                     .with_help("remove or narrow the statement (2i2c's terraform grants only eks:DescribeCluster on the cluster), or add the permission to `deployer.allow` if it is intended"),
             );
         }

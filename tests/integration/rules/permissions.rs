@@ -25,6 +25,18 @@ fn excess_action_wildcard_on_the_cluster() {
     let finding = judged.only("deployer.excess-permission");
     assert_eq!(finding["details"]["policy"], "inline policy `eks-readonly`");
     assert_eq!(finding["details"]["statement"], "statement #0");
+    // The same facts as fields, for programs: where the statement comes from, which it is, and
+    // what it grants.
+    assert_eq!(
+        finding["details"]["source"],
+        json!({"source_kind": "user-inline", "group": null, "policy_name": "eks-readonly"})
+    );
+    assert_eq!(finding["details"]["statement_index"], 0);
+    assert_eq!(finding["details"]["sid"], Value::Null);
+    assert_eq!(finding["details"]["actions"], json!(["eks:*"]));
+    assert_eq!(finding["details"]["not_action"], false);
+    assert_eq!(finding["details"]["resources"], json!([CLUSTER]));
+    assert_eq!(finding["details"]["not_resource"], false);
     assert!(
         finding["message"]
             .as_str()
@@ -249,12 +261,17 @@ fn excess_and_grant_through_a_group_managed_policy() {
     // It grants DescribeCluster (no missing-permission) and more (excess).
     let judged = case.judge();
     expect(&judged, 1, &[EXCESS]);
+    let finding = judged.only("deployer.excess-permission");
     assert_eq!(
-        judged.only("deployer.excess-permission")["details"]["policy"],
+        finding["details"]["policy"],
         format!(
             "group `ci-deployers` managed policy `{}`",
             managed_arn("eks-wide")
         )
+    );
+    assert_eq!(
+        finding["details"]["source"],
+        json!({"source_kind": "group-managed", "group": "ci-deployers", "policy_arn": managed_arn("eks-wide")})
     );
 }
 
