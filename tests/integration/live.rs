@@ -782,9 +782,12 @@ fn profile_wins_over_environment_credentials() {
     );
     // Today: exit 1, account.mismatch (observed 123456789012): the profile was never used.
     expect(&run, 0, &[]);
-    // A profile that does not exist must fail, not fall back to other credentials.
-    let run = moto.smce_guard(
+    // A profile that does not exist must fail, not fall back to other credentials, and say
+    // which files were searched.
+    moto.proxy().take_operations();
+    let run = moto.smce_guard_env(
         ws.path(),
+        &[("AWS_CONFIG_FILE", Some(config.as_str()))],
         [
             "check",
             "--live",
@@ -795,6 +798,13 @@ fn profile_wins_over_environment_credentials() {
         ],
     );
     expect(&run, 3, &["veda error account.unobserved -"]);
+    let message = text(&only(&run, "account.unobserved")["message"]);
+    assert!(
+        message.contains("the AWS profile `no-such-profile` is not defined: searched")
+            && message.contains(config.as_str()),
+        "{message}"
+    );
+    assert_eq!(moto.proxy().take_operations().len(), 0, "nothing was sent");
 }
 
 #[test]

@@ -9,6 +9,7 @@
 pub mod errors;
 pub mod organization;
 pub mod paging;
+pub mod profiles;
 pub mod redact;
 pub mod wire;
 
@@ -133,6 +134,10 @@ async fn read(
     reached_other: &mut Option<String>,
 ) -> Result<Texts, ObserveError> {
     let expected = account.id.as_str();
+    if let Some(profile) = account.profile.as_ref().or(options.profile.as_ref()) {
+        let (config, credentials) = profiles::files();
+        profiles::check(profile, &config, &credentials).map_err(unobserved)?;
+    }
     let mut config = base_config(account, options).await;
     let sts = aws_sdk_sts::Client::from_conf(
         aws_sdk_sts::config::Builder::from(&config)

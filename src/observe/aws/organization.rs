@@ -23,6 +23,9 @@ pub async fn list_accounts(
             .build(),
     );
     if let Some(profile) = &options.profile {
+        let (config, credentials) = super::profiles::files();
+        super::profiles::check(profile, &config, &credentials)
+            .map_err(super::ObserveError::Unobserved)?;
         loader = loader.profile_name(profile);
     }
     let config = loader.load().await;
