@@ -297,6 +297,7 @@ fn parse_access_keys(text: &str, recording: &mut Recording) -> Result<(), ParseE
                     slot: None,
                     active,
                     created: Some(created),
+                    last_used: None,
                 },
             ))
         })

@@ -194,6 +194,7 @@ impl Recording {
                             slot: Some(slot),
                             active,
                             created,
+                            last_used: None,
                         })
                         .collect();
                 }
@@ -209,6 +210,8 @@ impl Recording {
             users,
             groups,
             managed_policies,
+            root: None,
+            password_policy: model::PasswordPolicy::NotRecorded,
         }
     }
 }

@@ -16,6 +16,30 @@ pub struct AccountState {
     pub groups: HashMap<String, Group>,
     /// Managed policies by ARN, with their default version's document.
     pub managed_policies: HashMap<String, ManagedPolicy>,
+    /// The credential report's `<root_account>` row, when the report has one.
+    pub root: Option<Root>,
+    /// The account's password policy (`password-policy.json`, `GetAccountPasswordPolicy`).
+    pub password_policy: PasswordPolicy,
+}
+
+/// The root user, as the credential report's `<root_account>` row shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Root {
+    pub mfa_active: bool,
+    /// Whether access key slots 1 and 2 are active.
+    pub keys_active: [bool; 2],
+}
+
+/// What the account says about passwords.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum PasswordPolicy {
+    /// The recording has no `password-policy.json` (an older recording): unknown.
+    #[default]
+    NotRecorded,
+    /// The account has no password policy (IAM answers `NoSuchEntity`).
+    None,
+    /// The account's policy; `max_password_age` in days when passwords expire.
+    Some { max_password_age: Option<u32> },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -25,8 +49,18 @@ pub struct User {
     pub groups: Vec<String>,
     pub inline_policies: Vec<NamedDocument>,
     pub attached_policies: Vec<String>,
+    /// IAM's stable id (`AIDA...`), for `${aws:userid}`.
+    pub id: Option<String>,
+    /// The user's tags, for `${aws:PrincipalTag/KEY}`.
+    pub tags: Vec<(String, String)>,
+    /// The ARN of the user's permissions boundary, if it has one.
+    pub permissions_boundary: Option<String>,
     pub password_enabled: bool,
     pub password_last_changed: Option<Timestamp>,
+    /// When the console password was last used; `None` when never (`N/A`, `no_information`).
+    pub password_last_used: Option<Timestamp>,
+    /// When IAM will require a new password (the report's `password_next_rotation`), if set.
+    pub password_next_rotation: Option<Timestamp>,
     pub mfa_active: bool,
     pub keys: Vec<AccessKey>,
     /// Whether the credential report has a row for the user. A user created after the report was
@@ -72,6 +106,9 @@ pub struct AccessKey {
     pub slot: Option<u8>,
     pub active: bool,
     pub created: Option<Timestamp>,
+    /// When the key was last used; `None` when never (`N/A`, `no_information`). From the
+    /// credential report, matched to the key by its creation instant.
+    pub last_used: Option<Timestamp>,
 }
 
 impl AccessKey {
