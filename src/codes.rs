@@ -174,6 +174,10 @@ codes! {
         checks: "The recorded state belongs to the account id the policy declares.",
         why: "Checking one account's policy against another account's state would give a verdict about the wrong account.",
         fix: "Record the right account, or fix `account.id`.";
+    AccountPasswordPolicy = "account.password-policy", Warning,
+        checks: "The account's password policy (`password-policy.json`, GetAccountPasswordPolicy) expires passwords after `credentials.max_age_days`.",
+        why: "smce-guard dates password expiry by `max_age_days`; an account whose `MaxPasswordAge` differs makes those dates wrong.",
+        fix: "Set `credentials.max_age_days` to the account's `MaxPasswordAge`, or ask SMCE why the account differs.";
     AccountUncovered = "account.uncovered", Error,
         checks: "Every ACTIVE account of the organization has a policy (`smce-guard accounts`).",
         why: "An account without a policy is never checked; its credentials expire unseen.",
@@ -230,6 +234,14 @@ codes! {
         checks: "Every `deployer.allow` entry is granted by some Allow statement reaching the deployer.",
         why: "Without eks:DescribeCluster CI cannot fetch a kubeconfig and deploys fail.",
         fix: "Restore the `eks-readonly` inline policy (2i2c terraform) or grant the entry.";
+    DeployerRotationIncomplete = "deployer.rotation-incomplete", Error,
+        checks: "When the deployer holds two active keys, CI uses the newer: the newer (created at least `deployer.rotation_grace_days` ago) has been used, and the older has not been used since the newer was created plus the grace.",
+        why: "A rotation that re-encrypted the old key, or that CI never picked up, leaves CI on a key SMCE will delete: deploys fail with UnrecognizedClientException.",
+        fix: "Re-encrypt the newer key's credentials for CI (`smce-guard verify-key` tells which key CI holds), deploy once, then delete the older key.";
+    DeployerKeyUnused = "deployer.key-unused", Warning,
+        checks: "The deployer's only active key has been used since its creation (plus `deployer.rotation_grace_days`), and within `credentials.unused_days`.",
+        why: "An active key CI never uses means CI holds some other, probably deleted key: the next deploy fails.",
+        fix: "Check which key CI holds (`smce-guard verify-key`), re-encrypt the account's active key for CI, and deploy.";
     DeployerKeyCount = "deployer.key-count", Error,
         checks: "The deployer holds exactly `deployer.active_keys` active access keys (error with none, warning otherwise).",
         why: "No key means CI is broken; an extra key is usually a rotation that forgot to delete the old one.",
@@ -246,6 +258,22 @@ codes! {
         checks: "No console password is within `credentials.warn_days` of `max_age_days`.",
         why: "SMCE locks users out when their password reaches 60 days.",
         fix: "Change the password now.";
+    KeyUnused = "key.unused", Warning,
+        checks: "No active access key of a user other than the deployer goes unused for `credentials.unused_days` (default 45), or is never used and that old.",
+        why: "An unused key is a credential nobody needs that can still leak; Prowler, AWS Config and Cloud Custodian all flag them.",
+        fix: "Deactivate and delete the key, or find who still needs it.";
+    PasswordUnused = "password.unused", Warning,
+        checks: "No enabled console password of a user other than the deployer goes unused for `credentials.unused_days`, or is never used and changed that long ago.",
+        why: "A console password nobody signs in with still expires, locks its user out and can leak; on SSO accounts it should not exist.",
+        fix: "Delete the login profile (`aws iam delete-login-profile`), or have its user sign in.";
+    RootAccessKey = "root.access-key", Warning,
+        checks: "The root user has no active access key (credential report `<root_account>` row); severity from `root` (default warning).",
+        why: "A root key can do anything in the account and cannot be restricted; AWS and every benchmark say delete it.",
+        fix: "Ask SMCE (who owns the root user) to delete the root access key.";
+    RootMfaMissing = "root.mfa-missing", Warning,
+        checks: "The root user has MFA (credential report `<root_account>` row); severity from `root` (default warning).",
+        why: "Root without MFA is one password away from the whole account.",
+        fix: "Ask SMCE (who owns the root user) to enable MFA on it.";
     PasswordExpired = "password.expired", Error,
         checks: "No console password is at or past `credentials.max_age_days`.",
         why: "The user is or will be locked out and put into AccountDisabled.",

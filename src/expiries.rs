@@ -2,7 +2,7 @@
 //! its exact expiry, from the same recorded state `check` reads.
 
 use crate::clock::Clock;
-use crate::engine::credentials::{Standing, expiry};
+use crate::engine::credentials::{Standing, expiry, password_expiry};
 use crate::observe::{self, ObserveError, Source};
 use crate::policy::model::Contact;
 use crate::select::{Selection, UnknownAccounts};
@@ -55,6 +55,10 @@ pub struct Credential {
     pub expires_at: Timestamp,
     pub days_left: i64,
     pub standing: Standing,
+    /// What sets `expires_at`: `max_age_days`, or the account's `password_next_rotation`.
+    pub expires_by: &'static str,
+    /// When the credential was last used; `None` when never, or not recorded.
+    pub last_used: Option<Timestamp>,
     /// The instant this credential was judged at (its account's clock).
     pub judged_at: Timestamp,
     /// Who must act: the member's or deployer's `owner` in the policy, if given.
@@ -174,15 +178,29 @@ pub fn run(options: &ExpiriesOptions) -> Result<Expiries, UnknownAccounts> {
             };
             let mut out = Vec::new();
             for user in state.users.iter().filter(|u| !policy.is_ignored(&u.name)) {
-                let keys = user
-                    .active_keys()
-                    .filter_map(|k| Some((Kind::AccessKey, Some(k.label()), k.created?)));
-                let password = user
-                    .password_last_changed
-                    .filter(|_| user.password_enabled)
-                    .map(|c| (Kind::Password, None, c));
-                for (kind, key_id, created) in keys.chain(password) {
+                let keys = user.active_keys().filter_map(|k| {
+                    let created = k.created?;
                     let e = expiry(created, limits.max_age_days, limits.warn_days, now);
+                    Some((
+                        Kind::AccessKey,
+                        Some(k.label()),
+                        created,
+                        e,
+                        k.last_used,
+                        "max_age_days",
+                    ))
+                });
+                let password = password_expiry(user, limits, now).map(|(changed, e, by)| {
+                    (
+                        Kind::Password,
+                        None,
+                        changed,
+                        e,
+                        user.password_last_used,
+                        by,
+                    )
+                });
+                for (kind, key_id, created, e, last_used, expires_by) in keys.chain(password) {
                     out.push(Credential {
                         account_id: policy.account.id.clone(),
                         account_name: policy.account.name.clone(),
@@ -195,6 +213,8 @@ pub fn run(options: &ExpiriesOptions) -> Result<Expiries, UnknownAccounts> {
                         expires_at: e.expires_at,
                         days_left: e.days_left,
                         standing: e.standing,
+                        expires_by,
+                        last_used,
                         judged_at: now,
                         owner: owner_of(&user.name),
                         contacts: policy.account.contacts.clone(),

@@ -37,6 +37,45 @@ pub fn mismatch(cx: &Judging<'_>, _: &Subject<'_>, out: &mut Vec<Diagnostic>) {
     );
 }
 
+/// `account.password-policy`: the account's own password policy expires passwords after
+/// `credentials.max_age_days`, so the expiry dates smce-guard prints are the account's.
+pub fn password_policy(cx: &Judging<'_>, _: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    use crate::observe::PasswordPolicy;
+    let declared = cx.policy.credentials.max_age_days;
+    let (said, max) = match &cx.state.password_policy {
+        PasswordPolicy::NotRecorded => return,
+        PasswordPolicy::Some {
+            max_password_age: Some(max),
+        } if *max == declared => return,
+        PasswordPolicy::Some {
+            max_password_age: Some(max),
+        } => (format!("expires passwords after {max} days"), Some(*max)),
+        PasswordPolicy::Some {
+            max_password_age: None,
+        } => ("never expires passwords".to_owned(), None),
+        PasswordPolicy::None => (
+            "has no password policy, so it never expires passwords".to_owned(),
+            None,
+        ),
+    };
+    out.push(
+        cx.finding(
+            Route::of(["credentials", "max_age_days"]),
+            format!(
+                "account {} {said}, not after {declared} days as `credentials.max_age_days` says: the password expiry dates reported may be wrong",
+                cx.policy.account.id
+            ),
+        )
+        .with_label("the lifetime smce-guard dates passwords by")
+        .with_detail("max_password_age", max)
+        .with_detail("max_age_days", declared)
+        .with_help(match max {
+            Some(max) => format!("set `credentials.max_age_days: {max}` if the account is right, or ask SMCE why it differs from 60"),
+            None => "ask SMCE whether passwords expire in this account; keep `max_age_days` at SMCE's 60 if their automation enforces it".to_owned(),
+        }),
+    );
+}
+
 /// `fixture.stale`: a recording judged offline at `now` that was captured more than
 /// `max_age_days` before, or that does not say when it was captured. Not a rule of the table: it
 /// is about the recording, not the account, and cannot be waived.

@@ -31,12 +31,16 @@ const DAY: i64 = 24 * 60 * 60;
 
 /// Judges a credential created at `created`, given the policy's ages in days.
 pub fn expiry(created: Timestamp, max_age_days: u32, warn_days: u32, now: Timestamp) -> Expiry {
-    let days = |n: u32| SignedDuration::from_secs(i64::from(n) * DAY);
     let expires_at = created
-        .saturating_add(days(max_age_days))
+        .saturating_add(SignedDuration::from_secs(i64::from(max_age_days) * DAY))
         .unwrap_or(Timestamp::MAX);
+    exact(expires_at, warn_days, now)
+}
+
+/// A credential that expires at exactly `expires_at`, with a window of `warn_days` before it.
+fn exact(expires_at: Timestamp, warn_days: u32, now: Timestamp) -> Expiry {
     let warn_at = expires_at
-        .saturating_sub(days(warn_days))
+        .saturating_sub(SignedDuration::from_secs(i64::from(warn_days) * DAY))
         .unwrap_or(Timestamp::MIN);
     let left = expires_at.as_second()
         - now.as_second()
@@ -54,6 +58,33 @@ pub fn expiry(created: Timestamp, max_age_days: u32, warn_days: u32, now: Timest
         days_left: left.div_euclid(DAY),
         standing,
     }
+}
+
+/// An enabled console password's last change and expiry as of `now`, and what sets the expiry:
+/// `max_age_days` after the change, or the account's own `password_next_rotation` (from the
+/// credential report) when that comes first.
+pub fn password_expiry(
+    user: &crate::observe::User,
+    credentials: crate::policy::model::Credentials,
+    now: Timestamp,
+) -> Option<(Timestamp, Expiry, &'static str)> {
+    let (true, Some(changed)) = (user.password_enabled, user.password_last_changed) else {
+        return None;
+    };
+    let by_age = expiry(
+        changed,
+        credentials.max_age_days,
+        credentials.warn_days,
+        now,
+    );
+    Some(match user.password_next_rotation {
+        Some(next) if next < by_age.expires_at => (
+            changed,
+            exact(next, credentials.warn_days, now),
+            "password_next_rotation",
+        ),
+        _ => (changed, by_age, "max_age_days"),
+    })
 }
 
 /// `key.expiring`: no active key of the subject is within the warning window.
@@ -173,15 +204,9 @@ fn password(
     let Some(user) = subject.user else { return };
     let credentials = cx.policy.credentials;
     let name = user.name.as_str();
-    let (true, Some(changed)) = (user.password_enabled, user.password_last_changed) else {
+    let Some((changed, expiry, limit)) = password_expiry(user, credentials, cx.now) else {
         return;
     };
-    let expiry = expiry(
-        changed,
-        credentials.max_age_days,
-        credentials.warn_days,
-        cx.now,
-    );
     if expiry.standing != standing {
         return;
     }
@@ -191,6 +216,7 @@ fn password(
             .with_label(underline("passwords", expiry.standing, credentials))
             .with_detail("last_changed", changed.to_string())
             .with_detail("expires_at", expiry.expires_at.to_string())
+            .with_detail("expires_by", limit)
             .with_detail("days_left", expiry.days_left)
             .with_help(format!(
                 "change it now (console: Security credentials), or reset it: `aws iam update-login-profile --user-name {} --password-reset-required`; if SMCE acted, also remove the user from `{}`",

@@ -4,14 +4,18 @@
 //!
 //! Every rule is registered once in [`rules::RULES`] and judged through it; the rule functions
 //! live by family: [`account`], [`members`], [`users`], [`deployer`] (with the permission matcher
-//! in [`permissions`]) and [`credentials`]. [`waivers`] then marks what the policy accepts.
+//! in [`permissions`]), [`rotation`], [`credentials`], [`usage`] and [`root`]. [`waivers`] then
+//! marks what the policy accepts.
 
 pub mod account;
 pub mod credentials;
 pub mod deployer;
 pub mod members;
 pub mod permissions;
+pub mod root;
+pub mod rotation;
 pub mod rules;
+pub mod usage;
 pub mod users;
 pub mod waivers;
 

@@ -5,7 +5,9 @@
 //! Adding a rule means: its code in `codes.rs`, its function in its family's file, its row here,
 //! and its tests.
 
-use super::{Context, Judging, account, credentials, deployer, members, users};
+use super::{
+    Context, Judging, account, credentials, deployer, members, root, rotation, usage, users,
+};
 use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::observe::User;
@@ -67,112 +69,32 @@ const fn rule(
 
 /// Every drift rule, in the order JUnit lists its checks (rules with the same subjects next to
 /// each other are listed subject by subject).
+#[rustfmt::skip]
 pub const RULES: &[Rule] = &[
-    Rule {
-        gate: true,
-        ..rule(
-            Code::AccountMismatch,
-            Subjects::Account,
-            always,
-            account::mismatch,
-        )
-    },
-    rule(
-        Code::MemberMissing,
-        Subjects::Members,
-        always,
-        members::missing,
-    ),
-    rule(
-        Code::MemberNotAdmin,
-        Subjects::Members,
-        present,
-        members::not_admin,
-    ),
-    rule(
-        Code::MemberMfaMissing,
-        Subjects::Members,
-        present,
-        members::mfa_missing,
-    ),
-    rule(
-        Code::MemberDisabled,
-        Subjects::Members,
-        present,
-        members::disabled,
-    ),
-    rule(
-        Code::UserUnmanaged,
-        Subjects::Users,
-        unmanaged_reported,
-        users::unmanaged,
-    ),
-    rule(
-        Code::DeployerMissing,
-        Subjects::Deployer,
-        always,
-        deployer::missing,
-    ),
-    rule(
-        Code::DeployerRestricted,
-        Subjects::Deployer,
-        present,
-        deployer::restricted,
-    ),
-    rule(
-        Code::DeployerDisabled,
-        Subjects::Deployer,
-        present,
-        deployer::disabled,
-    ),
-    rule(
-        Code::DeployerConsoleAccess,
-        Subjects::Deployer,
-        present,
-        deployer::console_access,
-    ),
-    rule(
-        Code::DeployerExcessPermission,
-        Subjects::Deployer,
-        present,
-        deployer::excess_permission,
-    ),
-    rule(
-        Code::DeployerMissingPermission,
-        Subjects::Deployer,
-        present,
-        deployer::missing_permission,
-    ),
-    rule(
-        Code::DeployerKeyCount,
-        Subjects::Deployer,
-        present,
-        deployer::key_count,
-    ),
-    rule(
-        Code::KeyExpiring,
-        Subjects::Users,
-        holds_key,
-        credentials::key_expiring,
-    ),
-    rule(
-        Code::KeyExpired,
-        Subjects::Users,
-        holds_key,
-        credentials::key_expired,
-    ),
-    rule(
-        Code::PasswordExpiring,
-        Subjects::Users,
-        holds_password,
-        credentials::password_expiring,
-    ),
-    rule(
-        Code::PasswordExpired,
-        Subjects::Users,
-        holds_password,
-        credentials::password_expired,
-    ),
+    Rule { gate: true, ..rule(Code::AccountMismatch, Subjects::Account, always, account::mismatch) },
+    rule(Code::MemberMissing, Subjects::Members, always, members::missing),
+    rule(Code::MemberNotAdmin, Subjects::Members, present, members::not_admin),
+    rule(Code::MemberMfaMissing, Subjects::Members, present, members::mfa_missing),
+    rule(Code::MemberDisabled, Subjects::Members, present, members::disabled),
+    rule(Code::UserUnmanaged, Subjects::Users, unmanaged_reported, users::unmanaged),
+    rule(Code::DeployerMissing, Subjects::Deployer, always, deployer::missing),
+    rule(Code::DeployerRestricted, Subjects::Deployer, present, deployer::restricted),
+    rule(Code::DeployerDisabled, Subjects::Deployer, present, deployer::disabled),
+    rule(Code::DeployerConsoleAccess, Subjects::Deployer, present, deployer::console_access),
+    rule(Code::DeployerExcessPermission, Subjects::Deployer, present, deployer::excess_permission),
+    rule(Code::DeployerMissingPermission, Subjects::Deployer, present, deployer::missing_permission),
+    rule(Code::DeployerKeyCount, Subjects::Deployer, present, deployer::key_count),
+    rule(Code::DeployerRotationIncomplete, Subjects::Deployer, present_and_used, rotation::rotation_incomplete),
+    rule(Code::DeployerKeyUnused, Subjects::Deployer, present_and_used, rotation::key_unused),
+    rule(Code::KeyExpiring, Subjects::Users, holds_key, credentials::key_expiring),
+    rule(Code::KeyExpired, Subjects::Users, holds_key, credentials::key_expired),
+    rule(Code::PasswordExpiring, Subjects::Users, holds_password, credentials::password_expiring),
+    rule(Code::PasswordExpired, Subjects::Users, holds_password, credentials::password_expired),
+    rule(Code::KeyUnused, Subjects::Users, others_key_use, usage::key_unused),
+    rule(Code::PasswordUnused, Subjects::Users, others_password_use, usage::password_unused),
+    rule(Code::RootAccessKey, Subjects::Account, root_reported, root::access_key),
+    rule(Code::RootMfaMissing, Subjects::Account, root_reported, root::mfa_missing),
+    rule(Code::AccountPasswordPolicy, Subjects::Account, password_policy_recorded, account::password_policy),
 ];
 
 /// The rule registered for `code`, if it is a drift rule.
@@ -254,6 +176,36 @@ fn holds_key(cx: &Context<'_>, subject: &Subject<'_>) -> bool {
     subject
         .user
         .is_some_and(|u| !cx.policy.is_ignored(&u.name) && u.active_keys().next().is_some())
+}
+
+/// The deployer, with last use recorded (older recordings lack it: unknown is not "never").
+fn present_and_used(cx: &Context<'_>, subject: &Subject<'_>) -> bool {
+    subject.user.is_some() && cx.state.last_use_recorded
+}
+
+fn is_deployer(cx: &Context<'_>, subject: &Subject<'_>) -> bool {
+    cx.policy
+        .deployer
+        .as_ref()
+        .is_some_and(|d| Some(d.user.as_str()) == subject.name)
+}
+
+/// A user other than the deployer holding a key, with last use recorded.
+fn others_key_use(cx: &Context<'_>, subject: &Subject<'_>) -> bool {
+    cx.state.last_use_recorded && !is_deployer(cx, subject) && holds_key(cx, subject)
+}
+
+/// A user other than the deployer with a console password, with last use recorded.
+fn others_password_use(cx: &Context<'_>, subject: &Subject<'_>) -> bool {
+    cx.state.last_use_recorded && !is_deployer(cx, subject) && holds_password(cx, subject)
+}
+
+fn root_reported(cx: &Context<'_>, _: &Subject<'_>) -> bool {
+    cx.state.root.is_some() && cx.policy.root != Level::Ignore
+}
+
+fn password_policy_recorded(cx: &Context<'_>, _: &Subject<'_>) -> bool {
+    cx.state.password_policy != crate::observe::PasswordPolicy::NotRecorded
 }
 
 fn holds_password(cx: &Context<'_>, subject: &Subject<'_>) -> bool {

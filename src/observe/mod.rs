@@ -8,7 +8,7 @@ pub mod fixture;
 pub mod gaad;
 pub mod model;
 
-pub use model::{AccessKey, AccountState, Group, User};
+pub use model::{AccessKey, AccountState, Group, PasswordPolicy, Root, User};
 
 use crate::source::Span;
 
@@ -212,6 +212,7 @@ impl Recording {
             managed_policies,
             root: None,
             password_policy: model::PasswordPolicy::NotRecorded,
+            last_use_recorded: false,
         }
     }
 }

@@ -20,6 +20,9 @@ pub struct AccountState {
     pub root: Option<Root>,
     /// The account's password policy (`password-policy.json`, `GetAccountPasswordPolicy`).
     pub password_policy: PasswordPolicy,
+    /// Whether the credential report has the last-use columns: without them (an older
+    /// recording) last use is unknown, not "never", and the unused-credential rules keep quiet.
+    pub last_use_recorded: bool,
 }
 
 /// The root user, as the credential report's `<root_account>` row shows it.

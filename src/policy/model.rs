@@ -26,6 +26,10 @@ pub struct Policy<W = Waiver> {
     pub credentials: Credentials,
     #[serde(default)]
     pub unmanaged_users: Level,
+    /// How to report the root user's access keys and missing MFA (SMCE, not the project, owns
+    /// the root user: a warning by default).
+    #[serde(default = "warning")]
+    pub root: Level,
     #[serde(default)]
     pub ignore_users: Vec<String>,
     // `Vec::new`, not `default`: the derive would otherwise ask for `W: Default`.
@@ -126,6 +130,10 @@ pub struct Deployer {
     /// contacts when absent.
     #[serde(default)]
     pub owner: Option<String>,
+    /// How long after a new key is created CI may keep using the old one before the rotation
+    /// counts as incomplete.
+    #[serde(default = "one")]
+    pub rotation_grace_days: u32,
 }
 
 /// One permitted (action, resource) pair.
@@ -141,6 +149,8 @@ pub struct Grant {
 pub struct Credentials {
     pub max_age_days: u32,
     pub warn_days: u32,
+    /// A credential not used for this many days (or never used and this old) is unused.
+    pub unused_days: u32,
 }
 
 impl Default for Credentials {
@@ -148,6 +158,7 @@ impl Default for Credentials {
         Credentials {
             max_age_days: 60,
             warn_days: 15,
+            unused_days: 45,
         }
     }
 }
@@ -164,6 +175,10 @@ pub enum Level {
 
 fn default_region() -> String {
     "us-west-2".into()
+}
+
+fn warning() -> Level {
+    Level::Warning
 }
 
 fn default_deployer() -> String {
@@ -185,6 +200,7 @@ impl<W> Policy<W> {
             deployer,
             credentials,
             unmanaged_users,
+            root,
             ignore_users,
             waivers: _,
         } = self;
@@ -195,6 +211,7 @@ impl<W> Policy<W> {
             deployer,
             credentials,
             unmanaged_users,
+            root,
             ignore_users,
             waivers,
         }

@@ -134,6 +134,8 @@ fn json(e: &Expiries) -> String {
                 "owner": c.owner,
                 "who_must_act": c.actors(),
                 "judged_at": c.judged_at.to_string(),
+                "expires_by": c.expires_by,
+                "last_used": c.last_used.map(|t| t.to_string()),
             })
         })
         .collect();

@@ -1,0 +1,133 @@
+//! Rotation you can prove: the deployer's keys as CI uses them. A rotation creates a second key;
+//! it is complete when CI uses the newer key and the older one is deleted. Last use, from the
+//! credential report, tells which key CI holds without asking CI.
+
+use super::Judging;
+use super::rules::Subject;
+use super::usage::idle;
+use crate::diag::Diagnostic;
+use crate::observe::AccessKey;
+use crate::source::Route;
+use jiff::{SignedDuration, Timestamp};
+
+fn grace(cx: &Judging<'_>) -> SignedDuration {
+    let days = cx
+        .policy
+        .deployer
+        .as_ref()
+        .map_or(1, |d| d.rotation_grace_days);
+    SignedDuration::from_hours(24 * i64::from(days))
+}
+
+fn used(key: &AccessKey) -> String {
+    key.last_used
+        .map_or_else(|| "never used".to_owned(), |t| format!("last used {t}"))
+}
+
+fn describe(key: &AccessKey) -> String {
+    let created = key
+        .created
+        .map_or_else(|| "?".to_owned(), |t| t.to_string());
+    format!("{} (created {created}, {})", key.label(), used(key))
+}
+
+/// `deployer.rotation-incomplete`: with two active keys, the newer created at least the grace
+/// ago, CI has not moved to it: the newer was never used, or the older was used after the newer
+/// was created plus the grace.
+pub fn rotation_incomplete(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(user) = subject.user else { return };
+    let mut keys: Vec<&AccessKey> = user.active_keys().filter(|k| k.created.is_some()).collect();
+    if keys.len() != 2 {
+        return;
+    }
+    keys.sort_by_key(|k| k.created);
+    let (older, newer) = (keys[0], keys[1]);
+    let Some(born) = newer.created else { return };
+    let settled = born.saturating_add(grace(cx)).unwrap_or(Timestamp::MAX);
+    if cx.now < settled {
+        return;
+    }
+    let holds = if newer.last_used.is_none() {
+        format!(
+            "CI has never used the newer key {}: it still holds the older one, or a key the account no longer has",
+            newer.label()
+        )
+    } else if older.last_used.is_some_and(|t| t > settled) {
+        format!(
+            "the older key {} was used after the newer was created: something (CI?) still holds it",
+            older.label()
+        )
+    } else {
+        return;
+    };
+    let name = user.name.as_str();
+    out.push(
+        cx.finding(
+            Route::of(["deployer", "rotation_grace_days"]),
+            format!(
+                "the deployer `{name}` is mid-rotation: older key {}, newer key {}; {holds}",
+                describe(older),
+                describe(newer)
+            ),
+        )
+        .for_principal(name)
+        .with_label("CI may use the older key this long after a rotation")
+        .with_detail("older_key_id", older.label())
+        .with_detail("older_created", older.created.map(|t| t.to_string()))
+        .with_detail("older_last_used", older.last_used.map(|t| t.to_string()))
+        .with_detail("newer_key_id", newer.label())
+        .with_detail("newer_created", newer.created.map(|t| t.to_string()))
+        .with_detail("newer_last_used", newer.last_used.map(|t| t.to_string()))
+        .with_help(format!(
+            "re-encrypt the newer key's credentials for CI (`terraform output -raw continuous_deployer_creds`, then `sops -e`), deploy once, check with `smce-guard verify-key`, then delete {}",
+            older.label()
+        )),
+    );
+}
+
+/// `deployer.key-unused`: the deployer's only active key was never used and is older than the
+/// grace, or was last used more than `credentials.unused_days` ago: CI probably holds another,
+/// deleted key.
+pub fn key_unused(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(user) = subject.user else { return };
+    let mut active = user.active_keys();
+    let (Some(key), None) = (active.next(), active.next()) else {
+        return;
+    };
+    let Some(created) = key.created else { return };
+    let why = match key.last_used {
+        None => {
+            let settled = created.saturating_add(grace(cx)).unwrap_or(Timestamp::MAX);
+            if cx.now < settled {
+                return;
+            }
+            format!("has never been used since it was created ({created})")
+        }
+        Some(_) => {
+            let Some(idle) = idle(
+                key.last_used,
+                created,
+                cx.policy.credentials.unused_days,
+                cx.now,
+            ) else {
+                return;
+            };
+            format!("was last used {} days ago", idle.days)
+        }
+    };
+    let name = user.name.as_str();
+    out.push(
+        cx.finding(
+            Route::of(["deployer", "user"]),
+            format!(
+                "the deployer `{name}`'s only active key {} {why}: CI is probably holding some other, deleted key",
+                key.label()
+            ),
+        )
+        .for_principal(name)
+        .with_detail("key_id", key.label())
+        .with_detail("created", created.to_string())
+        .with_detail("last_used", key.last_used.map(|t| t.to_string()))
+        .with_help("check the key CI holds (`sops -d enc-deployer-credentials.secret.json | smce-guard verify-key --account NAME`), re-encrypt the active key's credentials for CI and deploy"),
+    );
+}
