@@ -183,12 +183,13 @@ pub fn load(paths: &[PathBuf], today: Option<jiff::civil::Date>) -> PolicySet {
         }
     }
     set.diagnostics.extend(across);
-    // Report in reading order: by file, then by position in it.
+    // Report in reading order: by file, then by position in it; what points at no place in its
+    // file (a count of problems left unreported, say) comes after what does.
     let files = &set.files;
     set.diagnostics.sort_by_cached_key(|d| {
         (
             d.file.map_or(0, |f| f + 1),
-            d.span(files).map_or(0, |s| s.start),
+            d.span(files).map_or(usize::MAX, |s| s.start),
         )
     });
     set
