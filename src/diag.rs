@@ -216,7 +216,10 @@ impl Capped {
 
     /// Counts a diagnostic of `code` that was not built because it would not be kept.
     pub fn skip(&mut self, code: Code) {
-        self.seen.entry(code).or_insert((0, code.default_severity())).0 += 1;
+        self.seen
+            .entry(code)
+            .or_insert((0, code.default_severity()))
+            .0 += 1;
     }
 
     pub fn push(&mut self, diagnostic: Diagnostic) {
