@@ -209,9 +209,12 @@ impl Capped {
 
     /// Whether a diagnostic of `code` would still be kept.
     pub fn wants(&self, code: Code) -> bool {
-        self.seen
-            .get(&code)
-            .is_none_or(|&(n, _)| n < PER_FILE_CODE_LIMIT)
+        self.room(code) > 0
+    }
+
+    /// How many more diagnostics of `code` would be kept.
+    pub fn room(&self, code: Code) -> usize {
+        PER_FILE_CODE_LIMIT.saturating_sub(self.seen.get(&code).map_or(0, |&(n, _)| n))
     }
 
     /// Counts a diagnostic of `code` that was not built because it would not be kept.

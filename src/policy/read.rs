@@ -251,7 +251,7 @@ pub(super) fn check_bytes(
         }
         Some(document) => document,
     };
-    result.diagnostics = schema::validate(id, &document);
+    result.diagnostics = schema::validate(id, &document, &index);
     if !result.diagnostics.is_empty() {
         return result;
     }

@@ -3,7 +3,7 @@
 
 use crate::codes::Code;
 use crate::diag::{Capped, Diagnostic};
-use crate::source::{FileId, Route};
+use crate::source::{FileId, Route, RouteIndex};
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 use std::sync::LazyLock;
@@ -21,8 +21,9 @@ static VALIDATOR: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
 
 /// Validates a policy document, returning one diagnostic per schema violation (at most
 /// [`PER_FILE_CODE_LIMIT`](crate::diag::PER_FILE_CODE_LIMIT) of each code, then a count of the
-/// rest: a diagnostic that would not be reported is not built).
-pub fn validate(file: FileId, document: &Value) -> Vec<Diagnostic> {
+/// rest: a diagnostic that would not be reported is not built). `index` is the document's route
+/// index, by which the unknown keys reported are the first in the file.
+pub fn validate(file: FileId, document: &Value, index: &RouteIndex) -> Vec<Diagnostic> {
     let mut capped = Capped::new(file);
     for error in VALIDATOR.iter_errors(document) {
         let instance_path = error.instance_path().as_str().to_owned();
@@ -35,7 +36,7 @@ pub fn validate(file: FileId, document: &Value) -> Vec<Diagnostic> {
             // An unknown-key error lists every unexpected key: it is never shown, so not formatted.
             fallback: &|| error.to_string(),
         };
-        convert(file, document, &error, &mut capped);
+        convert(file, document, index, &error, &mut capped);
     }
     capped.finish()
 }
@@ -48,7 +49,13 @@ struct Error<'a> {
     fallback: &'a dyn Fn() -> String,
 }
 
-fn convert(file: FileId, document: &Value, error: &Error<'_>, capped: &mut Capped) {
+fn convert(
+    file: FileId,
+    document: &Value,
+    index: &RouteIndex,
+    error: &Error<'_>,
+    capped: &mut Capped,
+) {
     let Error {
         instance_path,
         schema_path,
@@ -74,11 +81,17 @@ fn convert(file: FileId, document: &Value, error: &Error<'_>, capped: &mut Cappe
                 .and_then(Value::as_object)
                 .map(|properties| properties.keys().map(String::as_str).collect())
                 .unwrap_or_default();
-            for key in unexpected {
-                if !capped.wants(Code::PolicyUnknownKey) {
-                    capped.skip(Code::PolicyUnknownKey);
-                    continue;
-                }
+            // The value's keys come sorted, not in file order: when not all can be reported,
+            // the ones reported are those that come first in the file.
+            let mut keys: Vec<&String> = unexpected.iter().collect();
+            if capped.room(Code::PolicyUnknownKey) < keys.len() {
+                let at = |key: &String| index.resolve(&route.child(key).at_key()).map(|s| s.start);
+                let mut placed: Vec<(Option<usize>, &String)> =
+                    keys.iter().map(|&key| (at(key), key)).collect();
+                placed.sort_unstable();
+                keys = placed.into_iter().map(|(_, key)| key).collect();
+            }
+            for key in keys {
                 let place = if field.is_empty() {
                     "at the top level".to_owned()
                 } else {
