@@ -183,3 +183,95 @@ impl Tally {
         tally
     }
 }
+
+/// How many diagnostics of one code one file reports; the rest are summed up in one more.
+pub const PER_FILE_CODE_LIMIT: usize = 100;
+
+/// Collects one file's diagnostics, keeping the first [`PER_FILE_CODE_LIMIT`] of each code and
+/// counting the rest, so that a file of 100,000 unknown keys yields a readable report in linear
+/// time. Producers ask [`Capped::wants`] before building a costly diagnostic.
+#[derive(Debug)]
+pub struct Capped {
+    file: FileId,
+    kept: Vec<Diagnostic>,
+    /// Per code: how many were seen, and the severity of the first.
+    seen: std::collections::HashMap<Code, (usize, Severity)>,
+}
+
+impl Capped {
+    pub fn new(file: FileId) -> Self {
+        Capped {
+            file,
+            kept: Vec::new(),
+            seen: std::collections::HashMap::new(),
+        }
+    }
+
+    /// Whether a diagnostic of `code` would still be kept.
+    pub fn wants(&self, code: Code) -> bool {
+        self.room(code) > 0
+    }
+
+    /// How many more diagnostics of `code` would be kept.
+    pub fn room(&self, code: Code) -> usize {
+        PER_FILE_CODE_LIMIT.saturating_sub(self.seen.get(&code).map_or(0, |&(n, _)| n))
+    }
+
+    /// Counts a diagnostic of `code` that was not built because it would not be kept.
+    pub fn skip(&mut self, code: Code) {
+        self.seen
+            .entry(code)
+            .or_insert((0, code.default_severity()))
+            .0 += 1;
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        let wanted = self.wants(diagnostic.code);
+        let seen = self
+            .seen
+            .entry(diagnostic.code)
+            .or_insert((0, diagnostic.severity));
+        seen.0 += 1;
+        if wanted {
+            self.kept.push(diagnostic);
+        }
+    }
+
+    /// Caps a finished list of one file's diagnostics.
+    pub fn cap(file: FileId, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let mut capped = Capped::new(file);
+        for diagnostic in diagnostics {
+            capped.push(diagnostic);
+        }
+        capped.finish()
+    }
+
+    /// The kept diagnostics, then one per code that had more: "and N more ...", at the file.
+    pub fn finish(mut self) -> Vec<Diagnostic> {
+        let mut over: Vec<(Code, usize, Severity)> = self
+            .seen
+            .iter()
+            .filter(|(_, (n, _))| *n > PER_FILE_CODE_LIMIT)
+            .map(|(&code, &(n, severity))| (code, n - PER_FILE_CODE_LIMIT, severity))
+            .collect();
+        over.sort_by_key(|&(code, ..)| code.as_str());
+        for (code, more, severity) in over {
+            let what = match code {
+                Code::PolicyUnknownKey => "unknown keys".to_owned(),
+                Code::PolicyDuplicateKey => "duplicate keys".to_owned(),
+                other => format!("`{other}` problems"),
+            };
+            self.kept.push(
+                Diagnostic::new(code, format!("and {more} more {what} in this file"))
+                    .with_severity(severity)
+                    .in_file(self.file)
+                    .with_help(format!(
+                        "only the first {PER_FILE_CODE_LIMIT} of each kind are reported per \
+                         file; fix them and lint again"
+                    ))
+                    .with_detail("more", more),
+            );
+        }
+        self.kept
+    }
+}

@@ -49,6 +49,17 @@ pub struct SourceFile {
     pub name: String,
     pub text: Arc<str>,
     line_starts: Vec<u32>,
+    /// For a text that is not all ASCII: the characters before each [`CHAR_BLOCK`]-byte block, so
+    /// that a column far along a long line is counted from the nearest block, not the line start.
+    char_blocks: Vec<u32>,
+}
+
+/// The stride of [`SourceFile`]'s character checkpoints, in bytes.
+const CHAR_BLOCK: usize = 1024;
+
+/// Characters that start in `bytes` (every byte but UTF-8 continuation bytes).
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl SourceFile {
@@ -57,11 +68,31 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| (i + 1) as u32))
             .collect();
+        let mut char_blocks = Vec::new();
+        if !text.is_ascii() {
+            let mut total = 0;
+            for block in text.as_bytes().chunks(CHAR_BLOCK) {
+                char_blocks.push(total as u32);
+                total += chars_in(block);
+            }
+        }
         SourceFile {
             name: name.into(),
             text,
             line_starts,
+            char_blocks,
         }
+    }
+
+    /// Characters before byte `offset` (a character boundary), from the nearest checkpoint.
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.char_blocks.is_empty() {
+            return offset;
+        }
+        let block = offset / CHAR_BLOCK;
+        let bytes = self.text.as_bytes();
+        self.char_blocks.get(block).map_or(0, |&n| n as usize)
+            + chars_in(&bytes[(block * CHAR_BLOCK).min(offset)..offset])
     }
 
     /// The 0-based line that holds `offset` (clamped to the text), and that line's start.
@@ -78,10 +109,11 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let (line, start) = self.line_at(offset);
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |prefix| prefix.chars().count());
+        let column = if self.text.is_char_boundary(offset) {
+            self.chars_before(offset) - self.chars_before(start)
+        } else {
+            offset - start
+        };
         (line + 1, column + 1)
     }
 
@@ -104,8 +136,11 @@ impl SourceFile {
         else {
             return self.text.len();
         };
-        let line_text = &self.text[start..];
-        let line_text = &line_text[..line_text.find('\n').unwrap_or(line_text.len())];
+        let end = self
+            .line_starts
+            .get(line.max(1))
+            .map_or(self.text.len(), |&next| next as usize - 1);
+        let line_text = &self.text[start..end];
         start
             + line_text
                 .char_indices()
@@ -141,6 +176,19 @@ mod tests {
         let x = file.text.rfind('x').unwrap();
         assert_eq!(file.line_col(x), (3, 6));
         assert_eq!(file.offset_of(3, 6), x);
+    }
+
+    #[test]
+    fn columns_far_along_a_long_non_ascii_line_count_characters() {
+        let text = format!("a\n{}x{}\n", "é".repeat(3000), "ü".repeat(2000));
+        let file = SourceFile::new("x.yaml", text.as_str());
+        let x = text.find('x').unwrap();
+        assert_eq!(file.line_col(x), (2, 3001));
+        assert_eq!(file.line_col(x + 1), (2, 3002));
+        assert_eq!(file.line_col(text.len()), (3, 1));
+        // Inside a character: bytes from the line start, as before.
+        assert_eq!(file.line_col(3), (2, 2));
+        assert_eq!(file.offset_of(2, 3001), x);
     }
 
     #[test]

@@ -9,9 +9,26 @@
 use crate::observe::document::{Patterns, Statement};
 use crate::policy::model::Grant;
 
+/// The longest action or resource judged, in bytes: IAM's own limit on a whole managed policy
+/// document (10,240 characters; 6,144 for a user's inline policy, and 2,048 for an ARN), so no
+/// real statement or entry is longer. A longer one is never covered, and as an exclusion
+/// (`NotAction`, `NotResource`) it excludes everything: the answer errs towards a report.
+pub const MAX_PATTERN_LEN: usize = 10_240;
+
+fn too_long(s: &str) -> bool {
+    s.len() > MAX_PATTERN_LEN
+}
+
 /// True when every string `pattern` can match is also matched by `cover` (both IAM globs with `*`
 /// and `?`). A `*` in `pattern` is only covered by a `*` in `cover`; a `?` by `?` or `*`.
+///
+/// That is glob matching of `cover` against `pattern` read as a string of symbols, where `?`
+/// matches any symbol but `*` and a literal only itself, so the classic greedy walk answers it:
+/// linear in practice, O(n·m) at worst, and both are at most [`MAX_PATTERN_LEN`].
 pub fn glob_covers(cover: &str, pattern: &str) -> bool {
+    if too_long(cover) || too_long(pattern) {
+        return false;
+    }
     // The shapes real entries have, answered without the general walk below.
     let wild = |c: char| c == '*' || c == '?';
     if cover == "*" {
@@ -23,35 +40,43 @@ pub fn glob_covers(cover: &str, pattern: &str) -> bool {
     if let Some(prefix) = cover.strip_suffix('*').filter(|p| !p.contains(wild)) {
         return pattern.starts_with(prefix);
     }
+    if cover.is_ascii() && pattern.is_ascii() {
+        return covers_symbols(cover.as_bytes(), pattern.as_bytes(), b'*', b'?');
+    }
     let q: Vec<char> = cover.chars().collect();
     let p: Vec<char> = pattern.chars().collect();
-    // reach[j]: cover's prefix so far can consume pattern's first j symbols.
-    let mut reach = vec![false; p.len() + 1];
-    reach[0] = true;
-    for &c in &q {
-        let mut next = vec![false; p.len() + 1];
-        match c {
-            '*' => {
-                let mut any = false;
-                for j in 0..=p.len() {
-                    any |= reach[j];
-                    next[j] = any;
-                }
-            }
-            '?' => {
-                for j in 0..p.len() {
-                    next[j + 1] = reach[j] && p[j] != '*';
-                }
-            }
-            literal => {
-                for j in 0..p.len() {
-                    next[j + 1] = reach[j] && p[j] == literal;
-                }
-            }
+    covers_symbols(&q, &p, '*', '?')
+}
+
+/// The greedy walk: match `q` against `p` symbol by symbol; at a mismatch, let the last `*` of
+/// `q` seen absorb one more symbol of `p` and resume after it. Earlier stars never need to be
+/// revisited: whatever the last one can absorb, it absorbs.
+fn covers_symbols<T: Copy + Eq>(q: &[T], p: &[T], star: T, one: T) -> bool {
+    let (mut i, mut j) = (0, 0);
+    // The last star of `q` seen, and how much of `p` it has absorbed up to.
+    let mut last_star: Option<(usize, usize)> = None;
+    while j < p.len() {
+        if i < q.len() && q[i] == star {
+            last_star = Some((i, j));
+            i += 1;
+        } else if i < q.len()
+            && (if q[i] == one {
+                p[j] != star
+            } else {
+                q[i] == p[j]
+            })
+        {
+            i += 1;
+            j += 1;
+        } else if let Some((at, absorbed)) = last_star {
+            last_star = Some((at, absorbed + 1));
+            i = at + 1;
+            j = absorbed + 1;
+        } else {
+            return false;
         }
-        reach = next;
     }
-    reach[p.len()]
+    q[i..].iter().all(|&c| c == star)
 }
 
 fn action_covers(cover: &str, pattern: &str) -> bool {
@@ -116,13 +141,19 @@ pub fn grants(statement: &Statement, grant: &Grant) -> bool {
     let actions = match &statement.actions {
         Patterns::Only(list) => list.iter().any(|a| action_covers(a, &grant.action)),
         Patterns::AllBut(list) => {
-            concrete(&grant.action) && !list.iter().any(|a| action_covers(a, &grant.action))
+            concrete(&grant.action)
+                && !list
+                    .iter()
+                    .any(|a| too_long(a) || action_covers(a, &grant.action))
         }
     };
     let resources = match &statement.resources {
         Patterns::Only(list) => list.iter().any(|r| glob_covers(r, &grant.resource)),
         Patterns::AllBut(list) => {
-            concrete(&grant.resource) && !list.iter().any(|r| glob_covers(r, &grant.resource))
+            concrete(&grant.resource)
+                && !list
+                    .iter()
+                    .any(|r| too_long(r) || glob_covers(r, &grant.resource))
         }
     };
     actions && resources
@@ -158,6 +189,80 @@ mod tests {
         assert!(!glob_covers("eks:*Cluster", "eks:Describe*"));
         assert!(!glob_covers("a", ""));
         assert!(glob_covers("", ""));
+    }
+
+    /// The walk this module used before the greedy one: a set of reachable prefixes, O(n·m)
+    /// always. The greedy walk must agree with it everywhere.
+    fn covers_reference(cover: &str, pattern: &str) -> bool {
+        let p: Vec<char> = pattern.chars().collect();
+        let mut reach = vec![false; p.len() + 1];
+        reach[0] = true;
+        for c in cover.chars() {
+            let mut next = vec![false; p.len() + 1];
+            let mut any = false;
+            for j in 0..=p.len() {
+                any |= reach[j];
+                next[j] = match c {
+                    '*' => any,
+                    _ if j == 0 => false,
+                    '?' => reach[j - 1] && p[j - 1] != '*',
+                    literal => reach[j - 1] && p[j - 1] == literal,
+                };
+            }
+            reach = next;
+        }
+        reach[p.len()]
+    }
+
+    #[test]
+    fn the_greedy_walk_agrees_with_the_reference_on_every_short_pair() {
+        let mut all = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..5 {
+            last = last
+                .iter()
+                .flat_map(|s| ["a", "b", "é", "*", "?"].map(|c| format!("{s}{c}")))
+                .collect();
+            all.extend(last.iter().cloned());
+        }
+        for cover in &all {
+            for pattern in all.iter().filter(|p| p.chars().count() <= 4) {
+                assert_eq!(
+                    glob_covers(cover, pattern),
+                    covers_reference(cover, pattern),
+                    "{cover:?} covers {pattern:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn patterns_longer_than_iam_allows_are_never_covered_and_exclude_everything() {
+        let long = format!("arn:aws:s3:::{}", "a".repeat(3 << 20));
+        let cover = format!("*{}*b", "a?".repeat(15_000));
+        let started = std::time::Instant::now();
+        assert!(!glob_covers(&cover, &long));
+        assert!(!glob_covers("*", &long));
+        assert!(!glob_covers("arn:*:s3:::*", &long));
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        let allow = [Grant {
+            action: "*".into(),
+            resource: "*".into(),
+        }];
+        // Everything is allowed, but a resource no IAM policy can hold is not judged covered.
+        assert!(!within(
+            &statement(only(&["s3:GetObject"]), only(&[&long])),
+            &allow
+        ));
+        let grant = Grant {
+            action: "s3:GetObject".into(),
+            resource: "arn:aws:s3:::b/k".into(),
+        };
+        // An exclusion too long to judge counts as excluding the entry: not granted.
+        let excluding = statement(Patterns::AllBut(vec![long.clone()]), only(&["*"]));
+        assert!(!grants(&excluding, &grant));
+        let excluding = statement(only(&["*"]), Patterns::AllBut(vec![long]));
+        assert!(!grants(&excluding, &grant));
     }
 
     #[test]

@@ -189,12 +189,13 @@ pub fn load(paths: &[PathBuf], today: Option<jiff::civil::Date>) -> PolicySet {
         }
     }
     set.diagnostics.extend(across);
-    // Report in reading order: by file, then by position in it.
+    // Report in reading order: by file, then by position in it; what points at no place in its
+    // file (a count of problems left unreported, say) comes after what does.
     let files = &set.files;
     set.diagnostics.sort_by_cached_key(|d| {
         (
             d.file.map_or(0, |f| f + 1),
-            d.span(files).map_or(0, |s| s.start),
+            d.span(files).map_or(usize::MAX, |s| s.start),
         )
     });
     set
@@ -333,5 +334,35 @@ mod tests {
             .unwrap();
         assert_eq!(duplicate.line_col(&set.files), Some((2, 7)));
         assert_eq!(&*set.files.get(1).text, POLICY.replace("hub", "other"));
+    }
+
+    #[test]
+    fn a_file_of_many_problems_reports_a_hundred_of_each_then_counts_the_rest() {
+        let mut text = POLICY.to_owned();
+        for i in 0..250 {
+            text.push_str(&format!("k{i}: 0\n"));
+        }
+        let (_, diagnostics) = lint_bytes("many.yaml", text.into_bytes(), None);
+        assert_eq!(diagnostics.len(), 101);
+        assert!(
+            diagnostics[..100]
+                .iter()
+                .all(|d| d.code == Code::PolicyUnknownKey)
+        );
+        assert_eq!(
+            diagnostics[99].message,
+            "unknown key `k99` at the top level"
+        );
+        let rest = &diagnostics[100];
+        assert_eq!(rest.code, Code::PolicyUnknownKey);
+        assert_eq!(rest.message, "and 150 more unknown keys in this file");
+        assert_eq!(rest.location, crate::diag::Location::None);
+        let duplicated = format!("{POLICY}{}", "x: 0\n".repeat(103));
+        let (_, diagnostics) = lint_bytes("dup.yaml", duplicated.into_bytes(), None);
+        assert_eq!(diagnostics.len(), 101);
+        assert_eq!(
+            diagnostics[100].message,
+            "and 2 more duplicate keys in this file"
+        );
     }
 }

@@ -9,7 +9,7 @@
 use super::model::{Draft, Policy};
 use super::{Declared, MAX_POLICY_BYTES, Reread, meaning, schema, yaml};
 use crate::codes::Code;
-use crate::diag::Diagnostic;
+use crate::diag::{Capped, Diagnostic};
 use crate::source::{FileId, Route, RouteIndex, SourceFile, Span};
 use serde_json::Value;
 use std::sync::Arc;
@@ -231,7 +231,7 @@ pub(super) fn check_bytes(
     let index = Arc::new(index);
     result.index = Some(index.clone());
     if !problems.is_empty() {
-        result.diagnostics = problems;
+        result.diagnostics = Capped::cap(id, problems);
         return result;
     }
     let document = match value {
@@ -247,7 +247,7 @@ pub(super) fn check_bytes(
         }
         Some(document) => document,
     };
-    result.diagnostics = schema::validate(id, &document);
+    result.diagnostics = schema::validate(id, &document, &index);
     if !result.diagnostics.is_empty() {
         return result;
     }
@@ -258,6 +258,7 @@ pub(super) fn check_bytes(
         }
         Err(diagnostic) => result.diagnostics.push(*diagnostic),
     }
+    result.diagnostics = Capped::cap(id, std::mem::take(&mut result.diagnostics));
     // A clean file's text and index are not kept: a fleet of policies would hold one each until
     // the report is written. They are read again for the few files a later finding points into.
     if result.diagnostics.is_empty() {

@@ -2,8 +2,8 @@
 //! point at the offending node (or, for unknown keys, at the key itself).
 
 use crate::codes::Code;
-use crate::diag::Diagnostic;
-use crate::source::{FileId, Route};
+use crate::diag::{Capped, Diagnostic};
+use crate::source::{FileId, Route, RouteIndex};
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 use std::sync::LazyLock;
@@ -19,33 +19,49 @@ static VALIDATOR: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
     jsonschema::draft202012::new(&SCHEMA_VALUE).expect("the embedded schema compiles (tested)")
 });
 
-/// Validates a policy document, returning one diagnostic per schema violation.
-pub fn validate(file: FileId, document: &Value) -> Vec<Diagnostic> {
-    VALIDATOR
-        .iter_errors(document)
-        .flat_map(|error| {
-            let instance_path = error.instance_path().as_str().to_owned();
-            let schema_path = error.schema_path().as_str().to_owned();
-            convert(
-                file,
-                document,
-                &instance_path,
-                &schema_path,
-                error.kind(),
-                &error.to_string(),
-            )
-        })
-        .collect()
+/// Validates a policy document, returning one diagnostic per schema violation (at most
+/// [`PER_FILE_CODE_LIMIT`](crate::diag::PER_FILE_CODE_LIMIT) of each code, then a count of the
+/// rest: a diagnostic that would not be reported is not built). `index` is the document's route
+/// index, by which the unknown keys reported are the first in the file.
+pub fn validate(file: FileId, document: &Value, index: &RouteIndex) -> Vec<Diagnostic> {
+    let mut capped = Capped::new(file);
+    for error in VALIDATOR.iter_errors(document) {
+        let instance_path = error.instance_path().as_str().to_owned();
+        let schema_path = error.schema_path().as_str().to_owned();
+        let kind = error.kind();
+        let error = Error {
+            instance_path: &instance_path,
+            schema_path: &schema_path,
+            kind,
+            // An unknown-key error lists every unexpected key: it is never shown, so not formatted.
+            fallback: &|| error.to_string(),
+        };
+        convert(file, document, index, &error, &mut capped);
+    }
+    capped.finish()
+}
+
+/// One schema error, as [`convert`] reads it.
+struct Error<'a> {
+    instance_path: &'a str,
+    schema_path: &'a str,
+    kind: &'a ValidationErrorKind,
+    fallback: &'a dyn Fn() -> String,
 }
 
 fn convert(
     file: FileId,
     document: &Value,
-    instance_path: &str,
-    schema_path: &str,
-    kind: &ValidationErrorKind,
-    fallback: &str,
-) -> Vec<Diagnostic> {
+    index: &RouteIndex,
+    error: &Error<'_>,
+    capped: &mut Capped,
+) {
+    let Error {
+        instance_path,
+        schema_path,
+        kind,
+        fallback,
+    } = *error;
     let route = Route {
         pointer: instance_path.to_owned(),
         key: false,
@@ -65,23 +81,32 @@ fn convert(
                 .and_then(Value::as_object)
                 .map(|properties| properties.keys().map(String::as_str).collect())
                 .unwrap_or_default();
-            unexpected
-                .iter()
-                .map(|key| {
-                    let place = if field.is_empty() {
-                        "at the top level".to_owned()
-                    } else {
-                        format!("in `{field}`")
-                    };
+            // The value's keys come sorted, not in file order: when not all can be reported,
+            // the ones reported are those that come first in the file.
+            let mut keys: Vec<&String> = unexpected.iter().collect();
+            if capped.room(Code::PolicyUnknownKey) < keys.len() {
+                let at = |key: &String| index.resolve(&route.child(key).at_key()).map(|s| s.start);
+                let mut placed: Vec<(Option<usize>, &String)> =
+                    keys.iter().map(|&key| (at(key), key)).collect();
+                placed.sort_unstable();
+                keys = placed.into_iter().map(|(_, key)| key).collect();
+            }
+            for key in keys {
+                let place = if field.is_empty() {
+                    "at the top level".to_owned()
+                } else {
+                    format!("in `{field}`")
+                };
+                capped.push(
                     Diagnostic::new(
                         Code::PolicyUnknownKey,
                         format!("unknown key `{key}` {place}"),
                     )
                     .at(file, route.child(key).at_key())
                     .with_label("not a key of the policy format")
-                    .with_help(unknown_key_help(key, &valid))
-                })
-                .collect()
+                    .with_help(unknown_key_help(key, &valid)),
+                );
+            }
         }
         ValidationErrorKind::Required { property } => {
             let property = property.as_str().unwrap_or_default();
@@ -97,7 +122,7 @@ fn convert(
                     || format!("add `{property}`"),
                     |d| format!("add `{property}`: {d}"),
                 );
-            vec![
+            capped.push(
                 Diagnostic::new(
                     Code::PolicyMissingField,
                     format!("missing required field `{full}`"),
@@ -105,7 +130,7 @@ fn convert(
                 .at(file, route.at_key())
                 .with_label(format!("`{property}` is missing here"))
                 .with_help(help),
-            ]
+            );
         }
         ValidationErrorKind::Type { .. } => {
             let expected = node
@@ -122,7 +147,7 @@ fn convert(
             if expected == "string" && matches!(found, "an integer" | "a number" | "a boolean") {
                 help = format!("quote the value so YAML reads it as a string. {help}");
             }
-            vec![
+            capped.push(
                 Diagnostic::new(
                     Code::PolicyWrongType,
                     format!("{what} must be {}, found {found}", article(expected)),
@@ -130,7 +155,7 @@ fn convert(
                 .at(file, route)
                 .with_label(format!("expected {}", article(expected)))
                 .with_help(help.trim().to_owned()),
-            ]
+            );
         }
         other => {
             let value = document
@@ -162,13 +187,13 @@ fn convert(
                     format!("`{field}` needs at least {limit} entry")
                 }
                 ValidationErrorKind::MinLength { .. } => format!("`{field}` must not be empty"),
-                _ => format!("`{field}`: {fallback}"),
+                _ => format!("`{field}`: {}", fallback()),
             };
-            vec![
+            capped.push(
                 Diagnostic::new(Code::PolicyInvalidValue, message)
                     .at(file, route)
-                    .with_help(description.unwrap_or_else(|| fallback.to_owned())),
-            ]
+                    .with_help(description.unwrap_or_else(fallback)),
+            );
         }
     }
 }

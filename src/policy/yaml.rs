@@ -66,7 +66,8 @@ enum Frame {
         start: usize,
         end: usize,
         map: Map<String, Value>,
-        key_spans: Vec<(String, Span)>,
+        /// Each key's first span, for duplicate-key reports (hashed: a mapping may hold 100k keys).
+        key_spans: std::collections::HashMap<String, Span>,
         pending: Option<(String, Span)>,
     },
     Seq {
@@ -234,7 +235,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                             start: span.start,
                             end: span.end,
                             map: Map::new(),
-                            key_spans: Vec::new(),
+                            key_spans: std::collections::HashMap::new(),
                             pending: None,
                         }
                     } else {
@@ -327,7 +328,7 @@ impl Tree {
                         Value::Null => String::new(),
                         other => other.to_string(),
                     };
-                    if let Some((_, first)) = key_spans.iter().find(|(k, _)| *k == key) {
+                    if let Some(first) = key_spans.get(&key) {
                         diagnostics.push(
                             Diagnostic::new(
                                 Code::PolicyDuplicateKey,
@@ -338,7 +339,7 @@ impl Tree {
                             .with_detail("first", first.start),
                         );
                     } else {
-                        key_spans.push((key.clone(), span));
+                        key_spans.insert(key.clone(), span);
                     }
                     *pending = Some((key, span));
                     *end = (*end).max(span.end);

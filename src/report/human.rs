@@ -11,7 +11,28 @@ use std::fmt::{self, Write};
 
 /// A source file as miette reads it, but with the header's column counted in characters (miette
 /// counts bytes), so it agrees with the JSON column after non-ASCII text.
-struct CharColumns<'a>(&'a SourceFile);
+///
+/// miette finds an excerpt by scanning the text from its start, which would make a report of many
+/// diagnostics in one large file quadratic. miette is handed only the few lines around the span
+/// instead (found by bisecting `lines`), and its answer is shifted back: the same excerpt, at a
+/// cost that does not grow with the file.
+struct CharColumns<'a> {
+    file: &'a SourceFile,
+    /// Where each line starts, as miette counts lines (after `\n`, `\r\n` or a lone `\r`).
+    lines: &'a [usize],
+}
+
+/// Line starts as miette counts them.
+fn miette_lines(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            starts.push(i + 1);
+        }
+    }
+    starts
+}
 
 impl miette::SourceCode for CharColumns<'_> {
     fn read_span<'b>(
@@ -20,20 +41,30 @@ impl miette::SourceCode for CharColumns<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'b> + 'b>, miette::MietteError> {
-        let inner = self.0.text.as_ref().read_span(span, before, after)?;
+        let text: &str = &self.file.text;
+        let line_of = |offset: usize| self.lines.partition_point(|&s| s <= offset) - 1;
+        let first = line_of(span.offset()).saturating_sub(before + 1);
+        let last = line_of(span.offset() + span.len().saturating_sub(1)) + after + 2;
+        let from = self.lines[first];
+        let to = self.lines.get(last).copied().unwrap_or(text.len());
+        let window = &text.as_bytes()[from..to];
+        let shifted = SourceSpan::new(span.offset().saturating_sub(from).into(), span.len());
+        let inner = window.read_span(&shifted, before, after)?;
         // Only the header reads without context; excerpts keep miette's own offsets.
         let column = if before == 0 && after == 0 {
-            self.0.line_col(span.offset()).1 - 1
+            self.file.line_col(span.offset()).1 - 1
         } else {
             inner.column()
         };
+        let at = SourceSpan::new((inner.span().offset() + from).into(), inner.span().len());
+        let data = &text.as_bytes()[at.offset()..at.offset() + at.len()];
         Ok(Box::new(MietteSpanContents::new_named(
-            super::escape::terminal(&self.0.name).into_owned(),
-            inner.data(),
-            *inner.span(),
-            inner.line(),
+            super::escape::terminal(&self.file.name).into_owned(),
+            data,
+            at,
+            inner.line() + first,
             column,
-            inner.line_count(),
+            inner.line_count() + first,
         )))
     }
 }
@@ -133,6 +164,9 @@ pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
     }
     // Whether each file may be excerpted, judged once per file.
     let mut safe_files = std::collections::HashMap::new();
+    // Each excerpted file's line starts, as miette counts them, found once per file.
+    let mut lines: std::collections::HashMap<crate::source::FileId, Vec<usize>> =
+        std::collections::HashMap::new();
     for diagnostic in report.diagnostics {
         let file = diagnostic.file.map(|id| report.files.get(id));
         let mut span = diagnostic.span(report.files);
@@ -158,10 +192,17 @@ pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
             title = format!("{title} [{}]", super::waived(waiver));
         }
         let title = terminal(&title).into_owned();
+        let source = match (diagnostic.file, file, span) {
+            (Some(id), Some(file), Some(_)) => Some(CharColumns {
+                file,
+                lines: lines.entry(id).or_insert_with(|| miette_lines(&file.text)),
+            }),
+            _ => None,
+        };
         let rendered = Rendered {
             diagnostic,
             title,
-            source: file.filter(|_| span.is_some()).map(CharColumns),
+            source,
             span: span.map(Into::into),
         };
         let _ = handler.render_report(&mut out, &rendered);
@@ -229,5 +270,43 @@ fn waived(count: usize) -> String {
         String::new()
     } else {
         format!(", {count} waived")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use miette::SourceCode;
+
+    #[test]
+    fn a_windowed_excerpt_is_the_excerpt_of_the_whole_text() {
+        let text = "a: 1\r\nbé: 2\rc: [3,\n  4]\n\nd: x\ne: long line here\n";
+        let file = SourceFile::new("x.yaml", text);
+        let lines = miette_lines(text);
+        let windowed = CharColumns {
+            file: &file,
+            lines: &lines,
+        };
+        for start in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            for len in [0, 1, 3, 9, 20] {
+                let len = len.min(text.len() - start);
+                let span = SourceSpan::new(start.into(), len);
+                for context in [0, 1, 2, 3] {
+                    let whole = text.as_bytes().read_span(&span, context, context);
+                    let part = windowed.read_span(&span, context, context);
+                    let (Ok(whole), Ok(part)) = (whole, part) else {
+                        panic!("{start}+{len}");
+                    };
+                    let what = format!("{start}+{len} context {context}");
+                    assert_eq!(whole.data(), part.data(), "{what}");
+                    assert_eq!(whole.span(), part.span(), "{what}");
+                    assert_eq!(whole.line(), part.line(), "{what}");
+                    assert_eq!(whole.line_count(), part.line_count(), "{what}");
+                    if context > 0 {
+                        assert_eq!(whole.column(), part.column(), "{what}");
+                    }
+                }
+            }
+        }
     }
 }

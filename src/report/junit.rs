@@ -1,10 +1,12 @@
 //! JUnit XML: for `check`, one test suite per account and one test case per check performed (rule ×
 //! principal), failed by its findings; for `lint`, one suite with a test case per policy file.
+//! Findings are grouped by account and by case once, so the report is linear in its findings.
 
 use super::{Report, place_text};
 use crate::codes::Code;
 use crate::diag::Diagnostic;
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
+use std::collections::{HashMap, HashSet};
 
 /// A test case failed by `findings` (skipped when every one is waived, passed when there are none).
 fn case(name: String, classname: &str, findings: &[&Diagnostic], report: &Report<'_>) -> TestCase {
@@ -53,6 +55,19 @@ fn case_name(code: Code, principal: Option<&str>) -> String {
     }
 }
 
+/// `items` grouped by `key`, each group in the order of `items`: one pass, so that building every
+/// test case costs what its own findings cost, not a scan of the whole report.
+fn group<'a, K: std::hash::Hash + Eq>(
+    items: impl IntoIterator<Item = &'a Diagnostic>,
+    key: impl Fn(&'a Diagnostic) -> K,
+) -> HashMap<K, Vec<&'a Diagnostic>> {
+    let mut groups: HashMap<K, Vec<&'a Diagnostic>> = HashMap::new();
+    for d in items {
+        groups.entry(key(d)).or_default().push(d);
+    }
+    groups
+}
+
 pub fn render(report: &Report<'_>) -> String {
     let mut junit = quick_junit::Report::new("smce-guard");
     let policy_problems: Vec<&Diagnostic> = report
@@ -62,53 +77,54 @@ pub fn render(report: &Report<'_>) -> String {
         .collect();
     if !report.check || !policy_problems.is_empty() {
         let mut suite = TestSuite::new("policies");
-        let mut names: Vec<String> = (0..report.files.len())
-            .map(|id| report.files.get(id).name.clone())
+        // A problem belongs to the case of its file, or of its code when it has no file.
+        let by_name = group(policy_problems.iter().copied(), |d| {
+            d.file
+                .map_or(d.code.as_str(), |f| report.files.get(f).name.as_str())
+        });
+        let mut names: Vec<&str> = (0..report.files.len())
+            .map(|id| report.files.get(id).name.as_str())
             .collect();
         names.extend(
             policy_problems
                 .iter()
                 .filter(|d| d.file.is_none())
-                .map(|d| d.code.to_string()),
+                .map(|d| d.code.as_str()),
         );
         // Files and file-less codes may repeat anywhere in the list, not only next to each other.
-        let mut seen = std::collections::HashSet::new();
-        names.retain(|name| seen.insert(name.clone()));
+        let mut seen = HashSet::new();
+        names.retain(|name| seen.insert(*name));
         for name in names {
-            let findings: Vec<&Diagnostic> = policy_problems
-                .iter()
-                .copied()
-                .filter(|d| {
-                    d.file.map_or(d.code.as_str() == name, |f| {
-                        report.files.get(f).name == name
-                    })
-                })
-                .collect();
-            suite.add_test_case(case(format!("lint {name}"), "policies", &findings, report));
+            let findings = by_name.get(name).map_or(&[][..], Vec::as_slice);
+            suite.add_test_case(case(format!("lint {name}"), "policies", findings, report));
         }
         junit.add_test_suite(suite);
     }
+    let by_account = group(report.diagnostics.iter(), |d| {
+        d.account.as_ref().map(|a| a.name.as_str())
+    });
     for account in report.accounts {
         let mut suite = TestSuite::new(account.name.clone());
-        let findings: Vec<&Diagnostic> = report
-            .diagnostics
+        let findings = by_account
+            .get(&Some(account.name.as_str()))
+            .map_or(&[][..], Vec::as_slice);
+        let by_case = group(findings.iter().copied(), |d| {
+            (d.code, d.principal.as_deref())
+        });
+        let mut keys: Vec<(Code, Option<&str>)> = account
+            .checks
             .iter()
-            .filter(|d| d.account.as_ref().is_some_and(|a| a.name == account.name))
+            .map(|(code, principal)| (*code, principal.as_deref()))
             .collect();
-        let mut keys: Vec<(Code, Option<String>)> = account.checks.clone();
-        keys.extend(findings.iter().map(|d| (d.code, d.principal.clone())));
-        let mut seen = std::collections::HashSet::new();
-        keys.retain(|key| seen.insert(key.clone()));
-        for (code, principal) in keys {
-            let matching: Vec<&Diagnostic> = findings
-                .iter()
-                .copied()
-                .filter(|d| d.code == code && d.principal == principal)
-                .collect();
+        keys.extend(findings.iter().map(|d| (d.code, d.principal.as_deref())));
+        let mut seen = HashSet::new();
+        keys.retain(|key| seen.insert(*key));
+        for key in keys {
+            let matching = by_case.get(&key).map_or(&[][..], Vec::as_slice);
             suite.add_test_case(case(
-                case_name(code, principal.as_deref()),
+                case_name(key.0, key.1),
                 &account.name,
-                &matching,
+                matching,
                 report,
             ));
         }

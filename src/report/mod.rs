@@ -3,7 +3,7 @@
 //! A finding's route into its policy is resolved to a byte span by the pipeline that judged it
 //! (`policy::locate`, while the policy's text is at hand); reporters are the only code that turns
 //! spans into lines and columns, and the only code that formats text for output. They write into
-//! a `String` (JSON streams into a writer) and leave printing to the command line.
+//! a `String` (JSON and SARIF stream into a writer) and leave printing to the command line.
 
 pub mod escape;
 pub mod expiries;
@@ -137,7 +137,8 @@ pub fn render(report: &Report<'_>, format: Format, style: HumanStyle) -> String 
     }
 }
 
-/// Writes `report` in `format` to `out`; JSON streams, so a fleet's report is never held whole.
+/// Writes `report` in `format` to `out`; JSON and SARIF stream, so a fleet's report is never held
+/// whole.
 pub fn write(
     report: &Report<'_>,
     format: Format,
@@ -146,6 +147,7 @@ pub fn write(
 ) -> std::io::Result<()> {
     match format {
         Format::Json => json::write(report, out),
+        Format::Sarif => sarif::write(report, out),
         other => out.write_all(render(report, other, style).as_bytes()),
     }
 }

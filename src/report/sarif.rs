@@ -1,9 +1,17 @@
 //! SARIF 2.1.0 for GitHub code scanning: one rule per code with its explanation as help, and each
 //! result located at the policy line it concerns. Waived findings carry an accepted suppression.
+//!
+//! Streamed like the JSON report: each result is serialised as it is produced, straight into the
+//! writer, so a fleet's report is never held whole. Every object's fields are declared in
+//! alphabetical order, the order the document has always had (it was once built as a
+//! `serde_json::Value`, whose objects sort their keys), and `details` are written sorted too.
 
 use super::Report;
 use crate::codes::{Code, Severity};
-use serde_json::{Value, json};
+use crate::diag::Diagnostic;
+use serde::Serialize;
+use serde_json::Value;
+use std::io::Write as _;
 
 fn level(severity: Severity) -> &'static str {
     match severity {
@@ -12,83 +20,247 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn rule(code: Code) -> Value {
+#[derive(Serialize)]
+struct Document<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'a>; 1],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    column_kind: &'static str,
+    results: Results<'a>,
+    tool: Tool,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    information_uri: &'static str,
+    name: &'static str,
+    rules: Vec<Rule>,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Text<T> {
+    text: T,
+}
+
+#[derive(Serialize)]
+struct Help {
+    markdown: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Level {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule {
+    default_configuration: Level,
+    full_description: Text<String>,
+    help: Help,
+    id: &'static str,
+    name: String,
+    short_description: Text<&'static str>,
+}
+
+fn rule(code: Code) -> Rule {
     let e = code.explanation();
-    json!({
-        "id": code.as_str(),
-        "name": code.as_str().replace(['.', '-'], "_"),
-        "shortDescription": { "text": e.checks },
-        "fullDescription": { "text": format!("{} {}", e.checks, e.why) },
-        "help": {
-            "text": format!("{}\n\nWhy: {}\n\nFix: {}", e.checks, e.why, e.fix),
-            "markdown": format!("{}\n\n**Why:** {}\n\n**Fix:** {}", e.checks, e.why, e.fix),
+    Rule {
+        default_configuration: Level {
+            level: level(code.default_severity()),
         },
-        "defaultConfiguration": { "level": level(code.default_severity()) },
-    })
+        full_description: Text {
+            text: format!("{} {}", e.checks, e.why),
+        },
+        help: Help {
+            markdown: format!("{}\n\n**Why:** {}\n\n**Fix:** {}", e.checks, e.why, e.fix),
+            text: format!("{}\n\nWhy: {}\n\nFix: {}", e.checks, e.why, e.fix),
+        },
+        id: code.as_str(),
+        name: code.as_str().replace(['.', '-'], "_"),
+        short_description: Text { text: e.checks },
+    }
+}
+
+/// The results, serialised one by one from the diagnostics.
+struct Results<'a>(&'a Report<'a>);
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        serializer.collect_seq(report.diagnostics.iter().map(|d| result(report, d)))
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    level: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    locations: Option<[Location<'a>; 1]>,
+    message: Text<String>,
+    properties: Properties<'a>,
+    rule_id: &'static str,
+    rule_index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[Suppression; 1]>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    physical_location: Physical<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Physical<'a> {
+    artifact_location: Artifact<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Serialize)]
+struct Artifact<'a> {
+    uri: std::borrow::Cow<'a, str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    end_column: usize,
+    end_line: usize,
+    start_column: usize,
+    start_line: usize,
+}
+
+#[derive(Serialize)]
+struct Properties<'a> {
+    account_id: Option<&'a str>,
+    account_name: Option<&'a str>,
+    details: SortedDetails<'a>,
+    principal: Option<&'a str>,
+}
+
+/// A finding's details as a JSON object with its keys sorted (the last of a repeated key wins).
+struct SortedDetails<'a>(&'a crate::diag::Details);
+
+impl Serialize for SortedDetails<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries: Vec<(&str, &Value)> = self.0.0.iter().map(|(k, v)| (*k, v)).collect();
+        // Stable: among equal keys the last added stays last, and is the one kept.
+        entries.sort_by_key(|&(k, _)| k);
+        let kept = entries
+            .iter()
+            .enumerate()
+            .filter(|&(i, (k, _))| entries.get(i + 1).is_none_or(|(next, _)| next != k))
+            .map(|(_, entry)| *entry);
+        serializer.collect_map(kept)
+    }
+}
+
+#[derive(Serialize)]
+struct Suppression {
+    justification: String,
+    kind: &'static str,
+    status: &'static str,
+}
+
+fn result<'a>(report: &'a Report<'a>, d: &'a Diagnostic) -> SarifResult<'a> {
+    let mut message = super::title(d, &d.message, true);
+    if let Some(help) = &d.help {
+        message = format!("{message}\nFix: {help}");
+    }
+    let locations = d.file.map(|file| {
+        let source = report.files.get(file);
+        let uri = if source.name.contains('\\') {
+            source.name.replace('\\', "/").into()
+        } else {
+            source.name.as_str().into()
+        };
+        let region = d.span(report.files).map(|span| {
+            let (start_line, start_column) = source.line_col(span.start);
+            let (end_line, end_column) = source.line_col(span.end);
+            Region {
+                end_column: end_column.max(if end_line == start_line {
+                    start_column + 1
+                } else {
+                    1
+                }),
+                end_line,
+                start_column,
+                start_line,
+            }
+        });
+        [Location {
+            physical_location: Physical {
+                artifact_location: Artifact { uri },
+                region,
+            },
+        }]
+    });
+    SarifResult {
+        level: level(d.severity),
+        locations,
+        message: Text { text: message },
+        properties: Properties {
+            account_id: d.account.as_ref().map(|a| a.id.as_str()),
+            account_name: d.account.as_ref().map(|a| a.name.as_str()),
+            details: SortedDetails(&d.details),
+            principal: d.principal.as_deref(),
+        },
+        rule_id: d.code.as_str(),
+        rule_index: Code::ALL.iter().position(|&c| c == d.code).unwrap_or(0),
+        suppressions: d.waiver.as_ref().map(|waiver| {
+            [Suppression {
+                justification: super::waived(waiver),
+                kind: "external",
+                status: "accepted",
+            }]
+        }),
+    }
+}
+
+/// Writes the SARIF document for `report` to `out`, result by result.
+pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let document = Document {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs: [Run {
+            column_kind: "unicodeCodePoints",
+            results: Results(report),
+            tool: Tool {
+                driver: Driver {
+                    information_uri: "https://github.com/2i2c-org/smce-guard",
+                    name: "smce-guard",
+                    rules: Code::ALL.iter().map(|&c| rule(c)).collect(),
+                    version: env!("CARGO_PKG_VERSION"),
+                },
+            },
+        }],
+        version: "2.1.0",
+    };
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    serde_json::to_writer_pretty(&mut out, &document)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 pub fn render(report: &Report<'_>) -> String {
-    let rules: Vec<Value> = Code::ALL.iter().map(|&c| rule(c)).collect();
-    let results: Vec<Value> = report
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let mut message = super::title(d, &d.message, true);
-            if let Some(help) = &d.help {
-                message = format!("{message}\nFix: {help}");
-            }
-            let mut result = json!({
-                "ruleId": d.code.as_str(),
-                "ruleIndex": Code::ALL.iter().position(|&c| c == d.code).unwrap_or(0),
-                "level": level(d.severity),
-                "message": { "text": message },
-                "properties": {
-                    "account_id": d.account.as_ref().map(|a| a.id.as_str()),
-                    "account_name": d.account.as_ref().map(|a| a.name.as_str()),
-                    "principal": d.principal,
-                    "details": d.details,
-                },
-            });
-            if let Some(file) = d.file {
-                let mut physical = json!({ "artifactLocation": { "uri": report.files.get(file).name.replace('\\', "/") } });
-                if let Some(span) = d.span(report.files) {
-                    let source = report.files.get(file);
-                    let (start_line, start_column) = source.line_col(span.start);
-                    let (end_line, end_column) = source.line_col(span.end);
-                    physical["region"] = json!({
-                        "startLine": start_line,
-                        "startColumn": start_column,
-                        "endLine": end_line,
-                        "endColumn": end_column.max(if end_line == start_line { start_column + 1 } else { 1 }),
-                    });
-                }
-                result["locations"] = json!([{ "physicalLocation": physical }]);
-            }
-            if let Some(waiver) = &d.waiver {
-                result["suppressions"] = json!([{
-                    "kind": "external",
-                    "status": "accepted",
-                    "justification": super::waived(waiver),
-                }]);
-            }
-            result
-        })
-        .collect();
-    let document = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "smce-guard",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/2i2c-org/smce-guard",
-                "rules": rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
-    });
-    let mut text = serde_json::to_string_pretty(&document).expect("SARIF is plain JSON");
-    text.push('\n');
-    text
+    let mut buffer = Vec::new();
+    write(report, &mut buffer).expect("writing to memory cannot fail");
+    String::from_utf8(buffer).expect("serde_json writes UTF-8")
 }
