@@ -8,9 +8,26 @@ use crate::diag::Diagnostic;
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 use std::collections::{HashMap, HashSet};
 
-/// A test case failed by `findings` (skipped when every one is waived, passed when there are none).
+/// One finding as a failure description or a `system-out` line.
+fn describe(d: &Diagnostic, report: &Report<'_>) -> String {
+    let place = place_text(report, d).unwrap_or_default();
+    let help = d.help.as_deref().unwrap_or_default();
+    format!(
+        "{} [{}] {}\n  at {place}\n  fix: {help}",
+        d.severity.as_str(),
+        d.code,
+        d.message
+    )
+}
+
+/// A test case failed by its findings at or above `--fail-on` (skipped when every finding is
+/// waived, passed when there are none); findings below `--fail-on` pass it and are told in
+/// `system-out`, so JUnit fails exactly what the exit code fails.
 fn case(name: String, classname: &str, findings: &[&Diagnostic], report: &Report<'_>) -> TestCase {
-    let open: Vec<&&Diagnostic> = findings.iter().filter(|d| d.waiver.is_none()).collect();
+    let (open, below): (Vec<&&Diagnostic>, Vec<&&Diagnostic>) = findings
+        .iter()
+        .filter(|d| d.waiver.is_none())
+        .partition(|d| d.severity >= report.fail_on);
     let status = if !open.is_empty() {
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
         status.set_message(
@@ -20,21 +37,11 @@ fn case(name: String, classname: &str, findings: &[&Diagnostic], report: &Report
                 .join("; "),
         );
         status.set_type(open[0].severity.as_str());
-        let description: Vec<String> = open
-            .iter()
-            .map(|d| {
-                let place = place_text(report, d).unwrap_or_default();
-                let help = d.help.as_deref().unwrap_or_default();
-                format!(
-                    "{} [{}] {}\n  at {place}\n  fix: {help}",
-                    d.severity.as_str(),
-                    d.code,
-                    d.message
-                )
-            })
-            .collect();
+        let description: Vec<String> = open.iter().map(|d| describe(d, report)).collect();
         status.set_description(description.join("\n"));
         status
+    } else if !below.is_empty() {
+        TestCaseStatus::success()
     } else if let Some(waived) = findings.first() {
         let mut status = TestCaseStatus::skipped();
         let waiver = waived.waiver.as_ref().expect("only waived findings remain");
@@ -45,6 +52,10 @@ fn case(name: String, classname: &str, findings: &[&Diagnostic], report: &Report
     };
     let mut case = TestCase::new(name, status);
     case.set_classname(classname.to_owned());
+    if !below.is_empty() {
+        let lines: Vec<String> = below.iter().map(|d| describe(d, report)).collect();
+        case.set_system_out(lines.join("\n"));
+    }
     case
 }
 
@@ -105,6 +116,10 @@ pub fn render(report: &Report<'_>) -> String {
     });
     for account in report.accounts {
         let mut suite = TestSuite::new(account.name.clone());
+        // When this account was judged, to the second.
+        if let Some(at) = account.now {
+            suite.add_property(("judged_at", at.to_string().as_str()));
+        }
         let findings = by_account
             .get(&Some(account.name.as_str()))
             .map_or(&[][..], Vec::as_slice);

@@ -32,8 +32,25 @@ struct Document<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     column_kind: &'static str,
+    /// When a `check` judged (absent for `lint`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<RunProperties<'a>>,
     results: Results<'a>,
     tool: Tool,
+}
+
+/// The instant the run judged at, and each account's (they differ under `--as-recorded`).
+#[derive(Serialize)]
+struct RunProperties<'a> {
+    accounts: Vec<AccountJudged<'a>>,
+    judged_at: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AccountJudged<'a> {
+    id: &'a str,
+    judged_at: Option<String>,
+    name: &'a str,
 }
 
 #[derive(Serialize)]
@@ -102,13 +119,57 @@ struct Results<'a>(&'a Report<'a>);
 impl Serialize for Results<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let report = self.0;
-        serializer.collect_seq(report.diagnostics.iter().map(|d| result(report, d)))
+        // With `--show-passed`, every check performed and passed follows as a `pass` result.
+        let passed = report
+            .accounts
+            .iter()
+            .filter(|_| report.show_passed)
+            .flat_map(|a| report.passed(a).into_iter().map(move |check| (a, check)))
+            .map(|(account, (code, principal))| pass(account, code, principal));
+        serializer.collect_seq(
+            report
+                .diagnostics
+                .iter()
+                .map(|d| result(report, d))
+                .chain(passed),
+        )
     }
 }
+
+/// A check performed and passed, as a SARIF result of kind `pass`.
+fn pass<'a>(
+    account: &'a super::AccountSummary,
+    code: Code,
+    principal: Option<&'a str>,
+) -> SarifResult<'a> {
+    let whom = principal.map_or_else(String::new, |p| format!(" [{p}]"));
+    SarifResult {
+        kind: Some("pass"),
+        level: "none",
+        locations: None,
+        message: Text {
+            text: format!("{}: passed{whom}: {}", account.name, code.title()),
+        },
+        properties: Properties {
+            account_id: Some(&account.id),
+            account_name: Some(&account.name),
+            details: SortedDetails(&NO_DETAILS),
+            principal,
+        },
+        rule_id: code.as_str(),
+        rule_index: Code::ALL.iter().position(|&c| c == code).unwrap_or(0),
+        suppressions: None,
+    }
+}
+
+static NO_DETAILS: crate::diag::Details = crate::diag::Details(Vec::new());
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SarifResult<'a> {
+    /// `pass` for a check passed (`--show-passed`); absent (SARIF's default, `fail`) otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
     level: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     locations: Option<[Location<'a>; 1]>,
@@ -214,6 +275,7 @@ fn result<'a>(report: &'a Report<'a>, d: &'a Diagnostic) -> SarifResult<'a> {
         }]
     });
     SarifResult {
+        kind: None,
         level: level(d.severity),
         locations,
         message: Text { text: message },
@@ -241,6 +303,16 @@ pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Resu
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         runs: [Run {
             column_kind: "unicodeCodePoints",
+            properties: report.check.then(|| RunProperties {
+                accounts: (report.accounts.iter())
+                    .map(|a| AccountJudged {
+                        id: &a.id,
+                        judged_at: a.now.map(|t| t.to_string()),
+                        name: &a.name,
+                    })
+                    .collect(),
+                judged_at: report.now.map(|t| t.to_string()),
+            }),
             results: Results(report),
             tool: Tool {
                 driver: Driver {

@@ -835,6 +835,19 @@ fn promptly(mut command: std::process::Command) -> Run {
     use std::time::{Duration, Instant};
     command.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = command.spawn().expect("the smce-guard binary runs");
+    // Drained while it runs: a report larger than a pipe's buffer would otherwise block the
+    // child on its write, and look like a blocked read.
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
     let started = Instant::now();
     while child.try_wait().unwrap().is_none() {
         if started.elapsed() > Duration::from_secs(60) {
@@ -844,11 +857,11 @@ fn promptly(mut command: std::process::Command) -> Run {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    let output = child.wait_with_output().unwrap();
+    let status = child.wait().unwrap();
     let run = Run {
-        code: output.status.code().expect("not killed by a signal"),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        code: status.code().expect("not killed by a signal"),
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
     };
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     run

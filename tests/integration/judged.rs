@@ -293,3 +293,93 @@ fn calendar_events_alarm_and_name_who_must_act() {
             .contains("Who must act: 2i2c engineering.")
     );
 }
+
+#[test]
+fn sarif_and_junit_say_when_and_pass_what_passed() {
+    let sarif = smce_guard(["check", "--show-passed", "--format", "sarif"]);
+    let document = crate::formats::assert_valid_sarif(&sarif.stdout);
+    let run = &document["runs"][0];
+    assert_eq!(run["properties"]["judged_at"], crate::common::RECORDED_AT);
+    let accounts = run["properties"]["accounts"].as_array().unwrap();
+    assert_eq!(accounts.len(), 4);
+    assert!(
+        accounts
+            .iter()
+            .all(|a| a["judged_at"] == crate::common::RECORDED_AT)
+    );
+    let results = run["results"].as_array().unwrap();
+    let exempt = results
+        .iter()
+        .find(|r| {
+            r["kind"] == "pass"
+                && r["ruleId"] == "deployer.restricted"
+                && r["properties"]["account_name"] == "nasa-ghg-hub"
+        })
+        .expect("the exemption passes in SARIF");
+    assert_eq!(exempt["level"], "none");
+    assert_eq!(exempt["properties"]["principal"], "hub-continuous-deployer");
+    assert!(!results.iter().any(|r| r["kind"] == "pass"
+        && r["ruleId"] == "deployer.restricted"
+        && r["properties"]["account_name"] == "maap"));
+    // Without the flag, no pass results.
+    let plain = smce_guard(["check", "--format", "sarif"]);
+    assert!(!plain.stdout.contains("\"pass\""));
+
+    // JUnit: each suite says when; a warning fails its test case only under --fail-on warning,
+    // and is told in system-out otherwise.
+    let expiring = |args: &[&str]| {
+        let run = smce_guard([&["check", "--format", "junit"], args].concat());
+        junit_case(
+            &run.stdout,
+            "nasa-veda",
+            "key.expiring [hub-continuous-deployer]",
+        )
+    };
+    let (judged_at, failed, out) = expiring(&[]);
+    assert_eq!(judged_at.as_deref(), Some(crate::common::RECORDED_AT));
+    assert!(!failed, "a warning passes under --fail-on error");
+    assert!(out.contains("warning [key.expiring]"), "{out}");
+    let (_, failed, out) = expiring(&["--fail-on", "warning"]);
+    assert!(failed, "and fails under --fail-on warning");
+    assert_eq!(out, "");
+}
+
+/// In a JUnit report: the suite's `judged_at` property, whether the named case failed, and its
+/// `system-out`.
+fn junit_case(xml: &str, suite: &str, case: &str) -> (Option<String>, bool, String) {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let (mut in_suite, mut in_case, mut in_out) = (false, false, false);
+    let (mut judged_at, mut failed, mut out) = (None, false, String::new());
+    let attribute = |e: &quick_xml::events::BytesStart<'_>, name: &str| {
+        e.try_get_attribute(name)
+            .unwrap()
+            .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+    };
+    loop {
+        match reader.read_event().expect("JUnit is well-formed XML") {
+            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                b"testsuite" => in_suite = attribute(&e, "name").as_deref() == Some(suite),
+                b"property"
+                    if in_suite && attribute(&e, "name").as_deref() == Some("judged_at") =>
+                {
+                    judged_at = attribute(&e, "value");
+                }
+                b"testcase" => in_case = in_suite && attribute(&e, "name").as_deref() == Some(case),
+                b"failure" if in_case => failed = true,
+                b"system-out" if in_case => in_out = true,
+                _ => {}
+            },
+            Event::Text(text) if in_out => out.push_str(&String::from_utf8_lossy(&text)),
+            Event::End(e) => match e.name().as_ref() {
+                b"system-out" => in_out = false,
+                b"testcase" => in_case = false,
+                b"testsuite" => in_suite = false,
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    (judged_at, failed, out)
+}
