@@ -30,3 +30,4 @@ pub mod select;
 pub mod shell;
 pub mod snapshot;
 pub mod source;
+pub mod verify;

@@ -67,6 +67,12 @@ pub enum Command {
         after_help = "Examples:\n  smce-guard accounts --profile org-management\n  smce-guard accounts --format json\n\nNeeds organizations:ListAccounts (the management or a delegated-admin account).\nExit codes: 0, 1 a finding, 2 invalid policies, 3 the organization could not be listed."
     )]
     Accounts(AccountsArgs),
+    /// Tell whether the key CI holds is the deployer's newest active key (a rotation you can prove).
+    #[command(
+        name = "verify-key",
+        after_help = "Examples:\n  sops -d config/clusters/nasa-veda/enc-deployer-credentials.secret.json | smce-guard verify-key --account nasa-veda --live\n  smce-guard verify-key --account nasa-veda --key-id AKIAEXAMPLEGZQBEFHQR\n\nWithout --key-id the key is read from standard input, as the JSON `aws iam create-access-key`\nprints; its secret is never printed, logged or written.\nExit codes: 0 CI holds the newest active key and it is not expiring, 1 it does not (unknown,\ninactive, the older of two, or expiring), 2 bad input, 3 the account could not be read."
+    )]
+    VerifyKey(VerifyArgs),
     /// Explain a diagnostic code: what it checks, why it matters on SMCE, how to fix it.
     #[command(
         after_help = "Examples:\n  smce-guard explain                  # list every code\n  smce-guard explain key.expiring\n  smce-guard explain --markdown       # the table in README"
@@ -138,6 +144,48 @@ pub struct AccountsArgs {
     pub timeout: u64,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct VerifyArgs {
+    /// Policy files or directories of *.yaml / *.yml files.
+    #[arg(default_value = "policies")]
+    pub paths: Vec<PathBuf>,
+    /// The account (`account.name`) whose deployer should hold the key.
+    #[arg(long, value_name = "NAME")]
+    pub account: String,
+    /// The key id CI holds; without it, the JSON `aws iam create-access-key` prints is read from
+    /// standard input.
+    #[arg(long, value_name = "AKIA...")]
+    pub key_id: Option<String>,
+    /// The directory holding recorded state, one folder per account name.
+    #[arg(long, default_value = "fixtures")]
+    pub fixtures: PathBuf,
+    /// Read the account live through the AWS API instead of from --fixtures.
+    #[arg(long)]
+    pub live: bool,
+    #[command(flatten)]
+    pub clock: ClockArgs,
+    #[arg(long, value_enum, default_value_t = crate::verify::AnswerFormat::Human)]
+    pub format: crate::verify::AnswerFormat,
+    #[command(flatten)]
+    pub aws: LiveArgs,
+}
+
+impl ValueEnum for crate::verify::AnswerFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            crate::verify::AnswerFormat::Human,
+            crate::verify::AnswerFormat::Json,
+        ]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(match self {
+            crate::verify::AnswerFormat::Human => "human",
+            crate::verify::AnswerFormat::Json => "json",
+        }))
+    }
 }
 
 /// How live runs reach AWS.

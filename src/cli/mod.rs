@@ -148,6 +148,7 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Schema => text(crate::policy::schema::SCHEMA, Verdict::OK, None),
+        Command::VerifyKey(args) => verify_key(args),
         Command::Explain {
             code: Some(code), ..
         } => text(&report::explain::one(code), Verdict::OK, None),
@@ -327,6 +328,79 @@ pub fn main() -> ExitCode {
             })
         }
     }
+}
+
+/// `verify-key`: the key from `--key-id` or standard input, the answer on stdout.
+fn verify_key(args: VerifyArgs) -> ExitCode {
+    use crate::verify::{self, AnswerFormat, HeldKey, VerifyError};
+    let held = match &args.key_id {
+        Some(id) if verify::is_key_id(id) => Ok(HeldKey {
+            id: id.clone(),
+            user: None,
+        }),
+        Some(_) => Err("--key-id is not an access key id (20 uppercase letters and digits, starting AKIA or ASIA)".to_owned()),
+        None if std::io::stdin().is_terminal() => Err("give --key-id, or pipe the JSON `aws iam create-access-key` prints (e.g. `sops -d enc-deployer-credentials.secret.json | smce-guard verify-key --account NAME`)".to_owned()),
+        None => {
+            let mut bytes = Vec::new();
+            let read = std::io::Read::read_to_end(
+                &mut std::io::Read::take(std::io::stdin().lock(), verify::MAX_STDIN_BYTES + 1),
+                &mut bytes,
+            );
+            match read {
+                Err(error) => Err(format!("cannot read standard input: {error}")),
+                Ok(n) if n as u64 > verify::MAX_STDIN_BYTES => {
+                    Err("standard input is larger than one key's JSON".to_owned())
+                }
+                Ok(_) => verify::parse_held(&bytes),
+            }
+        }
+    };
+    let held = match held {
+        Ok(held) => held,
+        Err(message) => {
+            say(&format!("error: {message}"));
+            return ExitCode::from(Verdict::INVALID.code());
+        }
+    };
+    let options = verify::VerifyOptions {
+        paths: args.paths,
+        account: args.account,
+        held,
+        source: args.aws.source_or_fixtures(args.live, &args.fixtures),
+        clock: args.clock.clock(),
+    };
+    let verified = match verify::run(&options) {
+        Ok(verified) => verified,
+        Err(VerifyError::Unknown(error)) => return unknown_accounts(&error),
+        Err(VerifyError::Invalid(message)) => {
+            say(&format!("error: {message}"));
+            return ExitCode::from(Verdict::INVALID.code());
+        }
+        Err(VerifyError::Unobserved(message)) => {
+            say(&format!("error: the account could not be read: {message}"));
+            let verdict = Verdict {
+                unobserved: true,
+                ..Verdict::OK
+            };
+            return ExitCode::from(verdict.code());
+        }
+    };
+    let verdict = Verdict {
+        drift: !verified.ok(),
+        ..Verdict::OK
+    };
+    let answer = match args.format {
+        AnswerFormat::Json => verify::json(&verified),
+        AnswerFormat::Human => {
+            let mark = if verified.ok() { "✓" } else { "✗" };
+            crate::report::escape::terminal_lines(&format!(
+                "{mark} {}\n(judged at {})\n",
+                verified.sentence(),
+                verified.judged_at
+            ))
+        }
+    };
+    text(&answer, verdict, None)
 }
 
 /// Writes a command's output and returns its exit code; a failed write is exit 2.

@@ -17,3 +17,4 @@ mod moto;
 mod properties;
 mod rules;
 mod select;
+mod verify;
