@@ -4,7 +4,8 @@
 //!
 //! Every rule is registered once in [`rules::RULES`] and judged through it; the rule functions
 //! live by family: [`account`], [`members`], [`users`], [`deployer`] (with the permission matcher
-//! in [`permissions`]) and [`credentials`]. [`waivers`] then marks what the policy accepts.
+//! in [`permissions`] and policy variables in [`variables`]) and
+//! [`credentials`]. [`waivers`] then marks what the policy accepts.
 
 pub mod account;
 pub mod credentials;
@@ -13,6 +14,7 @@ pub mod members;
 pub mod permissions;
 pub mod rules;
 pub mod users;
+pub mod variables;
 pub mod waivers;
 
 pub use account::impossible_capture;

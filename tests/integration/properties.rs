@@ -64,7 +64,7 @@ fn statement() -> impl Strategy<Value = Statement> {
             allow: true,
             actions: Patterns::Only(actions),
             resources: Patterns::Only(resources),
-            has_condition: false,
+            conditions: vec![],
         })
 }
 
@@ -124,7 +124,7 @@ fn allow_and_statement() -> impl Strategy<Value = (Vec<Grant>, Statement)> {
                 allow: true,
                 actions: Patterns::Only(actions.iter().map(|x| pick(x, true)).collect()),
                 resources: Patterns::Only(resources.iter().map(|x| pick(x, false)).collect()),
-                has_condition: false,
+                conditions: vec![],
             };
             (allow, statement)
         })
@@ -163,7 +163,7 @@ proptest! {
     #[test]
     fn identical_statements_are_within(action in "[a-z]{1,5}:[A-Za-z]{1,8}", resource in "arn:aws:[a-z]{1,3}:[a-z0-9-]{0,9}:[0-9]{12}:[a-z/]{1,8}") {
         let allow = [Grant { action: action.clone(), resource: resource.clone() }];
-        let statement = Statement { sid: None, allow: true, actions: Patterns::Only(vec![action.to_uppercase()]), resources: Patterns::Only(vec![resource]), has_condition: false };
+        let statement = Statement { sid: None, allow: true, actions: Patterns::Only(vec![action.to_uppercase()]), resources: Patterns::Only(vec![resource]), conditions: vec![] };
         prop_assert!(within(&statement, &allow));
         prop_assert!(grants(&statement, &allow[0]));
     }
