@@ -230,6 +230,10 @@ codes! {
         checks: "Every `deployer.allow` entry is granted by some Allow statement reaching the deployer.",
         why: "Without eks:DescribeCluster CI cannot fetch a kubeconfig and deploys fail.",
         fix: "Restore the `eks-readonly` inline policy (2i2c terraform) or grant the entry.";
+    DeployerDenied = "deployer.denied", Error,
+        checks: "No Deny statement reaching the deployer (inline, attached, via groups other than `groups.restricted` and `groups.disabled`, or in its permissions boundary) may deny part of a `deployer.allow` entry, and its permissions boundary, if any, allows every entry. NotAction/NotResource deny everything but what they name; conditions do not spare the deployer.",
+        why: "A Deny wins over every Allow and a boundary caps them: CI cannot fetch a kubeconfig even though the grant is in place. The usual MFA condition denies the deployer, which has no MFA.",
+        fix: "Remove or narrow the Deny statement, or detach its policy; extend the permissions boundary to the entry or remove it.";
     DeployerKeyCount = "deployer.key-count", Error,
         checks: "The deployer holds exactly `deployer.active_keys` active access keys (error with none, warning otherwise).",
         why: "No key means CI is broken; an extra key is usually a rotation that forgot to delete the old one.",

@@ -4,11 +4,12 @@
 //!
 //! Every rule is registered once in [`rules::RULES`] and judged through it; the rule functions
 //! live by family: [`account`], [`members`], [`users`], [`deployer`] (with the permission matcher
-//! in [`permissions`] and policy variables in [`variables`]) and
+//! in [`permissions`], policy variables in [`variables`] and Deny in [`deny`]) and
 //! [`credentials`]. [`waivers`] then marks what the policy accepts.
 
 pub mod account;
 pub mod credentials;
+pub mod deny;
 pub mod deployer;
 pub mod members;
 pub mod permissions;

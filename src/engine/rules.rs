@@ -5,7 +5,7 @@
 //! Adding a rule means: its code in `codes.rs`, its function in its family's file, its row here,
 //! and its tests.
 
-use super::{Context, Judging, account, credentials, deployer, members, users};
+use super::{Context, Judging, account, credentials, deny, deployer, members, users};
 use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::observe::User;
@@ -142,6 +142,12 @@ pub const RULES: &[Rule] = &[
         Subjects::Deployer,
         present,
         deployer::missing_permission,
+    ),
+    rule(
+        Code::DeployerDenied,
+        Subjects::Deployer,
+        present,
+        deny::denied,
     ),
     rule(
         Code::DeployerKeyCount,
