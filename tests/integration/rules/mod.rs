@@ -15,6 +15,7 @@ mod deployer;
 mod harness;
 mod members;
 mod permissions;
+mod real_data;
 mod users;
 mod waivers;
 
