@@ -1,6 +1,9 @@
 //! Deployer rules: the CI user exists, is exempt from MFA, is not disabled, has no password, holds
 //! exactly its declared permissions and the declared number of active keys. Each judges the
 //! declared deployer ([`Subject`]); all but `deployer.missing` only when it has an IAM user.
+//! Policy variables in the documents are resolved for the deployer ([`variables`]) before the
+//! matcher judges them; Deny statements and the permissions boundary are `deployer.denied`'s
+//! ([`super::deny`]).
 
 use super::rules::Subject;
 use super::variables::{self, Principal, Reading};

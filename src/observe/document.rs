@@ -118,6 +118,30 @@ mod tests {
     }
 
     #[test]
+    fn version_and_condition_keys_are_kept() {
+        let doc = from_value(&serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*",
+            "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": false}, "StringNotEquals": {"aws:RequestedRegion": ["us-west-2", "us-east-1"]}}}]})).unwrap();
+        assert!(doc.has_variables());
+        assert_eq!(
+            doc.statements[0].conditions,
+            vec![
+                Condition {
+                    operator: "BoolIfExists".into(),
+                    key: "aws:MultiFactorAuthPresent".into(),
+                    values: vec!["false".into()],
+                },
+                Condition {
+                    operator: "StringNotEquals".into(),
+                    key: "aws:RequestedRegion".into(),
+                    values: vec!["us-west-2".into(), "us-east-1".into()],
+                },
+            ]
+        );
+        let old = from_value(&serde_json::json!({"Version": "2008-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}})).unwrap();
+        assert!(!old.has_variables() && !old.statements[0].has_condition());
+    }
+
+    #[test]
     fn not_action_and_bad_effect() {
         let doc = from_value(&serde_json::json!({"Statement":[{"Effect":"Allow","NotAction":["iam:*"],"Resource":"*"}]})).unwrap();
         assert_eq!(
