@@ -234,6 +234,10 @@ codes! {
         checks: "Every `deployer.allow` entry is granted by some Allow statement reaching the deployer.",
         why: "Without eks:DescribeCluster CI cannot fetch a kubeconfig and deploys fail.",
         fix: "Restore the `eks-readonly` inline policy (2i2c terraform) or grant the entry.";
+    DeployerDenied = "deployer.denied", Error,
+        checks: "No Deny statement reaching the deployer (inline, attached, via groups other than `groups.restricted` and `groups.disabled`, or in its permissions boundary) may deny part of a `deployer.allow` entry, and its permissions boundary, if any, allows every entry. NotAction/NotResource deny everything but what they name; conditions do not spare the deployer.",
+        why: "A Deny wins over every Allow and a boundary caps them: CI cannot fetch a kubeconfig even though the grant is in place. The usual MFA condition denies the deployer, which has no MFA.",
+        fix: "Remove or narrow the Deny statement, or detach its policy; extend the permissions boundary to the entry or remove it.";
     DeployerRotationIncomplete = "deployer.rotation-incomplete", Error,
         checks: "When the deployer holds two active keys, CI uses the newer: the newer (created at least `deployer.rotation_grace_days` ago) has been used, and the older has not been used since the newer was created plus the grace.",
         why: "A rotation that re-encrypted the old key, or that CI never picked up, leaves CI on a key SMCE will delete: deploys fail with UnrecognizedClientException.",

@@ -1,12 +1,16 @@
 //! Deployer rules: the CI user exists, is exempt from MFA, is not disabled, has no password, holds
 //! exactly its declared permissions and the declared number of active keys. Each judges the
 //! declared deployer ([`Subject`]); all but `deployer.missing` only when it has an IAM user.
+//! Policy variables in the documents are resolved for the deployer ([`variables`]) before the
+//! matcher judges them; Deny statements and the permissions boundary are `deployer.denied`'s
+//! ([`super::deny`]).
 
 use super::rules::Subject;
+use super::variables::{self, Principal, Reading};
 use super::{Judging, permissions};
 use crate::diag::Diagnostic;
 use crate::observe::User;
-use crate::observe::document::Statement;
+use crate::observe::document::{Document, Statement};
 use crate::shell::quote;
 use crate::source::Route;
 
@@ -86,7 +90,8 @@ pub fn console_access(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Dia
 pub struct Origin<'a> {
     /// The group it reaches the deployer through, if not attached to the user itself.
     pub group: Option<&'a str>,
-    /// `inline` (a policy embedded in the user or group) or `managed` (attached by ARN).
+    /// `inline` (a policy embedded in the user or group), `managed` (attached by ARN) or
+    /// `boundary` (the user's permissions boundary, a managed policy).
     pub kind: &'static str,
     /// The inline policy's name, or the managed policy's ARN.
     pub name: &'a str,
@@ -97,6 +102,7 @@ impl Origin<'_> {
     pub fn describe(&self) -> String {
         let policy = match self.kind {
             "inline" => format!("inline policy `{}`", self.name),
+            "boundary" => format!("permissions boundary `{}`", self.name),
             _ => format!("managed policy `{}`", self.name),
         };
         match self.group {
@@ -109,6 +115,7 @@ impl Origin<'_> {
     pub fn details(&self) -> serde_json::Value {
         let mut fields = serde_json::json!({
             "source_kind": match (self.group.is_some(), self.kind) {
+                (_, "boundary") => "permissions-boundary",
                 (false, "inline") => "user-inline",
                 (false, _) => "user-managed",
                 (true, "inline") => "group-inline",
@@ -126,15 +133,16 @@ impl Origin<'_> {
     }
 }
 
-/// Every statement that reaches the deployer, with where it comes from.
-pub fn reaching<'a>(cx: &'a Judging<'_>, user: &'a User) -> Vec<(Origin<'a>, &'a [Statement])> {
+/// Every policy document that grants or denies the deployer (not its boundary), with where it
+/// comes from; a managed policy the recording lacks is an empty document here.
+pub fn reaching<'a>(cx: &'a Judging<'_>, user: &'a User) -> Vec<(Origin<'a>, &'a Document)> {
     let state = cx.state;
-    let managed = |arn: &'a str| -> &'a [Statement] {
+    let managed = |arn: &'a str| -> &'a Document {
         state
             .managed_policies
             .get(arn)
             .and_then(|p| p.document.as_ref())
-            .map_or(&[][..], |d| &d.statements[..])
+            .unwrap_or(&crate::observe::document::EMPTY)
     };
     let inline = |group, name| Origin {
         group,
@@ -148,17 +156,14 @@ pub fn reaching<'a>(cx: &'a Judging<'_>, user: &'a User) -> Vec<(Origin<'a>, &'a
     };
     let mut sources = Vec::new();
     for policy in &user.inline_policies {
-        sources.push((inline(None, &policy.name), &policy.document.statements[..]));
+        sources.push((inline(None, &policy.name), &policy.document));
     }
     for arn in &user.attached_policies {
         sources.push((attached(None, arn), managed(arn)));
     }
     for group in user.groups.iter().filter_map(|g| state.groups.get(g)) {
         for policy in &group.inline_policies {
-            sources.push((
-                inline(Some(&group.name), &policy.name),
-                &policy.document.statements[..],
-            ));
+            sources.push((inline(Some(&group.name), &policy.name), &policy.document));
         }
         for arn in &group.attached_policies {
             sources.push((attached(Some(&group.name), arn), managed(arn)));
@@ -226,10 +231,14 @@ pub fn excess_permission(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<
             );
         }
     }
-    for (origin, statements) in &sources {
+    let who = Principal::of(user, &cx.policy.account.id);
+    for (origin, document) in &sources {
         let policy = origin.describe();
-        for (index, statement) in statements.iter().enumerate().filter(|(_, s)| s.allow) {
-            if permissions::within(statement, &allow) {
+        for (index, statement) in (document.statements.iter().enumerate()).filter(|(_, s)| s.allow)
+        {
+            // What the statement may grant: an unknown variable may be anything.
+            let resolved = variables::resolve(document, statement, &who, Reading::Widest);
+            if permissions::within(&resolved, &allow) {
                 continue;
             }
             let label = statement.label(index);
@@ -260,11 +269,18 @@ pub fn missing_permission(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec
     let name = user.name.as_str();
     let allow = cx.policy.deployer_allow();
     let sources = reaching(cx, user);
+    let who = Principal::of(user, &cx.policy.account.id);
     for (i, grant) in allow.iter().enumerate() {
-        let granted = sources
-            .iter()
-            .flat_map(|(_, s)| s.iter())
-            .any(|s| s.allow && permissions::grants(s, grant));
+        // What a statement surely grants: an unknown variable matches nothing.
+        let granted = sources.iter().any(|(_, document)| {
+            (document.statements.iter()).any(|s| {
+                s.allow
+                    && permissions::grants(
+                        &variables::resolve(document, s, &who, Reading::Narrowest),
+                        grant,
+                    )
+            })
+        });
         if !granted {
             out.push(
                 cx.finding(Route::of(["deployer", "allow"]).child(i), format!("no Allow statement grants the deployer `{name}` `{}` on `{}`", grant.action, grant.resource))

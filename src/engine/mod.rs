@@ -4,11 +4,12 @@
 //!
 //! Every rule is registered once in [`rules::RULES`] and judged through it; the rule functions
 //! live by family: [`account`], [`members`], [`users`], [`deployer`] (with the permission matcher
-//! in [`permissions`]), [`rotation`], [`credentials`], [`usage`] and [`root`]. [`waivers`] then
-//! marks what the policy accepts.
+//! in [`permissions`], policy variables in [`variables`] and Deny in [`deny`]), [`rotation`],
+//! [`credentials`], [`usage`] and [`root`]. [`waivers`] then marks what the policy accepts.
 
 pub mod account;
 pub mod credentials;
+pub mod deny;
 pub mod deployer;
 pub mod members;
 pub mod permissions;
@@ -17,6 +18,7 @@ pub mod rotation;
 pub mod rules;
 pub mod usage;
 pub mod users;
+pub mod variables;
 pub mod waivers;
 
 pub use account::impossible_capture;

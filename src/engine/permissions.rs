@@ -4,7 +4,8 @@
 //! The matcher is sound rather than complete: "covered" is only ever answered yes when every
 //! concrete (action, resource) the statement could grant is matched by one `allow` entry. Where it
 //! cannot be sure (a wildcard the entry may not contain, a `NotAction`), it answers no, and the
-//! caller reports: a false alarm is safer than silence.
+//! caller reports: a false alarm is safer than silence. The same holds for Deny ([`may_deny`]):
+//! it answers yes whenever the statement could deny part of an entry.
 
 use crate::observe::document::{Patterns, Statement};
 use crate::policy::model::Grant;
@@ -77,6 +78,28 @@ fn covers_symbols<T: Copy + Eq>(q: &[T], p: &[T], star: T, one: T) -> bool {
         }
     }
     q[i..].iter().all(|&c| c == star)
+}
+
+/// True when some string is matched by both globs `a` and `b`.
+pub fn glob_overlaps(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    // meet[i][j]: the suffixes a[i..] and b[j..] match a common string; filled from the ends.
+    let mut meet = vec![vec![false; b.len() + 1]; a.len() + 1];
+    for i in (0..=a.len()).rev() {
+        for j in (0..=b.len()).rev() {
+            meet[i][j] = match (a.get(i), b.get(j)) {
+                (None, None) => true,
+                // A `*` may match nothing, or take the other's next symbol (a `*` there included:
+                // what that one matches, this one matches too).
+                (Some('*'), _) => meet[i + 1][j] || (j < b.len() && meet[i][j + 1]),
+                (_, Some('*')) => meet[i][j + 1] || (i < a.len() && meet[i + 1][j]),
+                (Some(x), Some(y)) => (*x == '?' || *y == '?' || x == y) && meet[i + 1][j + 1],
+                _ => false,
+            };
+        }
+    }
+    meet[0][0]
 }
 
 fn action_covers(cover: &str, pattern: &str) -> bool {
@@ -159,6 +182,23 @@ pub fn grants(statement: &Statement, grant: &Grant) -> bool {
     actions && resources
 }
 
+/// Whether a Deny statement may deny part of what one entry names: some action and some
+/// resource of the entry are among the statement's. `NotAction`/`NotResource` deny everything
+/// but what they name, so they spare the entry only when one of their entries covers it whole.
+pub fn may_deny(statement: &Statement, grant: &Grant) -> bool {
+    let lower = |s: &str| s.to_ascii_lowercase();
+    let action = lower(&grant.action);
+    let actions = match &statement.actions {
+        Patterns::Only(list) => list.iter().any(|a| glob_overlaps(&lower(a), &action)),
+        Patterns::AllBut(list) => !list.iter().any(|a| action_covers(a, &grant.action)),
+    };
+    let resources = match &statement.resources {
+        Patterns::Only(list) => list.iter().any(|r| glob_overlaps(r, &grant.resource)),
+        Patterns::AllBut(list) => !list.iter().any(|r| glob_covers(r, &grant.resource)),
+    };
+    actions && resources
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,12 +209,55 @@ mod tests {
             allow: true,
             actions,
             resources,
-            has_condition: false,
+            conditions: Vec::new(),
         }
     }
 
     fn only(items: &[&str]) -> Patterns {
         Patterns::Only(items.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn glob_overlap() {
+        assert!(glob_overlaps("eks:*", "eks:DescribeCluster"));
+        assert!(glob_overlaps("eks:Describe*", "*Cluster"));
+        assert!(glob_overlaps("a?c", "*c"));
+        assert!(glob_overlaps("a*", "*b"));
+        assert!(!glob_overlaps("eks:List*", "eks:DescribeCluster"));
+        assert!(!glob_overlaps("a?", "a"));
+        assert!(glob_overlaps("", "*"));
+        assert!(!glob_overlaps("", "?"));
+    }
+
+    #[test]
+    fn deny_may_deny_part_of_an_entry() {
+        let grant = Grant {
+            action: "eks:DescribeCluster".into(),
+            resource: "arn:aws:eks:us-west-2:1:cluster/x".into(),
+        };
+        let deny = |actions, resources| Statement {
+            allow: false,
+            ..statement(actions, resources)
+        };
+        assert!(may_deny(&deny(only(&["EKS:*"]), only(&["*"])), &grant));
+        assert!(!may_deny(&deny(only(&["eks:List*"]), only(&["*"])), &grant));
+        assert!(!may_deny(
+            &deny(only(&["eks:*"]), only(&["arn:aws:eks:*:*:cluster/y"])),
+            &grant
+        ));
+        // NotAction denies everything it does not name.
+        assert!(may_deny(
+            &deny(Patterns::AllBut(vec!["iam:*".into()]), only(&["*"])),
+            &grant
+        ));
+        assert!(!may_deny(
+            &deny(Patterns::AllBut(vec!["eks:Describe*".into()]), only(&["*"])),
+            &grant
+        ));
+        assert!(!may_deny(
+            &deny(only(&["*"]), Patterns::AllBut(vec!["arn:aws:eks:*".into()])),
+            &grant
+        ));
     }
 
     #[test]

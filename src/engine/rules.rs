@@ -6,7 +6,7 @@
 //! and its tests.
 
 use super::{
-    Context, Judging, account, credentials, deployer, members, root, rotation, usage, users,
+    Context, Judging, account, credentials, deny, deployer, members, root, rotation, usage, users,
 };
 use crate::codes::Code;
 use crate::diag::Diagnostic;
@@ -83,6 +83,7 @@ pub const RULES: &[Rule] = &[
     rule(Code::DeployerConsoleAccess, Subjects::Deployer, present, deployer::console_access),
     rule(Code::DeployerExcessPermission, Subjects::Deployer, present, deployer::excess_permission),
     rule(Code::DeployerMissingPermission, Subjects::Deployer, present, deployer::missing_permission),
+    rule(Code::DeployerDenied, Subjects::Deployer, present, deny::denied),
     rule(Code::DeployerKeyCount, Subjects::Deployer, present, deployer::key_count),
     rule(Code::DeployerRotationIncomplete, Subjects::Deployer, present_and_used, rotation::rotation_incomplete),
     rule(Code::DeployerKeyUnused, Subjects::Deployer, present_and_used, rotation::key_unused),

@@ -6,7 +6,25 @@ use super::ParseError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
+    /// The policy language version (`2012-10-17`, `2008-10-17`), if the document names one. Only
+    /// `2012-10-17` gives `${...}` a meaning; the engine resolves variables per user.
+    pub version: Option<String>,
     pub statements: Vec<Statement>,
+}
+
+/// A document granting nothing, for a source whose document the recording lacks (a static, so
+/// callers can borrow it for as long as the recorded ones).
+pub static EMPTY: Document = Document {
+    version: None,
+    statements: Vec::new(),
+};
+
+impl Document {
+    /// Whether `${...}` in its resources is a policy variable (version 2012-10-17) rather than
+    /// literal text (2008-10-17, or no version), as IAM reads it.
+    pub fn has_variables(&self) -> bool {
+        self.version.as_deref() == Some("2012-10-17")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,7 +33,18 @@ pub struct Statement {
     pub allow: bool,
     pub actions: Patterns,
     pub resources: Patterns,
-    pub has_condition: bool,
+    /// The statement's `Condition` block, one entry per operator and key (sorted by operator, then key).
+    pub conditions: Vec<Condition>,
+}
+
+/// One test of a statement's `Condition`: `{"Bool": {"aws:MultiFactorAuthPresent": "false"}}` is
+/// the operator `Bool`, the key `aws:MultiFactorAuthPresent` and the values `["false"]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    pub operator: String,
+    pub key: String,
+    /// The values as written; booleans and numbers as their JSON text.
+    pub values: Vec<String>,
 }
 
 /// A statement's `Action`/`Resource` (what it names) or `NotAction`/`NotResource` (everything but
@@ -27,6 +56,10 @@ pub enum Patterns {
 }
 
 impl Statement {
+    pub fn has_condition(&self) -> bool {
+        !self.conditions.is_empty()
+    }
+
     /// How reports name the statement: its Sid, or its position.
     pub fn label(&self, index: usize) -> String {
         match &self.sid {
@@ -85,6 +118,30 @@ mod tests {
     }
 
     #[test]
+    fn version_and_condition_keys_are_kept() {
+        let doc = from_value(&serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*",
+            "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": false}, "StringNotEquals": {"aws:RequestedRegion": ["us-west-2", "us-east-1"]}}}]})).unwrap();
+        assert!(doc.has_variables());
+        assert_eq!(
+            doc.statements[0].conditions,
+            vec![
+                Condition {
+                    operator: "BoolIfExists".into(),
+                    key: "aws:MultiFactorAuthPresent".into(),
+                    values: vec!["false".into()],
+                },
+                Condition {
+                    operator: "StringNotEquals".into(),
+                    key: "aws:RequestedRegion".into(),
+                    values: vec!["us-west-2".into(), "us-east-1".into()],
+                },
+            ]
+        );
+        let old = from_value(&serde_json::json!({"Version": "2008-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}})).unwrap();
+        assert!(!old.has_variables() && !old.statements[0].has_condition());
+    }
+
+    #[test]
     fn not_action_and_bad_effect() {
         let doc = from_value(&serde_json::json!({"Statement":[{"Effect":"Allow","NotAction":["iam:*"],"Resource":"*"}]})).unwrap();
         assert_eq!(
@@ -109,9 +166,10 @@ pub enum RawDocument {
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RawPolicy {
-    // Accepted, not used: neither changes what the statements grant.
-    #[serde(rename = "Version", default)]
-    _version: Option<serde::de::IgnoredAny>,
+    /// Kept: it decides whether `${...}` is a variable.
+    #[serde(default)]
+    version: Option<String>,
+    // Accepted, not used: it does not change what the statements grant.
     #[serde(rename = "Id", default)]
     _id: Option<serde::de::IgnoredAny>,
     statement: OneOrMany<RawStatement>,
@@ -132,8 +190,10 @@ struct RawStatement {
     resource: Option<OneOrMany<String>>,
     #[serde(default)]
     not_resource: Option<OneOrMany<String>>,
+    /// Read as any JSON: its operators and keys are kept for reports; an odd shape is kept as
+    /// far as it goes rather than refused, since conditions never widen what the matcher credits.
     #[serde(default)]
-    condition: Option<serde::de::IgnoredAny>,
+    condition: Option<serde_json::Value>,
 }
 
 /// IAM's "a value or a list of values".
@@ -239,10 +299,51 @@ impl Document {
                     allow,
                     actions: pair(s.action, s.not_action, ("Action", "NotAction"))?,
                     resources: pair(s.resource, s.not_resource, ("Resource", "NotResource"))?,
-                    has_condition: s.condition.is_some(),
+                    conditions: s.condition.as_ref().map(conditions).unwrap_or_default(),
                 })
             })
             .collect::<Result<_, _>>()?;
-        Ok(Document { statements })
+        Ok(Document {
+            version: policy.version,
+            statements,
+        })
     }
+}
+
+/// A `Condition` block as a list of tests. IAM's shape is `{operator: {key: value or values}}`;
+/// anything else still yields an entry, so a statement with a condition never reads as
+/// unconditional.
+fn conditions(block: &serde_json::Value) -> Vec<Condition> {
+    use serde_json::Value;
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let values = |v: &Value| match v {
+        Value::Array(items) => items.iter().map(text).collect(),
+        other => vec![text(other)],
+    };
+    let Value::Object(operators) = block else {
+        return vec![Condition {
+            operator: "?".to_owned(),
+            key: "?".to_owned(),
+            values: values(block),
+        }];
+    };
+    let mut out = Vec::new();
+    for (operator, tests) in operators {
+        match tests {
+            Value::Object(keys) => out.extend(keys.iter().map(|(key, v)| Condition {
+                operator: operator.clone(),
+                key: key.clone(),
+                values: values(v),
+            })),
+            other => out.push(Condition {
+                operator: operator.clone(),
+                key: "?".to_owned(),
+                values: values(other),
+            }),
+        }
+    }
+    out
 }

@@ -38,6 +38,30 @@ pub struct GaadUser {
     pub user_policy_list: Vec<InlinePolicy>,
     #[serde(default)]
     pub attached_managed_policies: Vec<AttachedPolicy>,
+    /// For `${aws:userid}`.
+    #[serde(default)]
+    pub user_id: Option<String>,
+    /// For `${aws:PrincipalTag/KEY}`.
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+    #[serde(default)]
+    pub permissions_boundary: Option<Boundary>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Tag {
+    pub key: String,
+    #[serde(default)]
+    pub value: String,
+}
+
+/// `PermissionsBoundary`: only a managed policy can be a boundary
+/// (`PermissionsBoundaryType: Policy`), named by its ARN.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Boundary {
+    pub permissions_boundary_arn: String,
 }
 
 #[derive(Deserialize)]
@@ -158,6 +182,11 @@ pub fn convert(gaad: Gaad) -> Result<Authorization, ParseError> {
                 .map(|p| p.policy_arn)
                 .collect(),
             groups: user.group_list,
+            id: user.user_id,
+            tags: user.tags.into_iter().map(|t| (t.key, t.value)).collect(),
+            permissions_boundary: user
+                .permissions_boundary
+                .map(|b| b.permissions_boundary_arn),
             arn: user.arn,
             name: user.user_name,
             ..User::default()

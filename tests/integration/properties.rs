@@ -2,7 +2,9 @@
 //! loaders never panic, whatever bytes they are given.
 
 use proptest::prelude::*;
-use smce_guard::engine::permissions::{grants, within};
+use smce_guard::engine::permissions::{glob_overlaps, grants, may_deny, within};
+use smce_guard::engine::variables::{Principal, Reading, resolve};
+use smce_guard::observe::User;
 use smce_guard::observe::document::{Document, Patterns, Statement};
 use smce_guard::policy::model::Grant;
 
@@ -64,7 +66,7 @@ fn statement() -> impl Strategy<Value = Statement> {
             allow: true,
             actions: Patterns::Only(actions),
             resources: Patterns::Only(resources),
-            has_condition: false,
+            conditions: vec![],
         })
 }
 
@@ -124,7 +126,7 @@ fn allow_and_statement() -> impl Strategy<Value = (Vec<Grant>, Statement)> {
                 allow: true,
                 actions: Patterns::Only(actions.iter().map(|x| pick(x, true)).collect()),
                 resources: Patterns::Only(resources.iter().map(|x| pick(x, false)).collect()),
-                has_condition: false,
+                conditions: vec![],
             };
             (allow, statement)
         })
@@ -159,11 +161,58 @@ proptest! {
         prop_assert!(resources.iter().any(|p| glob_match(p, &r)));
     }
 
+    /// Two globs said not to overlap share no string.
+    #[test]
+    fn overlap_is_sound(a in pattern(), b in pattern(), fill in filler()) {
+        let text = instance(&a, &fill);
+        prop_assume!(glob_match(&b, &text));
+        prop_assert!(glob_overlaps(&a, &b), "{a} and {b} both match {text}");
+    }
+
+    /// A Deny said not to reach an entry denies none of the concrete pairs the entry names.
+    #[test]
+    fn may_deny_is_sound((allow, statement) in allow_and_statement(), fill in filler()) {
+        let grant = &allow[0];
+        let (a, r) = (instance(&grant.action, &fill), instance(&grant.resource, &fill));
+        let (Patterns::Only(actions), Patterns::Only(resources)) = (&statement.actions, &statement.resources) else { unreachable!() };
+        let denied = actions.iter().any(|p| glob_match(&p.to_ascii_lowercase(), &a.to_ascii_lowercase()))
+            && resources.iter().any(|p| glob_match(p, &r));
+        prop_assume!(denied);
+        let deny = Statement { allow: false, ..statement.clone() };
+        prop_assert!(may_deny(&deny, grant));
+    }
+
+    /// An unknown variable, whatever its value: the widest reading's "within" and "may not deny"
+    /// and the narrowest reading's "grants" hold for the value too.
+    #[test]
+    fn unknown_variables_are_read_soundly((allow, statement) in allow_and_statement(), at in 0usize..8, value in "[abB:]{0,3}") {
+        let Patterns::Only(resources) = &statement.resources else { unreachable!() };
+        let cut = |r: &String| r.char_indices().map(|(i, _)| i).chain([r.len()]).nth(at % (r.chars().count() + 1)).unwrap();
+        let with = |text: &str| Patterns::Only(resources.iter().map(|r| { let i = cut(r); format!("{}{text}{}", &r[..i], &r[i..]) }).collect());
+        let variable = Statement { resources: with("${aws:SourceIdentity}"), ..statement.clone() };
+        let valued = Statement { resources: with(&value), ..statement.clone() };
+        let document = Document { version: Some("2012-10-17".into()), statements: vec![] };
+        let user = User::default();
+        let who = Principal::of(&user, "111122223333");
+        let widest = resolve(&document, &variable, &who, Reading::Widest);
+        let narrowest = resolve(&document, &variable, &who, Reading::Narrowest);
+        if within(&widest, &allow) {
+            prop_assert!(within(&valued, &allow));
+        }
+        if grants(&narrowest, &allow[0]) {
+            prop_assert!(grants(&valued, &allow[0]));
+        }
+        let deny = |s: &Statement| may_deny(&Statement { allow: false, ..s.clone() }, &allow[0]);
+        if deny(&valued) {
+            prop_assert!(deny(&widest));
+        }
+    }
+
     /// Exact matches are always recognised (the matcher is not uselessly strict).
     #[test]
     fn identical_statements_are_within(action in "[a-z]{1,5}:[A-Za-z]{1,8}", resource in "arn:aws:[a-z]{1,3}:[a-z0-9-]{0,9}:[0-9]{12}:[a-z/]{1,8}") {
         let allow = [Grant { action: action.clone(), resource: resource.clone() }];
-        let statement = Statement { sid: None, allow: true, actions: Patterns::Only(vec![action.to_uppercase()]), resources: Patterns::Only(vec![resource]), has_condition: false };
+        let statement = Statement { sid: None, allow: true, actions: Patterns::Only(vec![action.to_uppercase()]), resources: Patterns::Only(vec![resource]), conditions: vec![] };
         prop_assert!(within(&statement, &allow));
         prop_assert!(grants(&statement, &allow[0]));
     }

@@ -11,11 +11,14 @@ mod account;
 mod binary;
 pub(crate) mod case;
 mod credentials;
+mod denied;
 mod deployer;
 mod harness;
 mod members;
 mod permissions;
+mod real_data;
 mod users;
+mod variables;
 mod waivers;
 
 /// Asserts the exit code a run of this account alone would end with and its exact findings.

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 const EXCESS: &str = "error deployer.excess-permission hub-continuous-deployer @10";
 const MISSING: &str = "error deployer.missing-permission hub-continuous-deployer @10";
+const DENIED: &str = "error deployer.denied hub-continuous-deployer @10";
 
 /// The base account with the deployer's inline policy replaced by one holding `statements`.
 pub(super) fn deployer_with(statements: Value) -> Case {
@@ -215,12 +216,12 @@ fn conditions_do_not_narrow_and_deny_is_not_credited() {
         judged.only("deployer.excess-permission")["details"]["statement"],
         "statement `OnlyFromVpn`"
     );
-    // A Deny of everything beside the grant is neither excess nor a grant.
+    // A Deny of everything beside the grant is neither excess nor a grant (it is denied).
     let deny = json!([allow(json!("eks:DescribeCluster"), json!(CLUSTER)), {"Effect": "Deny", "Action": "*", "Resource": "*"}]);
-    expect(&deployer_with(deny).judge(), 0, &[]);
+    expect(&deployer_with(deny).judge(), 1, &[DENIED]);
     let deny_only =
         json!([{"Effect": "Deny", "Action": "eks:DescribeCluster", "Resource": CLUSTER}]);
-    expect(&deployer_with(deny_only).judge(), 1, &[MISSING]);
+    expect(&deployer_with(deny_only).judge(), 1, &[DENIED, MISSING]);
 }
 
 #[test]
