@@ -180,7 +180,7 @@ fn judge(cover: &str, resource: &str) -> (Duration, bool) {
         allow: true,
         actions: Patterns::Only(vec!["s3:GetObject".into()]),
         resources: Patterns::Only(vec![resource.to_owned()]),
-        has_condition: false,
+        conditions: Vec::new(),
     };
     let start = Instant::now();
     let covered = within(&statement, &allow);
