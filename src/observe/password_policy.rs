@@ -32,8 +32,9 @@ struct Fields {
     hard_expiry: Option<bool>,
 }
 
-/// IAM's bounds for `MaxPasswordAge`, in days.
-const MAX_AGE_DAYS: std::ops::RangeInclusive<u32> = 1..=1095;
+/// IAM's bound for `MaxPasswordAge`, in days. 0 is what UpdateAccountPasswordPolicy takes for
+/// "never expire" (and what moto answers when it was not set), so it reads as no expiry.
+const MAX_AGE_DAYS: u32 = 1095;
 
 /// Parses the file's text.
 pub fn parse(text: &str) -> Result<PasswordPolicy, ParseError> {
@@ -41,20 +42,17 @@ pub fn parse(text: &str) -> Result<PasswordPolicy, ParseError> {
     let Some(fields) = file.policy else {
         return Ok(PasswordPolicy::None);
     };
-    if let Some(age) = fields
-        .max_password_age
-        .filter(|a| !MAX_AGE_DAYS.contains(a))
-    {
+    if let Some(age) = fields.max_password_age.filter(|a| *a > MAX_AGE_DAYS) {
         let offset = text.find("\"MaxPasswordAge\"");
         return Err(ParseError::new(
-            format!("MaxPasswordAge is {age}; IAM allows 1 to 1095 days"),
+            format!("MaxPasswordAge is {age}; IAM allows at most {MAX_AGE_DAYS} days"),
             offset,
         ));
     }
     // `ExpirePasswords` is what IAM derives from `MaxPasswordAge`; false wins when they disagree.
     let max_password_age = fields
         .max_password_age
-        .filter(|_| fields.expire_passwords != Some(false));
+        .filter(|age| *age > 0 && fields.expire_passwords != Some(false));
     Ok(PasswordPolicy::Some { max_password_age })
 }
 
@@ -91,6 +89,8 @@ mod tests {
         assert_eq!(age(never), some(None));
         let off = r#"{"PasswordPolicy": {"ExpirePasswords": false, "MaxPasswordAge": 90}}"#;
         assert_eq!(age(off), some(None));
+        let zero = r#"{"PasswordPolicy": {"ExpirePasswords": false, "MaxPasswordAge": 0}}"#;
+        assert_eq!(age(zero), some(None));
         assert_eq!(
             age(r#"{"PasswordPolicy": {"MaxPasswordAge": 90}}"#),
             some(Some(90))
@@ -110,7 +110,7 @@ mod tests {
         assert!(message.contains("PasswordPolicy"), "{message}");
         let (_, message) = at(r#"{"PasswordPolicy": {"MaxPasswordAge": "60"}}"#);
         assert!(message.contains("invalid type"), "{message}");
-        let (offset, message) = at(r#"{"PasswordPolicy": {"MaxPasswordAge": 0}}"#);
+        let (offset, message) = at(r#"{"PasswordPolicy": {"MaxPasswordAge": 1096}}"#);
         assert_eq!(offset, Some(20), "{message}");
         let (offset, _) = at("[]");
         assert_eq!(offset, Some(0));
