@@ -9,8 +9,8 @@ credentials: moto_server listens on a free port on 127.0.0.1 only, and is stoppe
 
 For each account in ACCOUNTS below, the script
   1. seeds the emulated account (groups, policies, users, passwords, MFA devices, access keys) with boto3,
-  2. records the four fixture files with the same AWS CLI commands one would run against real AWS
-     (see README, "Recording state"),
+  2. records the five fixture files with the same AWS CLI commands one would run against real AWS
+     (see README, "Recorded state"),
   3. rewrites every timestamp to the fixed value the table gives (days before CAPTURED_AT) and every random id
      moto generates to a deterministic fake one, and repairs the credential-report fields where moto differs
      from AWS, so that reruns produce byte-identical files.
@@ -94,6 +94,8 @@ class Account:
     created: float  # days ago: root user, SMCE groups and SMCE-AdminAccess
     users: list[User]
     region: str = "us-west-2"
+    # The account password policy's MaxPasswordAge (password-policy.json); None: the account has no password policy.
+    max_password_age: int | None = MAX_PASSWORD_AGE_DAYS
     # customer managed policies besides SMCE-AdminAccess: name -> (days ago, statements)
     extra_policies: dict[str, tuple[float, list[dict]]] = field(default_factory=dict)
 
@@ -130,7 +132,8 @@ ACCOUNTS = [
         ]),
     ]),
     # Linus has no MFA device; the deployer still awaits its MFA exemption; an undeclared user holds an expired key.
-    Account("maap", "916098889494", created=1400, users=[
+    # Its password policy lets passwords live 90 days, not SMCE's 60.
+    Account("maap", "916098889494", created=1400, max_password_age=90, users=[
         engineer("example-engineer-katherine", password_changed=20),
         engineer("example-engineer-linus", password_changed=20, mfa=False),
         deployer("maap", created=600, groups=[RESTRICTED], keys=[Key(5, last_used=Used(0.1))]),
@@ -309,9 +312,11 @@ def seed(server: MotoServer, account: Account, creds: dict) -> dict[str, tuple[s
     iam = boto3.client("iam", endpoint_url=server.url, region_name=IAM_REGION,
                        aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
                        aws_session_token=creds["SessionToken"])
-    iam.update_account_password_policy(MinimumPasswordLength=14, RequireSymbols=True, RequireNumbers=True,
-                                       RequireUppercaseCharacters=True, RequireLowercaseCharacters=True,
-                                       MaxPasswordAge=MAX_PASSWORD_AGE_DAYS, PasswordReusePrevention=24)
+    if account.max_password_age is not None:
+        iam.update_account_password_policy(MinimumPasswordLength=14, RequireSymbols=True, RequireNumbers=True,
+                                           RequireUppercaseCharacters=True, RequireLowercaseCharacters=True,
+                                           AllowUsersToChangePassword=True, MaxPasswordAge=account.max_password_age,
+                                           PasswordReusePrevention=24)
     policy_arns = {}
     for name, statements in [ADMIN_POLICY, *((n, s) for n, (_, s) in account.extra_policies.items())]:
         arn = iam.create_policy(PolicyName=name, PolicyDocument=json.dumps(document(statements)))["Policy"]["Arn"]
@@ -349,16 +354,18 @@ def seed(server: MotoServer, account: Account, creds: dict) -> dict[str, tuple[s
     return keys
 
 
-def aws(env: dict, *args: str) -> str:
-    """Run the AWS CLI against moto_server and return its stdout."""
+def aws(env: dict, *args: str, missing: str | None = None) -> str:
+    """Run the AWS CLI against moto_server and return its stdout; `missing`, when IAM answers NoSuchEntity."""
     result = subprocess.run(["aws", *args], env=env, capture_output=True, text=True)
+    if result.returncode != 0 and missing is not None and "(NoSuchEntity)" in result.stderr:
+        return missing
     if result.returncode != 0:
         raise RuntimeError(f"aws {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
     return result.stdout
 
 
 def record(env: dict) -> dict:
-    """The four recordings, exactly as the README's command sequence produces them."""
+    """The five recordings, exactly as the README's command sequence produces them."""
     identity = json.loads(aws(env, "sts", "get-caller-identity", "--output", "json"))
     details = json.loads(aws(env, "iam", "get-account-authorization-details", "--output", "json"))
     for _ in range(30):
@@ -375,8 +382,11 @@ def record(env: dict) -> dict:
     for user in users:
         keys += json.loads(aws(env, "iam", "list-access-keys", "--user-name", user, "--output", "json"))[
             "AccessKeyMetadata"]
+    # An account without a password policy: the CLI prints an error, the recording says null.
+    password_policy = json.loads(aws(env, "iam", "get-account-password-policy", "--output", "json",
+                                     missing='{"PasswordPolicy": null}'))
     return {"account_id": identity["Account"], "details": details, "report": report,
-            "access_keys": {"AccessKeyMetadata": keys}}
+            "access_keys": {"AccessKeyMetadata": keys}, "password_policy": password_policy}
 
 
 def normalise_details(account: Account, details: dict) -> dict:
@@ -464,7 +474,8 @@ def normalise_report(account: Account, report: str) -> str:
         row["password_last_used"] = "N/A" if pw is None else (
             "no_information" if pw.last_used is None else report_time(pw.last_used))
         row["password_last_changed"] = "N/A" if pw is None else report_time(pw.changed)
-        row["password_next_rotation"] = "N/A" if pw is None else report_time(pw.changed - MAX_PASSWORD_AGE_DAYS)
+        row["password_next_rotation"] = "N/A" if pw is None or account.max_password_age is None else report_time(
+            pw.changed - account.max_password_age)
         for n in (1, 2):
             key = user.keys[n - 1] if len(user.keys) >= n else None
             used = key.last_used if key else None
@@ -478,6 +489,16 @@ def normalise_report(account: Account, report: str) -> str:
     writer.writeheader()
     writer.writerows(out)
     return buf.getvalue()
+
+
+def check_password_policy(account: Account, recorded: dict) -> dict:
+    """moto's answer, checked against the table: nothing in it is volatile, so it is kept as recorded."""
+    policy = recorded["PasswordPolicy"]
+    age = None if policy is None or not policy.get("ExpirePasswords") else policy.get("MaxPasswordAge")
+    if (policy is None) != (account.max_password_age is None) or age != account.max_password_age:
+        raise RuntimeError(f"{account.name}: moto's password policy {policy} is not the table's "
+                           f"MaxPasswordAge {account.max_password_age}")
+    return recorded
 
 
 def check_normalised(files: dict[str, str]) -> None:
@@ -507,6 +528,7 @@ def record_account(server: MotoServer, account: Account, out_dir: Path) -> list[
         "authorization-details.json": to_json(normalise_details(account, raw["details"])),
         "credential-report.csv": normalise_report(account, raw["report"]),
         "access-keys.json": to_json(normalise_keys(account, raw["access_keys"], moto_keys)),
+        "password-policy.json": to_json(check_password_policy(account, raw["password_policy"])),
         "snapshot.json": to_json({"account_id": account.id, "captured_at": CAPTURED_AT.strftime("%Y-%m-%dT%H:%M:%SZ"),
                                   "source": SOURCE}),
     }

@@ -2,6 +2,7 @@
 //! its special values (`N/A`, `no_information`, `not_supported`) and its `<root_account>` row.
 
 use super::ParseError;
+use super::model::Root;
 use jiff::Timestamp;
 
 /// One user's row, reduced to what the rules need.
@@ -11,16 +12,25 @@ pub struct Row {
     pub arn: String,
     pub password_enabled: bool,
     pub password_last_changed: Option<Timestamp>,
+    /// `None` when never used, or when the report has no such column (see [`OPTIONAL`]).
+    pub password_last_used: Option<Timestamp>,
+    pub password_next_rotation: Option<Timestamp>,
     pub mfa_active: bool,
     /// `(active, last_rotated)` for key slots 1 and 2.
     pub keys: [(bool, Option<Timestamp>); 2],
+    /// `access_key_N_last_used_date` for slots 1 and 2; `None` as for `password_last_used`.
+    pub keys_last_used: [Option<Timestamp>; 2],
 }
 
-/// The report: user rows, and the root row's ARN (which names the account).
+/// The report: user rows, and the root row (its ARN names the account).
 #[derive(Debug, Clone, Default)]
 pub struct CredentialReport {
     pub rows: Vec<Row>,
+    /// Whether the report has the last-use columns (every report AWS makes does; a trimmed or
+    /// older recording may not, and its last use is then unknown rather than "never").
+    pub last_use_columns: bool,
     pub root_arn: Option<String>,
+    pub root: Option<Root>,
 }
 
 const COLUMNS: [&str; 9] = [
@@ -33,6 +43,16 @@ const COLUMNS: [&str; 9] = [
     "access_key_1_last_rotated",
     "access_key_2_active",
     "access_key_2_last_rotated",
+];
+
+/// Columns read when present. Older recordings (and tools that trim the report) lack them; their
+/// values then read as `None`, which the model cannot tell apart from "never used": a rule must
+/// not call a credential unused from a report that does not say.
+const OPTIONAL: [&str; 4] = [
+    "password_last_used",
+    "password_next_rotation",
+    "access_key_1_last_used_date",
+    "access_key_2_last_used_date",
 ];
 
 /// Parses the CSV text of a credential report (a recorded one's byte-order mark is stripped by
@@ -67,7 +87,11 @@ pub fn parse(text: &str) -> Result<CredentialReport, ParseError> {
                 )
             })?;
     }
-    let mut report = CredentialReport::default();
+    let optional = OPTIONAL.map(|name| headers.iter().position(|h| h.trim() == name));
+    let mut report = CredentialReport {
+        last_use_columns: optional[0].is_some() && optional[2].is_some() && optional[3].is_some(),
+        ..CredentialReport::default()
+    };
     let mut seen = std::collections::HashMap::new();
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(&e))?;
@@ -76,10 +100,6 @@ pub fn parse(text: &str) -> Result<CredentialReport, ParseError> {
         let field = |i: usize| record.get(index[i]).unwrap_or("").trim();
         let at = |message: String| ParseError::new(format!("line {line}: {message}"), offset);
         let user = field(0).to_owned();
-        if user == "<root_account>" {
-            report.root_arn = Some(field(1).to_owned());
-            continue;
-        }
         if user.is_empty() {
             return Err(at("a row has an empty `user`".into()));
         }
@@ -89,6 +109,7 @@ pub fn parse(text: &str) -> Result<CredentialReport, ParseError> {
                 user.escape_debug()
             )));
         }
+        // Two root rows would be two answers to "does root have MFA?".
         if let Some(first) = seen.insert(user.clone(), line) {
             return Err(at(format!(
                 "user `{user}` appears twice (lines {first} and {line})"
@@ -106,12 +127,32 @@ pub fn parse(text: &str) -> Result<CredentialReport, ParseError> {
             timestamp(field(i))
                 .map_err(|value| at(format!("`{}` is not a date: `{value}`", COLUMNS[i])))
         };
+        let optional_date = |i: usize| match optional[i] {
+            Some(column) => {
+                let value = record.get(column).unwrap_or("").trim();
+                timestamp(value)
+                    .map_err(|value| at(format!("`{}` is not a date: `{value}`", OPTIONAL[i])))
+            }
+            None => Ok(None),
+        };
+        if user == "<root_account>" {
+            // The root row has no password or key dates to age; only its flags are read.
+            report.root_arn = Some(field(1).to_owned());
+            report.root = Some(Root {
+                mfa_active: flag(4)?,
+                keys_active: [flag(5)?, flag(7)?],
+            });
+            continue;
+        }
         let row = Row {
             arn: field(1).to_owned(),
             password_enabled: flag(2)?,
             password_last_changed: date(3)?,
+            password_last_used: optional_date(0)?,
+            password_next_rotation: optional_date(1)?,
             mfa_active: flag(4)?,
             keys: [(flag(5)?, date(6)?), (flag(7)?, date(8)?)],
+            keys_last_used: [optional_date(2)?, optional_date(3)?],
             user,
         };
         // A credential in use without a date could not be aged: its expiry would go unseen.
@@ -202,6 +243,58 @@ mod tests {
         assert!(alice.password_enabled && !alice.mfa_active);
         assert_eq!(alice.keys[0].1.unwrap().to_string(), "2026-10-02T00:00:00Z");
         assert_eq!(alice.keys[1], (false, None));
+    }
+
+    #[test]
+    fn reads_last_use_next_rotation_and_the_root_row() {
+        let text = format!(
+            "{HEADER}\n<root_account>,arn:aws:iam::444055461661:root,2020-01-01T00:00:00+00:00,not_supported,2026-11-01T00:00:00+00:00,not_supported,not_supported,false,true,2021-01-01T00:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n\
+             bob,arn:aws:iam::444055461661:user/bob,2026-01-01T00:00:00+00:00,true,2026-11-19T08:00:00+00:00,2026-10-01T00:00:00+00:00,2026-11-30T00:00:00+00:00,true,true,2026-10-02T00:00:00+00:00,2026-11-19T07:00:00+00:00,us-west-2,eks,true,2026-10-03T00:00:00+00:00,N/A,N/A,N/A,false,N/A,false,N/A\n"
+        );
+        let report = parse(&text).unwrap();
+        let root = report.root.clone().unwrap();
+        assert!(!root.mfa_active);
+        assert_eq!(root.keys_active, [true, false]);
+        let bob = &report.rows[0];
+        let at = |t: Option<Timestamp>| t.map(|t| t.to_string());
+        assert_eq!(
+            at(bob.password_last_used).as_deref(),
+            Some("2026-11-19T08:00:00Z")
+        );
+        assert_eq!(
+            at(bob.password_next_rotation).as_deref(),
+            Some("2026-11-30T00:00:00Z")
+        );
+        assert_eq!(
+            bob.keys_last_used.map(at),
+            [Some("2026-11-19T07:00:00Z".to_owned()), None]
+        );
+        // A bad last-use date is refused like any other date.
+        let broken = text.replace("2026-11-19T07:00:00+00:00", "last tuesday");
+        let error = parse(&broken).unwrap_err();
+        assert!(
+            error.message.contains("access_key_1_last_used_date")
+                && error.message.contains("line 3"),
+            "{}",
+            error.message
+        );
+        // Two root rows are refused.
+        let root_row = text.lines().nth(1).unwrap();
+        let error = parse(&format!("{text}{root_row}\n")).unwrap_err();
+        assert!(error.message.contains("appears twice"), "{}", error.message);
+    }
+
+    /// An older recording without the last-use columns reads, with every last use `None`.
+    #[test]
+    fn last_use_columns_are_optional() {
+        let text = "user,arn,password_enabled,password_last_changed,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_2_active,access_key_2_last_rotated\n\
+                    carol,arn:aws:iam::1:user/carol,true,2026-10-01T00:00:00+00:00,true,true,2026-10-02T00:00:00+00:00,false,N/A\n";
+        let report = parse(text).unwrap();
+        let carol = &report.rows[0];
+        assert_eq!(carol.password_last_used, None);
+        assert_eq!(carol.password_next_rotation, None);
+        assert_eq!(carol.keys_last_used, [None, None]);
+        assert!(report.root.is_none());
     }
 
     #[test]

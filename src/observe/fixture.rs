@@ -8,7 +8,7 @@
 
 use super::{
     AccessKey, AccountState, InvalidInput, ObserveError, ParseError, Recording, credential_report,
-    gaad,
+    gaad, password_policy,
 };
 use crate::source::Span;
 use serde::Deserialize;
@@ -18,6 +18,7 @@ pub const AUTHORIZATION_DETAILS: &str = "authorization-details.json";
 pub const CREDENTIAL_REPORT: &str = "credential-report.csv";
 pub const ACCESS_KEYS: &str = "access-keys.json";
 pub const SNAPSHOT: &str = "snapshot.json";
+pub const PASSWORD_POLICY: &str = "password-policy.json";
 
 /// Recordings larger than this are refused unread: a real account's is a few megabytes.
 pub const MAX_FIXTURE_BYTES: u64 = 256 * 1024 * 1024;
@@ -88,6 +89,14 @@ pub const FILES: &[RecordedFile] = &[
         name: SNAPSHOT,
         required: false,
         parse: parse_snapshot,
+    },
+    // Optional: recordings made before it was recorded still read, their policy unknown.
+    RecordedFile {
+        name: PASSWORD_POLICY,
+        required: false,
+        parse: |text, recording| {
+            password_policy::parse(text).map(|parsed| recording.password_policy = parsed)
+        },
     },
 ];
 
@@ -350,7 +359,10 @@ mod tests {
         });
         // Groups and policies are hash maps: compared by their users and counts.
         let shape = |s: AccountState| {
-            let users = format!("{:?} {:?} {:?}", s.account_ids, s.captured_at, s.users);
+            let users = format!(
+                "{:?} {:?} {:?} {:?} {:?}",
+                s.account_ids, s.captured_at, s.users, s.root, s.password_policy
+            );
             (users, s.groups.len(), s.managed_policies.len())
         };
         assert_eq!(

@@ -7,8 +7,11 @@ pub mod document;
 pub mod fixture;
 pub mod gaad;
 pub mod model;
+pub mod password_policy;
+mod recording;
 
 pub use model::{AccessKey, AccountState, Group, PasswordPolicy, Root, User};
+pub use recording::Recording;
 
 use crate::source::Span;
 
@@ -126,95 +129,6 @@ fn find_field(text: &str, from: usize, key: &str, value: &str) -> Option<usize> 
         at = after_key;
     }
     None
-}
-
-/// Everything a recording (or a live read) holds for one account, before it becomes the model:
-/// each parser of [`fixture::FILES`] fills its own fields.
-#[derive(Default)]
-pub struct Recording {
-    pub authorization: gaad::Authorization,
-    pub report: credential_report::CredentialReport,
-    /// ListAccessKeys results merged over users; authoritative for keys when present.
-    pub access_keys: Option<Vec<AccessKey>>,
-    /// Owner of each entry of `access_keys`, in the same order.
-    pub access_key_users: Vec<String>,
-    pub snapshot_account: Option<String>,
-    pub captured_at: Option<jiff::Timestamp>,
-    pub source: Option<String>,
-}
-
-impl Recording {
-    /// Joins the authorization details, the credential report and the key listing by user name.
-    /// Users come from the authorization details: a report row for a user deleted since is
-    /// ignored, and a user newer than the report simply has no password, MFA or report keys.
-    pub fn assemble(self) -> AccountState {
-        let gaad::Authorization {
-            mut users,
-            groups,
-            managed_policies,
-        } = self.authorization;
-        let mut account_ids = std::collections::BTreeSet::new();
-        account_ids.extend(self.snapshot_account);
-        let arns = users
-            .iter()
-            .map(|u| u.arn.as_str())
-            .chain(self.report.root_arn.as_deref());
-        account_ids.extend(arns.filter_map(model::arn_account).map(str::to_owned));
-        let rows: std::collections::HashMap<&str, &credential_report::Row> = self
-            .report
-            .rows
-            .iter()
-            .map(|r| (r.user.as_str(), r))
-            .collect();
-        let mut keys_by_user: std::collections::HashMap<&str, Vec<AccessKey>> =
-            std::collections::HashMap::new();
-        if let Some(keys) = &self.access_keys {
-            for (key, user) in keys.iter().zip(&self.access_key_users) {
-                keys_by_user
-                    .entry(user.as_str())
-                    .or_default()
-                    .push(key.clone());
-            }
-        }
-        for user in &mut users {
-            if let Some(row) = rows.get(user.name.as_str()) {
-                user.reported = true;
-                user.password_enabled = row.password_enabled;
-                user.password_last_changed =
-                    row.password_last_changed.filter(|_| row.password_enabled);
-                user.mfa_active = row.mfa_active;
-                if self.access_keys.is_none() {
-                    user.keys = row
-                        .keys
-                        .iter()
-                        .zip(1u8..)
-                        .filter(|((active, created), _)| *active || created.is_some())
-                        .map(|(&(active, created), slot)| AccessKey {
-                            id: None,
-                            slot: Some(slot),
-                            active,
-                            created,
-                            last_used: None,
-                        })
-                        .collect();
-                }
-            }
-            if self.access_keys.is_some() {
-                user.keys = keys_by_user.remove(user.name.as_str()).unwrap_or_default();
-            }
-        }
-        AccountState {
-            account_ids,
-            captured_at: self.captured_at,
-            source: self.source,
-            users,
-            groups,
-            managed_policies,
-            root: None,
-            password_policy: model::PasswordPolicy::NotRecorded,
-            last_use_recorded: false,
-        }
-    }
 }
 
 /// Where account state comes from.

@@ -32,6 +32,7 @@ const GENERATE: &str = "iam:GenerateCredentialReport";
 const REPORT: &str = "iam:GetCredentialReport";
 const KEYS: &str = "iam:ListAccessKeys";
 const ALIASES: &str = "iam:ListAccountAliases";
+const PASSWORD_POLICY: &str = "iam:GetAccountPasswordPolicy";
 
 /// Attempts per request of the SDK's standard retry (src/observe/aws/mod.rs).
 const ATTEMPTS: usize = 4;
@@ -150,7 +151,7 @@ impl Bench {
         bench.clean_counts = request_counts(&clean);
         assert_eq!(
             bench.clean_counts,
-            [("faulty".to_owned(), 6), ("other".to_owned(), 6)],
+            [("faulty".to_owned(), 7), ("other".to_owned(), 7)],
             "{}",
             clean.stderr
         );
@@ -273,6 +274,32 @@ impl Bench {
 }
 
 const ROLE_ARN: &str = "arn:aws:iam::400000000001:role/smce-guard-reader";
+
+/// GetAccountPasswordPolicy is retried like every read, and an error other than NoSuchEntity
+/// fails the account: it never reads as "no password policy".
+#[test]
+fn password_policy_errors_are_retried_then_fail_that_account_alone() {
+    let bench = Bench::start();
+    bench.transient(PASSWORD_POLICY, Fault::THROTTLE, 3);
+    let failed = bench.persistent(PASSWORD_POLICY, Fault::THROTTLE);
+    assert_eq!(
+        failed.reason,
+        "iam:GetAccountPasswordPolicy failed: Throttling: Rate exceeded \
+         (hint: IAM throttled us past our retries; try again later)"
+    );
+    assert_eq!(failed.injected, ATTEMPTS);
+    let failed = bench.persistent(
+        PASSWORD_POLICY,
+        Fault::Error(404, "NoSuchEntityX", "not the no-policy answer"),
+    );
+    assert!(
+        failed
+            .reason
+            .starts_with("iam:GetAccountPasswordPolicy failed: NoSuchEntityX"),
+        "{}",
+        failed.reason
+    );
+}
 
 #[test]
 fn throttling_is_retried_then_fails_that_account_alone() {

@@ -211,6 +211,7 @@ fn json_variants_read_the_same() {
         "authorization-details.json",
         "access-keys.json",
         "snapshot.json",
+        "password-policy.json",
     ] {
         let text = scratch.read(name);
         scratch.write(name, format!("\u{feff}{}", text.replace('\n', "\r\n")));
@@ -645,6 +646,71 @@ fn credential_reports_that_contradict_themselves_are_refused_at_the_row() {
         "a doubled column",
     );
     assert!(message.contains("two `mfa_active` columns"), "{message}");
+}
+
+/// A report from before the last-use columns (or trimmed by a tool) reads as it always did.
+#[test]
+fn reports_without_last_use_columns_read() {
+    let scratch = Scratch::new();
+    let rows = csv_rows(&scratch.read("credential-report.csv"));
+    let keep: Vec<bool> = rows[0]
+        .iter()
+        .map(|h| !h.contains("last_used") && h != "password_next_rotation")
+        .collect();
+    let trimmed: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .zip(&keep)
+                .filter(|(_, keep)| **keep)
+                .map(|(v, _)| v.clone())
+                .collect()
+        })
+        .collect();
+    assert_eq!(trimmed[0].len(), rows[0].len() - 8);
+    scratch.write("credential-report.csv", csv_join(&trimmed, "\n"));
+    same_as_baseline(&scratch, "no last-use columns");
+}
+
+#[test]
+fn password_policies_are_read_strictly_and_may_be_missing() {
+    let scratch = Scratch::new();
+    let recorded = scratch.read("password-policy.json");
+    // A misspelt field could hide an expiry: refused where it stands.
+    scratch.write(
+        "password-policy.json",
+        recorded.replace("\"MaxPasswordAge\"", "\"MaxPaswordAge\""),
+    );
+    let message = invalid(
+        &scratch,
+        "password-policy.json",
+        Some(10),
+        "a misspelt field",
+    );
+    assert!(message.contains("MaxPaswordAge"), "{message}");
+    for (broken, line, what) in [
+        ("{}\n", 1, "no PasswordPolicy"),
+        ("{\n  \"PasswordPolicy\": []\n}\n", 2, "a list"),
+        (
+            "{\"PasswordPolicy\": {\"MaxPasswordAge\": -1}}",
+            1,
+            "a negative age",
+        ),
+        (
+            "{\"PasswordPolicy\": {\"MaxPasswordAge\": 5000}}",
+            1,
+            "an age IAM refuses",
+        ),
+        ("[]", 1, "a list for the document"),
+    ] {
+        scratch.write("password-policy.json", broken);
+        invalid(&scratch, "password-policy.json", Some(line), what);
+    }
+    // None recorded (an older recording), or none in the account: nothing judged differently yet.
+    scratch.write("password-policy.json", "{\"PasswordPolicy\": null}\n");
+    same_as_baseline(&scratch, "an account without a password policy");
+    std::fs::remove_file(scratch.file("password-policy.json")).unwrap();
+    same_as_baseline(&scratch, "a recording without password-policy.json");
 }
 
 #[test]

@@ -12,6 +12,7 @@
 //! GetAccountAuthorizationDetails (AWS always sends it; without it the live reader fails, see
 //! `managed_policy_without_a_policy_name_is_read`).
 
+mod password_policy;
 mod secrets;
 
 use crate::common::{
@@ -212,8 +213,9 @@ fn clean_account_has_no_findings() {
         json!({"errors": 0, "warnings": 0, "waived": 0})
     );
     // Only the chosen account was read: AssumeRole, GAAD, two GenerateCredentialReport (moto says
-    // STARTED first), GetCredentialReport, ListAccountAliases, ListAccessKeys for the deployer.
-    assert_eq!(request_counts(&run), [("clean".to_owned(), 7)]);
+    // STARTED first), GetCredentialReport, ListAccountAliases, GetAccountPasswordPolicy,
+    // ListAccessKeys for the deployer.
+    assert_eq!(request_counts(&run), [("clean".to_owned(), 8)]);
 }
 
 #[test]
@@ -489,7 +491,7 @@ fn several_accounts_in_one_run() {
         "{}",
         run.stderr
     );
-    assert!(counts.iter().all(|c| c.1 >= 6), "{counts:?}");
+    assert!(counts.iter().all(|c| c.1 >= 7), "{counts:?}");
 }
 
 #[test]
@@ -881,6 +883,7 @@ fn snapshot_then_offline_check_equals_live_check() {
             "access-keys.json",
             "authorization-details.json",
             "credential-report.csv",
+            "password-policy.json",
             "snapshot.json"
         ]
     );
@@ -960,6 +963,9 @@ fn snapshot_then_offline_check_equals_live_check() {
             "snap",
             "--now",
             &now,
+            // As for check: the recording's age is not what parity is about.
+            "--max-age",
+            "36500",
             "--format",
             "json",
         ],
@@ -991,7 +997,7 @@ fn snapshot_keeps_the_fixture_of_an_unreadable_account() {
     let fixtures = ws.path().join("fixtures");
     let before_kept = tree(&fixtures.join("kept"));
     let before_fresh = tree(&fixtures.join("fresh"));
-    assert_eq!(before_kept.len(), 4);
+    assert_eq!(before_kept.len(), 5);
 
     // Both accounts change; only `fresh` can be read the second time.
     moto.seed(&json!({"accounts": [
@@ -1035,7 +1041,7 @@ fn snapshot_keeps_the_fixture_of_an_unreadable_account() {
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
     assert_eq!(
         tree(&fixtures).len(),
-        8,
+        10,
         "only the two fixture folders' files"
     );
 }
@@ -1076,7 +1082,7 @@ fn request_count_per_account() {
         check_args(&["--account", "counted", "--now", &now, "-v"]),
     );
     expect(&run, 0, &[]);
-    assert_eq!(run.stderr, "counted: 8 AWS requests\n");
+    assert_eq!(run.stderr, "counted: 9 AWS requests\n");
     let mut ops = proxy.take_operations();
     ops.sort();
     assert_eq!(
@@ -1085,6 +1091,7 @@ fn request_count_per_account() {
             "iam:GenerateCredentialReport",
             "iam:GenerateCredentialReport",
             "iam:GetAccountAuthorizationDetails",
+            "iam:GetAccountPasswordPolicy",
             "iam:GetCredentialReport",
             "iam:ListAccessKeys",
             "iam:ListAccessKeys",
@@ -1109,9 +1116,9 @@ fn request_count_per_account() {
         ],
     );
     expect(&run, 0, &[]);
-    assert_eq!(run.stderr, "home: 8 AWS requests\n");
+    assert_eq!(run.stderr, "home: 9 AWS requests\n");
     let ops = proxy.take_operations();
-    assert_eq!(ops.len(), 8, "{ops:?}");
+    assert_eq!(ops.len(), 9, "{ops:?}");
     assert_eq!(ops[0], "sts:GetCallerIdentity");
 
     // A second read finds moto's report generated already: one GenerateCredentialReport.
@@ -1119,8 +1126,8 @@ fn request_count_per_account() {
         ws.path(),
         check_args(&["--account", "counted", "--now", &now, "-v"]),
     );
-    assert_eq!(run.stderr, "counted: 7 AWS requests\n");
-    assert_eq!(proxy.take_operations().len(), 7);
+    assert_eq!(run.stderr, "counted: 8 AWS requests\n");
+    assert_eq!(proxy.take_operations().len(), 8);
 }
 
 /// `service:Operation` names a read-only tool may send.

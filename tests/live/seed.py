@@ -11,13 +11,15 @@ The scenario (JSON on stdin):
         "groups": [{"name": "SMCE-ProjectAdmins", "inline": [{"name": "p", "document": {...}}],
                     "attached": ["SMCE-AdminAccess"]}],
         "users": [{"name": "alice", "groups": ["SMCE-ProjectAdmins"], "inline": [...], "attached": [...],
-                   "password": true, "mfa": true, "keys": ["Active", "Inactive"]}]
+                   "password": true, "mfa": true, "keys": ["Active", "Inactive"]}],
+        "password_policy": {"MinimumPasswordLength": 14, "MaxPasswordAge": 90}
      }],
      "organization": {"accounts": [{"name": "science", "status": "ACTIVE"},
                                    {"name": "retired", "status": "SUSPENDED"}]},
      "sessions": ["111122223333"]}
 
-Every field but `id` and `name` is optional. `attached` names a customer managed policy of the same account
+Every field but `id` and `name` is optional. `password_policy` holds the keyword arguments of
+iam:UpdateAccountPasswordPolicy; without it the account has no password policy. `attached` names a customer managed policy of the same account
 (or is a full policy ARN). Seeding is additive: running it again on the same server adds to what is there.
 Each account is reached by sts:AssumeRole into arn:aws:iam::<id>:role/seed (moto needs no such role and keeps
 every account apart); the organization is created by moto's default account 123456789012, its management
@@ -66,6 +68,8 @@ def seed_account(endpoint: str, sts, account: dict, keys_out: list) -> None:
     def arn(name: str) -> str:
         return name if name.startswith("arn:") else f"arn:aws:iam::{account_id}:policy/{name}"
 
+    if "password_policy" in account:
+        iam.update_account_password_policy(**account["password_policy"])
     for policy in account.get("managed_policies", []):
         iam.create_policy(PolicyName=policy["name"], PolicyDocument=json.dumps(policy["document"]))
     for group in account.get("groups", []):

@@ -3,14 +3,16 @@
 //!
 //! Per account: AssumeRole or GetCallerIdentity (either names the account reached),
 //! GetAccountAuthorizationDetails (all pages), GenerateCredentialReport (polled with bounded
-//! backoff), GetCredentialReport, ListAccountAliases, and ListAccessKeys only for users whose report
-//! row shows an active key: 6 requests plus one per such user on a one-page account.
+//! backoff), GetCredentialReport, ListAccountAliases, GetAccountPasswordPolicy, and ListAccessKeys
+//! only for users whose report row shows an active key: 7 requests plus one per such user on a
+//! one-page account.
 
 pub mod errors;
 pub mod organization;
 pub mod paging;
 pub mod profiles;
 pub mod redact;
+mod reports;
 pub mod wire;
 
 pub use errors::failure;
@@ -20,8 +22,7 @@ use super::ObserveError;
 use super::fixture::{self, Texts};
 use crate::policy::model::Account;
 use aws_config::{BehaviorVersion, SdkConfig, retry::RetryConfig, timeout::TimeoutConfig};
-use aws_sdk_iam::error::ProvideErrorMetadata;
-use aws_sdk_iam::types::{EntityType, ReportStateType};
+use aws_sdk_iam::types::EntityType;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -216,7 +217,7 @@ async fn read(
             .build(),
     );
     let (users, groups, policies) = authorization_details(&iam).await?;
-    let report = credential_report(&iam, options.report_budget).await?;
+    let report = reports::credential_report(&iam, options.report_budget).await?;
     let parsed = super::credential_report::parse(&report).map_err(|e| {
         unobserved(format!(
             "the credential report does not parse: {}",
@@ -256,6 +257,7 @@ async fn read(
         .send()
         .await
         .map_err(|e| failure("iam:ListAccountAliases", &e))?;
+    let password_policy = reports::password_policy(&iam).await?;
     let source = match std::env::var("AWS_ENDPOINT_URL_IAM")
         .or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
     {
@@ -276,7 +278,8 @@ async fn read(
         )
         .with(fixture::CREDENTIAL_REPORT, report)
         .with(fixture::ACCESS_KEYS, wire::access_keys(&keys))
-        .with(fixture::SNAPSHOT, snapshot))
+        .with(fixture::SNAPSHOT, snapshot)
+        .with(fixture::PASSWORD_POLICY, password_policy))
 }
 
 type Details = (
@@ -322,71 +325,6 @@ async fn authorization_details(iam: &aws_sdk_iam::Client) -> Result<Details, Obs
         details.2.extend(policies);
     }
     Ok(details)
-}
-
-/// Generates the credential report (polling with bounded backoff through `ReportInProgress` and
-/// `LimitExceeded`) and fetches it. Generation is bounded in tries and time; the report's own
-/// `GeneratedTime` is never waited on, since AWS may serve one up to four hours old.
-async fn credential_report(
-    iam: &aws_sdk_iam::Client,
-    budget: Duration,
-) -> Result<String, ObserveError> {
-    let started = std::time::Instant::now();
-    let mut delay = Duration::from_millis(250);
-    let mut generated = false;
-    // The last answer that made us wait, for the message if we give up.
-    let mut last = String::from("none");
-    loop {
-        if !generated {
-            match iam.generate_credential_report().send().await {
-                Ok(out) if out.state() == Some(&ReportStateType::Complete) => generated = true,
-                Ok(out) => {
-                    last = format!(
-                        "GenerateCredentialReport state {}",
-                        out.state().map_or("none", |s| s.as_str())
-                    )
-                }
-                Err(error) if matches!(error.code(), Some("LimitExceeded" | "Throttling")) => {
-                    last = format!(
-                        "GenerateCredentialReport {}",
-                        error.code().unwrap_or_default()
-                    );
-                }
-                Err(error) => return Err(failure("iam:GenerateCredentialReport", &error)),
-            }
-        }
-        if generated {
-            match iam.get_credential_report().send().await {
-                Ok(out) => {
-                    let content = out
-                        .content()
-                        .ok_or_else(|| unobserved("iam:GetCredentialReport returned no content"))?;
-                    return String::from_utf8(content.as_ref().to_vec())
-                        .map_err(|_| unobserved("the credential report is not UTF-8"));
-                }
-                // Not ready yet (404 ReportInProgress), or gone again: wait, regenerating if gone.
-                Err(error)
-                    if matches!(
-                        error.code(),
-                        Some("ReportInProgress" | "ReportNotPresent" | "ReportExpired")
-                    ) =>
-                {
-                    let code = error.code().unwrap_or_default();
-                    generated = code == "ReportInProgress";
-                    last = format!("GetCredentialReport {code}");
-                }
-                Err(error) => return Err(failure("iam:GetCredentialReport", &error)),
-            }
-        }
-        if started.elapsed() + delay > budget {
-            return Err(unobserved(format!(
-                "iam:GenerateCredentialReport: the credential report was not ready within {} s (last answer: {last}); try again later or raise --report-wait",
-                budget.as_secs()
-            )));
-        }
-        tokio::time::sleep(delay).await;
-        delay = (delay * 2).min(Duration::from_secs(4));
-    }
 }
 
 /// Retries a bare HTTP 429 like throttling; the standard classifier only knows AWS error codes and

@@ -3,7 +3,8 @@
 
 use aws_sdk_iam::primitives::{DateTime, DateTimeFormat};
 use aws_sdk_iam::types::{
-    AccessKeyMetadata, AttachedPolicy, GroupDetail, ManagedPolicyDetail, PolicyDetail, UserDetail,
+    AccessKeyMetadata, AttachedPolicy, GroupDetail, ManagedPolicyDetail, PasswordPolicy,
+    PolicyDetail, UserDetail,
 };
 use serde_json::{Map, Value, json};
 
@@ -124,6 +125,26 @@ pub fn access_keys(keys: &[AccessKeyMetadata]) -> String {
     pretty(&json!({ "AccessKeyMetadata": keys }))
 }
 
+/// `get-account-password-policy` as the CLI prints it, in its field order; `None` (the account has
+/// no policy) as `{"PasswordPolicy": null}`, what the recipe writes in place of the CLI's error.
+pub fn password_policy(policy: Option<&PasswordPolicy>) -> String {
+    let policy = policy.map(|p| {
+        object(json!({
+            "MinimumPasswordLength": p.minimum_password_length(),
+            "RequireSymbols": p.require_symbols(),
+            "RequireNumbers": p.require_numbers(),
+            "RequireUppercaseCharacters": p.require_uppercase_characters(),
+            "RequireLowercaseCharacters": p.require_lowercase_characters(),
+            "AllowUsersToChangePassword": p.allow_users_to_change_password(),
+            "ExpirePasswords": p.expire_passwords(),
+            "MaxPasswordAge": p.max_password_age(),
+            "PasswordReusePrevention": p.password_reuse_prevention(),
+            "HardExpiry": p.hard_expiry(),
+        }))
+    });
+    pretty(&json!({ "PasswordPolicy": policy }))
+}
+
 pub fn snapshot(
     account_id: &str,
     captured_at: jiff::Timestamp,
@@ -157,6 +178,33 @@ mod tests {
         );
         assert_eq!(document(Some("%7Bbroken")), json!("%7Bbroken"));
         assert_eq!(document(None), Value::Null);
+    }
+
+    #[test]
+    fn password_policies_print_like_the_cli_and_read_back() {
+        use crate::observe::{model, password_policy};
+        let none = password_policy(None);
+        assert_eq!(none, "{\n  \"PasswordPolicy\": null\n}\n");
+        assert_eq!(
+            password_policy::parse(&none).unwrap(),
+            model::PasswordPolicy::None
+        );
+        let policy = PasswordPolicy::builder()
+            .minimum_password_length(14)
+            .expire_passwords(true)
+            .max_password_age(90)
+            .build();
+        let text = password_policy(Some(&policy));
+        assert!(
+            text.contains("\"MaxPasswordAge\": 90") && !text.contains("PasswordReusePrevention"),
+            "{text}"
+        );
+        assert_eq!(
+            password_policy::parse(&text).unwrap(),
+            model::PasswordPolicy::Some {
+                max_password_age: Some(90)
+            }
+        );
     }
 
     #[test]
