@@ -37,42 +37,36 @@ pub fn mismatch(cx: &Judging<'_>, _: &Subject<'_>, out: &mut Vec<Diagnostic>) {
     );
 }
 
-/// `account.password-policy`: the account's own password policy expires passwords after
-/// `credentials.max_age_days`, so the expiry dates smce-guard prints are the account's.
+/// `account.password-policy`: where the account's own password policy sets a `MaxPasswordAge`,
+/// it is `credentials.max_age_days`, so the expiry dates smce-guard prints are the account's. An
+/// account with no policy (or one that never expires passwords) sets no age to disagree with:
+/// SMCE's own automation is what enforces `max_age_days` there.
 pub fn password_policy(cx: &Judging<'_>, _: &Subject<'_>, out: &mut Vec<Diagnostic>) {
     use crate::observe::PasswordPolicy;
     let declared = cx.policy.credentials.max_age_days;
-    let (said, max) = match &cx.state.password_policy {
-        PasswordPolicy::NotRecorded => return,
-        PasswordPolicy::Some {
-            max_password_age: Some(max),
-        } if *max == declared => return,
-        PasswordPolicy::Some {
-            max_password_age: Some(max),
-        } => (format!("expires passwords after {max} days"), Some(*max)),
-        PasswordPolicy::Some {
-            max_password_age: None,
-        } => ("never expires passwords".to_owned(), None),
-        PasswordPolicy::None => (
-            "has no password policy, so it never expires passwords".to_owned(),
-            None,
-        ),
+    let PasswordPolicy::Some {
+        max_password_age: Some(max),
+    } = cx.state.password_policy
+    else {
+        return;
     };
+    if max == declared {
+        return;
+    }
     out.push(
         cx.finding(
             Route::of(["credentials", "max_age_days"]),
             format!(
-                "account {} {said}, not after {declared} days as `credentials.max_age_days` says: the password expiry dates reported may be wrong",
+                "account {} expires passwords after {max} days (its password policy's MaxPasswordAge), not after {declared} days as `credentials.max_age_days` says: the password expiry dates reported may be wrong",
                 cx.policy.account.id
             ),
         )
         .with_label("the lifetime smce-guard dates passwords by")
         .with_detail("max_password_age", max)
         .with_detail("max_age_days", declared)
-        .with_help(match max {
-            Some(max) => format!("set `credentials.max_age_days: {max}` if the account is right, or ask SMCE why it differs from 60"),
-            None => "ask SMCE whether passwords expire in this account; keep `max_age_days` at SMCE's 60 if their automation enforces it".to_owned(),
-        }),
+        .with_help(format!(
+            "set `credentials.max_age_days: {max}` if the account is right, or ask SMCE why its password policy differs"
+        )),
     );
 }
 

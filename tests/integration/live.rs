@@ -114,7 +114,9 @@ fn policy(id: &str, name: &str, members: &[&str]) -> String {
         text.push_str(&format!("  - user: {m}\n"));
     }
     text.push_str(&format!(
-        "deployer:\n  user: {DEPLOYER}\n  cluster: {name}\n"
+        // moto does not track last use, so every key reads as never used: a grace longer than
+        // any test's horizon keeps `deployer.key-unused` out of cases about other rules.
+        "deployer:\n  user: {DEPLOYER}\n  cluster: {name}\n  rotation_grace_days: 60\n"
     ));
     text
 }
@@ -350,6 +352,8 @@ fn credential_expiry_rules_live() {
         &[
             "creds warning key.expiring hub-continuous-deployer",
             "creds warning password.expiring alice",
+            // moto records no last use: 50 days on, alice's password was never used.
+            "creds warning password.unused alice",
         ],
     );
     let details = &only(&run, "key.expiring")["details"];
@@ -365,8 +369,12 @@ fn credential_expiry_rules_live() {
         &run,
         1,
         &[
+            // 61 days on, past the 60-day grace: the only key, never used (moto records no last
+            // use), means CI holds some other key.
+            "creds warning deployer.key-unused hub-continuous-deployer",
             "creds error key.expired hub-continuous-deployer",
             "creds error password.expired alice",
+            "creds warning password.unused alice",
         ],
     );
     assert_eq!(
@@ -932,12 +940,17 @@ fn snapshot_then_offline_check_equals_live_check() {
             "alpha error deployer.excess-permission hub-continuous-deployer",
             "alpha warning key.expiring hub-continuous-deployer",
             "alpha warning key.expiring mallory",
+            // moto records no last use: 50 days on, these were never used.
+            "alpha warning key.unused mallory",
             "alpha error member.mfa-missing alice",
             "alpha warning password.expiring alice",
             "alpha warning password.expiring mallory",
+            "alpha warning password.unused alice",
+            "alpha warning password.unused mallory",
             "alpha error user.unmanaged mallory",
             "beta warning key.expiring hub-continuous-deployer",
             "beta warning password.expiring alice",
+            "beta warning password.unused alice",
         ],
     );
 

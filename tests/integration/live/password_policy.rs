@@ -74,9 +74,12 @@ fn snapshot_records_the_password_policy_or_its_absence() {
             "json",
         ],
     );
-    expect(&offline, 0, &[]);
+    // Account `one` expires passwords after 90 days, not the policy's 60: the dates smce-guard
+    // prints for its passwords would be wrong, and it says so, live and offline alike.
+    let mismatch = ["one warning account.password-policy -"];
+    expect(&offline, 0, &mismatch);
     let live = moto.smce_guard(ws.path(), check_args(&["--now", &now]));
-    expect(&live, 0, &[]);
+    expect(&live, 0, &mismatch);
     assert_eq!(live.json()["findings"], offline.json()["findings"]);
 }
 

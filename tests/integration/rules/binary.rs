@@ -645,7 +645,7 @@ fn repository_check_json() {
                 "{} {} {}",
                 f["account_name"].as_str().unwrap(),
                 f["code"].as_str().unwrap(),
-                f["principal"].as_str().unwrap()
+                f["principal"].as_str().unwrap_or("-")
             )
         })
         .collect();
@@ -656,8 +656,11 @@ fn repository_check_json() {
             "disasters deployer.key-count hub-continuous-deployer",
             "disasters member.disabled example-engineer-edsger",
             "disasters password.expired example-engineer-edsger",
+            "disasters password.unused example-engineer-edsger",
+            "maap account.password-policy -",
             "maap deployer.restricted hub-continuous-deployer",
             "maap key.expired old-contractor-example",
+            "maap key.unused old-contractor-example",
             "maap member.mfa-missing example-engineer-linus",
             "maap user.unmanaged old-contractor-example",
             "nasa-veda key.expiring hub-continuous-deployer",

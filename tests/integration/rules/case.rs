@@ -118,7 +118,15 @@ pub struct Row {
     pub mfa: bool,
     /// `(active, last_rotated)` of key slots 1 and 2.
     pub keys: [Option<(bool, String)>; 2],
+    /// `password_last_used`; `N/A` (never) when `None`. [`RECENT`] unless a case says otherwise.
+    pub password_used: Option<String>,
+    /// `access_key_N_last_used_date` of slots 1 and 2; `N/A` (never) when `None`. [`RECENT`]
+    /// unless a case says otherwise, so that only cases about use meet the unused rules.
+    pub keys_used: [Option<String>; 2],
 }
+
+/// A day before `NOW`: when the base case's credentials were last used.
+pub const RECENT: &str = "2026-11-19T09:00:00+00:00";
 
 pub fn row(user: &str) -> Row {
     Row {
@@ -126,23 +134,28 @@ pub fn row(user: &str) -> Row {
         password: None,
         mfa: false,
         keys: [None, None],
+        password_used: Some(RECENT.into()),
+        keys_used: [Some(RECENT.into()), Some(RECENT.into())],
     }
 }
 
 impl Row {
     fn csv(&self) -> String {
-        let key = |slot: &Option<(bool, String)>| match slot {
-            Some((active, at)) => format!("{active},{at},N/A,N/A,N/A"),
+        let key = |slot: &Option<(bool, String)>, used: &Option<String>| match slot {
+            Some((active, at)) => {
+                format!("{active},{at},{},N/A,N/A", used.as_deref().unwrap_or("N/A"))
+            }
             None => "false,N/A,N/A,N/A,N/A".to_owned(),
         };
         format!(
-            "{user},arn:aws:iam::{ID}:user/{user},2025-01-01T00:00:00+00:00,{enabled},N/A,{changed},N/A,{mfa},{k1},{k2},false,N/A,false,N/A",
+            "{user},arn:aws:iam::{ID}:user/{user},2025-01-01T00:00:00+00:00,{enabled},{used},{changed},N/A,{mfa},{k1},{k2},false,N/A,false,N/A",
             user = self.user,
             enabled = self.password.is_some(),
+            used = self.password_used.as_deref().unwrap_or("N/A"),
             changed = self.password.as_deref().unwrap_or("N/A"),
             mfa = self.mfa,
-            k1 = key(&self.keys[0]),
-            k2 = key(&self.keys[1]),
+            k1 = key(&self.keys[0], &self.keys_used[0]),
+            k2 = key(&self.keys[1], &self.keys_used[1]),
         )
     }
 }
@@ -188,6 +201,7 @@ impl Case {
             "Resource": "*",
             "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},
         }]));
+        // Both credentials in use the day before `NOW`: nothing unused in the base case.
         let mut alice = row("alice");
         alice.password = Some("2026-10-10T00:00:00+00:00".into());
         alice.mfa = true;
@@ -328,19 +342,15 @@ impl Case {
             !self.no_folder,
             "an account without a folder needs the binary"
         );
-        let [gaad, report, keys, snapshot] =
-            self.generated()
-                .map(|(name, content)| match self.override_of(name) {
-                    None => content,
-                    Some(Override::Text(text)) => Some(text.clone()),
-                    Some(_) => panic!("{name}: only text overrides are judged in-process"),
-                });
-        Recorded {
-            authorization_details: gaad.expect("authorization details are required"),
-            credential_report: report.expect("the credential report is required"),
-            access_keys: keys,
-            snapshot,
-        }
+        let files = self.generated().into_iter().filter_map(|(name, content)| {
+            let text = match self.override_of(name) {
+                None => content,
+                Some(Override::Text(text)) => Some(text.clone()),
+                Some(_) => panic!("{name}: only text overrides are judged in-process"),
+            };
+            text.map(|text| (name, text))
+        });
+        Recorded(files.collect())
     }
 
     /// Judged in-process as of [`NOW`] (`check --format json --now NOW` without the binary).

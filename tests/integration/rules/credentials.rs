@@ -1,7 +1,7 @@
 //! `key.*` and `password.*` judged in-process at their exact boundaries (one second either side
 //! of the warning window and of expiry), from `access-keys.json` or the credential report.
 
-use super::case::{Case, Override, POLICY, key, row, user};
+use super::case::{Case, Override, POLICY, RECENT, key, row, user};
 use super::expect;
 use serde_json::json;
 
@@ -16,6 +16,8 @@ pub(super) fn alice_with_key() -> Case {
         .as_mut()
         .unwrap()
         .push(key("alice", "AKIAALICE0000000001", "Active", CREATED));
+    // The report lists it too (slot 1), with its last use: recently, unless a case says not.
+    case.row("alice").keys[0] = Some((true, CREATED.into()));
     case
 }
 
@@ -118,7 +120,16 @@ fn access_keys_json_wins_over_the_report() {
     let mut case = alice_with_key();
     case.row("alice").keys[0] = Some((false, "2026-11-01T00:00:00+00:00".into()));
     let judged = case.judge();
-    expect(&judged, 1, &["error key.expired alice @14"]);
+    // The report does not know the active key (no slot of its creation date): its use is not
+    // confirmed, and is read as never used.
+    expect(
+        &judged,
+        1,
+        &[
+            "error key.expired alice @14",
+            "warning key.unused alice @13",
+        ],
+    );
     assert_eq!(
         judged.only("key.expired")["details"]["key_id"],
         "AKIAALICE0000000001"
@@ -154,6 +165,7 @@ fn credential_rules_cover_undeclared_users() {
     case.users.push(user("svc", &[]));
     let mut svc = row("svc");
     svc.password = Some("2025-01-01T00:00:00+00:00".into());
+    svc.keys[0] = Some((true, "2025-01-01T00:00:00+00:00".into()));
     case.rows.push(svc);
     case.keys.as_mut().unwrap().push(key(
         "svc",
@@ -204,10 +216,10 @@ fn disabled_password_never_ages() {
     // password_enabled false with an old password_last_changed: the password is gone.
     let mut case = Case::base();
     let report = case.report().replace(
-        "alice,arn:aws:iam::111122223333:user/alice,2025-01-01T00:00:00+00:00,true,N/A,2026-10-10T00:00:00+00:00",
-        "alice,arn:aws:iam::111122223333:user/alice,2025-01-01T00:00:00+00:00,false,N/A,2025-01-01T00:00:00+00:00",
+        &format!("alice,arn:aws:iam::111122223333:user/alice,2025-01-01T00:00:00+00:00,true,{RECENT},2026-10-10T00:00:00+00:00"),
+        &format!("alice,arn:aws:iam::111122223333:user/alice,2025-01-01T00:00:00+00:00,false,{RECENT},2025-01-01T00:00:00+00:00"),
     );
-    assert!(report.contains(",false,N/A,2025-01-01T00:00:00+00:00"));
+    assert!(report.contains(",false,2026-11-19T09:00:00+00:00,2025-01-01T00:00:00+00:00"));
     case.overrides
         .push(("credential-report.csv", Override::Text(report)));
     expect(&case.judge(), 0, &[]);

@@ -109,6 +109,10 @@ fn key_count_warning_with_more_active_keys_than_declared() {
         "Active",
         "2026-11-01T00:00:00Z",
     ));
+    // A finished rotation but for the old key's deletion: CI moved to the newer key (report slot
+    // 2, used since) and stopped using the older one before the newer was created.
+    case.row(DEPLOYER).keys[1] = Some((true, "2026-11-01T00:00:00+00:00".into()));
+    case.row(DEPLOYER).keys_used[0] = Some("2026-10-31T00:00:00+00:00".into());
     let judged = case.judge();
     expect(
         &judged,
@@ -142,6 +146,8 @@ fn key_count_from_the_report_without_access_keys_json() {
     let mut case = Case::base();
     case.keys = None;
     case.row(DEPLOYER).keys[1] = Some((true, "2026-11-01T00:00:00+00:00".into()));
+    // CI moved to the newer key; the older was last used before it was created.
+    case.row(DEPLOYER).keys_used[0] = Some("2026-10-31T00:00:00+00:00".into());
     let judged = case.judge();
     expect(
         &judged,

@@ -19,28 +19,24 @@ use smce_guard::policy::{self, Policy};
 use smce_guard::source::SourceFile;
 use std::path::Path;
 
-/// The recorded documents of one account, as text: what a `fixtures/<name>/` folder holds.
-#[derive(Debug, Clone)]
-pub struct Recorded {
-    pub authorization_details: String,
-    pub credential_report: String,
-    pub access_keys: Option<String>,
-    pub snapshot: Option<String>,
-}
+/// The recorded documents of one account, as text, by file name: what a `fixtures/<name>/`
+/// folder holds. Any file of the reader's table (`fixture::FILES`) may be among them.
+#[derive(Debug, Clone, Default)]
+pub struct Recorded(pub Vec<(&'static str, String)>);
 
 impl Recorded {
-    /// Reads a fixture folder; the two required files must be there (an unobserved account is
-    /// the binary's business).
+    /// Reads a fixture folder; its required files must be there (an unobserved account is the
+    /// binary's business).
     pub fn read(dir: &Path) -> Recorded {
-        let text = |name: &str| std::fs::read_to_string(dir.join(name)).ok();
-        let required =
-            |name: &str| text(name).unwrap_or_else(|| panic!("{} has no {name}", dir.display()));
-        Recorded {
-            authorization_details: required(fixture::AUTHORIZATION_DETAILS),
-            credential_report: required(fixture::CREDENTIAL_REPORT),
-            access_keys: text(fixture::ACCESS_KEYS),
-            snapshot: text(fixture::SNAPSHOT),
+        let mut recorded = Recorded::default();
+        for file in fixture::FILES {
+            match std::fs::read_to_string(dir.join(file.name)) {
+                Ok(text) => recorded.0.push((file.name, text)),
+                Err(_) if !file.required => {}
+                Err(error) => panic!("{} has no {}: {error}", dir.display(), file.name),
+            }
         }
+        recorded
     }
 }
 
@@ -206,18 +202,9 @@ fn lint(policy_file: &str, text: &str) -> (Option<Policy>, Vec<Diagnostic>) {
 
 /// Parses the recorded texts into the model; a broken one is an invalid input, as on disk.
 fn observe(recorded: Recorded, fixture_dir: &str) -> Result<AccountState, InvalidInput> {
-    let mut texts = fixture::Texts::default()
-        .with(
-            fixture::AUTHORIZATION_DETAILS,
-            recorded.authorization_details,
-        )
-        .with(fixture::CREDENTIAL_REPORT, recorded.credential_report);
-    if let Some(text) = recorded.access_keys {
-        texts = texts.with(fixture::ACCESS_KEYS, text);
-    }
-    if let Some(text) = recorded.snapshot {
-        texts = texts.with(fixture::SNAPSHOT, text);
-    }
+    let texts = (recorded.0.into_iter()).fold(fixture::Texts::default(), |texts, (name, text)| {
+        texts.with(name, text)
+    });
     fixture::parse(&texts, fixture_dir).map_err(|error| match error {
         ObserveError::Invalid(input) => input,
         // Texts are always there; only a missing folder or file is unobserved.
