@@ -146,6 +146,10 @@ codes! {
         checks: "An EKS ARN in `deployer.allow` names the policy's own account id and region.",
         why: "A copied policy that still names another account's cluster would let CI fail to deploy, or allow the wrong cluster.",
         fix: "Use the account id and region from `account`.";
+    PolicyClusterMismatch = "policy.cluster-mismatch", Warning,
+        checks: "An EKS ARN in `deployer.allow` names the policy's own cluster (`deployer.cluster`).",
+        why: "A grant copied from another hub's policy lets the deployer describe that hub's cluster and not its own: deploys fail, and the exemption covers more than it should.",
+        fix: "Name `deployer.cluster` in the ARN (`arn:aws:eks:<region>:<id>:cluster/<cluster>`), or fix `deployer.cluster`.";
     PolicyRoleAccountMismatch = "policy.role-account-mismatch", Error,
         checks: "`account.role_arn` names a role in the policy's own account (`account.id`).",
         why: "A live run assumes that role with the caller's credentials; a role in another account would be assumed, and its account read, before the mismatch could be reported.",

@@ -261,7 +261,8 @@ impl RouteIndex {
         &self.pointers[entry.start as usize..(entry.start + entry.len) as usize]
     }
 
-    fn get(&self, pointer: &str) -> Option<(Option<Span>, Span)> {
+    /// The (key span, value span) of exactly `pointer`, with no fallback to an ancestor.
+    pub fn get(&self, pointer: &str) -> Option<(Option<Span>, Span)> {
         let entry = if self.sorted {
             self.entries
                 .binary_search_by(|e| self.pointer(e).cmp(pointer))

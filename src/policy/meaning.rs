@@ -225,7 +225,43 @@ fn check_allow(file: FileId, policy: &Policy, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+        check_cluster(file, policy, &route, &arn, out);
     }
+}
+
+/// An EKS cluster ARN names `deployer.cluster`: a grant copied from another hub's policy would
+/// let the deployer describe that hub's cluster and not its own. A warning, since a deployer may
+/// deliberately be granted a second cluster; wildcards are not judged.
+fn check_cluster(
+    file: FileId,
+    policy: &Policy,
+    route: &Route,
+    arn: &Arn,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(deployer) = &policy.deployer else {
+        return;
+    };
+    let Some(named) = arn.resource.strip_prefix("cluster/") else {
+        return;
+    };
+    let named = named.split('/').next().unwrap_or_default();
+    if named == deployer.cluster || named.contains(['*', '?']) {
+        return;
+    }
+    let cluster = &deployer.cluster;
+    out.push(
+        Diagnostic::new(
+            Code::PolicyClusterMismatch,
+            format!("this EKS ARN names cluster `{named}`, but `deployer.cluster` is `{cluster}`"),
+        )
+        .at(file, route.child("resource"))
+        .with_label("another cluster")
+        .with_help(format!(
+            "resource: arn:{}:eks:{}:{}:cluster/{cluster} (a grant copied from another hub's policy would let CI describe that hub's cluster, not its own)",
+            arn.partition, arn.region, arn.account
+        )),
+    );
 }
 
 /// Checks across policies: an account id or name declared twice.

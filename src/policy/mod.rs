@@ -8,11 +8,14 @@
 //! a fingerprint of its text, and is read again ([`Declared::read`]) when its account is judged.
 //! Text is kept only for files that something points into.
 
+mod indent;
 pub mod meaning;
 pub mod model;
 mod read;
 mod scalar;
 pub mod schema;
+mod teach;
+mod words;
 pub mod yaml;
 
 pub use model::Policy;

@@ -247,7 +247,7 @@ pub(super) fn check_bytes(
         }
         Some(document) => document,
     };
-    result.diagnostics = schema::validate(id, &document, &index);
+    result.diagnostics = schema::validate(id, &document, &index, &text);
     if !result.diagnostics.is_empty() {
         return result;
     }

@@ -1,6 +1,7 @@
 //! The embedded JSON Schema of the policy format, and its errors turned into diagnostics that
 //! point at the offending node (or, for unknown keys, at the key itself).
 
+use super::{indent, teach, words};
 use crate::codes::Code;
 use crate::diag::{Capped, Diagnostic};
 use crate::source::{FileId, Route, RouteIndex};
@@ -22,13 +23,42 @@ static VALIDATOR: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
 /// Validates a policy document, returning one diagnostic per schema violation (at most
 /// [`PER_FILE_CODE_LIMIT`](crate::diag::PER_FILE_CODE_LIMIT) of each code, then a count of the
 /// rest: a diagnostic that would not be reported is not built). `index` is the document's route
-/// index, by which the unknown keys reported are the first in the file.
-pub fn validate(file: FileId, document: &Value, index: &RouteIndex) -> Vec<Diagnostic> {
+/// index, by which the unknown keys reported are the first in the file; `text` is the file, whose
+/// own spelling of a value (`044405546166`, not the number it became) the help quotes.
+pub fn validate(file: FileId, document: &Value, index: &RouteIndex, text: &str) -> Vec<Diagnostic> {
     let mut capped = Capped::new(file);
-    for error in VALIDATOR.iter_errors(document) {
+    let errors: Vec<_> = VALIDATOR.iter_errors(document).collect();
+    // Indentation mistakes first: each folds the errors it explains into one diagnostic.
+    let mut moves = Vec::new();
+    for error in &errors {
+        if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
+            let schema_path = error.schema_path().as_str();
+            let node = SCHEMA_VALUE.pointer(&schema_path[..schema_path.rfind('/').unwrap_or(0)]);
+            let parent = error.instance_path().as_str();
+            moves.extend(
+                unexpected
+                    .iter()
+                    .filter_map(|key| indent::find(document, index, node, parent, key)),
+            );
+        }
+    }
+    for error in &errors {
         let instance_path = error.instance_path().as_str().to_owned();
         let schema_path = error.schema_path().as_str().to_owned();
         let kind = error.kind();
+        let folded = match kind {
+            ValidationErrorKind::Required { property } => {
+                let property = property.as_str();
+                indent::folded(&moves, &instance_path, property, document)
+            }
+            ValidationErrorKind::Type { .. } => {
+                indent::folded(&moves, &instance_path, None, document)
+            }
+            _ => false,
+        };
+        if folded {
+            continue;
+        }
         let error = Error {
             instance_path: &instance_path,
             schema_path: &schema_path,
@@ -36,7 +66,7 @@ pub fn validate(file: FileId, document: &Value, index: &RouteIndex) -> Vec<Diagn
             // An unknown-key error lists every unexpected key: it is never shown, so not formatted.
             fallback: &|| error.to_string(),
         };
-        convert(file, document, index, &error, &mut capped);
+        convert(file, document, index, text, &error, &moves, &mut capped);
     }
     capped.finish()
 }
@@ -53,7 +83,9 @@ fn convert(
     file: FileId,
     document: &Value,
     index: &RouteIndex,
+    text: &str,
     error: &Error<'_>,
+    moves: &[indent::Move],
     capped: &mut Capped,
 ) {
     let Error {
@@ -67,6 +99,8 @@ fn convert(
         key: false,
     };
     let field = dotted(instance_path);
+    // The last segment of the route: the key a corrected line is written with.
+    let key = instance_path.rsplit('/').next().unwrap_or_default();
     // The schema node the failing keyword belongs to: its parent in the schema path.
     let node_path = &schema_path[..schema_path.rfind('/').unwrap_or(0)];
     let node = SCHEMA_VALUE.pointer(node_path);
@@ -74,6 +108,7 @@ fn convert(
         .and_then(|node| node.get("description"))
         .and_then(Value::as_str)
         .map(str::to_owned);
+    let found = document.pointer(instance_path);
     match kind {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let valid: Vec<&str> = node
@@ -92,6 +127,17 @@ fn convert(
                 keys = placed.into_iter().map(|(_, key)| key).collect();
             }
             for key in keys {
+                let moved = moves
+                    .iter()
+                    .find(|m| m.parent == instance_path && &m.key == key);
+                if let Some(moved) = moved {
+                    if capped.wants(Code::PolicyUnknownKey) {
+                        capped.push(indent::diagnostic(file, moved, index, text));
+                    } else {
+                        capped.skip(Code::PolicyUnknownKey);
+                    }
+                    continue;
+                }
                 let place = if field.is_empty() {
                     "at the top level".to_owned()
                 } else {
@@ -115,87 +161,76 @@ fn convert(
             } else {
                 format!("{field}.{property}")
             };
-            let help = node
+            let what = node
                 .and_then(|node| node.pointer(&format!("/properties/{property}/description")))
                 .and_then(Value::as_str)
-                .map_or_else(
-                    || format!("add `{property}`"),
-                    |d| format!("add `{property}`: {d}"),
-                );
+                .map_or_else(String::new, |d| format!(": {d}"));
+            let under = if field.is_empty() {
+                "at the top level".to_owned()
+            } else {
+                format!("under `{key}`")
+            };
             capped.push(
                 Diagnostic::new(
                     Code::PolicyMissingField,
-                    format!("missing required field `{full}`"),
+                    format!("missing required field `{full}`{what}"),
                 )
                 .at(file, route.at_key())
                 .with_label(format!("`{property}` is missing here"))
-                .with_help(help),
+                .with_help(format!(
+                    "add it {under}:\n{}",
+                    teach::example(property, document)
+                )),
             );
         }
         ValidationErrorKind::Type { .. } => {
+            let (message, help) = words::wrong_type(
+                node.unwrap_or(&Value::Null),
+                &field,
+                key,
+                found,
+                raw(index, text, instance_path),
+                document,
+            );
             let expected = node
                 .and_then(|node| node.get("type"))
                 .and_then(Value::as_str)
                 .unwrap_or("another type");
-            let found = document.pointer(instance_path).map_or("nothing", type_name);
-            let what = if field.is_empty() {
-                "the policy".to_owned()
-            } else {
-                format!("`{field}`")
-            };
-            let mut help = description.unwrap_or_default();
-            if expected == "string" && matches!(found, "an integer" | "a number" | "a boolean") {
-                help = format!("quote the value so YAML reads it as a string. {help}");
-            }
             capped.push(
-                Diagnostic::new(
-                    Code::PolicyWrongType,
-                    format!("{what} must be {}, found {found}", article(expected)),
-                )
-                .at(file, route)
-                .with_label(format!("expected {}", article(expected)))
-                .with_help(help.trim().to_owned()),
+                Diagnostic::new(Code::PolicyWrongType, message)
+                    .at(file, route)
+                    .with_label(format!("expected {}", article(expected)))
+                    .with_help(help),
             );
         }
         other => {
-            let value = document
-                .pointer(instance_path)
-                .map(Value::to_string)
-                .unwrap_or_default();
-            let message = match other {
-                ValidationErrorKind::Enum { options } => format!(
-                    "`{field}` must be one of {}, found {value}",
-                    options
-                        .as_array()
-                        .map(|o| o
-                            .iter()
-                            .map(Value::to_string)
-                            .collect::<Vec<_>>()
-                            .join(", "))
-                        .unwrap_or_default()
-                ),
-                ValidationErrorKind::Pattern { .. } => {
-                    format!("`{field}` has an invalid value {value}")
-                }
-                ValidationErrorKind::Minimum { limit } => {
-                    format!("`{field}` must be at least {limit}, found {value}")
-                }
-                ValidationErrorKind::Maximum { limit } => {
-                    format!("`{field}` must be at most {limit}, found {value}")
-                }
-                ValidationErrorKind::MinItems { limit } => {
-                    format!("`{field}` needs at least {limit} entry")
-                }
-                ValidationErrorKind::MinLength { .. } => format!("`{field}` must not be empty"),
-                _ => format!("`{field}`: {}", fallback()),
-            };
+            let (message, help) = words::invalid(
+                other,
+                node.unwrap_or(&Value::Null),
+                &field,
+                key,
+                found.unwrap_or(&Value::Null),
+                document,
+            )
+            .unwrap_or_else(|| {
+                (
+                    format!("`{field}`: {}", fallback()),
+                    description.unwrap_or_else(fallback),
+                )
+            });
             capped.push(
                 Diagnostic::new(Code::PolicyInvalidValue, message)
                     .at(file, route)
-                    .with_help(description.unwrap_or_else(fallback)),
+                    .with_help(help),
             );
         }
     }
+}
+
+/// The file's own text of the value at `pointer`.
+fn raw<'t>(index: &RouteIndex, text: &'t str, pointer: &str) -> Option<&'t str> {
+    let (_, span) = index.get(pointer)?;
+    text.get(span.start..span.end)
 }
 
 /// `/deployer/allow/0/action` → `deployer.allow[0].action`.
@@ -238,7 +273,7 @@ fn unknown_key_help(key: &str, valid: &[&str]) -> String {
     }
 }
 
-fn type_name(value: &Value) -> &'static str {
+pub(super) fn type_name(value: &Value) -> &'static str {
     match value {
         Value::Null => "nothing (null)",
         Value::Bool(_) => "a boolean",
@@ -250,7 +285,7 @@ fn type_name(value: &Value) -> &'static str {
     }
 }
 
-fn article(json_type: &str) -> String {
+pub(super) fn article(json_type: &str) -> String {
     match json_type {
         "object" => "a mapping".into(),
         "array" => "a list".into(),

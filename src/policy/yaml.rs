@@ -117,12 +117,23 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                     );
                     return tree.finish(None);
                 }
+                // saphyr notices a tab only where it breaks the structure, often a line away
+                // from it: point at the tab itself.
+                let info = error.info();
+                let at = if info.contains("tab") || info.contains("indent") {
+                    tab_near(text, at).unwrap_or(at)
+                } else {
+                    at
+                };
                 tree.diagnostics.push(
                     Diagnostic::new(
                         Code::PolicySyntax,
                         format!("invalid YAML: {}", error.info()),
                     )
-                    .at_span(file, Span::point(at))
+                    .at_span(
+                        file,
+                        Span::new(at, at + usize::from(text[at..].starts_with('\t'))),
+                    )
                     .with_help(syntax_help(error.info())),
                 );
                 return tree.finish(None);
@@ -354,9 +365,27 @@ impl Tree {
     }
 }
 
+/// The byte offset of the tab in a line's indentation nearest to `at`, if any line is indented
+/// with one.
+fn tab_near(text: &str, at: usize) -> Option<usize> {
+    let mut start = 0;
+    let mut best: Option<usize> = None;
+    for line in text.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        if let Some(tab) = line[..indent].find('\t') {
+            let tab = start + tab;
+            if best.is_none_or(|b| tab.abs_diff(at) < b.abs_diff(at)) {
+                best = Some(tab);
+            }
+        }
+        start += line.len();
+    }
+    best
+}
+
 fn syntax_help(info: &str) -> String {
     if info.contains("tab") {
-        "indent with spaces; YAML does not allow tabs for indentation".to_owned()
+        "replace the tab with spaces; YAML does not allow tabs for indentation".to_owned()
     } else {
         "check the indentation and quoting around the marked position".to_owned()
     }
