@@ -246,7 +246,8 @@ fn check_cluster(
         return;
     };
     let named = named.split('/').next().unwrap_or_default();
-    if named == deployer.cluster || named.contains(['*', '?']) {
+    // Wildcards and policy variables (`${aws:PrincipalTag/cluster}`) are not judged here.
+    if named == deployer.cluster || named.contains(['*', '?', '$']) {
         return;
     }
     let cluster = &deployer.cluster;

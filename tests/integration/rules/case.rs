@@ -161,6 +161,7 @@ impl Row {
 }
 
 /// What a fixture file becomes instead of its generated content.
+#[derive(Clone)]
 pub enum Override {
     Text(String),
     Bytes(Vec<u8>),
@@ -169,6 +170,7 @@ pub enum Override {
 }
 
 /// One account: its policy and its recorded state, written out only when run.
+#[derive(Clone)]
 pub struct Case {
     pub name: String,
     pub id: String,
@@ -180,6 +182,8 @@ pub struct Case {
     /// `access-keys.json`; `None` leaves the file out (keys then come from the report).
     pub keys: Option<Vec<Value>>,
     pub snapshot: Option<Value>,
+    /// `password-policy.json`, when the case records one.
+    pub password_policy: Option<Value>,
     /// No `fixtures/<name>/` folder at all.
     pub no_folder: bool,
     pub overrides: Vec<(&'static str, Override)>,
@@ -247,6 +251,7 @@ impl Case {
                 "2026-10-10T00:00:00Z",
             )]),
             snapshot: Some(json!({"account_id": ID, "captured_at": NOW})),
+            password_policy: None,
             no_folder: false,
             overrides: Vec::new(),
         }
@@ -305,7 +310,7 @@ impl Case {
     }
 
     /// The fixture folder's files as generated (`None`: left out), before any [`Override`].
-    fn generated(&self) -> [(&'static str, Option<String>); 4] {
+    fn generated(&self) -> [(&'static str, Option<String>); 5] {
         let localise = |text: String| text.replace(ID, &self.id);
         [
             (
@@ -324,6 +329,12 @@ impl Case {
                 self.snapshot
                     .as_ref()
                     .map(|s| localise(serde_json::to_string_pretty(s).unwrap())),
+            ),
+            (
+                "password-policy.json",
+                self.password_policy
+                    .as_ref()
+                    .map(|p| serde_json::to_string_pretty(p).unwrap()),
             ),
         ]
     }

@@ -17,6 +17,7 @@ mod harness;
 mod members;
 mod permissions;
 mod real_data;
+mod usage;
 mod users;
 mod variables;
 mod waivers;
