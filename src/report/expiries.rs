@@ -42,6 +42,15 @@ fn status(c: &Credential) -> &'static str {
     }
 }
 
+/// When the credential was last used, as a date: `never` when the report says so (or does not
+/// know; see `key.unused`).
+fn last_used(c: &Credential) -> String {
+    c.last_used.map_or_else(
+        || "never".to_owned(),
+        |t| crate::engine::utc_date(t).to_string(),
+    )
+}
+
 /// When the list was judged: one instant, or each account's own (`--as-recorded`).
 fn judged(e: &Expiries) -> String {
     if e.per_account {
@@ -71,19 +80,20 @@ fn fix(c: &Credential) -> String {
 
 fn table(e: &Expiries) -> String {
     let mut out = format!(
-        "{:<21} {:>5} {:<9} {:<14} {:<28} {:<34} WHO MUST ACT\n",
-        "EXPIRES_AT", "DAYS", "STATUS", "ACCOUNT", "USER", "CREDENTIAL"
+        "{:<21} {:>5} {:<9} {:<14} {:<28} {:<34} {:<10} WHO MUST ACT\n",
+        "EXPIRES_AT", "DAYS", "STATUS", "ACCOUNT", "USER", "CREDENTIAL", "LAST_USED"
     );
     for c in &e.credentials {
         let _ = writeln!(
             out,
-            "{:<21} {:>5} {:<9} {:<14} {:<28} {:<34} {}{}",
+            "{:<21} {:>5} {:<9} {:<14} {:<28} {:<34} {:<10} {}{}",
             c.expires_at,
             c.days_left,
             status(c),
             terminal(&c.account_name),
             terminal(&c.user),
             terminal(&what(c)),
+            last_used(c),
             terminal(&c.actors()),
             judged_own(e, c)
         );
@@ -227,13 +237,14 @@ fn ics(e: &Expiries) -> String {
             );
             let summary = format!("{}: {} of {} {headline}", c.account_name, what(c), c.user);
             let description = format!(
-                "Account {} ({}), user {}, {}.\nExpires at {} (created {}).\nWho must act: {}.\nFix: {}.",
+                "Account {} ({}), user {}, {}.\nExpires at {} (created {}; last used: {}).\nWho must act: {}.\nFix: {}.",
                 c.account_name,
                 c.account_id,
                 c.user,
                 what(c),
                 c.expires_at,
                 c.created,
+                last_used(c),
                 c.actors(),
                 fix(c),
             );
@@ -300,17 +311,18 @@ fn markdown(e: &Expiries) -> String {
             escape::markdown(&failure.reason)
         );
     }
-    out.push_str("| expires | days left | status | account | user | credential | who must act |\n|---|---|---|---|---|---|---|\n");
+    out.push_str("| expires | days left | status | account | user | credential | last used | who must act |\n|---|---|---|---|---|---|---|---|\n");
     for c in &e.credentials {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
             crate::engine::utc_date(c.expires_at),
             c.days_left,
             status(c),
             escape::markdown(&c.account_name),
             escape::markdown(&c.user),
             escape::markdown(&what(c)),
+            last_used(c),
             escape::markdown(&c.actors())
         );
     }

@@ -210,6 +210,14 @@ fn stale_recordings_warn_in_check_and_expiries() {
     assert_eq!(json["stale"].as_array().unwrap().len(), 4);
 }
 
+/// A credential's `last_used` in the expiries JSON.
+fn engine_last_used(credential: &Value) -> String {
+    credential["last_used"]
+        .as_str()
+        .unwrap_or("never")
+        .to_owned()
+}
+
 #[test]
 fn calendar_events_alarm_and_name_who_must_act() {
     let dir = scratch_example();
@@ -237,8 +245,30 @@ fn calendar_events_alarm_and_name_who_must_act() {
         engineer["who_must_act"],
         "Example VEDA Representative <veda-rep@example.org>"
     );
+    // Last use, from the credential report, in every format.
+    let used = engine_last_used(deployer);
+    assert!(used.starts_with("2026-"), "{deployer}");
     let table = run("table").stdout;
-    assert!(table.lines().next().unwrap().contains("WHO MUST ACT"));
+    assert!(
+        table
+            .lines()
+            .next()
+            .unwrap()
+            .contains("LAST_USED  WHO MUST ACT")
+    );
+    assert!(
+        table
+            .lines()
+            .any(|l| l.contains(deployer["key_id"].as_str().unwrap()) && l.contains(&used[..10])),
+        "{table}"
+    );
+    let markdown = consume("markdown.py", &run("markdown").stdout);
+    assert!(
+        markdown["html"]
+            .as_str()
+            .unwrap()
+            .contains("<th>last used</th>")
+    );
     assert!(
         table.lines().any(|l| l.contains("hub-continuous-deployer")
             && l.contains("nasa-veda")
@@ -291,6 +321,13 @@ fn calendar_events_alarm_and_name_who_must_act() {
             .as_str()
             .unwrap()
             .contains("Who must act: 2i2c engineering.")
+    );
+    assert!(
+        expire["description"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("last used: {}", &used[..10])),
+        "{expire}"
     );
 }
 
