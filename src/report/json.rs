@@ -4,7 +4,6 @@
 use super::{Report, place};
 use crate::diag::Diagnostic;
 use serde::Serialize;
-use std::io::Write as _;
 
 #[derive(Serialize)]
 struct LintDocument<'a> {
@@ -144,7 +143,6 @@ pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Resu
         warnings: tally.warnings,
         waived: tally.waived,
     };
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
     if report.check {
         let document = CheckDocument {
             version: 1,
@@ -180,7 +178,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Resu
             }),
             summary,
         };
-        serde_json::to_writer_pretty(&mut out, &document)?;
+        super::write_document(out, &document)
     } else {
         let document = LintDocument {
             version: 1,
@@ -190,14 +188,6 @@ pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Resu
             },
             summary,
         };
-        serde_json::to_writer_pretty(&mut out, &document)?;
+        super::write_document(out, &document)
     }
-    out.write_all(b"\n")?;
-    out.flush()
-}
-
-pub fn render(report: &Report<'_>) -> String {
-    let mut buffer = Vec::new();
-    write(report, &mut buffer).expect("writing to memory cannot fail");
-    String::from_utf8(buffer).expect("serde_json writes UTF-8")
 }

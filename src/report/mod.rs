@@ -129,8 +129,8 @@ pub struct HumanStyle {
 pub fn render(report: &Report<'_>, format: Format, style: HumanStyle) -> String {
     match format {
         Format::Human => human::render(report, style),
-        Format::Json => json::render(report),
-        Format::Sarif => sarif::render(report),
+        Format::Json => streamed(report, json::write),
+        Format::Sarif => streamed(report, sarif::write),
         Format::Junit => junit::render(report),
         Format::Markdown => markdown::render(report),
         Format::Github => github::render(report),
@@ -169,6 +169,28 @@ pub(crate) fn title(d: &Diagnostic, message: &str, with_account: bool) -> String
 /// How every format names the waiver that accepted a finding.
 pub(crate) fn waived(waiver: &crate::diag::WaiverNote) -> String {
     format!("waived until {}: {}", waiver.until, waiver.reason)
+}
+
+/// A streamed format rendered into a string.
+fn streamed(
+    report: &Report<'_>,
+    write: fn(&Report<'_>, &mut dyn std::io::Write) -> std::io::Result<()>,
+) -> String {
+    let mut buffer = Vec::new();
+    write(report, &mut buffer).expect("writing to memory cannot fail");
+    String::from_utf8(buffer).expect("serde_json writes UTF-8")
+}
+
+/// Writes one pretty JSON document and a final newline through a buffer: the JSON and SARIF
+/// reports serialise straight into it as they are produced.
+pub(crate) fn write_document(
+    out: &mut dyn std::io::Write,
+    document: &impl serde::Serialize,
+) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    serde_json::to_writer_pretty(&mut out, document)?;
+    std::io::Write::write_all(&mut out, b"\n")?;
+    std::io::Write::flush(&mut out)
 }
 
 pub(crate) fn severity_word(severity: Severity, count: usize) -> String {

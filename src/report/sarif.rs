@@ -11,7 +11,6 @@ use crate::codes::{Code, Severity};
 use crate::diag::Diagnostic;
 use serde::Serialize;
 use serde_json::Value;
-use std::io::Write as _;
 
 fn level(severity: Severity) -> &'static str {
     match severity {
@@ -325,14 +324,5 @@ pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Resu
         }],
         version: "2.1.0",
     };
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
-    serde_json::to_writer_pretty(&mut out, &document)?;
-    out.write_all(b"\n")?;
-    out.flush()
-}
-
-pub fn render(report: &Report<'_>) -> String {
-    let mut buffer = Vec::new();
-    write(report, &mut buffer).expect("writing to memory cannot fail");
-    String::from_utf8(buffer).expect("serde_json writes UTF-8")
+    super::write_document(out, &document)
 }
