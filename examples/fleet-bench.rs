@@ -77,12 +77,19 @@ fn main() -> std::process::ExitCode {
     let mut users = 50usize;
     let mut runs = 5usize;
     let mut clean = false;
+    let mut dense = false;
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut args = args.as_slice();
     while let Some(flag) = args.first() {
         // `--clean`: a fleet without drift, so what memory remains is the run's own, not findings.
         if flag == "--clean" {
             clean = true;
+            args = &args[1..];
+            continue;
+        }
+        // `--dense`: about twenty findings per account instead of about ten (issue 11's fleet).
+        if flag == "--dense" {
+            dense = true;
             args = &args[1..];
             continue;
         }
@@ -98,7 +105,9 @@ fn main() -> std::process::ExitCode {
             ("--users", Some(v)) => users = v.parse().expect("--users N"),
             ("--runs", Some(v)) => runs = v.parse().expect("--runs N"),
             _ => {
-                panic!("usage: fleet-bench [--accounts N[,N...]] [--users M] [--runs R] [--clean]")
+                panic!(
+                    "usage: fleet-bench [--accounts N[,N...]] [--users M] [--runs R] [--clean] [--dense]"
+                )
             }
         }
     }
@@ -120,10 +129,14 @@ fn main() -> std::process::ExitCode {
         "findings"
     );
     for n in accounts {
-        let kind = if clean { "-clean" } else { "" };
+        let kind = match (clean, dense) {
+            (true, _) => "-clean",
+            (false, true) => "-dense",
+            (false, false) => "",
+        };
         let dir = PathBuf::from(format!("target/fleet/{n}x{users}{kind}"));
         if !dir.join("done").exists() {
-            generate(&dir, n, users, clean);
+            generate(&dir, n, users, clean, dense);
             std::fs::write(dir.join("done"), "").unwrap();
         }
         let json_files: Vec<PathBuf> = (0..n)
@@ -239,8 +252,16 @@ fn id(i: usize) -> String {
 /// Writes `n` accounts of `m` users each: policies, authorization details with groups, inline and
 /// managed policies, credential reports and access keys, with some drift in every account unless
 /// `clean`: then every user is declared, the deployer holds only its one action and every
-/// credential is fresh, so the check finds nothing.
-fn generate(dir: &Path, n: usize, m: usize, clean: bool) {
+/// credential is fresh, so the check finds nothing. `dense` makes stale credentials, missing MFA
+/// and forgotten admins about 2.5 times as common: about twenty findings per account, not ten.
+fn generate(dir: &Path, n: usize, m: usize, clean: bool, dense: bool) {
+    // One key in 25 (dense: 10) and one password in 30 (12) near or past expiry, one user in 45
+    // (18) without MFA, one engineer in 40 (12) out of the admins group.
+    let (key_in, password_in, mfa_in, group_in) = if dense {
+        (10, 12, 18, 12)
+    } else {
+        (25, 30, 45, 40)
+    };
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir.join("policies")).unwrap();
     (0..n).into_par_iter().for_each(|i| {
@@ -269,24 +290,23 @@ fn generate(dir: &Path, n: usize, m: usize, clean: bool) {
                 u if u + 1 >= m && i % 4 == 0 && !clean => format!("contractor-{u:03}"),
                 u => format!("engineer-{:03}", u - 1),
             };
-            // Mostly fresh credentials; one key in 25 and one password in 30 near or past expiry.
-            let day = 1 + (i + u) % 28;
-            let created = if (i + u) % 25 == 3 && !clean { format!("2026-09-{day:02}T09:00:00Z") } else { format!("2026-11-{:02}T09:00:00Z", 1 + (i + u) % 18) };
-            let changed = if (i + u) % 30 == 5 && !clean { format!("2026-09-{day:02}T09:00:00+00:00") } else { format!("2026-11-{:02}T09:00:00+00:00", 1 + (i + u) % 18) };
+                        let day = 1 + (i + u) % 28;
+            let created = if (i + u) % key_in == 3 && !clean { format!("2026-09-{day:02}T09:00:00Z") } else { format!("2026-11-{:02}T09:00:00Z", 1 + (i + u) % 18) };
+            let changed = if (i + u) % password_in == 5 && !clean { format!("2026-09-{day:02}T09:00:00+00:00") } else { format!("2026-11-{:02}T09:00:00+00:00", 1 + (i + u) % 18) };
             users.push(serde_json::json!({
                 "Path": "/", "UserName": user, "UserId": format!("AIDA{i:08}{u:08}"), "Arn": format!("arn:aws:iam::{id}:user/{user}"),
                 "CreateDate": "2026-01-01T00:00:00Z",
                 "UserPolicyList": [{"PolicyName": "eks-readonly", "PolicyDocument": if clean && u == 0 {
                     serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "eks:DescribeCluster", "Resource": cluster}]})
                 } else { doc("eks:DescribeCluster", &cluster) }}],
-                // Deployer in no SMCE group; engineers in the admins group (one in 40 forgotten).
-                "GroupList": if u == 0 { vec![] } else if u % 40 == 7 && !clean { vec![groups[3], groups[4]] } else { vec![groups[0], groups[3 + u % 2]] },
+                // Deployer in no SMCE group; engineers in the admins group (but for the forgotten).
+                "GroupList": if u == 0 { vec![] } else if u % group_in == 7 && !clean { vec![groups[3], groups[4]] } else { vec![groups[0], groups[3 + u % 2]] },
                 "AttachedManagedPolicies": if u == 0 { vec![] } else { vec![serde_json::json!({"PolicyName": format!("team-{}", u % 10), "PolicyArn": format!("arn:aws:iam::{id}:policy/team-{}", u % 10)})] },
                 "Tags": []
             }));
             let password = u != 0;
             let _ = writeln!(report, "{user},arn:aws:iam::{id}:user/{user},2026-01-01T00:00:00+00:00,{password},2026-11-01T00:00:00+00:00,{},N/A,{},true,2026-09-{day:02}T09:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
-                if password { changed } else { "N/A".into() }, clean || (i + u) % 45 != 11);
+                if password { changed } else { "N/A".into() }, clean || (i + u) % mfa_in != 11);
             keys.push(serde_json::json!({"UserName": user, "AccessKeyId": format!("AKIA{i:08}{u:08}"), "Status": "Active", "CreateDate": created}));
         }
         let group_list: Vec<_> = groups.iter().enumerate().map(|(g, group)| serde_json::json!({

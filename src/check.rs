@@ -208,6 +208,10 @@ fn judge(
         live,
     );
     policy::locate(&reread.index, &mut judged.findings);
+    // Sorted here, on every core, so that the fleet's sort in `run` meets runs already in order.
+    judged
+        .findings
+        .sort_by(|a, b| finding_order(a).cmp(&finding_order(b)));
     if judged
         .findings
         .iter()

@@ -43,7 +43,7 @@ pub fn open(path: &Path, root: &Path) -> Result<(File, Metadata), String> {
             "{name} is {what} under {pseudo}, a kernel interface rather than a file; refusing to read it"
         ));
     }
-    let real_root = std::fs::canonicalize(root)
+    let real_root = real_root(root)
         .map_err(|error| format!("cannot read {name}: {}: {error}", root.display()))?;
     if !real.starts_with(&real_root) {
         return Err(format!(
@@ -73,6 +73,24 @@ pub fn open(path: &Path, root: &Path) -> Result<(File, Metadata), String> {
         ));
     }
     Ok((file, opened))
+}
+
+thread_local! {
+    /// The last root resolved on this thread, and its real place: a fleet's files share one root,
+    /// and resolving it again for each of them was a tenth of `check`'s system time.
+    static ROOT: std::cell::RefCell<Option<(PathBuf, PathBuf)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The real place of `root`, resolved once per thread and root.
+fn real_root(root: &Path) -> std::io::Result<PathBuf> {
+    ROOT.with_borrow_mut(|cached| {
+        if let Some((_, real)) = cached.as_ref().filter(|(given, _)| given == root) {
+            return Ok(real.clone());
+        }
+        let real = std::fs::canonicalize(root)?;
+        *cached = Some((root.to_owned(), real.clone()));
+        Ok(real)
+    })
 }
 
 /// `root` as a folder (`policies/`), as the user would write it.

@@ -329,9 +329,21 @@ impl Route {
     }
 
     pub fn child(&self, segment: impl fmt::Display) -> Self {
-        let segment = segment.to_string().replace('~', "~0").replace('/', "~1");
+        use fmt::Write as _;
+        // Written in place: a policy's parse and a fleet's findings build many routes, and most
+        // segments need no escaping.
+        let mut pointer = String::with_capacity(self.pointer.len() + 24);
+        pointer.push_str(&self.pointer);
+        pointer.push('/');
+        let start = pointer.len();
+        let _ = write!(pointer, "{segment}");
+        if pointer[start..].contains(['~', '/']) {
+            let escaped = pointer[start..].replace('~', "~0").replace('/', "~1");
+            pointer.truncate(start);
+            pointer.push_str(&escaped);
+        }
         Route {
-            pointer: format!("{}/{segment}", self.pointer),
+            pointer,
             key: false,
         }
     }

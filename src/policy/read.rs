@@ -144,16 +144,19 @@ fn first_float(value: &Value, pointer: &mut String) -> bool {
     let len = pointer.len();
     let found = match value {
         Value::Number(n) => !n.is_i64() && !n.is_u64(),
+        // The pointer is written only along the way to a float: most policies hold none.
         Value::Array(items) => items.iter().enumerate().any(|(i, item)| {
-            pointer.truncate(len);
-            pointer.push_str(&format!("/{i}"));
-            first_float(item, pointer)
+            has_float(item) && {
+                pointer.push_str(&format!("/{i}"));
+                first_float(item, pointer)
+            }
         }),
         Value::Object(map) => map.iter().any(|(key, item)| {
-            pointer.truncate(len);
-            pointer.push('/');
-            pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
-            first_float(item, pointer)
+            has_float(item) && {
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                first_float(item, pointer)
+            }
         }),
         _ => false,
     };
@@ -161,6 +164,16 @@ fn first_float(value: &Value, pointer: &mut String) -> bool {
         pointer.truncate(len);
     }
     found
+}
+
+/// Whether `value` holds a number that is not an integer anywhere.
+fn has_float(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => !n.is_i64() && !n.is_u64(),
+        Value::Array(items) => items.iter().any(has_float),
+        Value::Object(map) => map.values().any(has_float),
+        _ => false,
+    }
 }
 
 /// What reading and checking one file on its own produced.

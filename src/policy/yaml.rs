@@ -78,14 +78,6 @@ enum Frame {
     },
 }
 
-impl Frame {
-    fn route(&self) -> &Route {
-        match self {
-            Frame::Map { route, .. } | Frame::Seq { route, .. } => route,
-        }
-    }
-}
-
 /// Parses `text` (the contents of `file`) into a JSON value and a route index, collecting every
 /// structural problem it can before giving up.
 pub fn parse(file: FileId, text: &str) -> Parsed {
@@ -319,14 +311,16 @@ impl Tree {
             *root = Some(value);
             return;
         };
-        let route = frame.route().clone();
         match frame {
-            Frame::Seq { items, end, .. } => {
+            Frame::Seq {
+                route, items, end, ..
+            } => {
                 index.insert(route.child(items.len()).pointer, None, span);
                 items.push(value);
                 *end = (*end).max(span.end);
             }
             Frame::Map {
+                route,
                 map,
                 key_spans,
                 pending,
