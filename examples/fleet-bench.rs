@@ -201,7 +201,16 @@ fn check_child(dir: &Path, output: &Path, count_heap: bool, expected: i32) -> St
         command.env("SMCE_BENCH_HEAP", "1");
     }
     let out = command
-        .args(["check", "--format", "json", "--output"])
+        // Judged at the instant the fleet was recorded: its verdicts (and findings) do not
+        // change with the day the benchmark runs.
+        .args([
+            "check",
+            "--now",
+            "2026-11-20T09:00:00Z",
+            "--format",
+            "json",
+            "--output",
+        ])
         .arg(output)
         .arg("--fixtures")
         .arg(dir.join("fixtures"))
