@@ -84,6 +84,10 @@ const PATTERNS: &[(&str, &str)] = &[
         "a finding code: family.name in lowercase, e.g. deployer.key-count",
     ),
     ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "a date written YYYY-MM-DD"),
+    (
+        "^([A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*/)*[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.ya?ml$",
+        "a path relative to --infrastructure that ends in .yaml or .yml, with no `..`, `.` or empty part, e.g. config/clusters/nasa-veda/cluster.yaml",
+    ),
 ];
 
 /// The rule of `pattern` in words; `None` for a pattern nobody worded yet (a test forbids that).
