@@ -154,14 +154,6 @@ codes! {
         checks: "`account.role_arn` names a role in the policy's own account (`account.id`).",
         why: "A live run assumes that role with the caller's credentials; a role in another account would be assumed, and its account read, before the mismatch could be reported.",
         fix: "Use `arn:aws:iam::<account.id>:role/NAME`, or fix `account.id`.";
-    InfrastructureMissing = "infrastructure.missing", Error,
-        checks: "With `--infrastructure DIR`: each policy's cluster file (`account.cluster_config`, default `config/clusters/<account.name>/cluster.yaml`) is a regular file inside DIR with `provider: aws`, and the deployer credentials file it names (`aws.key`) carries a sops `lastmodified` instant (read without decrypting).",
-        why: "A policy whose hub has no cluster file (or one on another cloud) describes an account nothing deploys to; credentials without sops metadata cannot be dated against the deployer's keys.",
-        fix: "Fix `account.name` or set `account.cluster_config` to the cluster file's path relative to DIR; re-encrypt the credentials with sops.";
-    InfrastructureMismatch = "infrastructure.mismatch", Error,
-        checks: "With `--infrastructure DIR`: the policy's `account.id`, `account.region` and `deployer.cluster` equal the cluster file's account id (`aws.account`, or a 12-digit top-level `account`), `aws.region` and `aws.clusterName`.",
-        why: "Two files that disagree about the account deploy to one account and check another: the deployer check passes while CI fails, or the other way round.",
-        fix: "Correct whichever side is wrong; the message names both lines.";
     WaiverExpired = "waiver.expired", Error,
         checks: "Every waiver's `until` date is today or later.",
         why: "Accepted drift must be looked at again; an expired waiver no longer hides its finding.",
@@ -254,10 +246,6 @@ codes! {
         checks: "When the deployer holds two active keys, CI uses the newer: the newer (created at least `deployer.rotation_grace_days` ago) has been used, and the older has not been used since the newer was created plus the grace.",
         why: "A rotation that re-encrypted the old key, or that CI never picked up, leaves CI on a key SMCE will delete: deploys fail with UnrecognizedClientException.",
         fix: "Re-encrypt the newer key's credentials for CI (`smce-guard verify-key` tells which key CI holds), deploy once, then delete the older key.";
-    DeployerCredentialsStale = "deployer.credentials-stale", Error,
-        checks: "With `--infrastructure DIR`: the deployer credentials CI decrypts (the sops file `aws.key` names) were re-encrypted (`sops.lastmodified`) after the creation of an active deployer key; a warning when, of two active keys, they predate only the newer.",
-        why: "Credentials older than every key the account holds hold a deleted key: deploys fail with UnrecognizedClientException. Older than the newer of two: the rotation was never re-encrypted, and CI breaks when the older key is deleted.",
-        fix: "Re-encrypt the newest active key's credentials with sops (`terraform output -raw continuous_deployer_creds`), commit, deploy, then delete the older key.";
     DeployerKeyUnused = "deployer.key-unused", Warning,
         checks: "The deployer's only active key has been used since its creation (plus `deployer.rotation_grace_days`), and within `credentials.unused_days`.",
         why: "An active key CI never uses means CI holds some other, probably deleted key: the next deploy fails.",
@@ -298,6 +286,18 @@ codes! {
         checks: "No console password is at or past `credentials.max_age_days`.",
         why: "The user is or will be locked out and put into AccountDisabled.",
         fix: "Reset the password and remove the user from the disabled group.";
+    InfrastructureMissing = "infrastructure.missing", Error,
+        checks: "With `--infrastructure DIR`: each policy's cluster file (`account.cluster_config`, default `config/clusters/<account.name>/cluster.yaml`) is a regular file inside DIR with `provider: aws`, and the deployer credentials file it names (`aws.key`) carries a sops `lastmodified` instant (read without decrypting).",
+        why: "A policy whose hub has no cluster file (or one on another cloud) describes an account nothing deploys to; credentials without sops metadata cannot be dated against the deployer's keys.",
+        fix: "Fix `account.name` or set `account.cluster_config` to the cluster file's path relative to DIR; re-encrypt the credentials with sops.";
+    InfrastructureMismatch = "infrastructure.mismatch", Error,
+        checks: "With `--infrastructure DIR`: the policy's `account.id`, `account.region` and `deployer.cluster` equal the cluster file's account id (`aws.account`, or a 12-digit top-level `account`), `aws.region` and `aws.clusterName`.",
+        why: "Two files that disagree about the account deploy to one account and check another: the deployer check passes while CI fails, or the other way round.",
+        fix: "Correct whichever side is wrong; the message names both lines.";
+    DeployerCredentialsStale = "deployer.credentials-stale", Error,
+        checks: "With `--infrastructure DIR`: the deployer credentials CI decrypts (the sops file `aws.key` names) were re-encrypted (`sops.lastmodified`) after the creation of an active deployer key; a warning when, of two active keys, they predate only the newer.",
+        why: "Credentials older than every key the account holds hold a deleted key: deploys fail with UnrecognizedClientException. Older than the newer of two: the rotation was never re-encrypted, and CI breaks when the older key is deleted.",
+        fix: "Re-encrypt the newest active key's credentials with sops (`terraform output -raw continuous_deployer_creds`), commit, deploy, then delete the older key.";
 }
 
 impl Code {

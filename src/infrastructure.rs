@@ -76,7 +76,7 @@ pub fn cluster_path(account: &crate::policy::model::Account) -> String {
 fn read_text(dir: &Path, relative: &str) -> Result<String, String> {
     let path = dir.join(relative);
     if std::fs::symlink_metadata(&path).is_err() {
-        return Err(format!("{} does not exist", path.display()));
+        return Err(format!("{relative} does not exist in {}", dir.display()));
     }
     let (file, _) = crate::confined::open(&path, dir)?;
     let mut bytes = Vec::new();

@@ -322,7 +322,7 @@ mod tests {
         let fix = |pattern: &str, value: &str| {
             fix_string(&json!({"type": "string", "pattern": pattern}), value, &doc)
         };
-        assert_eq!(PATTERNS.len(), 10);
+        assert_eq!(PATTERNS.len(), 11);
         let name = PATTERNS[1].0;
         assert_eq!(fix(name, "NASA Cryo").as_deref(), Some("nasa-cryo"));
         assert_eq!(fix(PATTERNS[2].0, "us-west2").as_deref(), Some("us-west-2"));
