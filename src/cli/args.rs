@@ -79,7 +79,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  smce-guard init --account-name nasa-veda --infrastructure ../infrastructure --out policies/nasa-veda.yaml\n  smce-guard init --account-name maap --live --account-id 916098889494 --profile maap\n\nMembers are the users in the admins group, the deployer is hub-continuous-deployer, and every\nother user goes to ignore_users, marked as found, not approved. An existing --out file is never\nreplaced. Exit codes: 0, 2 bad input or an existing file, 3 the account could not be read."
     )]
-    Init(InitArgs),
+    Init(super::init::InitArgs),
     /// Explain a diagnostic code: what it checks, why it matters on SMCE, how to fix it.
     #[command(
         after_help = "Examples:\n  smce-guard explain                  # list every code\n  smce-guard explain key.expiring\n  smce-guard explain --markdown       # the table in README"
@@ -135,30 +135,6 @@ pub struct InfrastructureArgs {
     /// `check` dates the deployer credentials it names (sops metadata only, never decrypted).
     #[arg(long, env = "SMCE_GUARD_INFRASTRUCTURE", value_name = "DIR")]
     pub infrastructure: Option<PathBuf>,
-}
-
-#[derive(clap::Args, Debug)]
-pub struct InitArgs {
-    /// The account's short name (`account.name`); with --fixtures, its folder there.
-    #[arg(long, value_name = "NAME")]
-    pub account_name: String,
-    /// The 12-digit account id; required with --live, else the recording's own (or the cluster
-    /// file's).
-    #[arg(long, value_name = "ID")]
-    pub account_id: Option<String>,
-    /// The directory holding recorded state, one folder per account name.
-    #[arg(long, default_value = "fixtures", conflicts_with = "live")]
-    pub fixtures: PathBuf,
-    /// Read the account live through the AWS API instead of from --fixtures.
-    #[arg(long, requires = "account_id")]
-    pub live: bool,
-    #[command(flatten)]
-    pub infrastructure: InfrastructureArgs,
-    /// Write the policy to this new file (never replacing one) instead of stdout.
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-    #[command(flatten)]
-    pub aws: LiveArgs,
 }
 
 #[derive(clap::Args, Debug)]

@@ -2,9 +2,35 @@
 //! the policy is written, prints or writes it (never over an existing file), and picks the exit
 //! code through [`Verdict`].
 
-use super::{InitArgs, Verdict, say};
+use super::{InfrastructureArgs, LiveArgs, Verdict, say};
 use crate::init::{InitError, InitOptions};
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+/// `init`'s arguments (the subcommand is declared in [`super::args`]).
+pub struct InitArgs {
+    /// The account's short name (`account.name`); with --fixtures, its folder there.
+    #[arg(long, value_name = "NAME")]
+    pub account_name: String,
+    /// The 12-digit account id; required with --live, else the recording's own (or the cluster
+    /// file's).
+    #[arg(long, value_name = "ID")]
+    pub account_id: Option<String>,
+    /// The directory holding recorded state, one folder per account name.
+    #[arg(long, default_value = "fixtures", conflicts_with = "live")]
+    pub fixtures: PathBuf,
+    /// Read the account live through the AWS API instead of from --fixtures.
+    #[arg(long, requires = "account_id")]
+    pub live: bool,
+    #[command(flatten)]
+    pub infrastructure: InfrastructureArgs,
+    /// Write the policy to this new file (never replacing one) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub aws: LiveArgs,
+}
 
 /// The schema's published address, for a policy written where no `../schemas/` copy is.
 const SCHEMA_URL: &str =
