@@ -1,4 +1,4 @@
-//! The one writer of files: `--output` reports and `snapshot` recordings.
+//! The one writer of files: `--output` reports, `snapshot` recordings and `init` policies.
 //!
 //! A reader never sees half a file: each file is written to a temporary file created exclusively,
 //! with an unpredictable name, in the target's own directory (so the rename cannot cross file
@@ -20,6 +20,22 @@ pub fn write_file(path: &Path, write: &dyn Fn(&mut dyn Write) -> io::Result<()>)
     let mut staged = Staged::new(path)?;
     write(staged.file.as_file_mut())?;
     staged.commit()
+}
+
+/// Writes a new file atomically, never replacing one: `AlreadyExists` if `path` exists, even
+/// when it appears while the file is being written (the rename refuses to replace it).
+pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if std::fs::symlink_metadata(path).is_ok() {
+        return Err(io::Error::from(io::ErrorKind::AlreadyExists));
+    }
+    let mut staged = Staged::new(path)?;
+    staged.file.as_file_mut().write_all(bytes)?;
+    staged.file.as_file().sync_all()?;
+    staged
+        .file
+        .persist_noclobber(path)
+        .map(drop)
+        .map_err(|e| e.error)
 }
 
 /// Writes several files so that each appears whole, and none is replaced unless every one could
@@ -113,6 +129,17 @@ mod tests {
         let failed = write_file(&path, &|_| Err(io::Error::other("no")));
         assert!(failed.is_err());
         assert_eq!(std::fs::read(&path).unwrap(), b"kept");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_new_file_never_replaces_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("policy.yaml");
+        write_new(&path, b"one").unwrap();
+        let again = write_new(&path, b"two").unwrap_err();
+        assert_eq!(again.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&path).unwrap(), b"one");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 

@@ -28,6 +28,8 @@ pub struct CheckOptions {
     /// Whether to list every check performed (JUnit and `--show-passed` need them; other
     /// formats need not hold them).
     pub list_checks: bool,
+    /// A checkout of the infrastructure repository to hold the policies to (`--infrastructure`).
+    pub infrastructure: Option<PathBuf>,
 }
 
 /// Everything one `check` run found.
@@ -90,16 +92,25 @@ pub fn run(
     progress: &(dyn Fn() + Sync),
 ) -> Result<Checked, UnknownAccounts> {
     // Waivers are judged per account, at the instant the account is judged.
-    let selected = options
-        .selection
-        .apply(policy::load(&options.paths, None))?;
+    let mut set = policy::load(&options.paths, None);
+    let stamps = match &options.infrastructure {
+        Some(dir) => crate::infrastructure::apply(&mut set, dir),
+        None => Default::default(),
+    };
+    let selected = options.selection.apply(set)?;
     let live = matches!(options.source, Source::Live { .. });
     let chosen: Vec<&Declared> = selected.policies().collect();
     let to_observe: Vec<&crate::policy::model::Account> =
         chosen.iter().map(|d| &d.account).collect();
     let judged: Vec<Judged> =
         observe::observe_each(&to_observe, &options.source, progress, &|i, observation| {
-            judge(chosen[i], observation, options, live)
+            judge(
+                chosen[i],
+                observation,
+                options,
+                live,
+                stamps.get(&chosen[i].account.name),
+            )
         });
     drop(chosen);
     let policy::PolicySet {
@@ -177,6 +188,7 @@ fn judge(
     observation: observe::Observation,
     options: &CheckOptions,
     live: bool,
+    credentials: Option<&engine::SopsStamp>,
 ) -> Judged {
     let mut summary = AccountSummary {
         id: declared.account.id.clone(),
@@ -206,6 +218,7 @@ fn judge(
         observation,
         options,
         live,
+        credentials,
     );
     policy::locate(&reread.index, &mut judged.findings);
     // Sorted here, on every core, so that the fleet's sort in `run` meets runs already in order.
@@ -230,6 +243,7 @@ fn judge_by(
     observation: observe::Observation,
     options: &CheckOptions,
     live: bool,
+    credentials: Option<&engine::SopsStamp>,
 ) -> Judged {
     let place = observation.place;
     let clock = options.clock;
@@ -254,9 +268,9 @@ fn judge_by(
                     text: None,
                 };
             }
-            let mut findings = engine::evaluate(policy, file, &state, now);
+            let mut findings = engine::evaluate_with(policy, file, &state, now, credentials);
             if options.list_checks {
-                summary.checks = engine::checks_performed(policy, &state);
+                summary.checks = engine::checks_performed(policy, &state, credentials);
             }
             if findings.iter().any(|f| f.waiver.is_none()) {
                 summary.status = Status::Drift;

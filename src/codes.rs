@@ -286,6 +286,18 @@ codes! {
         checks: "No console password is at or past `credentials.max_age_days`.",
         why: "The user is or will be locked out and put into AccountDisabled.",
         fix: "Reset the password and remove the user from the disabled group.";
+    InfrastructureMissing = "infrastructure.missing", Error,
+        checks: "With `--infrastructure DIR`: each policy's cluster file (`account.cluster_config`, default `config/clusters/<account.name>/cluster.yaml`) is a regular file inside DIR with `provider: aws`, and the deployer credentials file it names (`aws.key`) carries a sops `lastmodified` instant (read without decrypting).",
+        why: "A policy whose hub has no cluster file (or one on another cloud) describes an account nothing deploys to; credentials without sops metadata cannot be dated against the deployer's keys.",
+        fix: "Fix `account.name` or set `account.cluster_config` to the cluster file's path relative to DIR; re-encrypt the credentials with sops.";
+    InfrastructureMismatch = "infrastructure.mismatch", Error,
+        checks: "With `--infrastructure DIR`: the policy's `account.id`, `account.region` and `deployer.cluster` equal the cluster file's account id (`aws.account`, or a 12-digit top-level `account`), `aws.region` and `aws.clusterName`.",
+        why: "Two files that disagree about the account deploy to one account and check another: the deployer check passes while CI fails, or the other way round.",
+        fix: "Correct whichever side is wrong; the message names both lines.";
+    DeployerCredentialsStale = "deployer.credentials-stale", Error,
+        checks: "With `--infrastructure DIR`: the deployer credentials CI decrypts (the sops file `aws.key` names) were re-encrypted (`sops.lastmodified`) after the creation of an active deployer key; a warning when, of two active keys, they predate only the newer.",
+        why: "Credentials older than every key the account holds hold a deleted key: deploys fail with UnrecognizedClientException. Older than the newer of two: the rotation was never re-encrypted, and CI breaks when the older key is deleted.",
+        fix: "Re-encrypt the newest active key's credentials with sops (`terraform output -raw continuous_deployer_creds`), commit, deploy, then delete the older key.";
 }
 
 impl Code {
@@ -294,7 +306,7 @@ impl Code {
     pub fn is_finding(self) -> bool {
         !matches!(
             self.as_str().split_once('.'),
-            Some(("policy" | "waiver" | "fixture", _))
+            Some(("policy" | "waiver" | "fixture" | "infrastructure", _))
         )
     }
 

@@ -49,6 +49,23 @@ pub struct Diagnostic {
     /// Set when a policy waiver accepts this finding: shown, but not counted for the exit code.
     /// Boxed: few findings are waived, and every finding would otherwise carry its room.
     pub waiver: Option<Box<WaiverNote>>,
+    /// A second place the finding concerns, in a file that is not a policy (the cluster file an
+    /// `infrastructure.mismatch` compares with). Boxed: almost no finding has one.
+    pub related: Option<Box<Related>>,
+}
+
+/// A place outside the policies, resolved when the finding is built: its file is not one the
+/// report holds, so it travels as a path, a span and the line and column they fall on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    /// The path as the user would look it up (relative to the directory given).
+    pub file: String,
+    pub span: Span,
+    /// 1-based, in characters, as [`crate::source::SourceFile::line_col`] counts them.
+    pub line: usize,
+    pub column: usize,
+    /// What is there, e.g. `aws.region: us-east-1`.
+    pub message: String,
 }
 
 /// Structured facts of a finding, in the order the rule added them; serialised as a JSON object.
@@ -89,7 +106,13 @@ impl Diagnostic {
             principal: None,
             details: Details::default(),
             waiver: None,
+            related: None,
         }
+    }
+
+    pub fn with_related(mut self, related: Related) -> Self {
+        self.related = Some(Box::new(related));
+        self
     }
 
     pub fn in_file(mut self, file: FileId) -> Self {

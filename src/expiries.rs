@@ -22,6 +22,9 @@ pub struct ExpiriesOptions {
     pub max_age_days: u32,
     /// Only credentials with at most this many days left (expired ones included).
     pub within: Option<i64>,
+    /// A checkout of the infrastructure repository to hold the policies to (`--infrastructure`):
+    /// a policy it contradicts is a policy error.
+    pub infrastructure: Option<PathBuf>,
 }
 
 /// What kind of credential expires.
@@ -122,9 +125,11 @@ type AccountResult = Result<(Vec<Credential>, Option<Stale>), Failure>;
 pub fn run(options: &ExpiriesOptions) -> Result<Expiries, UnknownAccounts> {
     let clock = options.clock;
     let today = crate::engine::utc_date(clock.now);
-    let selected = options
-        .selection
-        .apply(crate::policy::load(&options.paths, Some(today)))?;
+    let mut set = crate::policy::load(&options.paths, Some(today));
+    if let Some(dir) = &options.infrastructure {
+        crate::infrastructure::apply(&mut set, dir);
+    }
+    let selected = options.selection.apply(set)?;
     let policy_errors = selected.policy_errors();
     let policies: Vec<_> = selected.policies().collect();
     let live = matches!(options.source, Source::Live { .. });

@@ -6,9 +6,9 @@
 //! the pure [`engine`] (one table of rules), and [`report`] renders the resulting
 //! [`diag::Diagnostic`]s, one file per format.
 //!
-//! The pipelines [`check`], [`expiries`], [`snapshot`] and [`accounts`] wire those layers for each
+//! The pipelines [`check`], [`expiries`], [`snapshot`], [`accounts`] and [`init`] wire those layers for each
 //! command: they take plain options (with one [`select::Selection`] of accounts) and return an
-//! outcome. [`cli`] alone knows clap: it turns arguments into those options before any work,
+//! outcome; [`infrastructure`] holds policies to an infrastructure checkout. [`cli`] alone knows clap: it turns arguments into those options before any work,
 //! prints, writes files through [`atomic`], and picks the exit code.
 
 #![forbid(unsafe_code)]
@@ -23,6 +23,8 @@ pub mod confined;
 pub mod diag;
 pub mod engine;
 pub mod expiries;
+pub mod infrastructure;
+pub mod init;
 pub mod observe;
 pub mod policy;
 pub mod report;

@@ -46,6 +46,8 @@ pub enum Command {
         paths: Vec<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
+        #[command(flatten)]
+        infrastructure: InfrastructureArgs,
     },
     /// Compare each policy with the account's recorded IAM state and report drift.
     #[command(
@@ -73,6 +75,11 @@ pub enum Command {
         after_help = "Examples:\n  sops -d config/clusters/nasa-veda/enc-deployer-credentials.secret.json | smce-guard verify-key --account nasa-veda --live\n  smce-guard verify-key --account nasa-veda --key-id AKIAEXAMPLEGZQBEFHQR\n\nWithout --key-id the key is read from standard input, as the JSON `aws iam create-access-key`\nprints; its secret is never printed, logged or written.\nExit codes: 0 CI holds the newest active key and it is not expiring, 1 it does not (unknown,\ninactive, the older of two, or expiring), 2 bad input, 3 the account could not be read."
     )]
     VerifyKey(VerifyArgs),
+    /// Write a first policy for an account from what it holds now (review it before committing).
+    #[command(
+        after_help = "Examples:\n  smce-guard init --account-name nasa-veda --infrastructure ../infrastructure --out policies/nasa-veda.yaml\n  smce-guard init --account-name maap --live --account-id 916098889494 --profile maap\n\nMembers are the users in the admins group, the deployer is hub-continuous-deployer, and every\nother user goes to ignore_users, marked as found, not approved. An existing --out file is never\nreplaced. Exit codes: 0, 2 bad input or an existing file, 3 the account could not be read."
+    )]
+    Init(super::init::InitArgs),
     /// Explain a diagnostic code: what it checks, why it matters on SMCE, how to fix it.
     #[command(
         after_help = "Examples:\n  smce-guard explain                  # list every code\n  smce-guard explain key.expiring\n  smce-guard explain --markdown       # the table in README"
@@ -115,6 +122,19 @@ pub struct CheckArgs {
     pub live: bool,
     #[command(flatten)]
     pub aws: LiveArgs,
+    #[command(flatten)]
+    pub infrastructure: InfrastructureArgs,
+}
+
+/// Where the infrastructure repository is checked out; the same flag for `lint`, `check` and
+/// `expiries`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct InfrastructureArgs {
+    /// A checkout of a 2i2c-style infrastructure repository: each policy is held to its cluster
+    /// file (`account.cluster_config`, default config/clusters/<account.name>/cluster.yaml), and
+    /// `check` dates the deployer credentials it names (sops metadata only, never decrypted).
+    #[arg(long, env = "SMCE_GUARD_INFRASTRUCTURE", value_name = "DIR")]
+    pub infrastructure: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -281,6 +301,8 @@ pub struct ExpiriesArgs {
     pub live: bool,
     #[command(flatten)]
     pub aws: LiveArgs,
+    #[command(flatten)]
+    pub infrastructure: InfrastructureArgs,
 }
 
 /// Where and how a report is written.

@@ -4,6 +4,7 @@
 //! ([`Verdict`]; the codes are documented in README).
 
 mod args;
+mod init;
 
 pub use args::*;
 
@@ -149,6 +150,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Schema => text(crate::policy::schema::SCHEMA, Verdict::OK, None),
         Command::VerifyKey(args) => verify_key(args),
+        Command::Init(args) => init::run(args),
         Command::Explain {
             code: Some(code), ..
         } => text(&report::explain::one(code), Verdict::OK, None),
@@ -164,9 +166,16 @@ pub fn main() -> ExitCode {
             Verdict::OK,
             None,
         ),
-        Command::Lint { paths, output } => {
+        Command::Lint {
+            paths,
+            output,
+            infrastructure,
+        } => {
             let today = crate::engine::utc_date(jiff::Timestamp::now());
-            let set = crate::policy::load(&paths, Some(today));
+            let mut set = crate::policy::load(&paths, Some(today));
+            if let Some(dir) = &infrastructure.infrastructure {
+                crate::infrastructure::apply(&mut set, dir);
+            }
             let report = Report {
                 files: &set.files,
                 diagnostics: &set.diagnostics,
@@ -192,6 +201,7 @@ pub fn main() -> ExitCode {
                 clock: args.clock.clock(),
                 max_age_days: args.clock.max_age,
                 within: args.within,
+                infrastructure: args.infrastructure.infrastructure,
             };
             let expiries = match crate::expiries::run(&options) {
                 Ok(expiries) => expiries,
@@ -300,6 +310,7 @@ pub fn main() -> ExitCode {
                 clock: args.clock.clock(),
                 max_age_days: args.clock.max_age,
                 list_checks: args.output.format == Format::Junit || show_passed,
+                infrastructure: args.infrastructure.infrastructure,
             };
             let progress = Progress::new(args.live);
             let checked = crate::check::run(&options, &|| progress.tick());

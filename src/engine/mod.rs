@@ -38,6 +38,17 @@ pub struct Context<'a> {
     pub now: Timestamp,
     /// The account every finding names, shared between them.
     pub account: std::sync::Arc<AccountRef>,
+    /// When the deployer credentials CI decrypts were last re-encrypted (`--infrastructure`);
+    /// the pipeline reads the file, the engine only compares instants.
+    pub credentials: Option<&'a SopsStamp>,
+}
+
+/// The sops metadata of the deployer credentials file: its path (for messages) and its
+/// `sops.lastmodified`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SopsStamp {
+    pub file: String,
+    pub modified: Timestamp,
 }
 
 impl<'a> Context<'a> {
@@ -48,7 +59,14 @@ impl<'a> Context<'a> {
             state,
             now,
             account: std::sync::Arc::new(account_ref(policy)),
+            credentials: None,
         }
+    }
+
+    /// The same context, with the deployer credentials' instant to judge.
+    pub fn with_credentials(mut self, credentials: Option<&'a SopsStamp>) -> Self {
+        self.credentials = credentials;
+        self
     }
 
     /// A diagnostic of `code` located at `route` in this policy, tagged with the account. Rules
@@ -95,7 +113,18 @@ pub fn evaluate(
     state: &AccountState,
     now: Timestamp,
 ) -> Vec<Diagnostic> {
-    let cx = Context::new(policy, file, state, now);
+    evaluate_with(policy, file, state, now, None)
+}
+
+/// [`evaluate`], also judging the deployer credentials CI holds by their sops instant.
+pub fn evaluate_with(
+    policy: &Policy,
+    file: FileId,
+    state: &AccountState,
+    now: Timestamp,
+    credentials: Option<&SopsStamp>,
+) -> Vec<Diagnostic> {
+    let cx = Context::new(policy, file, state, now).with_credentials(credentials);
     let mut out = Vec::new();
     let mut stopped = false;
     rules::walk(&cx, |rule, subject| {
@@ -123,8 +152,12 @@ pub fn evaluate(
 /// Every (rule, principal) pair the engine judges for this policy and state, whether or not it
 /// found drift: the test cases of a JUnit report. The same walk of [`rules::RULES`] as
 /// [`evaluate`].
-pub fn checks_performed(policy: &Policy, state: &AccountState) -> Vec<(Code, Option<String>)> {
-    let cx = Context::new(policy, 0, state, Timestamp::UNIX_EPOCH);
+pub fn checks_performed(
+    policy: &Policy,
+    state: &AccountState,
+    credentials: Option<&SopsStamp>,
+) -> Vec<(Code, Option<String>)> {
+    let cx = Context::new(policy, 0, state, Timestamp::UNIX_EPOCH).with_credentials(credentials);
     let mut checks = Vec::new();
     rules::walk(&cx, |rule, subject| {
         checks.push((rule.code, subject.name.map(str::to_owned)));

@@ -131,3 +131,52 @@ pub fn key_unused(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnos
         .with_help("check the key CI holds (`sops -d enc-deployer-credentials.secret.json | smce-guard verify-key --account NAME`), re-encrypt the active key's credentials for CI and deploy"),
     );
 }
+
+/// `deployer.credentials-stale`: the credentials CI decrypts were re-encrypted before every
+/// active key was created (error: CI holds a key the account no longer has), or, of two active
+/// keys, before the newer (warning: the rotation was not re-encrypted).
+pub fn credentials_stale(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let (Some(user), Some(stamp)) = (subject.user, cx.credentials) else {
+        return;
+    };
+    let mut keys: Vec<&AccessKey> = user.active_keys().filter(|k| k.created.is_some()).collect();
+    keys.sort_by_key(|k| k.created);
+    let Some(newest) = keys.last() else { return };
+    let older_than = |key: &&AccessKey| key.created.is_some_and(|c| stamp.modified < c);
+    let (severity, what) = if keys.iter().all(older_than) {
+        (
+            crate::codes::Severity::Error,
+            "every active key: CI holds a key the account no longer has, and deploys fail with UnrecognizedClientException",
+        )
+    } else if keys.len() >= 2 && older_than(newest) {
+        (
+            crate::codes::Severity::Warning,
+            "the newer active key: the rotation was not re-encrypted, and CI breaks when the older key is deleted",
+        )
+    } else {
+        return;
+    };
+    let keys_text: Vec<String> = keys.iter().map(|k| describe(k)).collect();
+    out.push(
+        cx.finding(
+            Route::of(["deployer", "user"]),
+            format!(
+                "{} was re-encrypted at {}, before {what} (keys: {})",
+                stamp.file,
+                stamp.modified,
+                keys_text.join(", ")
+            ),
+        )
+        .with_severity(severity)
+        .for_principal(subject.name.unwrap_or_default())
+        .with_label("the credentials CI decrypts predate this user's key")
+        .with_help(
+            crate::codes::Code::DeployerCredentialsStale
+                .explanation()
+                .fix,
+        )
+        .with_detail("credentials_file", stamp.file.clone())
+        .with_detail("lastmodified", stamp.modified.to_string())
+        .with_detail("newest_key", newest.label()),
+    );
+}

@@ -87,6 +87,7 @@ pub const RULES: &[Rule] = &[
     rule(Code::DeployerKeyCount, Subjects::Deployer, present, deployer::key_count),
     rule(Code::DeployerRotationIncomplete, Subjects::Deployer, present_and_used, rotation::rotation_incomplete),
     rule(Code::DeployerKeyUnused, Subjects::Deployer, present_and_used, rotation::key_unused),
+    rule(Code::DeployerCredentialsStale, Subjects::Deployer, present_with_credentials, rotation::credentials_stale),
     rule(Code::KeyExpiring, Subjects::Users, holds_key, credentials::key_expiring),
     rule(Code::KeyExpired, Subjects::Users, holds_key, credentials::key_expired),
     rule(Code::PasswordExpiring, Subjects::Users, holds_password, credentials::password_expiring),
@@ -182,6 +183,11 @@ fn holds_key(cx: &Context<'_>, subject: &Subject<'_>) -> bool {
 /// The deployer, with last use recorded (older recordings lack it: unknown is not "never").
 fn present_and_used(cx: &Context<'_>, subject: &Subject<'_>) -> bool {
     subject.user.is_some() && cx.state.last_use_recorded
+}
+
+/// The deployer, when the pipeline handed in the sops instant of the credentials CI decrypts.
+fn present_with_credentials(cx: &Context<'_>, subject: &Subject<'_>) -> bool {
+    subject.user.is_some() && cx.credentials.is_some()
 }
 
 fn is_deployer(cx: &Context<'_>, subject: &Subject<'_>) -> bool {

@@ -65,13 +65,31 @@ impl PolicySet {
             !self
                 .diagnostics
                 .iter()
-                // An expired waiver is an error, but the policy can still be evaluated.
+                // An expired waiver is an error, but the policy can still be evaluated; so can
+                // one that its cluster file contradicts (the account is still the policy's).
                 .any(|d| {
                     d.file == Some(loaded.file)
                         && d.severity == Severity::Error
-                        && d.code != Code::WaiverExpired
+                        && !matches!(
+                            d.code,
+                            Code::WaiverExpired
+                                | Code::InfrastructureMissing
+                                | Code::InfrastructureMismatch
+                        )
                 })
         })
+    }
+
+    /// Puts the diagnostics in reading order: by file, then by position in it; what points at no
+    /// place in its file (a count of problems left unreported, say) comes after what does.
+    pub fn sort_diagnostics(&mut self) {
+        let files = &self.files;
+        self.diagnostics.sort_by_cached_key(|d| {
+            (
+                d.file.map_or(0, |f| f + 1),
+                d.span(files).map_or(usize::MAX, |s| s.start),
+            )
+        });
     }
 
     pub fn has_errors(&self) -> bool {
@@ -192,15 +210,7 @@ pub fn load(paths: &[PathBuf], today: Option<jiff::civil::Date>) -> PolicySet {
         }
     }
     set.diagnostics.extend(across);
-    // Report in reading order: by file, then by position in it; what points at no place in its
-    // file (a count of problems left unreported, say) comes after what does.
-    let files = &set.files;
-    set.diagnostics.sort_by_cached_key(|d| {
-        (
-            d.file.map_or(0, |f| f + 1),
-            d.span(files).map_or(usize::MAX, |s| s.start),
-        )
-    });
+    set.sort_diagnostics();
     set
 }
 

@@ -77,6 +77,10 @@ pub struct Account {
     /// A role to assume into this account first (live runs).
     #[serde(default)]
     pub role_arn: Option<String>,
+    /// The account's cluster file in an infrastructure checkout (`--infrastructure`), relative
+    /// to it; `config/clusters/<name>/cluster.yaml` when absent.
+    #[serde(default)]
+    pub cluster_config: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]

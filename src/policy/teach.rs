@@ -84,6 +84,10 @@ const PATTERNS: &[(&str, &str)] = &[
         "a finding code: family.name in lowercase, e.g. deployer.key-count",
     ),
     ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "a date written YYYY-MM-DD"),
+    (
+        "^([A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*/)*[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.ya?ml$",
+        "a path relative to --infrastructure that ends in .yaml or .yml, with no `..`, `.` or empty part, e.g. config/clusters/nasa-veda/cluster.yaml",
+    ),
 ];
 
 /// The rule of `pattern` in words; `None` for a pattern nobody worded yet (a test forbids that).
@@ -318,7 +322,7 @@ mod tests {
         let fix = |pattern: &str, value: &str| {
             fix_string(&json!({"type": "string", "pattern": pattern}), value, &doc)
         };
-        assert_eq!(PATTERNS.len(), 10);
+        assert_eq!(PATTERNS.len(), 11);
         let name = PATTERNS[1].0;
         assert_eq!(fix(name, "NASA Cryo").as_deref(), Some("nasa-cryo"));
         assert_eq!(fix(PATTERNS[2].0, "us-west2").as_deref(), Some("us-west-2"));

@@ -155,6 +155,7 @@ fn pass<'a>(
             details: SortedDetails(&NO_DETAILS),
             principal,
         },
+        related_locations: None,
         rule_id: code.as_str(),
         rule_index: Code::ALL.iter().position(|&c| c == code).unwrap_or(0),
         suppressions: None,
@@ -174,6 +175,9 @@ struct SarifResult<'a> {
     locations: Option<[Location<'a>; 1]>,
     message: Text<String>,
     properties: Properties<'a>,
+    /// A second place the finding concerns (the cluster file an `infrastructure.mismatch` names).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    related_locations: Option<[RelatedLocation<'a>; 1]>,
     rule_id: &'static str,
     rule_index: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -183,6 +187,14 @@ struct SarifResult<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Location<'a> {
+    physical_location: Physical<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation<'a> {
+    id: usize,
+    message: Text<&'a str>,
     physical_location: Physical<'a>,
 }
 
@@ -284,6 +296,25 @@ fn result<'a>(report: &'a Report<'a>, d: &'a Diagnostic) -> SarifResult<'a> {
             details: SortedDetails(&d.details),
             principal: d.principal.as_deref(),
         },
+        related_locations: d.related.as_ref().map(|related| {
+            [RelatedLocation {
+                id: 0,
+                message: Text {
+                    text: &related.message,
+                },
+                physical_location: Physical {
+                    artifact_location: Artifact {
+                        uri: related.file.as_str().into(),
+                    },
+                    region: Some(Region {
+                        end_column: related.column + 1,
+                        end_line: related.line,
+                        start_column: related.column,
+                        start_line: related.line,
+                    }),
+                },
+            }]
+        }),
         rule_id: d.code.as_str(),
         rule_index: Code::ALL.iter().position(|&c| c == d.code).unwrap_or(0),
         suppressions: d.waiver.as_ref().map(|waiver| {

@@ -8,6 +8,8 @@ mod escaping;
 mod faults;
 mod formats;
 mod hostile;
+mod infrastructure;
+mod init;
 mod judged;
 mod lint;
 mod lint_corpus;

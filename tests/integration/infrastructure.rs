@@ -1,0 +1,309 @@
+//! `--infrastructure DIR`: the repository's policies against the real cluster files of
+//! 2i2c-org/infrastructure (`tests/data/infrastructure/`, copied unchanged with their sops files),
+//! and hand-broken copies of them.
+
+use crate::common::{RECORDED_AT, command, data, execute, findings, root, smce_guard};
+use serde_json::Value;
+use std::path::Path;
+
+/// A scratch copy of the real infrastructure checkout and of `policies/`.
+struct Scratch {
+    dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        copy(&data("infrastructure"), &dir.path().join("infra"));
+        copy(&root().join("policies"), &dir.path().join("policies"));
+        Scratch { dir }
+    }
+
+    fn path(&self, relative: &str) -> std::path::PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    fn edit(&self, relative: &str, from: &str, to: &str) {
+        let path = self.path(relative);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{relative} has no {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    fn write(&self, relative: &str, text: &str) {
+        std::fs::write(self.path(relative), text).unwrap();
+    }
+
+    /// `smce-guard <command> policies --infrastructure infra <extra> --format json`, in the scratch
+    /// folder, with the repository's fixtures.
+    fn run(&self, subcommand: &str, extra: &[&str]) -> crate::common::Run {
+        let fixtures = root().join("fixtures");
+        let mut args = vec![subcommand, "policies", "--infrastructure", "infra"];
+        if subcommand == "check" {
+            args.extend(["--fixtures", fixtures.to_str().unwrap()]);
+        }
+        args.extend(extra);
+        execute(command(self.dir.path(), args))
+    }
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Each lint diagnostic as `code file:line message`.
+fn diagnostics(run: &crate::common::Run) -> Vec<String> {
+    run.json()["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}:{} {}",
+                d["code"].as_str().unwrap(),
+                d["file"].as_str().unwrap_or("-"),
+                d["line"],
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+const VEDA: &str = "infra/config/clusters/nasa-veda/cluster.yaml";
+
+#[test]
+fn the_repository_policies_agree_with_the_real_cluster_files() {
+    let run = smce_guard([
+        "lint",
+        "policies",
+        "--infrastructure",
+        "tests/data/infrastructure",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(diagnostics(&run), Vec::<String>::new(), "{}", run.stderr);
+    assert_eq!(run.code, 0);
+    // The same through the environment, as CI would set it once.
+    let mut env = command(&root(), ["lint", "policies"]);
+    env.env("SMCE_GUARD_INFRASTRUCTURE", data("nowhere"));
+    let run = execute(env);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("infrastructure.missing"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_cluster_file_that_differs_is_caught_at_the_policy_line_naming_its_own() {
+    let scratch = Scratch::new();
+    scratch.edit(VEDA, "account: 444055461661", "account: 444055461662");
+    scratch.edit(VEDA, "region: us-west-2", "region: us-east-1");
+    scratch.edit(VEDA, "clusterName: nasa-veda", "clusterName: nasa-veda-2");
+    let run = scratch.run("lint", &["--format", "json"]);
+    let place = "(cluster file: config/clusters/nasa-veda/cluster.yaml:";
+    assert_eq!(
+        diagnostics(&run),
+        [
+            format!(
+                "infrastructure.mismatch policies/nasa-veda.yaml:4 account id `444055461661` here, `444055461662` in the cluster file {place}8)"
+            ),
+            format!(
+                "infrastructure.mismatch policies/nasa-veda.yaml:6 region `us-west-2` here, `us-east-1` in the cluster file {place}12)"
+            ),
+            format!(
+                "infrastructure.mismatch policies/nasa-veda.yaml:15 EKS cluster `nasa-veda` here, `nasa-veda-2` in the cluster file {place}11)"
+            ),
+        ]
+    );
+    assert_eq!(run.code, 2);
+    // SARIF names the cluster file's line as a related location, and stays valid SARIF.
+    let sarif = scratch.run("lint", &["--format", "sarif"]);
+    let sarif = crate::formats::assert_valid_sarif(&sarif.stdout);
+    let related = &sarif["runs"][0]["results"][0]["relatedLocations"][0];
+    assert_eq!(
+        related["physicalLocation"]["artifactLocation"]["uri"],
+        "config/clusters/nasa-veda/cluster.yaml"
+    );
+    assert_eq!(related["physicalLocation"]["region"]["startLine"], 8);
+    assert_eq!(related["message"]["text"], "aws.account: 444055461662");
+    // `check` refuses the contradiction as invalid input (exit 2), and still judges the account.
+    let check = scratch.run("check", &["--format", "json", "--account", "nasa-veda"]);
+    assert_eq!(check.code, 2);
+    assert!(
+        findings(&check)
+            .contains(&"nasa-veda warning key.expiring hub-continuous-deployer".to_owned())
+    );
+}
+
+#[test]
+fn a_policy_that_differs_is_caught_too_and_cluster_config_names_another_file() {
+    let scratch = Scratch::new();
+    scratch.edit(
+        "policies/nasa-ghg-hub.yaml",
+        "cluster: nasa-ghg-hub",
+        "cluster: ghg",
+    );
+    // nasa-veda's file moved, the policy says where; it is the pre-2025 shape, whose top-level
+    // `account: smce-veda` is the sign-in alias, not an id: nothing to compare the id with.
+    std::fs::create_dir_all(scratch.path("infra/elsewhere")).unwrap();
+    let history = root()
+        .join("../shared/real-aws/2i2c-infrastructure/history/nasa-veda-cluster-2025-05-27.yaml");
+    let old = std::fs::read_to_string(history).unwrap_or_else(|_| {
+        std::fs::read_to_string(scratch.path(VEDA))
+            .unwrap()
+            .replace(
+                "aws:\n  account: 444055461661\n",
+                "account: smce-veda\naws:\n",
+            )
+    });
+    scratch.write("infra/elsewhere/veda.yaml", &old);
+    std::fs::remove_file(scratch.path(VEDA)).unwrap();
+    std::fs::rename(
+        scratch.path("infra/config/clusters/nasa-veda/enc-deployer-credentials.secret.json"),
+        scratch.path("infra/elsewhere/enc-deployer-credentials.secret.json"),
+    )
+    .unwrap();
+    scratch.edit(
+        "policies/nasa-veda.yaml",
+        "  region: us-west-2\n",
+        "  region: us-west-2\n  cluster_config: elsewhere/veda.yaml\n",
+    );
+    let run = scratch.run("lint", &["--format", "json"]);
+    assert_eq!(
+        diagnostics(&run),
+        [
+            "infrastructure.mismatch policies/nasa-ghg-hub.yaml:13 EKS cluster `ghg` here, `nasa-ghg-hub` in the cluster file (cluster file: config/clusters/nasa-ghg-hub/cluster.yaml:11)"
+        ]
+    );
+    // A top-level id written as a string is compared.
+    scratch.edit(
+        "infra/elsewhere/veda.yaml",
+        "account: smce-veda",
+        "account: \"444055461699\"",
+    );
+    let run = scratch.run("lint", &["--format", "json"]);
+    assert!(diagnostics(&run)[1].starts_with("infrastructure.mismatch policies/nasa-veda.yaml:4 account id `444055461661` here, `444055461699`"), "{:?}", diagnostics(&run));
+    // A path out of DIR is refused by the schema.
+    scratch.edit(
+        "policies/nasa-veda.yaml",
+        "elsewhere/veda.yaml",
+        "../veda.yaml",
+    );
+    let run = scratch.run("lint", &["--format", "json"]);
+    assert!(
+        diagnostics(&run)
+            .iter()
+            .any(|d| d.starts_with("policy.invalid-value policies/nasa-veda.yaml:7")),
+        "{:?}",
+        diagnostics(&run)
+    );
+}
+
+#[test]
+fn a_missing_cluster_file_another_cloud_and_undatable_credentials_are_missing() {
+    let scratch = Scratch::new();
+    std::fs::remove_dir_all(scratch.path("infra/config/clusters/maap")).unwrap();
+    scratch.edit(
+        "infra/config/clusters/disasters/cluster.yaml",
+        "provider: aws",
+        "provider: gcp",
+    );
+    let veda = "infra/config/clusters/nasa-veda/enc-deployer-credentials.secret.json";
+    scratch.write(
+        veda,
+        r#"{"AccessKey": {"UserName": "ENC[AES256_GCM,data:x]"}}"#,
+    );
+    let ghg = "infra/config/clusters/nasa-ghg-hub/enc-deployer-credentials.secret.json";
+    let text = std::fs::read_to_string(scratch.path(ghg)).unwrap();
+    let at = text.find("\"lastmodified\": \"").unwrap() + "\"lastmodified\": \"".len();
+    scratch.write(
+        ghg,
+        &format!("{}last tuesday{}", &text[..at], &text[at + 20..]),
+    );
+    let run = scratch.run("lint", &["--format", "json"]);
+    let found = diagnostics(&run);
+    assert_eq!(found.len(), 4, "{found:?}");
+    assert!(found[0].starts_with("infrastructure.missing policies/disasters.yaml:5 config/clusters/disasters/cluster.yaml says `provider: gcp`"), "{found:?}");
+    assert!(
+        found[1].starts_with(
+            "infrastructure.missing policies/maap.yaml:5 no cluster file for this account: "
+        ) && found[1].ends_with("does not exist in infra"),
+        "{found:?}"
+    );
+    assert!(found[2].contains("nasa-ghg-hub/enc-deployer-credentials.secret.json: `sops.lastmodified` is `last tuesday`, not an RFC 3339 instant"), "{found:?}");
+    assert!(
+        found[3].contains("nasa-veda/enc-deployer-credentials.secret.json has no `sops` block"),
+        "{found:?}"
+    );
+    assert_eq!(run.code, 2);
+}
+
+#[test]
+fn credentials_older_than_the_keys_are_stale_and_a_yaml_sops_file_is_read_too() {
+    let scratch = Scratch::new();
+    // disasters holds two active keys (2026-10-11 and 2026-11-10): credentials re-encrypted
+    // between them are a rotation not re-encrypted (warning).
+    let disasters = "infra/config/clusters/disasters/enc-deployer-credentials.secret.json";
+    scratch.edit(
+        disasters,
+        "\"lastmodified\": \"2026-03-09T13:26:34Z\"",
+        "\"lastmodified\": \"2026-10-20T00:00:00Z\"",
+    );
+    // nasa-ghg-hub's credentials as a YAML sops file, re-encrypted after its key.
+    scratch.edit(
+        "infra/config/clusters/nasa-ghg-hub/cluster.yaml",
+        "key: enc-deployer-credentials.secret.json",
+        "key: enc-deployer-credentials.secret.yaml",
+    );
+    scratch.write(
+        "infra/config/clusters/nasa-ghg-hub/enc-deployer-credentials.secret.yaml",
+        "AccessKey:\n  AccessKeyId: ENC[AES256_GCM,data:x,type:str]\nsops:\n  lastmodified: \"2026-11-19T00:00:00Z\"\n  version: 3.11.0\n",
+    );
+    let run = scratch.run("check", &["--format", "json"]);
+    let stale: Vec<String> = findings(&run)
+        .into_iter()
+        .filter(|f| f.contains("credentials-stale"))
+        .collect();
+    assert_eq!(
+        stale,
+        [
+            "disasters warning deployer.credentials-stale hub-continuous-deployer",
+            "maap error deployer.credentials-stale hub-continuous-deployer",
+            "nasa-veda error deployer.credentials-stale hub-continuous-deployer",
+        ]
+    );
+    let finding = &run.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "deployer.credentials-stale" && f["account_name"] == "nasa-veda")
+        .cloned()
+        .unwrap();
+    assert_eq!(finding["line"], 14);
+    assert_eq!(finding["details"]["lastmodified"], "2026-03-09T13:11:49Z");
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("before every active key")
+    );
+    assert_eq!(run.json()["now"], Value::from(RECORDED_AT));
+    // JUnit lists the check as performed where credentials were dated.
+    let junit = scratch.run("check", &["--format", "junit", "--account", "nasa-ghg-hub"]);
+    assert!(
+        junit.stdout.contains("deployer.credentials-stale"),
+        "{}",
+        junit.stdout
+    );
+}
