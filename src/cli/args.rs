@@ -15,7 +15,8 @@ use std::path::PathBuf;
 #[derive(Parser, Debug)]
 #[command(
     name = "smce-guard",
-    version,
+    // The package version and, when the build knew it, the commit (build.rs).
+    version = env!("SMCE_GUARD_VERSION"),
     about = "Declared IAM state for NASA SMCE AWS accounts, checked against what the accounts hold.",
     after_help = "Examples:\n  smce-guard lint                      # lint every policy in policies/\n  smce-guard check                     # compare policies/ with fixtures/\n  smce-guard check --format json       # the same, as JSON for CI\n  smce-guard schema > policy.schema.json"
 )]
@@ -94,6 +95,20 @@ pub enum Command {
     /// Print the policy JSON Schema (draft 2020-12).
     #[command(after_help = "Example:\n  smce-guard schema > schemas/policy.schema.json")]
     Schema,
+    /// Print a shell completion script (bash, zsh, fish or powershell).
+    #[command(
+        after_help = "Examples:\n  smce-guard completions bash > ~/.local/share/bash-completion/completions/smce-guard\n  smce-guard completions zsh > \"${fpath[1]}/_smce-guard\"\n  smce-guard completions fish > ~/.config/fish/completions/smce-guard.fish\n  smce-guard completions powershell >> $PROFILE"
+    )]
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), every subcommand included.
+    #[command(
+        after_help = "Examples:\n  smce-guard man > ~/.local/share/man/man1/smce-guard.1\n  smce-guard man | man -l -"
+    )]
+    Man,
 }
 
 #[derive(clap::Args, Debug)]

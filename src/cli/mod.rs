@@ -12,7 +12,7 @@ use crate::codes::Severity;
 use crate::observe::aws::LiveOptions;
 use crate::report::{self, Format, HumanStyle, Report};
 use crate::select::UnknownAccounts;
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -149,6 +149,11 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Schema => text(crate::policy::schema::SCHEMA, Verdict::OK, None),
+        Command::Completions { shell } => done(Verdict::OK, None, &|w| {
+            clap_complete::generate(shell, &mut Cli::command(), "smce-guard", w);
+            Ok(())
+        }),
+        Command::Man => done(Verdict::OK, None, &|w| man_page(w)),
         Command::VerifyKey(args) => verify_key(args),
         Command::Init(args) => init::run(args),
         Command::Explain {
@@ -412,6 +417,67 @@ fn verify_key(args: VerifyArgs) -> ExitCode {
         }
     };
     text(&answer, verdict, None)
+}
+
+/// The man page, one page for the whole tool: clap_mangen's NAME, SYNOPSIS, DESCRIPTION and
+/// OPTIONS, then SUBCOMMANDS with each subcommand's synopsis, options and examples in full (not
+/// clap_mangen's list of `smce-guard-NAME(1)` pages, which are not installed), then VERSION.
+fn man_page(w: &mut dyn Write) -> std::io::Result<()> {
+    use clap_mangen::roff::{Roff, bold, italic, roman};
+    let mut command = Cli::command();
+    command.build();
+    let man = clap_mangen::Man::new(command.clone());
+    man.render_title(w)?;
+    man.render_name_section(w)?;
+    man.render_synopsis_section(w)?;
+    man.render_description_section(w)?;
+    man.render_options_section(w)?;
+    let mut roff = Roff::new();
+    roff.control("SH", ["SUBCOMMANDS"]);
+    for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let mut sub = sub.clone();
+        roff.control("SS", [format!("smce-guard {}", sub.get_name()).as_str()]);
+        if let Some(about) = sub.get_long_about().or(sub.get_about()) {
+            roff.text([roman(about.to_string())]);
+        }
+        let usage = sub.render_usage().to_string();
+        let usage = usage.trim_start_matches("Usage: ");
+        roff.control("PP", []);
+        roff.text([bold(usage)]);
+        for arg in sub.get_arguments().filter(|a| !a.is_hide_set()) {
+            let name = match (arg.get_short(), arg.get_long()) {
+                (Some(s), Some(l)) => format!("-{s}, --{l}"),
+                (None, Some(l)) => format!("--{l}"),
+                (Some(s), None) => format!("-{s}"),
+                (None, None) => format!("<{}>", arg.get_id().as_str().to_uppercase()),
+            };
+            roff.control("TP", []);
+            roff.text([bold(name)]);
+            if let Some(help) = arg.get_long_help().or(arg.get_help()) {
+                roff.text([roman(help.to_string())]);
+            }
+            let values: Vec<String> = arg
+                .get_possible_values()
+                .iter()
+                .filter(|v| !v.is_hide_set())
+                .map(|v| v.get_name().to_owned())
+                .collect();
+            if !values.is_empty() && arg.get_action().takes_values() {
+                roff.text([italic(format!(" [possible values: {}]", values.join(", ")))]);
+            }
+        }
+        if let Some(after) = sub.get_after_help() {
+            roff.control("PP", []);
+            roff.control("nf", []);
+            for line in after.to_string().lines() {
+                roff.text([roman(line)]);
+            }
+            roff.control("fi", []);
+        }
+    }
+    roff.to_writer(w)?;
+    man.render_version_section(w)?;
+    Ok(())
 }
 
 /// Writes a command's output and returns its exit code; a failed write is exit 2.

@@ -485,7 +485,7 @@ fn expiries_calendar_parses_back_to_the_right_dates() {
 }
 
 /// The YAML inside a README recipe's markers (`<!-- NAME-recipe:start -->` ... `:end -->`).
-fn readme_recipe(readme: &str, name: &str) -> String {
+pub fn readme_recipe(readme: &str, name: &str) -> String {
     let start = format!("<!-- {name}-recipe:start -->");
     let end = format!("<!-- {name}-recipe:end -->");
     let at = readme
@@ -637,12 +637,13 @@ fn readme_ci_recipe_names_only_real_commands_and_flags() {
             .all(|sub| runs(&commands, sub, &[])),
         "the recipe runs lint, check and expiries: {commands:?}"
     );
-    for file in ["action.yml", ".pre-commit-hooks.yaml"] {
+    // The action runs the installed binary by its path (`"$SMCE_GUARD" lint`); the hook by name.
+    for (file, gate) in [
+        ("action.yml", "\"$SMCE_GUARD\" lint "),
+        (".pre-commit-hooks.yaml", "smce-guard lint"),
+    ] {
         let text = std::fs::read_to_string(root().join(file)).unwrap();
-        assert!(
-            text.contains("smce-guard lint"),
-            "{file} runs the lint gate"
-        );
+        assert!(text.contains(gate), "{file} runs the lint gate");
     }
 }
 

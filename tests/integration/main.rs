@@ -16,6 +16,7 @@ mod lint_corpus;
 mod live;
 mod mermaid;
 mod moto;
+mod packaging;
 mod properties;
 mod rules;
 mod select;

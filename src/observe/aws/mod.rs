@@ -86,9 +86,24 @@ pub struct AccountRead {
     pub requests: u32,
 }
 
+/// The one HTTPS client of every AWS call: the SDK's own (hyper, rustls with the system's root
+/// certificates), with rustls on ring rather than the SDK's default aws-lc (Cargo.toml says why).
+/// Cheap to clone; each loader and credential provider is given it, since without the SDK's
+/// `default-https-client` feature none has a client of its own.
+pub fn https_client() -> aws_sdk_sts::config::SharedHttpClient {
+    use aws_smithy_http_client::tls;
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::Ring,
+        ))
+        .build_https()
+}
+
 /// The base configuration for one account: region, profile, retries and timeouts.
 pub async fn base_config(account: &Account, options: &LiveOptions) -> SdkConfig {
+    let client = https_client();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(client.clone())
         .region(aws_config::Region::new(account.region.clone()))
         .retry_config(
             RetryConfig::standard()
@@ -106,6 +121,9 @@ pub async fn base_config(account: &Account, options: &LiveOptions) -> SdkConfig 
         // A named profile must win over credentials in the environment, which the default chain
         // would otherwise try first.
         let credentials = aws_config::profile::ProfileFileCredentialsProvider::builder()
+            .configure(
+                &aws_config::provider_config::ProviderConfig::default().with_http_client(client),
+            )
             .profile_name(profile)
             .build();
         loader = loader

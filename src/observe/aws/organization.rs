@@ -16,12 +16,14 @@ pub struct OrgAccount {
 pub async fn list_accounts(
     options: &LiveOptions,
 ) -> Result<(Vec<OrgAccount>, u32), super::ObserveError> {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
-        aws_config::timeout::TimeoutConfig::builder()
-            .connect_timeout(std::time::Duration::from_secs(5))
-            .operation_attempt_timeout(options.attempt_timeout)
-            .build(),
-    );
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(super::https_client())
+        .timeout_config(
+            aws_config::timeout::TimeoutConfig::builder()
+                .connect_timeout(std::time::Duration::from_secs(5))
+                .operation_attempt_timeout(options.attempt_timeout)
+                .build(),
+        );
     if let Some(profile) = &options.profile {
         let (config, credentials) = super::profiles::files();
         super::profiles::check(profile, &config, &credentials)
