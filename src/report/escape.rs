@@ -52,8 +52,9 @@ pub fn terminal(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// Lines we composed for a terminal: each line escaped as by [`terminal`], our own line breaks
-/// kept.
+/// Lines we composed for a terminal (which may quote values from outside): each line escaped
+/// as by [`terminal`], our own line breaks kept, and a line that would start with `::` (a
+/// workflow command once the runner reads it) begun with a visible escape instead.
 pub fn terminal_lines(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
@@ -61,7 +62,15 @@ pub fn terminal_lines(text: &str) -> String {
             Some(body) => (body, "\n"),
             None => (line, ""),
         };
-        out.push_str(&terminal(body));
+        let shown = terminal(body);
+        let indent = shown.len() - shown.trim_start().len();
+        if shown[indent..].starts_with("::") {
+            out.push_str(&shown[..indent]);
+            out.push_str("\\u{3a}");
+            out.push_str(&shown[indent + 1..]);
+        } else {
+            out.push_str(&shown);
+        }
         out.push_str(end);
     }
     out
@@ -222,6 +231,10 @@ mod tests {
         assert_eq!(terminal("x\u{202e}y"), "x\\u{202e}y");
         assert_eq!(terminal("##[error]x"), "#\\u{23}[error]x");
         assert_eq!(terminal("plain ünïcode"), "plain ünïcode");
+        assert_eq!(
+            terminal_lines("fix:\n  id: \"1\"\n ::warning::x\n"),
+            "fix:\n  id: \"1\"\n \\u{3a}:warning::x\n"
+        );
         assert!(terminal_safe("a: b\r\n  c\tx\n"));
         assert!(!terminal_safe("a\rb"));
         assert!(!terminal_safe("a ##[x"));

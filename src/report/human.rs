@@ -110,7 +110,8 @@ impl miette::Diagnostic for Rendered<'_> {
         self.diagnostic
             .help
             .as_ref()
-            .map(|h| Box::new(terminal(h).into_owned()) as Box<dyn fmt::Display>)
+            // Help may span lines (a corrected snippet of YAML): its line breaks are ours.
+            .map(|h| Box::new(super::escape::terminal_lines(h)) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
