@@ -346,7 +346,8 @@ pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Resu
             results: Results(report),
             tool: Tool {
                 driver: Driver {
-                    information_uri: "https://github.com/2i2c-org/smce-guard",
+                    // The project's home until it is published (README says so once).
+                    information_uri: "https://github.com/OWNER/smce-guard",
                     name: "smce-guard",
                     rules: Code::ALL.iter().map(|&c| rule(c)).collect(),
                     version: env!("CARGO_PKG_VERSION"),

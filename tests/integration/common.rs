@@ -165,9 +165,35 @@ where
     command
 }
 
+/// Runs `command` with `input` on its standard input and waits for its output.
+pub fn with_stdin(mut command: Command, input: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {:?}: {e}", command.get_program()));
+    // Dropped at the end of the statement: the child sees the end of its input.
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 /// Runs a prepared `smce-guard` command and checks it neither crashed nor panicked.
 pub fn execute(mut command: Command) -> Run {
     let output = command.output().expect("the smce-guard binary runs");
+    run_of(output)
+}
+
+/// A finished `smce-guard` run, checked not to have crashed or panicked.
+pub fn run_of(output: std::process::Output) -> Run {
     let code = output
         .status
         .code()

@@ -12,9 +12,8 @@
 use crate::common::{Run, root, smce_guard_in};
 use crate::formats::{assert_valid_sarif, scratch_example};
 use serde_json::Value;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// Every kind of hostile piece at once: ESC sequences (screen clearing, OSC 52 clipboard write),
 /// BEL, a C1 CSI, a bidi override, bare CR, LF and CRLF followed by workflow commands, the
@@ -103,20 +102,9 @@ fn assert_inert(what: &str, text: &str) {
 /// Runs a consumer script from `tests/consumers/` on `input` and returns its JSON.
 pub fn consume(script: &str, input: &str) -> Value {
     let path = root().join("tests/consumers").join(script);
-    let mut child = Command::new("python3")
-        .arg(&path)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run python3 {}: {e}", path.display()));
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let mut python = Command::new("python3");
+    python.arg(&path);
+    let output = crate::common::with_stdin(python, input);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),

@@ -109,21 +109,9 @@ impl Moto {
     /// secrets, the organization's account ids).
     pub fn seed(&self, scenario: &Value) -> Value {
         let script = root().join("tests/live/seed.py");
-        let mut child = Command::new("python3")
-            .arg(&script)
-            .arg(self.url())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot run python3 {}: {e}", script.display()));
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(scenario.to_string().as_bytes())
-            .unwrap();
-        let output = child.wait_with_output().unwrap();
+        let mut python = Command::new("python3");
+        python.arg(&script).arg(self.url());
+        let output = crate::common::with_stdin(python, &scenario.to_string());
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(
             output.status.success(),

@@ -2,8 +2,7 @@
 //! prints on standard input, against the repository's example; and the secret in that JSON
 //! reaches no output, in any format or error.
 
-use crate::common::{Run, command, execute, root};
-use std::io::Write;
+use crate::common::{Run, command, execute, root, run_of, with_stdin};
 use std::process::Stdio;
 
 const SECRET: &str = "SECRETDISTINCT4242/wJalrXUtnFEMI/K7MDENGbPxRfiCY";
@@ -15,24 +14,7 @@ fn verify(args: &[&str], stdin: Option<&str>) -> Run {
         cmd.stdin(Stdio::null());
         return execute(cmd);
     };
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    let run = Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    run
+    run_of(with_stdin(cmd, input))
 }
 
 fn created_key(id: &str) -> String {
