@@ -13,23 +13,12 @@
 
 #![forbid(unsafe_code)]
 
-pub mod accounts;
-pub mod atomic;
-pub mod check;
+pub mod base;
 pub mod cli;
-pub mod clock;
-pub mod codes;
-pub mod confined;
-pub mod diag;
 pub mod engine;
-pub mod expiries;
 pub mod infrastructure;
-pub mod init;
 pub mod observe;
+pub mod outcome;
+pub mod pipelines;
 pub mod policy;
 pub mod report;
-pub mod select;
-pub mod shell;
-pub mod snapshot;
-pub mod source;
-pub mod verify;

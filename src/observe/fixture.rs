@@ -10,7 +10,7 @@ use super::{
     AccessKey, AccountState, InvalidInput, ObserveError, ParseError, Recording, credential_report,
     gaad, password_policy,
 };
-use crate::source::Span;
+use crate::base::source::Span;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -102,7 +102,7 @@ pub const FILES: &[RecordedFile] = &[
 
 /// Reads `dir` (one account's fixture folder, inside `root`, the `--fixtures` directory) into the
 /// model: each file of [`FILES`] is read, then parsed by [`parse_one`], as the live reader's texts
-/// are. Every file is read only as a regular file inside `root` (see [`crate::confined`]).
+/// are. Every file is read only as a regular file inside `root` (see [`crate::base::confined`]).
 pub fn read(dir: &Path, root: &Path) -> Result<AccountState, ObserveError> {
     if !dir.is_dir() {
         return Err(ObserveError::Unobserved(format!(
@@ -217,7 +217,7 @@ fn with_text<T>(
     let name = path.to_string_lossy().into_owned();
     let invalid = |message: String| ObserveError::Invalid(InvalidInput::new(name.clone(), message));
     // A pipe or a device would block or never end; a link out of the fixtures could be a secret.
-    let (file, _) = crate::confined::open(path, root).map_err(invalid)?;
+    let (file, _) = crate::base::confined::open(path, root).map_err(invalid)?;
     BUFFER.with_borrow_mut(|bytes| {
         bytes.clear();
         // Read at most one byte past the limit: a file's reported size is not to be trusted.

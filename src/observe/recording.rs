@@ -1,7 +1,7 @@
 //! A recording before it becomes the model: what each recorded file's parser produced, joined by
 //! user name into one [`AccountState`].
 
-use super::model::{self, AccessKey, AccountState, PasswordPolicy};
+use super::model::{AccessKey, AccountState, PasswordPolicy};
 use super::{credential_report, gaad};
 use jiff::Timestamp;
 use std::collections::HashMap;
@@ -39,7 +39,10 @@ impl Recording {
             .iter()
             .map(|u| u.arn.as_str())
             .chain(self.report.root_arn.as_deref());
-        account_ids.extend(arns.filter_map(model::arn_account).map(str::to_owned));
+        account_ids.extend(
+            arns.filter_map(crate::base::arn::account_of)
+                .map(str::to_owned),
+        );
         let rows: HashMap<&str, &credential_report::Row> = self
             .report
             .rows
@@ -187,7 +190,7 @@ mod tests {
         );
         assert_eq!(
             state.root,
-            Some(model::Root {
+            Some(crate::observe::model::Root {
                 mfa_active: true,
                 keys_active: [false, false]
             })

@@ -6,9 +6,9 @@
 //! once, so the engine never parses a string from the policy.
 
 use super::model::{Account, Draft, Policy, Waiver, WaiverText};
-use crate::codes::Code;
-use crate::diag::Diagnostic;
-use crate::source::{FileId, Files, Route};
+use crate::base::codes::Code;
+use crate::base::diag::Diagnostic;
+use crate::base::source::{FileId, Files, Route};
 use jiff::civil::Date;
 use std::collections::HashMap;
 
@@ -95,7 +95,7 @@ fn check_role(file: FileId, account: &Account, out: &mut Vec<Diagnostic>) {
     let Some(role) = &account.role_arn else {
         return;
     };
-    let named = crate::observe::model::arn_account(role);
+    let named = crate::base::arn::account_of(role);
     if named.is_some_and(|id| id != account.id) {
         out.push(
             Diagnostic::new(

@@ -6,9 +6,9 @@
 //! model is deserialised from it, so there is no second parser to keep in agreement.
 
 use super::scalar;
-use crate::codes::Code;
-use crate::diag::Diagnostic;
-use crate::source::{FileId, Route, RouteIndex, Span};
+use crate::base::codes::Code;
+use crate::base::diag::Diagnostic;
+use crate::base::source::{FileId, Route, RouteIndex, Span};
 use saphyr_parser::{Event, Parser};
 use serde_json::{Map, Value};
 

@@ -374,6 +374,17 @@ impl Case {
     }
 
     /// Judged in-process as of `now`, else the recording's `captured_at` (no `--now`).
+    /// Judged by the harness with `clock` (see [`harness::judge_by`]).
+    pub fn judge_by(&self, clock: smce_guard::base::clock::Clock) -> Judged {
+        harness::judge_by(
+            &format!("policies/{}.yaml", self.name),
+            &self.policy,
+            &format!("fixtures/{}", self.name),
+            self.recorded(),
+            clock,
+        )
+    }
+
     pub fn judge_with(&self, now: Option<&str>) -> Judged {
         harness::judge(
             &format!("policies/{}.yaml", self.name),

@@ -163,6 +163,25 @@ impl SourceFile {
     }
 }
 
+/// One JSON Pointer segment escaped (RFC 6901: `~` as `~0`, `/` as `~1`); borrowed when it
+/// needs no escaping, as most segments do.
+pub fn escape_segment(segment: &str) -> std::borrow::Cow<'_, str> {
+    if segment.contains(['~', '/']) {
+        segment.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        segment.into()
+    }
+}
+
+/// One JSON Pointer segment as the key it escapes (RFC 6901: `~1` first, then `~0`).
+pub fn unescape_segment(segment: &str) -> std::borrow::Cow<'_, str> {
+    if segment.contains('~') {
+        segment.replace("~1", "/").replace("~0", "~").into()
+    } else {
+        segment.into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,8 +356,7 @@ impl Route {
         pointer.push('/');
         let start = pointer.len();
         let _ = write!(pointer, "{segment}");
-        if pointer[start..].contains(['~', '/']) {
-            let escaped = pointer[start..].replace('~', "~0").replace('/', "~1");
+        if let std::borrow::Cow::Owned(escaped) = escape_segment(&pointer[start..]) {
             pointer.truncate(start);
             pointer.push_str(&escaped);
         }

@@ -1,8 +1,8 @@
 //! The `snapshot` pipeline: read accounts live and write their state in the fixture format, so CI
 //! can judge them offline later.
 
-use crate::observe::{self, ObserveError, Source, fixture};
-use crate::select::{Selection, UnknownAccounts};
+use crate::observe::{self, ObserveError, Source, Target, fixture};
+use crate::pipelines::select::{Selection, UnknownAccounts};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -31,8 +31,9 @@ pub fn run(
     let selected = options
         .selection
         .apply(crate::policy::load(&options.paths, None))?;
-    let accounts: Vec<&crate::policy::model::Account> =
-        selected.policies().map(|d| &d.account).collect();
+    let accounts: Vec<Target> = (selected.policies())
+        .map(|d| super::judging::target(&d.account))
+        .collect();
     let observations =
         observe::observe_each(&accounts, &options.source, progress, &|_, observation| {
             observation
@@ -91,7 +92,7 @@ pub fn run(
 /// previous fixture untouched. A folder or file that is a symbolic link is refused: a recording
 /// is written where the user asked, never through a link to somewhere else.
 fn write(dir: &Path, texts: &fixture::Texts) -> std::io::Result<()> {
-    if crate::atomic::is_symlink(dir) {
+    if crate::base::atomic::is_symlink(dir) {
         return Err(std::io::Error::other(
             "it is a symbolic link; refusing to write through it",
         ));
@@ -103,12 +104,12 @@ fn write(dir: &Path, texts: &fixture::Texts) -> std::io::Result<()> {
         .collect();
     if let Some((link, _)) = staged
         .iter()
-        .find(|(path, _)| crate::atomic::is_symlink(path))
+        .find(|(path, _)| crate::base::atomic::is_symlink(path))
     {
         return Err(std::io::Error::other(format!(
             "{} is a symbolic link; refusing to write through it",
             link.display()
         )));
     }
-    crate::atomic::write_files(&staged)
+    crate::base::atomic::write_files(&staged)
 }
