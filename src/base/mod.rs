@@ -10,5 +10,6 @@ pub mod clock;
 pub mod codes;
 pub mod confined;
 pub mod diag;
+pub mod route;
 pub mod shell;
 pub mod source;

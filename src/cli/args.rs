@@ -9,7 +9,6 @@ use crate::pipelines::select::{Selection, Shard};
 use crate::report::Format;
 use crate::report::expiries::ExpiriesFormat;
 use crate::report::verification::AnswerFormat;
-use clap::builder::PossibleValue;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -19,7 +18,7 @@ use std::path::PathBuf;
     // The package version and, when the build knew it, the commit (build.rs).
     version = env!("SMCE_GUARD_VERSION"),
     about = "Declared IAM state for NASA SMCE AWS accounts, checked against what the accounts hold.",
-    after_help = "Examples:\n  smce-guard lint                      # lint every policy in policies/\n  smce-guard check                     # compare policies/ with fixtures/\n  smce-guard check --format json       # the same, as JSON for CI\n  smce-guard schema > policy.schema.json"
+    after_help = "Examples:\n  smce-guard lint                      # lint every policy in policies/\n  smce-guard check                     # compare policies/ with the recordings in fixtures/\n  smce-guard check --format json       # the same, as JSON for CI\n  smce-guard schema > policy.schema.json"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -53,9 +52,9 @@ pub enum Command {
         after_help = "Examples:\n  smce-guard expiries\n  smce-guard expiries --within 30\n  smce-guard expiries --format ics --output smce-expiry.ics   # a calendar the team subscribes to\n  smce-guard expiries --format markdown >> \"$GITHUB_STEP_SUMMARY\"\n\nExit codes: 0, 2 an invalid policy or recording, 3 an account could not be observed."
     )]
     Expiries(ExpiriesArgs),
-    /// Read accounts live and write their state in the fixture format (AWS CLI shapes).
+    /// Read accounts live and write their state in the recording format (AWS CLI shapes).
     #[command(
-        after_help = "Examples:\n  smce-guard snapshot                              # every policy's account, into fixtures/\n  smce-guard snapshot --account nasa-veda --profile veda\n  smce-guard snapshot --role-name OrganizationAccountAccessRole --out /tmp/state\n\nEach file is written to a temporary name and renamed into place; an account that could not\nbe read keeps its previous fixture. Exit codes: 0, 2 invalid policies, 3 an account could not be read."
+        after_help = "Examples:\n  smce-guard snapshot                              # every policy's account, into fixtures/\n  smce-guard snapshot --account nasa-veda --profile veda\n  smce-guard snapshot --role-name OrganizationAccountAccessRole --out /tmp/state\n\nEach file is written to a temporary name and renamed into place; an account that could not\nbe read keeps its previous recording. Exit codes: 0, 2 invalid policies, 3 an account could not be read."
     )]
     Snapshot(SnapshotArgs),
     /// Compare the caller's AWS Organization with the policies: uncovered, foreign and suspended accounts.
@@ -219,19 +218,6 @@ pub struct VerifyArgs {
     pub format: AnswerFormat,
 }
 
-impl ValueEnum for AnswerFormat {
-    fn value_variants<'a>() -> &'a [Self] {
-        &[AnswerFormat::Human, AnswerFormat::Json]
-    }
-
-    fn to_possible_value(&self) -> Option<PossibleValue> {
-        Some(PossibleValue::new(match self {
-            AnswerFormat::Human => "human",
-            AnswerFormat::Json => "json",
-        }))
-    }
-}
-
 /// How live runs reach AWS.
 #[derive(clap::Args, Debug, Clone)]
 #[command(next_help_heading = "Live AWS access")]
@@ -257,12 +243,12 @@ pub struct LiveArgs {
 }
 
 impl LiveArgs {
-    /// The AWS API when `live`, else the recorded state under `fixtures`.
+    /// The AWS API when `live`, else the recordings under `fixtures`.
     pub fn source_or_fixtures(&self, live: bool, fixtures: &std::path::Path) -> Source {
         if live {
             self.source()
         } else {
-            Source::Fixtures(fixtures.to_path_buf())
+            Source::Recordings(fixtures.to_path_buf())
         }
     }
 
@@ -328,70 +314,6 @@ pub struct OutputArgs {
     /// Write the report to this file (atomically) instead of stdout; the exit code is unchanged.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-}
-
-// The output formats and severities are the library's own types; their command-line spelling
-// lives here, so that nothing below the command line knows clap.
-impl ValueEnum for Format {
-    fn value_variants<'a>() -> &'a [Self] {
-        &[
-            Format::Human,
-            Format::Json,
-            Format::Sarif,
-            Format::Junit,
-            Format::Markdown,
-            Format::Github,
-        ]
-    }
-
-    fn to_possible_value(&self) -> Option<PossibleValue> {
-        Some(match self {
-            Format::Human => PossibleValue::new("human")
-                .help("Diagnostics with the policy excerpt underlined (miette)"),
-            Format::Json => {
-                PossibleValue::new("json").help("The versioned JSON document described in README")
-            }
-            Format::Sarif => {
-                PossibleValue::new("sarif").help("SARIF 2.1.0, for GitHub code scanning")
-            }
-            Format::Junit => PossibleValue::new("junit")
-                .help("JUnit XML: a test suite per account, a test case per check performed"),
-            Format::Markdown => PossibleValue::new("markdown")
-                .help("Markdown for a pull-request comment or $GITHUB_STEP_SUMMARY"),
-            Format::Github => PossibleValue::new("github")
-                .help("GitHub workflow commands (`::error file=...,line=...::message`)"),
-        })
-    }
-}
-
-impl ValueEnum for ExpiriesFormat {
-    fn value_variants<'a>() -> &'a [Self] {
-        &[
-            ExpiriesFormat::Table,
-            ExpiriesFormat::Json,
-            ExpiriesFormat::Ics,
-            ExpiriesFormat::Markdown,
-        ]
-    }
-
-    fn to_possible_value(&self) -> Option<PossibleValue> {
-        Some(PossibleValue::new(match self {
-            ExpiriesFormat::Table => "table",
-            ExpiriesFormat::Json => "json",
-            ExpiriesFormat::Ics => "ics",
-            ExpiriesFormat::Markdown => "markdown",
-        }))
-    }
-}
-
-impl ValueEnum for Severity {
-    fn value_variants<'a>() -> &'a [Self] {
-        &[Severity::Error, Severity::Warning]
-    }
-
-    fn to_possible_value(&self) -> Option<PossibleValue> {
-        Some(PossibleValue::new(self.as_str()))
-    }
 }
 
 /// The instant a command judges at (`--now`): the one flag for every command that reads the

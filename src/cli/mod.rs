@@ -7,6 +7,7 @@ mod init;
 mod man;
 mod output;
 mod run;
+mod values;
 
 pub use args::*;
 

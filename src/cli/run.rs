@@ -125,14 +125,9 @@ pub(super) fn snapshot(args: SnapshotArgs) -> ExitCode {
         say(&format!("error: {failure}"));
     }
     policy_errors_note(recorded.policy_errors);
-    let verdict = Verdict {
-        invalid: recorded.policy_errors > 0,
-        unobserved: !recorded.failures.is_empty(),
-        drift: false,
-    };
     text(
         &crate::report::escape::terminal_lines(&recorded.written),
-        verdict,
+        recorded.verdict(),
         None,
     )
 }

@@ -10,7 +10,7 @@ use crate::base::clock::Clock;
 use crate::base::codes::Code;
 use crate::base::diag::{Diagnostic, Location, Tally};
 use crate::base::source::{FileId, Route, SourceFile};
-use crate::observe::{AccountState, InvalidInput, Observation, ObserveError, fixture};
+use crate::observe::{AccountState, InvalidInput, Observation, ObserveError, recorded};
 use crate::outcome::{AccountOutcome, AccountSummary, Provenance, Refusal, Status};
 use crate::policy::Policy;
 
@@ -97,7 +97,7 @@ pub fn account(
             .with_help(if live {
                 "fix access to the account (the message says how), or check it offline from recordings".to_owned()
             } else {
-                format!("record it into {place} (docs: Recorded state), or pass --fixtures")
+                format!("record it into {place} (docs: Recordings), or pass --fixtures")
             });
             return Judged {
                 outcome: outcome(
@@ -133,7 +133,7 @@ pub fn account(
         .and_then(|captured| super::impossible_capture(&state, captured));
     if let Some(message) = impossible {
         summary.status = Status::Invalid;
-        let file = format!("{}/{}", provenance.place, fixture::SNAPSHOT);
+        let file = format!("{}/{}", provenance.place, recorded::SNAPSHOT);
         let refusal = refuse(policy, InvalidInput::new(file, message));
         return Judged {
             outcome: outcome(summary, Vec::new(), Some(refusal), provenance, false, None),

@@ -4,10 +4,10 @@
 pub mod aws;
 pub mod credential_report;
 pub mod document;
-pub mod fixture;
 pub mod gaad;
 pub mod model;
 pub mod password_policy;
+pub mod recorded;
 mod recording;
 
 pub use model::{AccessKey, AccountState, Group, PasswordPolicy, Root, User};
@@ -18,7 +18,7 @@ use crate::base::source::Span;
 /// Why an account's state could not be had.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ObserveError {
-    /// There is no state to read (a missing fixture folder or required file): the account is
+    /// There is no state to read (a missing recording folder or required file): the account is
     /// unobserved, which is a finding, not a broken input.
     Unobserved(String),
     /// Recorded state exists but cannot be read: a broken input, reported at its place.
@@ -150,7 +150,7 @@ pub struct Target {
 #[derive(Debug, Clone)]
 pub enum Source {
     /// `fixtures/<account.name>/` under this directory.
-    Fixtures(std::path::PathBuf),
+    Recordings(std::path::PathBuf),
     /// The AWS API, reading up to `concurrency` accounts at once.
     Live {
         options: aws::LiveOptions,
@@ -162,7 +162,7 @@ pub enum Source {
 pub struct Observation {
     pub state: Result<AccountState, ObserveError>,
     /// The recorded documents (live reads only), for `snapshot` to write.
-    pub texts: Option<fixture::Texts>,
+    pub texts: Option<recorded::Texts>,
     /// HTTP requests sent (live reads only).
     pub requests: Option<u32>,
     /// Where the state was looked for: a recording's folder or `aws://<account.name>`.
@@ -196,13 +196,13 @@ pub fn observe_each<T: Send>(
 ) -> Vec<T> {
     use rayon::prelude::*;
     match source {
-        Source::Fixtures(root) => accounts
+        Source::Recordings(root) => accounts
             .par_iter()
             .enumerate()
             .map(|(i, account)| {
                 let dir = root.join(&account.name);
                 let observation = Observation {
-                    state: fixture::read(&dir, root),
+                    state: recorded::read(&dir, root),
                     texts: None,
                     requests: None,
                     place: dir.display().to_string(),
@@ -319,7 +319,7 @@ fn live_observation(account: &Target, read: aws::AccountRead) -> Observation {
             account_ids: [other.clone()].into(),
             ..AccountState::default()
         }),
-        (Ok(texts), None) => fixture::parse(texts, &place),
+        (Ok(texts), None) => recorded::parse(texts, &place),
         (Err(error), None) => Err(error.clone()),
     };
     Observation {

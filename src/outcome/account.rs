@@ -150,3 +150,21 @@ impl Coverage {
         }
     }
 }
+
+/// What a `snapshot` run did: the recordings written (text for stdout) and the accounts that
+/// could not be read (each keeps its previous recording).
+pub struct Snapshotted {
+    pub written: String,
+    pub failures: Vec<String>,
+    pub policy_errors: usize,
+}
+
+impl Snapshotted {
+    pub fn verdict(&self) -> Verdict {
+        Verdict {
+            invalid: self.policy_errors > 0,
+            unobserved: !self.failures.is_empty(),
+            drift: false,
+        }
+    }
+}

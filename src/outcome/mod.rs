@@ -8,5 +8,7 @@ pub mod expiries;
 pub mod verdict;
 pub mod verification;
 
-pub use account::{AccountOutcome, AccountSummary, Checked, Coverage, Provenance, Refusal, Status};
+pub use account::{
+    AccountOutcome, AccountSummary, Checked, Coverage, Provenance, Refusal, Snapshotted, Status,
+};
 pub use verdict::Verdict;

@@ -1,7 +1,8 @@
-//! The `snapshot` pipeline: read accounts live and write their state in the fixture format, so CI
+//! The `snapshot` pipeline: read accounts live and write their state in the recording format, so CI
 //! can judge them offline later.
 
-use crate::observe::{self, ObserveError, Source, Target, fixture};
+use crate::observe::{self, ObserveError, Source, Target, recorded};
+use crate::outcome::Snapshotted;
 use crate::pipelines::select::{Selection, UnknownAccounts};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -17,17 +18,10 @@ pub struct SnapshotOptions {
     pub out: PathBuf,
 }
 
-/// What a snapshot run did, as text for stdout and failures for stderr.
-pub struct Recorded {
-    pub written: String,
-    pub failures: Vec<String>,
-    pub policy_errors: usize,
-}
-
 pub fn run(
     options: &SnapshotOptions,
     progress: &(dyn Fn() + Sync),
-) -> Result<Recorded, UnknownAccounts> {
+) -> Result<Snapshotted, UnknownAccounts> {
     let selected = options
         .selection
         .apply(crate::policy::load(&options.paths, None))?;
@@ -38,7 +32,7 @@ pub fn run(
         observe::observe_each(&accounts, &options.source, progress, &|_, observation| {
             observation
         });
-    let mut outcome = Recorded {
+    let mut outcome = Snapshotted {
         written: String::new(),
         failures: Vec::new(),
         policy_errors: selected.policy_errors(),
@@ -53,7 +47,7 @@ pub fn run(
             .filter(|s| s.account_ids.iter().any(|id| *id != account.id));
         match (observation.texts, &observation.state) {
             (_, Ok(_)) if mismatch.is_some() => outcome.failures.push(format!(
-                "{name}: the credentials reach account {}, not {}; the previous fixture is kept",
+                "{name}: the credentials reach account {}, not {}; the previous recording is kept",
                 mismatch
                     .map(|s| s.account_ids.iter().cloned().collect::<Vec<_>>().join(", "))
                     .unwrap_or_default(),
@@ -76,9 +70,9 @@ pub fn run(
             }
             (_, Err(ObserveError::Unobserved(reason))) => outcome
                 .failures
-                .push(format!("{name}: {reason}; the previous fixture is kept")),
+                .push(format!("{name}: {reason}; the previous recording is kept")),
             (_, Err(ObserveError::Invalid(input))) => outcome.failures.push(format!(
-                "{name}: {}: {}; the previous fixture is kept",
+                "{name}: {}: {}; the previous recording is kept",
                 input.file, input.message
             )),
             (None, Ok(_)) => outcome.failures.push(format!("{name}: nothing was read")),
@@ -87,11 +81,11 @@ pub fn run(
     Ok(outcome)
 }
 
-/// Writes `texts` into `dir` as a fixture folder through the one atomic writer: every file is
+/// Writes `texts` into `dir` as a recording folder through the one atomic writer: every file is
 /// staged first and renamed into place only once all are written, so a failed run leaves the
-/// previous fixture untouched. A folder or file that is a symbolic link is refused: a recording
+/// previous recording untouched. A folder or file that is a symbolic link is refused: a recording
 /// is written where the user asked, never through a link to somewhere else.
-fn write(dir: &Path, texts: &fixture::Texts) -> std::io::Result<()> {
+fn write(dir: &Path, texts: &recorded::Texts) -> std::io::Result<()> {
     if crate::base::atomic::is_symlink(dir) {
         return Err(std::io::Error::other(
             "it is a symbolic link; refusing to write through it",

@@ -11,6 +11,7 @@
 mod indent;
 pub mod meaning;
 pub mod model;
+mod offsets;
 mod read;
 mod scalar;
 pub mod schema;

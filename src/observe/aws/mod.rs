@@ -1,5 +1,5 @@
 //! The live reader: one account's IAM state through the AWS SDK, with the fewest requests, written
-//! in the fixture shapes and parsed by the same code as a recording.
+//! in the recordings' shapes and parsed by the same code as a recording.
 //!
 //! Per account: AssumeRole or GetCallerIdentity (either names the account reached),
 //! GetAccountAuthorizationDetails (all pages), GenerateCredentialReport (polled with bounded
@@ -20,7 +20,7 @@ use errors::{paging_failure, unobserved};
 
 use super::ObserveError;
 use super::Target;
-use super::fixture::{self, Texts};
+use super::recorded::{self, Texts};
 use aws_config::{BehaviorVersion, SdkConfig, retry::RetryConfig, timeout::TimeoutConfig};
 use aws_sdk_iam::types::EntityType;
 use std::sync::Arc;
@@ -291,13 +291,13 @@ async fn read(
     );
     Ok(Texts::default()
         .with(
-            fixture::AUTHORIZATION_DETAILS,
+            recorded::AUTHORIZATION_DETAILS,
             wire::authorization_details(&users, &groups, &policies),
         )
-        .with(fixture::CREDENTIAL_REPORT, report)
-        .with(fixture::ACCESS_KEYS, wire::access_keys(&keys))
-        .with(fixture::SNAPSHOT, snapshot)
-        .with(fixture::PASSWORD_POLICY, password_policy))
+        .with(recorded::CREDENTIAL_REPORT, report)
+        .with(recorded::ACCESS_KEYS, wire::access_keys(&keys))
+        .with(recorded::SNAPSHOT, snapshot)
+        .with(recorded::PASSWORD_POLICY, password_policy))
 }
 
 type Details = (

@@ -17,23 +17,23 @@ use smce_guard::base::codes::Severity;
 use smce_guard::base::diag::{Diagnostic, Location};
 use smce_guard::base::source::{Files, SourceFile};
 use smce_guard::engine::judge::{self, Settings};
-use smce_guard::observe::{AccountState, Observation, ObserveError, fixture};
+use smce_guard::observe::{AccountState, Observation, ObserveError, recorded};
 use smce_guard::outcome::{AccountSummary, Checked};
 use smce_guard::pipelines::check;
 use smce_guard::policy::{self, Policy};
 use std::path::Path;
 
 /// The recorded documents of one account, as text, by file name: what a `fixtures/<name>/`
-/// folder holds. Any file of the reader's table (`fixture::FILES`) may be among them.
+/// folder holds. Any file of the reader's table (`recorded::FILES`) may be among them.
 #[derive(Debug, Clone, Default)]
-pub struct Recorded(pub Vec<(&'static str, String)>);
+pub struct RecordingTexts(pub Vec<(&'static str, String)>);
 
-impl Recorded {
+impl RecordingTexts {
     /// Reads a fixture folder; its required files must be there (an unobserved account is the
     /// binary's business).
-    pub fn read(dir: &Path) -> Recorded {
-        let mut recorded = Recorded::default();
-        for file in fixture::FILES {
+    pub fn read(dir: &Path) -> RecordingTexts {
+        let mut recorded = RecordingTexts::default();
+        for file in recorded::FILES {
             match std::fs::read_to_string(dir.join(file.name)) {
                 Ok(text) => recorded.0.push((file.name, text)),
                 Err(_) if !file.required => {}
@@ -118,7 +118,7 @@ pub fn judge_files(root: &Path, policy_file: &str, fixture_dir: &str, now: Optio
         policy_file,
         &text,
         fixture_dir,
-        Recorded::read(&root.join(fixture_dir)),
+        RecordingTexts::read(&root.join(fixture_dir)),
         now,
     )
 }
@@ -130,7 +130,7 @@ pub fn judge(
     policy_file: &str,
     policy_text: &str,
     fixture_dir: &str,
-    recorded: Recorded,
+    recorded: RecordingTexts,
     now: Option<&str>,
 ) -> Judged {
     let now = now.unwrap_or(RECORDED_AT);
@@ -150,7 +150,7 @@ pub fn judge_by(
     policy_file: &str,
     policy_text: &str,
     fixture_dir: &str,
-    recorded: Recorded,
+    recorded: RecordingTexts,
     clock: Clock,
 ) -> Judged {
     let (policy, lint) = lint(policy_file, policy_text);
@@ -209,11 +209,11 @@ fn lint(policy_file: &str, text: &str) -> (Option<Policy>, Vec<Diagnostic>) {
 }
 
 /// Parses the recorded texts into the model, as the recording reader does on disk.
-fn observe(recorded: Recorded, fixture_dir: &str) -> Result<AccountState, ObserveError> {
-    let texts = (recorded.0.into_iter()).fold(fixture::Texts::default(), |texts, (name, text)| {
+fn observe(recorded: RecordingTexts, fixture_dir: &str) -> Result<AccountState, ObserveError> {
+    let texts = (recorded.0.into_iter()).fold(recorded::Texts::default(), |texts, (name, text)| {
         texts.with(name, text)
     });
-    fixture::parse(&texts, fixture_dir)
+    recorded::parse(&texts, fixture_dir)
 }
 
 /// The exit code a run over these diagnostics and accounts ends with (`--fail-on error`): the
