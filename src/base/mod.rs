@@ -1,11 +1,12 @@
 //! The bottom layer: what every other layer may use and that uses nothing of theirs. Diagnostic
 //! codes ([`codes`]) and the one diagnostic type ([`diag`]), source files, spans and routes
 //! ([`source`]), the clock and the one rounding of durations ([`clock`]), ARN helpers ([`arn`]),
-//! confined reading ([`confined`]) and atomic writing ([`atomic`]) of files, and quoting for
-//! shells ([`shell`]).
+//! confined reading ([`confined`]) and atomic writing ([`atomic`]) of files, quoting for
+//! shells ([`shell`]), and the CI request's fixed context ([`ci_context`]).
 
 pub mod arn;
 pub mod atomic;
+pub mod ci_context;
 pub mod clock;
 pub mod codes;
 pub mod confined;

@@ -2,6 +2,7 @@
 //! [`args`]) become its pipeline's plain options before any work starts ([`run`]); [`output`]
 //! prints, writes files and turns the outcome's [`Verdict`] into the exit code.
 
+mod access;
 mod args;
 mod init;
 mod man;
@@ -53,6 +54,7 @@ pub fn main() -> ExitCode {
         }),
         Command::Man => done(Verdict::OK, None, &|w| man::man_page(w)),
         Command::VerifyKey(args) => run::verify_key(args),
+        Command::Access(args) => access::run(args),
         Command::Init(args) => init::run(args),
         Command::Explain {
             code: Some(code), ..

@@ -8,19 +8,26 @@
 //! [`credentials`], [`usage`] and [`root`]. [`waivers`] then marks what the policy accepts.
 
 pub mod account;
+pub mod ask;
 pub mod credentials;
+pub mod deciding;
 pub mod deny;
 pub mod deployer;
+pub mod effective;
+pub mod excess;
+pub mod iam;
 pub mod judge;
 pub mod members;
 pub mod permissions;
 pub mod root;
 pub mod rotation;
 pub mod rules;
+pub mod uncertain;
 pub mod usage;
 pub mod users;
 pub mod variables;
 pub mod waivers;
+pub mod wording;
 
 pub use account::impossible_capture;
 
@@ -42,6 +49,9 @@ pub struct Context<'a> {
     /// When the deployer credentials CI decrypts were last re-encrypted (`--infrastructure`);
     /// the pipeline reads the file, the engine only compares instants.
     pub credentials: Option<&'a SopsStamp>,
+    /// The deployer's `deployer.allow` entries as IAM decides them, once per account
+    /// ([`effective::access`]): several rules read them.
+    pub deployer_access: std::cell::OnceCell<Vec<effective::Entry>>,
 }
 
 /// The sops metadata of the deployer credentials file: its path (for messages) and its
@@ -61,6 +71,7 @@ impl<'a> Context<'a> {
             now,
             account: std::sync::Arc::new(account_ref(policy)),
             credentials: None,
+            deployer_access: std::cell::OnceCell::new(),
         }
     }
 

@@ -120,6 +120,7 @@ impl Checked {
                 }),
             unobserved: self.accounts.iter().any(|a| a.status == Status::Unobserved),
             drift: (self.diagnostics.iter()).any(|d| d.waiver.is_none() && d.severity >= fail_on),
+            uncertain: false,
         }
     }
 }
@@ -147,6 +148,7 @@ impl Coverage {
                 .any(|d| d.account.is_none() && d.severity == Severity::Error),
             unobserved: false,
             drift: tally.errors + tally.warnings > 0,
+            uncertain: false,
         }
     }
 }
@@ -165,6 +167,7 @@ impl Snapshotted {
             invalid: self.policy_errors > 0,
             unobserved: !self.failures.is_empty(),
             drift: false,
+            uncertain: false,
         }
     }
 }

@@ -1,8 +1,9 @@
 //! Outcome types: what the pipelines produce and the reporters read. One account judged
-//! ([`account`]), credentials and their expiry ([`expiries`]), a held key verified
-//! ([`verification`]), and the verdict every exit code is picked from ([`verdict`]). This layer
+//! ([`account`]), one request decided ([`access`]), credentials and their expiry
+//! ([`expiries`]), a held key verified ([`verification`]), and the verdict every exit code is picked from ([`verdict`]). This layer
 //! knows no pipeline, reporter, policy or observation: it holds plain results.
 
+pub mod access;
 pub mod account;
 pub mod expiries;
 pub mod verdict;

@@ -85,6 +85,10 @@ const PATTERNS: &[(&str, &str)] = &[
     ),
     ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "a date written YYYY-MM-DD"),
     (
+        "^[A-Za-z0-9-]+:[A-Za-z0-9_.:/=+@ -]{1,200}$",
+        "a condition key written service:name (letters, digits and _ . : / = + @ - or spaces after the colon), e.g. aws:PrincipalOrgID or aws:SourceIp",
+    ),
+    (
         "^([A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*/)*[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.ya?ml$",
         "a path relative to --infrastructure that ends in .yaml or .yml, with no `..`, `.` or empty part, e.g. config/clusters/nasa-veda/cluster.yaml",
     ),
@@ -216,6 +220,8 @@ pub fn example(property: &str, document: &Value) -> String {
         "code" => "code: deployer.key-count".into(),
         "reason" => "reason: why the drift is accepted".into(),
         "until" => "until: 2030-12-31".into(),
+        "key" => "key: aws:PrincipalOrgID".into(),
+        "values" => "values: [o-exampleorgid]".into(),
         other => format!("{other}: ..."),
     }
 }
@@ -322,7 +328,7 @@ mod tests {
         let fix = |pattern: &str, value: &str| {
             fix_string(&json!({"type": "string", "pattern": pattern}), value, &doc)
         };
-        assert_eq!(PATTERNS.len(), 11);
+        assert_eq!(PATTERNS.len(), 12);
         let name = PATTERNS[1].0;
         assert_eq!(fix(name, "NASA Cryo").as_deref(), Some("nasa-cryo"));
         assert_eq!(fix(PATTERNS[2].0, "us-west2").as_deref(), Some("us-west-2"));

@@ -1,0 +1,384 @@
+//! Globs (IAM's `*` and `?`, and ARN patterns whose first five segments hold no `:`) and the
+//! cells a set of them cuts the strings into: two strings are in the same cell when every glob
+//! matches both or neither. One witness per cell stands for all its strings, which is how the
+//! evaluator stays exact over infinitely many actions, resources and key values while judging
+//! only a few concrete ones.
+//!
+//! A witness is found by a breadth-first walk of the product of the globs' automata (each glob is
+//! a line of positions; a state is the set of positions reachable so far). The walk is bounded by
+//! a [`Budget`]: past it the caller falls back to a sound, coarser answer.
+
+use std::collections::{HashMap, VecDeque};
+
+/// One symbol of a glob.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tok {
+    Lit(char),
+    /// `*`: any run of characters.
+    Star,
+    /// `*` inside an ARN's first five segments: any run without `:`.
+    StarNoColon,
+    /// `?`: one character.
+    One,
+    /// `?` inside an ARN's first five segments.
+    OneNoColon,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Glob(pub Vec<Tok>);
+
+impl Glob {
+    /// Text matched exactly.
+    pub fn literal(text: &str) -> Glob {
+        Glob(text.chars().map(Tok::Lit).collect())
+    }
+
+    /// An IAM pattern: `*` any run, `?` one character.
+    pub fn iam(pattern: &str) -> Glob {
+        Glob(
+            pattern
+                .chars()
+                .map(|c| match c {
+                    '*' => Tok::Star,
+                    '?' => Tok::One,
+                    c => Tok::Lit(c),
+                })
+                .collect(),
+        )
+    }
+
+    /// An `ArnLike` pattern: six `:`-separated parts, each matched on its own; wildcards in the
+    /// first five never cross a `:`, the last part (the resource) may hold `:` itself. `None`
+    /// when the pattern has fewer than six parts (IAM compares nothing then).
+    pub fn arn(pattern: &str) -> Option<Glob> {
+        let parts: Vec<&str> = pattern.splitn(6, ':').collect();
+        if parts.len() < 6 {
+            return None;
+        }
+        let mut toks = Vec::with_capacity(pattern.len());
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                toks.push(Tok::Lit(':'));
+            }
+            let last = i == 5;
+            toks.extend(part.chars().map(|c| match c {
+                '*' if last => Tok::Star,
+                '*' => Tok::StarNoColon,
+                '?' if last => Tok::One,
+                '?' => Tok::OneNoColon,
+                c => Tok::Lit(c),
+            }));
+        }
+        Some(Glob(toks))
+    }
+
+    /// The same glob with its literal characters in ASCII lower case (actions compare so).
+    pub fn lowered(mut self) -> Glob {
+        for tok in &mut self.0 {
+            if let Tok::Lit(c) = tok {
+                *c = c.to_ascii_lowercase();
+            }
+        }
+        self
+    }
+
+    /// A glob that matches `self` followed by `other`'s strings.
+    pub fn then(mut self, other: &Glob) -> Glob {
+        self.0.extend_from_slice(&other.0);
+        self
+    }
+
+    pub fn matches(&self, text: &str) -> bool {
+        let mut state = self.start();
+        for c in text.chars() {
+            state = self.step(&state, c);
+            if state.is_empty() {
+                return false;
+            }
+        }
+        self.accepts(&state)
+    }
+
+    fn start(&self) -> Positions {
+        let mut state = Positions::new(self.0.len() + 1);
+        state.insert(0);
+        self.close(&mut state);
+        state
+    }
+
+    /// Adds the positions a star lets the walk skip to.
+    fn close(&self, state: &mut Positions) {
+        for i in 0..self.0.len() {
+            if state.contains(i) && matches!(self.0[i], Tok::Star | Tok::StarNoColon) {
+                state.insert(i + 1);
+            }
+        }
+    }
+
+    fn step(&self, state: &Positions, c: char) -> Positions {
+        let mut next = Positions::new(self.0.len() + 1);
+        for i in state.iter().filter(|&i| i < self.0.len()) {
+            match self.0[i] {
+                Tok::Lit(l) if l == c => next.insert(i + 1),
+                Tok::One => next.insert(i + 1),
+                Tok::OneNoColon if c != ':' => next.insert(i + 1),
+                Tok::Star => next.insert(i),
+                Tok::StarNoColon if c != ':' => next.insert(i),
+                _ => {}
+            }
+        }
+        self.close(&mut next);
+        next
+    }
+
+    fn accepts(&self, state: &Positions) -> bool {
+        state.contains(self.0.len())
+    }
+
+    fn literals(&self) -> impl Iterator<Item = char> + '_ {
+        self.0.iter().filter_map(|t| match t {
+            Tok::Lit(c) => Some(*c),
+            _ => None,
+        })
+    }
+}
+
+/// A set of glob positions.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Positions(Vec<u64>);
+
+impl Positions {
+    fn new(len: usize) -> Self {
+        Positions(vec![0; len.div_ceil(64)])
+    }
+    fn insert(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+    fn contains(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+    fn is_empty(&self) -> bool {
+        self.0.iter().all(|w| *w == 0)
+    }
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, &word)| {
+            let mut bits = word;
+            std::iter::from_fn(move || {
+                if bits == 0 {
+                    return None;
+                }
+                let i = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                Some(w * 64 + i)
+            })
+        })
+    }
+}
+
+/// How many automaton states the walks of one question may visit in all.
+#[derive(Clone, Copy, Debug)]
+pub struct Budget(pub usize);
+
+/// The walk went past its [`Budget`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Exhausted;
+
+/// The shortest string matched by every glob of `pos` and by none of `neg` (first trying the
+/// `prefer`red strings, in order), or `None` when there is none.
+pub fn witness(
+    pos: &[&Glob],
+    neg: &[&Glob],
+    prefer: &[String],
+    budget: &mut Budget,
+) -> Result<Option<String>, Exhausted> {
+    let fits = |s: &str| pos.iter().all(|g| g.matches(s)) && !neg.iter().any(|g| g.matches(s));
+    if let Some(found) = prefer.iter().find(|s| fits(s)) {
+        return Ok(Some(found.clone()));
+    }
+    let all: Vec<&Glob> = pos.iter().chain(neg).copied().collect();
+    // Every character no glob names behaves alike: one stands for them all.
+    let mut alphabet: Vec<char> = all.iter().flat_map(|g| g.literals()).collect();
+    alphabet.push(':');
+    alphabet.sort_unstable();
+    alphabet.dedup();
+    let fresh = "xyz0123456789abcdefghijklmnopqrstuvw-_."
+        .chars()
+        .find(|c| !alphabet.contains(c))
+        .unwrap_or('\u{2022}');
+    alphabet.insert(0, fresh);
+    let start: Vec<Positions> = all.iter().map(|g| g.start()).collect();
+    let done = |state: &[Positions]| {
+        (0..pos.len()).all(|i| all[i].accepts(&state[i]))
+            && (pos.len()..all.len()).all(|i| !all[i].accepts(&state[i]))
+    };
+    if done(&start) {
+        return Ok(Some(String::new()));
+    }
+    let mut seen: HashMap<Vec<Positions>, (usize, char)> = HashMap::new();
+    let mut states: Vec<Vec<Positions>> = vec![start.clone()];
+    seen.insert(start, (usize::MAX, '\0'));
+    let mut queue = VecDeque::from([0usize]);
+    while let Some(at) = queue.pop_front() {
+        for &c in &alphabet {
+            let next: Vec<Positions> = (0..all.len())
+                .map(|i| all[i].step(&states[at][i], c))
+                .collect();
+            // A positive glob that can no longer match ends this branch.
+            if next[..pos.len()].iter().any(Positions::is_empty) || seen.contains_key(&next) {
+                continue;
+            }
+            if budget.0 == 0 {
+                return Err(Exhausted);
+            }
+            budget.0 -= 1;
+            let finished = done(&next);
+            seen.insert(next.clone(), (at, c));
+            states.push(next);
+            let id = states.len() - 1;
+            if finished {
+                // Walk back to the start for the string.
+                let mut text = Vec::new();
+                let mut cursor = id;
+                while let Some(&(from, c)) = seen.get(&states[cursor]) {
+                    if from == usize::MAX {
+                        break;
+                    }
+                    text.push(c);
+                    cursor = from;
+                }
+                return Ok(Some(text.into_iter().rev().collect()));
+            }
+            queue.push_back(id);
+        }
+    }
+    Ok(None)
+}
+
+/// One cell: which globs its strings match, and one of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cell {
+    pub inside: Vec<bool>,
+    pub witness: String,
+}
+
+/// Every non-empty cell of `globs` within the strings every `universe` glob matches.
+pub fn cells(
+    globs: &[Glob],
+    universe: &[&Glob],
+    prefer: &[String],
+    budget: &mut Budget,
+) -> Result<Vec<Cell>, Exhausted> {
+    let Some(first) = witness(universe, &[], prefer, budget)? else {
+        return Ok(Vec::new());
+    };
+    let mut cells = vec![Cell {
+        inside: Vec::new(),
+        witness: first,
+    }];
+    for glob in globs {
+        let mut split = Vec::with_capacity(cells.len() * 2);
+        for cell in cells {
+            let mut pos: Vec<&Glob> = universe.to_vec();
+            let mut neg: Vec<&Glob> = Vec::new();
+            for (j, inside) in cell.inside.iter().enumerate() {
+                if *inside {
+                    pos.push(&globs[j]);
+                } else {
+                    neg.push(&globs[j]);
+                }
+            }
+            // The cell's own witness falls on one side; only the other needs a walk.
+            let on = glob.matches(&cell.witness);
+            let other = if on {
+                neg.push(glob);
+                witness(&pos, &neg, prefer, budget)?
+            } else {
+                pos.push(glob);
+                witness(&pos, &neg, prefer, budget)?
+            };
+            let mut kept = cell.inside.clone();
+            kept.push(on);
+            split.push(Cell {
+                inside: kept,
+                witness: cell.witness,
+            });
+            if let Some(witness) = other {
+                let mut inside = cell.inside;
+                inside.push(!on);
+                split.push(Cell { inside, witness });
+            }
+        }
+        cells = split;
+        if cells.len() > MAX_CELLS {
+            return Err(Exhausted);
+        }
+    }
+    Ok(cells)
+}
+
+/// More cells than this is a question too large to answer exactly.
+pub const MAX_CELLS: usize = 256;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn budget() -> Budget {
+        Budget(100_000)
+    }
+
+    #[test]
+    fn globs_match_as_iam_does() {
+        assert!(Glob::iam("eks:Describe*").matches("eks:DescribeCluster"));
+        assert!(!Glob::iam("eks:Describe?").matches("eks:Describe"));
+        assert!(Glob::iam("a*b*c").matches("aXbYbc"));
+        let arn = Glob::arn("arn:aws:eks:*:*:cluster/*").unwrap();
+        assert!(arn.matches("arn:aws:eks:us-west-2:111122223333:cluster/a:b"));
+        // A segment's wildcard never crosses a colon.
+        assert!(!arn.matches("arn:aws:eks:us:west:2:111122223333:cluster/a"));
+        assert!(Glob::arn("arn:aws:eks").is_none());
+    }
+
+    #[test]
+    fn witnesses_are_found_or_shown_not_to_exist() {
+        let a = Glob::iam("eks:*");
+        let b = Glob::iam("eks:Describe*");
+        let w = witness(&[&a], &[&b], &[], &mut budget()).unwrap().unwrap();
+        assert!(a.matches(&w) && !b.matches(&w), "{w}");
+        assert_eq!(witness(&[&b], &[&a], &[], &mut budget()).unwrap(), None);
+        let both = witness(
+            &[&Glob::iam("a*"), &Glob::iam("*b")],
+            &[],
+            &[],
+            &mut budget(),
+        );
+        assert_eq!(both.unwrap().as_deref(), Some("ab"));
+        let preferred = witness(&[&a], &[], &["eks:ListClusters".into()], &mut budget());
+        assert_eq!(preferred.unwrap().as_deref(), Some("eks:ListClusters"));
+        assert_eq!(witness(&[&a], &[&b], &[], &mut Budget(0)), Err(Exhausted));
+    }
+
+    #[test]
+    fn cells_cover_every_combination_that_exists() {
+        let globs = [Glob::iam("a*"), Glob::iam("*b"), Glob::iam("ab")];
+        let cells = cells(&globs, &[], &[], &mut budget()).unwrap();
+        let mut kinds: Vec<Vec<bool>> = cells.iter().map(|c| c.inside.clone()).collect();
+        kinds.sort();
+        // "ab" matches all three; "axb" the first two; "a", "b", "x" one or none.
+        assert_eq!(
+            kinds,
+            vec![
+                vec![false, false, false],
+                vec![false, true, false],
+                vec![true, false, false],
+                vec![true, true, false],
+                vec![true, true, true],
+            ]
+        );
+        for cell in &cells {
+            for (glob, inside) in globs.iter().zip(&cell.inside) {
+                assert_eq!(glob.matches(&cell.witness), *inside, "{cell:?}");
+            }
+        }
+    }
+}
