@@ -92,7 +92,10 @@ fn sarif_rule_catalogue_is_every_code() {
     assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
     let rules = driver["rules"].as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, codes, "the catalogue is every code, in the order `explain` lists them");
+    assert_eq!(
+        ids, codes,
+        "the catalogue is every code, in the order `explain` lists them"
+    );
     for rule in rules {
         let id = rule["id"].as_str().unwrap();
         let explained = smce_guard(["explain", id]).stdout;
