@@ -140,7 +140,8 @@ pub fn python() -> PathBuf {
 pub fn required_tool(name: &str) -> Option<PathBuf> {
     let found = tool(name);
     if found.is_none() {
-        let why = format!("`{name}` is not installed (scripts/python-env installs it into .venv-test/)");
+        let why =
+            format!("`{name}` is not installed (scripts/python-env installs it into .venv-test/)");
         assert!(
             std::env::var("SMCE_GUARD_TEST_TOOLS").as_deref() != Ok("required"),
             "{why}"

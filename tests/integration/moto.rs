@@ -16,7 +16,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const INSTALL: &str = "scripts/python-env installs it into .venv-test/ (moto[server] 5.x; brings boto3)";
+const INSTALL: &str =
+    "scripts/python-env installs it into .venv-test/ (moto[server] 5.x; brings boto3)";
 
 /// A free port on 127.0.0.1 (bound, read and released: nothing listens on it afterwards).
 pub fn free_port() -> u16 {
