@@ -551,3 +551,52 @@ fn nothing_installs_smce_guard_by_a_bare_name() {
         }
     }
 }
+
+/// The Pages workflow builds the site strictly with the pinned tools and publishes only main,
+/// with the Pages permissions on the publishing job alone.
+#[test]
+fn pages_workflow_builds_strictly_and_publishes_only_main() {
+    use crate::recipes::parse_yaml;
+    let path = ".github/workflows/docs.yml";
+    let text = read(path);
+    let workflow = parse_yaml(path, &text);
+    let build = workflow.at(&["jobs", "build"]);
+    let runs = build.scalars("run").join("\n");
+    assert!(
+        runs.contains("mkdocs\" build --strict"),
+        "{path} builds strictly: {runs}"
+    );
+    // The tools it installs are the pinned lines of scripts/requirements-dev.txt.
+    let pinned = read("scripts/requirements-dev.txt");
+    for tool in ["mkdocs", "mkdocs-material", "pymdown-extensions"] {
+        assert!(
+            pinned.lines().any(|l| l.starts_with(&format!("{tool}=="))),
+            "scripts/requirements-dev.txt pins {tool}"
+        );
+    }
+    assert!(runs.contains("grep -E '^(mkdocs|mkdocs-material|pymdown-extensions)=='"));
+    assert_eq!(
+        build.at(&["permissions"]).keys(),
+        ["contents"],
+        "the build only reads"
+    );
+    let deploy = workflow.at(&["jobs", "deploy"]);
+    assert_eq!(
+        deploy.at(&["if"]).text(),
+        "github.event_name != 'pull_request' && github.ref == 'refs/heads/main'"
+    );
+    let mut permissions: Vec<&str> = deploy.at(&["permissions"]).keys();
+    permissions.sort_unstable();
+    assert_eq!(permissions, ["id-token", "pages"]);
+    assert!(
+        deploy
+            .scalars("uses")
+            .iter()
+            .any(|u| u.starts_with("actions/deploy-pages@"))
+    );
+    assert_eq!(workflow.at(&["permissions"]).keys().len(), 0);
+    assert!(
+        workflow.at(&["on"]).get("pull_request").is_some(),
+        "pull requests build the site too"
+    );
+}
