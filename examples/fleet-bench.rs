@@ -1,4 +1,4 @@
-//! Benchmark at fleet scale: generates N accounts × M users of recorded state in the fixture format,
+//! Benchmark at fleet scale: generates N accounts × M users of recorded state in the recording format,
 //! then times `smce-guard check` on it next to the floor (only parsing the same JSON files into
 //! `serde_json::Value` on every core), and reports the ratio and the check's peak memory: resident
 //! (from the kernel, over the timed runs) and heap (from a counting allocator, in one more run that

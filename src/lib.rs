@@ -1,35 +1,29 @@
-//! smce-guard: declared IAM state for NASA SMCE accounts, checked against what the account holds.
+//! smce-guard: declared IAM state for NASA SMCE accounts, checked against what the accounts hold.
 //!
-//! Data flows one way: policy files go through [`policy`] (load, schema, meaning, routes to lines),
-//! account state goes through [`observe`] (one model, fed by recorded fixtures or by the AWS API,
-//! whose answers are written in the fixtures' shapes and parsed by the same reader), both meet in
-//! the pure [`engine`] (one table of rules), and [`report`] renders the resulting
-//! [`diag::Diagnostic`]s, one file per format.
+//! The layers, top to bottom; each imports only layers below it (held by the integration test
+//! `architecture`):
 //!
-//! The pipelines [`check`], [`expiries`], [`snapshot`], [`accounts`] and [`init`] wire those layers for each
-//! command: they take plain options (with one [`select::Selection`] of accounts) and return an
-//! outcome; [`infrastructure`] holds policies to an infrastructure checkout. [`cli`] alone knows clap: it turns arguments into those options before any work,
-//! prints, writes files through [`atomic`], and picks the exit code.
+//! - [`cli`], the only module that knows clap: arguments become a pipeline's options before any
+//!   work, the outcome is printed or written, and its verdict is the exit code.
+//! - [`pipelines`], one per command: load policies, select accounts, observe and judge them
+//!   (one walk, [`pipelines::judging`]), and return an outcome.
+//! - [`policy`] (load once, schema, meaning, routes to lines), [`observe`] (reads targets, not
+//!   policies: recordings and the AWS API, one model) and [`infrastructure`] (cluster files).
+//! - [`engine`]: one function judges an account ([`engine::judge::account`]) through one table
+//!   of rules; pure, it never reads files, talks to AWS or prints.
+//! - [`outcome`]: what pipelines produce and reporters read, with the verdict every exit code is
+//!   picked from.
+//! - [`report`]: one reporter per format, escaping in one layer.
+//! - [`base`]: codes, the one diagnostic type, source files and routes, the clock, ARNs, files.
 
 #![forbid(unsafe_code)]
 
-pub mod accounts;
-pub mod atomic;
-pub mod check;
+pub mod base;
 pub mod cli;
-pub mod clock;
-pub mod codes;
-pub mod confined;
-pub mod diag;
 pub mod engine;
-pub mod expiries;
 pub mod infrastructure;
-pub mod init;
 pub mod observe;
+pub mod outcome;
+pub mod pipelines;
 pub mod policy;
 pub mod report;
-pub mod select;
-pub mod shell;
-pub mod snapshot;
-pub mod source;
-pub mod verify;

@@ -2,13 +2,13 @@
 //! command-line spelling of the library's own value types (formats, severities). Turning them into
 //! each pipeline's options happens here too, before any work starts.
 
-use crate::codes::Severity;
+use crate::base::codes::Severity;
 use crate::observe::Source;
 use crate::observe::aws::LiveOptions;
+use crate::pipelines::select::{Selection, Shard};
 use crate::report::Format;
 use crate::report::expiries::ExpiriesFormat;
-use crate::select::{Selection, Shard};
-use clap::builder::PossibleValue;
+use crate::report::verification::AnswerFormat;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -18,7 +18,7 @@ use std::path::PathBuf;
     // The package version and, when the build knew it, the commit (build.rs).
     version = env!("SMCE_GUARD_VERSION"),
     about = "Declared IAM state for NASA SMCE AWS accounts, checked against what the accounts hold.",
-    after_help = "Examples:\n  smce-guard lint                      # lint every policy in policies/\n  smce-guard check                     # compare policies/ with fixtures/\n  smce-guard check --format json       # the same, as JSON for CI\n  smce-guard schema > policy.schema.json"
+    after_help = "Examples:\n  smce-guard lint                      # lint every policy in policies/\n  smce-guard check                     # compare policies/ with the recordings in fixtures/\n  smce-guard check --format json       # the same, as JSON for CI\n  smce-guard schema > policy.schema.json"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -41,15 +41,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  smce-guard lint\n  smce-guard lint policies/nasa-veda.yaml --format json\n\nExit codes: 0 no error (warnings allowed), 2 an error."
     )]
-    Lint {
-        /// Policy files or directories of *.yaml / *.yml files.
-        #[arg(default_value = "policies")]
-        paths: Vec<PathBuf>,
-        #[command(flatten)]
-        output: OutputArgs,
-        #[command(flatten)]
-        infrastructure: InfrastructureArgs,
-    },
+    Lint(LintArgs),
     /// Compare each policy with the account's recorded IAM state and report drift.
     #[command(
         after_help = "Examples:\n  smce-guard check\n  smce-guard check --account nasa-veda --now 2026-12-01T00:00:00Z\n  smce-guard check policies/ --fixtures fixtures/ --format json --fail-on warning\n\nExit codes: 0 no finding at or above --fail-on, 1 drift, 2 invalid policy, fixture or usage,\n3 an account could not be observed (when several apply: 2, then 3, then 1)."
@@ -60,9 +52,9 @@ pub enum Command {
         after_help = "Examples:\n  smce-guard expiries\n  smce-guard expiries --within 30\n  smce-guard expiries --format ics --output smce-expiry.ics   # a calendar the team subscribes to\n  smce-guard expiries --format markdown >> \"$GITHUB_STEP_SUMMARY\"\n\nExit codes: 0, 2 an invalid policy or recording, 3 an account could not be observed."
     )]
     Expiries(ExpiriesArgs),
-    /// Read accounts live and write their state in the fixture format (AWS CLI shapes).
+    /// Read accounts live and write their state in the recording format (AWS CLI shapes).
     #[command(
-        after_help = "Examples:\n  smce-guard snapshot                              # every policy's account, into fixtures/\n  smce-guard snapshot --account nasa-veda --profile veda\n  smce-guard snapshot --role-name OrganizationAccountAccessRole --out /tmp/state\n\nEach file is written to a temporary name and renamed into place; an account that could not\nbe read keeps its previous fixture. Exit codes: 0, 2 invalid policies, 3 an account could not be read."
+        after_help = "Examples:\n  smce-guard snapshot                              # every policy's account, into fixtures/\n  smce-guard snapshot --account nasa-veda --profile veda\n  smce-guard snapshot --role-name OrganizationAccountAccessRole --out /tmp/state\n\nEach file is written to a temporary name and renamed into place; an account that could not\nbe read keeps its previous recording. Exit codes: 0, 2 invalid policies, 3 an account could not be read."
     )]
     Snapshot(SnapshotArgs),
     /// Compare the caller's AWS Organization with the policies: uncovered, foreign and suspended accounts.
@@ -87,7 +79,7 @@ pub enum Command {
     )]
     Explain {
         /// The code to explain; without it, every code is listed.
-        code: Option<crate::codes::Code>,
+        code: Option<crate::base::codes::Code>,
         /// Print the code table as markdown.
         #[arg(long, conflicts_with = "code")]
         markdown: bool,
@@ -112,13 +104,22 @@ pub enum Command {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct CheckArgs {
+pub struct LintArgs {
     /// Policy files or directories of *.yaml / *.yml files.
     #[arg(default_value = "policies")]
     pub paths: Vec<PathBuf>,
-    /// The directory holding recorded state, one folder per account name.
-    #[arg(long, default_value = "fixtures")]
-    pub fixtures: PathBuf,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub infrastructure: InfrastructureArgs,
+    #[command(flatten)]
+    pub now: NowArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
     #[command(flatten)]
     pub clock: ClockArgs,
     #[command(flatten)]
@@ -132,13 +133,32 @@ pub struct CheckArgs {
     /// with -v too), e.g. `deployer.restricted ✓`: the MFA exemption is in place.
     #[arg(long)]
     pub show_passed: bool,
+    #[command(flatten)]
+    pub infrastructure: InfrastructureArgs,
+}
+
+/// The policies to judge and where their accounts' state comes from: the same arguments for
+/// every command that judges accounts (`check`, `expiries`, `verify-key`).
+#[derive(clap::Args, Debug)]
+pub struct StateArgs {
+    /// Policy files or directories of *.yaml / *.yml files.
+    #[arg(default_value = "policies")]
+    pub paths: Vec<PathBuf>,
+    /// The directory holding the recordings, one folder per account name.
+    #[arg(long, default_value = "fixtures")]
+    pub fixtures: PathBuf,
     /// Read the accounts live through the AWS API instead of from --fixtures.
     #[arg(long)]
     pub live: bool,
     #[command(flatten)]
     pub aws: LiveArgs,
-    #[command(flatten)]
-    pub infrastructure: InfrastructureArgs,
+}
+
+impl StateArgs {
+    /// The AWS API under `--live`, else the recordings under `--fixtures`.
+    pub fn source(&self) -> Source {
+        self.aws.source_or_fixtures(self.live, &self.fixtures)
+    }
 }
 
 /// Where the infrastructure repository is checked out; the same flag for `lint`, `check` and
@@ -183,9 +203,8 @@ pub struct AccountsArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct VerifyArgs {
-    /// Policy files or directories of *.yaml / *.yml files.
-    #[arg(default_value = "policies")]
-    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub state: StateArgs,
     /// The account (`account.name`) whose deployer should hold the key.
     #[arg(long, value_name = "NAME")]
     pub account: String,
@@ -193,34 +212,10 @@ pub struct VerifyArgs {
     /// standard input.
     #[arg(long, value_name = "AKIA...")]
     pub key_id: Option<String>,
-    /// The directory holding recorded state, one folder per account name.
-    #[arg(long, default_value = "fixtures")]
-    pub fixtures: PathBuf,
-    /// Read the account live through the AWS API instead of from --fixtures.
-    #[arg(long)]
-    pub live: bool,
     #[command(flatten)]
     pub clock: ClockArgs,
-    #[arg(long, value_enum, default_value_t = crate::verify::AnswerFormat::Human)]
-    pub format: crate::verify::AnswerFormat,
-    #[command(flatten)]
-    pub aws: LiveArgs,
-}
-
-impl ValueEnum for crate::verify::AnswerFormat {
-    fn value_variants<'a>() -> &'a [Self] {
-        &[
-            crate::verify::AnswerFormat::Human,
-            crate::verify::AnswerFormat::Json,
-        ]
-    }
-
-    fn to_possible_value(&self) -> Option<PossibleValue> {
-        Some(PossibleValue::new(match self {
-            crate::verify::AnswerFormat::Human => "human",
-            crate::verify::AnswerFormat::Json => "json",
-        }))
-    }
+    #[arg(long, value_enum, default_value_t = AnswerFormat::Human)]
+    pub format: AnswerFormat,
 }
 
 /// How live runs reach AWS.
@@ -248,12 +243,12 @@ pub struct LiveArgs {
 }
 
 impl LiveArgs {
-    /// The AWS API when `live`, else the recorded state under `fixtures`.
+    /// The AWS API when `live`, else the recordings under `fixtures`.
     pub fn source_or_fixtures(&self, live: bool, fixtures: &std::path::Path) -> Source {
         if live {
             self.source()
         } else {
-            Source::Fixtures(fixtures.to_path_buf())
+            Source::Recordings(fixtures.to_path_buf())
         }
     }
 
@@ -293,12 +288,8 @@ impl SelectArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct ExpiriesArgs {
-    /// Policy files or directories of *.yaml / *.yml files.
-    #[arg(default_value = "policies")]
-    pub paths: Vec<PathBuf>,
-    /// The directory holding recorded state, one folder per account name.
-    #[arg(long, default_value = "fixtures")]
-    pub fixtures: PathBuf,
+    #[command(flatten)]
+    pub state: StateArgs,
     #[command(flatten)]
     pub clock: ClockArgs,
     /// Only credentials with at most this many days left (expired ones included).
@@ -311,11 +302,6 @@ pub struct ExpiriesArgs {
     /// Write to this file (atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Read the accounts live through the AWS API instead of from --fixtures.
-    #[arg(long)]
-    pub live: bool,
-    #[command(flatten)]
-    pub aws: LiveArgs,
     #[command(flatten)]
     pub infrastructure: InfrastructureArgs,
 }
@@ -330,81 +316,32 @@ pub struct OutputArgs {
     pub output: Option<PathBuf>,
 }
 
-// The output formats and severities are the library's own types; their command-line spelling
-// lives here, so that nothing below the command line knows clap.
-impl ValueEnum for Format {
-    fn value_variants<'a>() -> &'a [Self] {
-        &[
-            Format::Human,
-            Format::Json,
-            Format::Sarif,
-            Format::Junit,
-            Format::Markdown,
-            Format::Github,
-        ]
-    }
+/// The instant a command judges at (`--now`): the one flag for every command that reads the
+/// clock, `lint` and `init` included (waivers expire, credentials age).
+#[derive(clap::Args, Debug, Clone)]
+#[command(next_help_heading = "Clock")]
+pub struct NowArgs {
+    /// Judge as of this instant instead of now: RFC 3339 (2026-12-01T00:00:00Z), a date
+    /// (2026-12-01, midnight UTC) or `now`.
+    #[arg(long, env = "SMCE_GUARD_NOW", value_parser = crate::base::clock::parse_instant)]
+    pub now: Option<jiff::Timestamp>,
+}
 
-    fn to_possible_value(&self) -> Option<PossibleValue> {
-        Some(match self {
-            Format::Human => PossibleValue::new("human")
-                .help("Diagnostics with the policy excerpt underlined (miette)"),
-            Format::Json => {
-                PossibleValue::new("json").help("The versioned JSON document described in README")
-            }
-            Format::Sarif => {
-                PossibleValue::new("sarif").help("SARIF 2.1.0, for GitHub code scanning")
-            }
-            Format::Junit => PossibleValue::new("junit")
-                .help("JUnit XML: a test suite per account, a test case per check performed"),
-            Format::Markdown => PossibleValue::new("markdown")
-                .help("Markdown for a pull-request comment or $GITHUB_STEP_SUMMARY"),
-            Format::Github => PossibleValue::new("github")
-                .help("GitHub workflow commands (`::error file=...,line=...::message`)"),
-        })
+impl NowArgs {
+    pub fn clock(&self) -> crate::base::clock::Clock {
+        crate::base::clock::Clock::new(self.now, false)
     }
 }
 
-impl ValueEnum for ExpiriesFormat {
-    fn value_variants<'a>() -> &'a [Self] {
-        &[
-            ExpiriesFormat::Table,
-            ExpiriesFormat::Json,
-            ExpiriesFormat::Ics,
-            ExpiriesFormat::Markdown,
-        ]
-    }
-
-    fn to_possible_value(&self) -> Option<PossibleValue> {
-        Some(PossibleValue::new(match self {
-            ExpiriesFormat::Table => "table",
-            ExpiriesFormat::Json => "json",
-            ExpiriesFormat::Ics => "ics",
-            ExpiriesFormat::Markdown => "markdown",
-        }))
-    }
-}
-
-impl ValueEnum for Severity {
-    fn value_variants<'a>() -> &'a [Self] {
-        &[Severity::Error, Severity::Warning]
-    }
-
-    fn to_possible_value(&self) -> Option<PossibleValue> {
-        Some(PossibleValue::new(self.as_str()))
-    }
-}
-
-/// When accounts are judged; the same flags for `check` and `expiries`.
+/// When accounts are judged; the same flags for `check`, `expiries` and `verify-key`.
 #[derive(clap::Args, Debug, Clone)]
 #[command(next_help_heading = "Clock")]
 pub struct ClockArgs {
-    /// Judge as of this instant instead of now: RFC 3339 (2026-12-01T00:00:00Z), a date
-    /// (2026-12-01, midnight UTC) or `now`.
-    #[arg(long, env = "SMCE_GUARD_NOW", value_parser = crate::clock::parse_instant, conflicts_with = "as_recorded")]
-    pub now: Option<jiff::Timestamp>,
+    #[command(flatten)]
+    pub now: NowArgs,
     /// Judge each recording at its own `captured_at`, to reproduce an old report (live reads
     /// are judged now).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "now")]
     pub as_recorded: bool,
     /// Warn (`fixture.stale`) about a recording captured more than this many days before the
     /// instant it is judged at.
@@ -413,7 +350,7 @@ pub struct ClockArgs {
 }
 
 impl ClockArgs {
-    pub fn clock(&self) -> crate::clock::Clock {
-        crate::clock::Clock::new(self.now, self.as_recorded)
+    pub fn clock(&self) -> crate::base::clock::Clock {
+        crate::base::clock::Clock::new(self.now.now, self.as_recorded)
     }
 }

@@ -1,9 +1,11 @@
-//! `init`: the command line's side of [`crate::init`]. Chooses the `$schema` comment for where
+//! `init`: the command line's side of [`crate::pipelines::init`]. Chooses the `$schema` comment for where
 //! the policy is written, prints or writes it (never over an existing file), and picks the exit
 //! code through [`Verdict`].
 
-use super::{InfrastructureArgs, LiveArgs, Verdict, say};
-use crate::init::{InitError, InitOptions};
+use super::output::{fail, say};
+use super::{InfrastructureArgs, LiveArgs, NowArgs};
+use crate::outcome::Verdict;
+use crate::pipelines::init::{InitError, InitOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -30,6 +32,8 @@ pub struct InitArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub aws: LiveArgs,
+    #[command(flatten)]
+    pub now: NowArgs,
 }
 
 /// The schema's published address, for a policy written where no `../schemas/` copy is.
@@ -42,7 +46,7 @@ pub(super) fn run(args: InitArgs) -> ExitCode {
     let beside = args
         .out
         .as_deref()
-        .map(crate::confined::parent_of)
+        .map(crate::base::confined::parent_of)
         .map(|dir| dir.join("../schemas/policy.schema.json"));
     let schema = match beside {
         Some(path) if path.is_file() => "../schemas/policy.schema.json",
@@ -64,30 +68,26 @@ pub(super) fn run(args: InitArgs) -> ExitCode {
         source: args.aws.source_or_fixtures(args.live, &args.fixtures),
         infrastructure: args.infrastructure.infrastructure,
         schema: schema.to_owned(),
+        clock: args.now.clock(),
     };
-    let text = match crate::init::run(&options) {
+    let text = match crate::pipelines::init::run(&options) {
         Ok(text) => text,
-        Err(InitError::Invalid(message)) => {
-            say(&format!("error: {message}"));
-            return ExitCode::from(Verdict::INVALID.code());
-        }
+        Err(InitError::Invalid(message)) => return fail(&message, Verdict::INVALID),
         Err(InitError::Unobserved(message)) => {
-            say(&format!("error: the account could not be read: {message}"));
-            let verdict = Verdict {
-                unobserved: true,
-                ..Verdict::OK
-            };
-            return ExitCode::from(verdict.code());
+            return fail(
+                &format!("the account could not be read: {message}"),
+                Verdict::UNOBSERVED,
+            );
         }
     };
     match &args.out {
-        None => super::text(&text, Verdict::OK, None),
-        Some(out) => match crate::atomic::write_new(out, text.as_bytes()) {
+        None => super::output::text(&text, Verdict::OK, None),
+        Some(out) => match crate::base::atomic::write_new(out, text.as_bytes()) {
             Ok(()) => ExitCode::from(Verdict::OK.code()),
-            Err(error) => {
-                say(&format!("error: cannot write {}: {error}", out.display()));
-                ExitCode::from(Verdict::INVALID.code())
-            }
+            Err(error) => fail(
+                &format!("cannot write {}: {error}", out.display()),
+                Verdict::INVALID,
+            ),
         },
     }
 }

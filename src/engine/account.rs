@@ -3,11 +3,11 @@
 
 use super::Judging;
 use super::rules::Subject;
-use crate::codes::Code;
-use crate::diag::Diagnostic;
+use crate::base::codes::Code;
+use crate::base::diag::Diagnostic;
+use crate::base::source::{FileId, Route};
 use crate::observe::AccountState;
 use crate::policy::Policy;
-use crate::source::{FileId, Route};
 use jiff::Timestamp;
 
 /// `account.mismatch`: the state names another account id (the credentials reached the wrong
@@ -86,14 +86,13 @@ pub fn stale(
             "the recording of `{name}` does not say when it was captured (no `captured_at` in snapshot.json), so its age is unknown: judged offline, it is stale by definition"
         ),
         Some(captured) => {
-            let age = crate::clock::whole_days(captured, now);
             let limit = i64::from(max_age_days);
             if captured.as_second() + limit * 24 * 60 * 60 >= now.as_second() {
                 return None;
             }
             format!(
-                "the recording of `{name}` was captured {age} day{} before the instant judged ({captured}, judged at {now}), more than --max-age {limit}: it may no longer be true",
-                if age == 1 { "" } else { "s" }
+                "the recording of `{name}` was captured {} before the instant judged ({captured}, judged at {now}), more than --max-age {limit}: it may no longer be true",
+                crate::base::clock::age_words(captured, now)
             )
         }
     };
@@ -106,8 +105,8 @@ pub fn stale(
             .with_detail("max_age_days", max_age_days)
             .with_help(format!(
                 "record it again: `smce-guard snapshot --account {}` (or read it live: `smce-guard check --live --account {}`)",
-                crate::shell::quote(name),
-                crate::shell::quote(name)
+                crate::base::shell::quote(name),
+                crate::base::shell::quote(name)
             )),
     )
 }

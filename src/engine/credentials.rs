@@ -3,18 +3,15 @@
 
 use super::Judging;
 use super::rules::Subject;
-use crate::diag::Diagnostic;
-use crate::shell::quote;
-use crate::source::Route;
+use crate::base::clock::{expiry_words, whole_days};
+use crate::base::diag::Diagnostic;
+use crate::base::shell::quote;
+use crate::base::source::Route;
 use jiff::{SignedDuration, Timestamp};
 
-/// Where a credential stands against its maximum age.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Standing {
-    Fresh,
-    Expiring,
-    Expired,
-}
+pub use crate::outcome::expiries::Standing;
+use crate::outcome::expiries::{Contact, Credential, Kind};
+use std::sync::Arc;
 
 /// A credential's expiry as of `now`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,7 +19,7 @@ pub struct Expiry {
     /// When the warning window opens.
     pub warn_at: Timestamp,
     pub expires_at: Timestamp,
-    /// Whole days until expiry, rounded down (negative once expired).
+    /// Whole days until expiry, toward zero (negative once expired): [`whole_days`].
     pub days_left: i64,
     pub standing: Standing,
 }
@@ -42,9 +39,6 @@ fn exact(expires_at: Timestamp, warn_days: u32, now: Timestamp) -> Expiry {
     let warn_at = expires_at
         .saturating_sub(SignedDuration::from_secs(i64::from(warn_days) * DAY))
         .unwrap_or(Timestamp::MIN);
-    let left = expires_at.as_second()
-        - now.as_second()
-        - i64::from(now.subsec_nanosecond() > expires_at.subsec_nanosecond());
     let standing = if now >= expires_at {
         Standing::Expired
     } else if now >= warn_at {
@@ -55,7 +49,7 @@ fn exact(expires_at: Timestamp, warn_days: u32, now: Timestamp) -> Expiry {
     Expiry {
         warn_at,
         expires_at,
-        days_left: left.div_euclid(DAY),
+        days_left: whole_days(now, expires_at),
         standing,
     }
 }
@@ -85,6 +79,77 @@ pub fn password_expiry(
         ),
         _ => (changed, by_age, "max_age_days"),
     })
+}
+
+/// Every active access key and enabled console password of the account's users (ignored users
+/// aside), with its expiry as of `now` and who must act on it: what `expiries` lists.
+pub fn listed(
+    policy: &crate::policy::Policy,
+    state: &crate::observe::AccountState,
+    now: Timestamp,
+) -> Vec<Credential> {
+    let limits = policy.credentials;
+    let deployer = policy.deployer.as_ref();
+    let contacts: Arc<[Contact]> = (policy.account.contacts.iter())
+        .map(|c| Contact {
+            name: c.name.clone(),
+            email: c.email.clone(),
+        })
+        .collect();
+    let owner_of = |user: &str| -> Option<String> {
+        match deployer {
+            Some(d) if d.user == user => d.owner.clone(),
+            _ => (policy.members.iter())
+                .find(|m| m.user == user)
+                .and_then(|m| m.owner.clone()),
+        }
+    };
+    let mut out = Vec::new();
+    for user in state.users.iter().filter(|u| !policy.is_ignored(&u.name)) {
+        let keys = user.active_keys().filter_map(|k| {
+            let created = k.created?;
+            let e = expiry(created, limits.max_age_days, limits.warn_days, now);
+            Some((
+                Kind::AccessKey,
+                Some(k.label()),
+                created,
+                e,
+                k.last_used,
+                "max_age_days",
+            ))
+        });
+        let password = password_expiry(user, limits, now).map(|(changed, e, by)| {
+            (
+                Kind::Password,
+                None,
+                changed,
+                e,
+                user.password_last_used,
+                by,
+            )
+        });
+        for (kind, key_id, created, e, last_used, expires_by) in keys.chain(password) {
+            out.push(Credential {
+                account_id: policy.account.id.clone(),
+                account_name: policy.account.name.clone(),
+                user: user.name.clone(),
+                is_deployer: deployer.is_some_and(|d| d.user == user.name),
+                kind,
+                key_id,
+                created,
+                warn_at: e.warn_at,
+                expires_at: e.expires_at,
+                days_left: e.days_left,
+                standing: e.standing,
+                expires_by,
+                last_used,
+                judged_at: now,
+                owner: owner_of(&user.name),
+                contacts: contacts.clone(),
+            });
+        }
+    }
+    out
 }
 
 /// `key.expiring`: no active key of the subject is within the warning window.
@@ -131,18 +196,11 @@ fn route(standing: Standing) -> Route {
 }
 
 fn when(expiry: &Expiry, now: Timestamp) -> String {
-    let at = expiry.expires_at;
-    let plural = |n: i64| if n == 1 { "" } else { "s" };
-    match expiry.standing {
-        Standing::Expired => match (now.as_second() - at.as_second()).div_euclid(DAY) {
-            0 => format!("expired less than a day ago ({at})"),
-            d => format!("expired {d} day{} ago ({at})", plural(d)),
-        },
-        _ => match expiry.days_left {
-            0 => format!("expires in less than a day ({at})"),
-            d => format!("expires in {d} day{} ({at})", plural(d)),
-        },
-    }
+    format!(
+        "{} ({})",
+        expiry_words(now, expiry.expires_at),
+        expiry.expires_at
+    )
 }
 
 /// Findings for the subject's active keys that stand at `standing`.
@@ -251,8 +309,13 @@ mod tests {
             expiry(created, 60, 15, at("2026-02-14T23:59:59Z")).standing,
             Standing::Fresh
         );
+        // Days count toward zero: a second past expiry is day 0, a day and a second is -1.
         assert_eq!(
             expiry(created, 60, 15, at("2026-03-02T00:00:01Z")).days_left,
+            0
+        );
+        assert_eq!(
+            expiry(created, 60, 15, at("2026-03-03T00:00:01Z")).days_left,
             -1
         );
         assert_eq!(

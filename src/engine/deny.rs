@@ -15,10 +15,10 @@ use super::deployer::{Origin, reaching};
 use super::permissions;
 use super::rules::Subject;
 use super::variables::{self, Principal, Reading};
-use crate::diag::Diagnostic;
+use crate::base::diag::Diagnostic;
+use crate::base::source::Route;
 use crate::observe::document::{Condition, Document, Statement};
 use crate::policy::model::Grant;
-use crate::source::Route;
 
 /// `deployer.denied`: no Deny and no permissions boundary stands between the deployer and an entry
 /// of `deployer.allow`.

@@ -8,11 +8,11 @@
 use super::rules::Subject;
 use super::variables::{self, Principal, Reading};
 use super::{Judging, permissions};
-use crate::diag::Diagnostic;
+use crate::base::diag::Diagnostic;
+use crate::base::shell::quote;
+use crate::base::source::Route;
 use crate::observe::User;
 use crate::observe::document::{Document, Statement};
-use crate::shell::quote;
-use crate::source::Route;
 
 fn user_route() -> Route {
     Route::of(["deployer", "user"])
@@ -354,7 +354,7 @@ pub fn key_count(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnost
         finding.with_help("CI cannot deploy without a key: `terraform apply -replace=aws_iam_access_key.continuous_deployer`, then re-encrypt the new credentials")
     } else {
         finding
-            .with_severity(crate::codes::Severity::Warning)
+            .with_severity(crate::base::codes::Severity::Warning)
             .with_help(format!("after a rotation, delete the old key: `aws iam delete-access-key --user-name {} --access-key-id <old id>` (keys: {})", quote(name), active.join(", ")))
     });
 }

@@ -3,9 +3,9 @@
 
 use super::Judging;
 use super::rules::Subject;
-use crate::diag::Diagnostic;
-use crate::shell::quote;
-use crate::source::Route;
+use crate::base::diag::Diagnostic;
+use crate::base::shell::quote;
+use crate::base::source::Route;
 
 /// The policy line of the member a subject stands for.
 fn route(subject: &Subject<'_>) -> Route {

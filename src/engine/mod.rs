@@ -11,6 +11,7 @@ pub mod account;
 pub mod credentials;
 pub mod deny;
 pub mod deployer;
+pub mod judge;
 pub mod members;
 pub mod permissions;
 pub mod root;
@@ -23,11 +24,11 @@ pub mod waivers;
 
 pub use account::impossible_capture;
 
-use crate::codes::Code;
-use crate::diag::{AccountRef, Diagnostic};
+use crate::base::codes::Code;
+use crate::base::diag::{AccountRef, Diagnostic};
+use crate::base::source::{FileId, Route};
 use crate::observe::AccountState;
 use crate::policy::Policy;
-use crate::source::{FileId, Route};
 use jiff::Timestamp;
 
 /// What every rule sees: the policy, where it lives, the observed state and the clock.
@@ -164,9 +165,4 @@ pub fn checks_performed(
         true
     });
     checks
-}
-
-/// The UTC calendar day of an instant: the day waivers are judged on.
-pub fn utc_date(now: Timestamp) -> jiff::civil::Date {
-    jiff::tz::TimeZone::UTC.to_datetime(now).date()
 }

@@ -4,10 +4,10 @@
 
 use super::Judging;
 use super::rules::Subject;
-use crate::codes::Severity;
-use crate::diag::Diagnostic;
+use crate::base::codes::Severity;
+use crate::base::diag::Diagnostic;
+use crate::base::source::Route;
 use crate::policy::model::Level;
-use crate::source::Route;
 
 fn severity(cx: &Judging<'_>) -> Option<Severity> {
     match cx.policy.root {

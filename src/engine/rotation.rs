@@ -5,9 +5,9 @@
 use super::Judging;
 use super::rules::Subject;
 use super::usage::idle;
-use crate::diag::Diagnostic;
+use crate::base::diag::Diagnostic;
+use crate::base::source::Route;
 use crate::observe::AccessKey;
-use crate::source::Route;
 use jiff::{SignedDuration, Timestamp};
 
 fn grace(cx: &Judging<'_>) -> SignedDuration {
@@ -145,12 +145,12 @@ pub fn credentials_stale(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<
     let older_than = |key: &&AccessKey| key.created.is_some_and(|c| stamp.modified < c);
     let (severity, what) = if keys.iter().all(older_than) {
         (
-            crate::codes::Severity::Error,
+            crate::base::codes::Severity::Error,
             "every active key: CI holds a key the account no longer has, and deploys fail with UnrecognizedClientException",
         )
     } else if keys.len() >= 2 && older_than(newest) {
         (
-            crate::codes::Severity::Warning,
+            crate::base::codes::Severity::Warning,
             "the newer active key: the rotation was not re-encrypted, and CI breaks when the older key is deleted",
         )
     } else {
@@ -171,7 +171,7 @@ pub fn credentials_stale(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<
         .for_principal(subject.name.unwrap_or_default())
         .with_label("the credentials CI decrypts predate this user's key")
         .with_help(
-            crate::codes::Code::DeployerCredentialsStale
+            crate::base::codes::Code::DeployerCredentialsStale
                 .explanation()
                 .fix,
         )

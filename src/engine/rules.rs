@@ -8,8 +8,8 @@
 use super::{
     Context, Judging, account, credentials, deny, deployer, members, root, rotation, usage, users,
 };
-use crate::codes::Code;
-use crate::diag::Diagnostic;
+use crate::base::codes::Code;
+use crate::base::diag::Diagnostic;
 use crate::observe::User;
 use crate::policy::model::Level;
 

@@ -5,9 +5,9 @@
 
 use super::Judging;
 use super::rules::Subject;
-use crate::diag::Diagnostic;
-use crate::shell::quote;
-use crate::source::Route;
+use crate::base::diag::Diagnostic;
+use crate::base::shell::quote;
+use crate::base::source::Route;
 use jiff::{SignedDuration, Timestamp};
 
 /// How a credential has gone unused as of `now`, if it has for at least `days`.
@@ -32,7 +32,7 @@ pub fn idle(
         .unwrap_or(Timestamp::MAX);
     (now >= limit).then(|| Idle {
         last_used,
-        days: crate::clock::whole_days(from, now),
+        days: crate::base::clock::whole_days(from, now),
     })
 }
 

@@ -2,11 +2,11 @@
 
 use super::Judging;
 use super::rules::Subject;
-use crate::codes::Severity;
-use crate::diag::Diagnostic;
+use crate::base::codes::Severity;
+use crate::base::diag::Diagnostic;
+use crate::base::shell::quote;
+use crate::base::source::Route;
 use crate::policy::model::Level;
-use crate::shell::quote;
-use crate::source::Route;
 
 /// `user.unmanaged`, at the severity of `unmanaged_users`.
 pub fn unmanaged(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {

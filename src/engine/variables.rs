@@ -41,7 +41,7 @@ impl<'a> Principal<'a> {
     pub fn of(user: &'a User, declared: &'a str) -> Self {
         Principal {
             user,
-            account: crate::observe::model::arn_account(&user.arn).unwrap_or(declared),
+            account: crate::base::arn::account_of(&user.arn).unwrap_or(declared),
         }
     }
 

@@ -1,15 +1,15 @@
 //! Waivers: marking the findings a policy accepts, and reporting waivers that matched nothing.
 
 use super::Context;
-use crate::codes::Code;
-use crate::diag::{Diagnostic, WaiverNote};
-use crate::source::Route;
+use crate::base::codes::Code;
+use crate::base::diag::{Diagnostic, WaiverNote};
+use crate::base::source::Route;
 
 /// Marks every finding an in-date waiver matches, and returns `waiver.unused` for waivers (in date
 /// or not) that matched none, and `waiver.expired` for waivers past their last day as of the
 /// account's clock, which are not honoured.
 pub fn apply(cx: &Context<'_>, findings: &mut [Diagnostic]) -> Vec<Diagnostic> {
-    let today = super::utc_date(cx.now);
+    let today = crate::base::clock::utc_date(cx.now);
     let mut unused = Vec::new();
     for (i, waiver) in cx.policy.waivers.iter().enumerate() {
         // The meaning phase read the code and the date; nothing here parses the policy's text.
@@ -20,7 +20,7 @@ pub fn apply(cx: &Context<'_>, findings: &mut [Diagnostic]) -> Vec<Diagnostic> {
             unused.push(
                 Diagnostic {
                     file: Some(cx.file),
-                    location: crate::diag::Location::Route(route),
+                    location: crate::base::diag::Location::Route(route),
                     ..expired
                 }
                 .for_account(cx.account.clone()),

@@ -56,7 +56,7 @@ const OPTIONAL: [&str; 4] = [
 ];
 
 /// Parses the CSV text of a credential report (a recorded one's byte-order mark is stripped by
-/// the fixture reader, which keeps the offsets counting from the file's first byte).
+/// the recording reader, which keeps the offsets counting from the file's first byte).
 pub fn parse(text: &str) -> Result<CredentialReport, ParseError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)

@@ -153,7 +153,7 @@ fn inline(
         .collect()
 }
 
-/// Turns the wire shapes into the model; shared by the fixture reader and the live reader.
+/// Turns the wire shapes into the model; shared by the recording reader and the live reader.
 pub fn convert(gaad: Gaad) -> Result<Authorization, ParseError> {
     if gaad.is_truncated || gaad.marker.is_some() || gaad.next_token.is_some() {
         return Err(ParseError::new(

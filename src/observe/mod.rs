@@ -4,21 +4,21 @@
 pub mod aws;
 pub mod credential_report;
 pub mod document;
-pub mod fixture;
 pub mod gaad;
 pub mod model;
 pub mod password_policy;
+pub mod recorded;
 mod recording;
 
 pub use model::{AccessKey, AccountState, Group, PasswordPolicy, Root, User};
 pub use recording::Recording;
 
-use crate::source::Span;
+use crate::base::source::Span;
 
 /// Why an account's state could not be had.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ObserveError {
-    /// There is no state to read (a missing fixture folder or required file): the account is
+    /// There is no state to read (a missing recording folder or required file): the account is
     /// unobserved, which is a finding, not a broken input.
     Unobserved(String),
     /// Recorded state exists but cannot be read: a broken input, reported at its place.
@@ -94,7 +94,8 @@ impl ParseError {
     pub fn from_json(error: &serde_json::Error, text: &str) -> Self {
         // serde_json counts columns in bytes; the offset is snapped back to a character boundary.
         let offset = (error.line() > 0).then(|| {
-            let line_start = crate::source::SourceFile::new("", text).offset_of(error.line(), 1);
+            let line_start =
+                crate::base::source::SourceFile::new("", text).offset_of(error.line(), 1);
             let mut offset = (line_start + error.column().saturating_sub(1)).min(text.len());
             while !text.is_char_boundary(offset) {
                 offset -= 1;
@@ -131,11 +132,25 @@ fn find_field(text: &str, from: usize, key: &str, value: &str) -> Option<usize> 
     None
 }
 
+/// An account to read: who it is and how to reach it. The pipelines build targets from the
+/// policies; the readers never see a policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub id: String,
+    /// The account's name: its recording's folder under `--fixtures`.
+    pub name: String,
+    pub region: String,
+    /// The named AWS profile that reaches this account (live reads).
+    pub profile: Option<String>,
+    /// A role to assume into this account first (live reads).
+    pub role_arn: Option<String>,
+}
+
 /// Where account state comes from.
 #[derive(Debug, Clone)]
 pub enum Source {
     /// `fixtures/<account.name>/` under this directory.
-    Fixtures(std::path::PathBuf),
+    Recordings(std::path::PathBuf),
     /// The AWS API, reading up to `concurrency` accounts at once.
     Live {
         options: aws::LiveOptions,
@@ -147,11 +162,13 @@ pub enum Source {
 pub struct Observation {
     pub state: Result<AccountState, ObserveError>,
     /// The recorded documents (live reads only), for `snapshot` to write.
-    pub texts: Option<fixture::Texts>,
+    pub texts: Option<recorded::Texts>,
     /// HTTP requests sent (live reads only).
     pub requests: Option<u32>,
-    /// Where the state was looked for: a fixture folder or `aws://<account.name>`.
+    /// Where the state was looked for: a recording's folder or `aws://<account.name>`.
     pub place: String,
+    /// Whether the state was read live (then judged now, never stale).
+    pub live: bool,
 }
 
 /// Parses a recorded JSON document that must be an object. serde would also read a struct from a
@@ -172,23 +189,24 @@ pub fn json_object<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Pars
 /// in turn, so memory does not grow with the number of accounts. `progress` is called once per
 /// finished account (the CLI draws a progress bar with it).
 pub fn observe_each<T: Send>(
-    accounts: &[&crate::policy::model::Account],
+    accounts: &[Target],
     source: &Source,
     progress: &(dyn Fn() + Sync),
     then: &(dyn Fn(usize, Observation) -> T + Sync),
 ) -> Vec<T> {
     use rayon::prelude::*;
     match source {
-        Source::Fixtures(root) => accounts
+        Source::Recordings(root) => accounts
             .par_iter()
             .enumerate()
             .map(|(i, account)| {
                 let dir = root.join(&account.name);
                 let observation = Observation {
-                    state: fixture::read(&dir, root),
+                    state: recorded::read(&dir, root),
                     texts: None,
                     requests: None,
                     place: dir.display().to_string(),
+                    live: false,
                 };
                 progress();
                 then(i, observation)
@@ -218,6 +236,7 @@ pub fn observe_each<T: Send>(
                                     texts: None,
                                     requests: None,
                                     place,
+                                    live: true,
                                 },
                             )
                         })
@@ -291,10 +310,7 @@ async fn futures_join_all<F: std::future::Future>(
     outputs
 }
 
-fn live_observation(
-    account: &crate::policy::model::Account,
-    read: aws::AccountRead,
-) -> Observation {
+fn live_observation(account: &Target, read: aws::AccountRead) -> Observation {
     let place = format!("aws://{}", account.name);
     let state = match (&read.texts, &read.reached_other) {
         // The credentials reach another account: the state is that account's id and nothing else,
@@ -303,7 +319,7 @@ fn live_observation(
             account_ids: [other.clone()].into(),
             ..AccountState::default()
         }),
-        (Ok(texts), None) => fixture::parse(texts, &place),
+        (Ok(texts), None) => recorded::parse(texts, &place),
         (Err(error), None) => Err(error.clone()),
     };
     Observation {
@@ -311,5 +327,6 @@ fn live_observation(
         texts: read.texts.ok(),
         requests: Some(read.requests),
         place,
+        live: true,
     }
 }

@@ -133,9 +133,3 @@ impl AccountState {
             .map(|i| &self.users[i])
     }
 }
-
-/// The account id inside an IAM ARN (`arn:aws:iam::123456789012:user/x`).
-pub fn arn_account(arn: &str) -> Option<&str> {
-    let account = arn.split(':').nth(4)?;
-    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
-}

@@ -1,13 +1,13 @@
 //! A recording before it becomes the model: what each recorded file's parser produced, joined by
 //! user name into one [`AccountState`].
 
-use super::model::{self, AccessKey, AccountState, PasswordPolicy};
+use super::model::{AccessKey, AccountState, PasswordPolicy};
 use super::{credential_report, gaad};
 use jiff::Timestamp;
 use std::collections::HashMap;
 
 /// Everything a recording (or a live read) holds for one account, before it becomes the model:
-/// each parser of [`super::fixture::FILES`] fills its own fields.
+/// each parser of [`super::recorded::FILES`] fills its own fields.
 #[derive(Default)]
 pub struct Recording {
     pub authorization: gaad::Authorization,
@@ -39,7 +39,10 @@ impl Recording {
             .iter()
             .map(|u| u.arn.as_str())
             .chain(self.report.root_arn.as_deref());
-        account_ids.extend(arns.filter_map(model::arn_account).map(str::to_owned));
+        account_ids.extend(
+            arns.filter_map(crate::base::arn::account_of)
+                .map(str::to_owned),
+        );
         let rows: HashMap<&str, &credential_report::Row> = self
             .report
             .rows
@@ -127,7 +130,7 @@ fn last_used(row: &credential_report::Row, created: Option<Timestamp>) -> Option
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixture::{self, Texts};
+    use super::super::recorded::{self, Texts};
     use super::*;
 
     const HEADER: &str = "user,arn,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date";
@@ -141,13 +144,13 @@ mod tests {
              dev,arn:aws:iam::111122223333:user/dev,{report_tail}\n"
         );
         let mut texts = Texts::default()
-            .with(fixture::AUTHORIZATION_DETAILS, details.into())
-            .with(fixture::CREDENTIAL_REPORT, report);
+            .with(recorded::AUTHORIZATION_DETAILS, details.into())
+            .with(recorded::CREDENTIAL_REPORT, report);
         if let Some(listed) = listed {
             let keys = format!(r#"{{"AccessKeyMetadata": [{listed}]}}"#);
-            texts = texts.with(fixture::ACCESS_KEYS, keys);
+            texts = texts.with(recorded::ACCESS_KEYS, keys);
         }
-        fixture::parse(&texts, "x").unwrap()
+        recorded::parse(&texts, "x").unwrap()
     }
 
     const TWO_KEYS: &str = "true,2026-11-18T10:00:00+00:00,2026-10-01T00:00:00+00:00,2026-11-30T00:00:00+00:00,true,true,2026-10-01T00:00:00+00:00,2026-11-19T07:00:00+00:00,true,2026-10-05T00:00:00+00:00,N/A";
@@ -187,7 +190,7 @@ mod tests {
         );
         assert_eq!(
             state.root,
-            Some(model::Root {
+            Some(crate::observe::model::Root {
                 mfa_active: true,
                 keys_active: [false, false]
             })

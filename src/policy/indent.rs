@@ -5,9 +5,9 @@
 //! is empty or lacks `cluster`); the user made one mistake, so it is reported once, as "indent
 //! it under `deployer`", with the corrected lines as help.
 
-use crate::codes::Code;
-use crate::diag::Diagnostic;
-use crate::source::{FileId, Route, RouteIndex};
+use crate::base::codes::Code;
+use crate::base::diag::Diagnostic;
+use crate::base::source::{FileId, Route, RouteIndex};
 use serde_json::Value;
 
 /// A key found at `parent` that belongs under its preceding sibling `neighbour`.

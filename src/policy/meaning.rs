@@ -6,9 +6,10 @@
 //! once, so the engine never parses a string from the policy.
 
 use super::model::{Account, Draft, Policy, Waiver, WaiverText};
-use crate::codes::Code;
-use crate::diag::Diagnostic;
-use crate::source::{FileId, Files, Route};
+use crate::base::arn::Arn;
+use crate::base::codes::Code;
+use crate::base::diag::Diagnostic;
+use crate::base::source::{FileId, Files, Route};
 use jiff::civil::Date;
 use std::collections::HashMap;
 
@@ -95,7 +96,7 @@ fn check_role(file: FileId, account: &Account, out: &mut Vec<Diagnostic>) {
     let Some(role) = &account.role_arn else {
         return;
     };
-    let named = crate::observe::model::arn_account(role);
+    let named = crate::base::arn::account_of(role);
     if named.is_some_and(|id| id != account.id) {
         out.push(
             Diagnostic::new(
@@ -136,7 +137,7 @@ fn check_waivers(
             out.push(
                 Diagnostic::new(Code::PolicyInvalidValue, format!("`{}` is not a finding code that can be waived", waiver.code))
                     .at(file, route.child("code"))
-                    .with_help("`smce-guard explain` lists every code; only drift findings (not policy or fixture errors) can be waived"),
+                    .with_help("`smce-guard explain` lists every code; only drift findings (not policy or recording errors) can be waived"),
             );
         }
         let until = waiver.until.parse::<Date>().ok();
@@ -320,33 +321,6 @@ pub fn is_action_shape(action: &str) -> bool {
         && name.chars().all(|c| c.is_ascii_alphanumeric() || wild(c))
 }
 
-/// The six fields of an ARN, `arn:partition:service:region:account:resource`.
-pub struct Arn<'a> {
-    pub partition: &'a str,
-    pub service: &'a str,
-    pub region: &'a str,
-    pub account: &'a str,
-    pub resource: &'a str,
-}
-
-impl<'a> Arn<'a> {
-    pub fn parse(text: &'a str) -> Option<Self> {
-        let mut parts = text.splitn(6, ':');
-        if parts.next()? != "arn" {
-            return None;
-        }
-        let arn = Arn {
-            partition: parts.next()?,
-            service: parts.next()?,
-            region: parts.next()?,
-            account: parts.next()?,
-            resource: parts.next()?,
-        };
-        (!arn.partition.is_empty() && !arn.service.is_empty() && !arn.resource.is_empty())
-            .then_some(arn)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,17 +370,5 @@ mod tests {
         assert_eq!(policy.waivers[0].until, jiff::civil::date(2030, 1, 31));
         let codes: Vec<_> = out.iter().map(|d| d.code).collect();
         assert_eq!(codes, [Code::PolicyInvalidValue, Code::PolicyInvalidValue]);
-    }
-
-    #[test]
-    fn arns() {
-        let arn = Arn::parse("arn:aws:eks:us-west-2:444055461661:cluster/nasa-veda").unwrap();
-        assert_eq!(
-            (arn.service, arn.region, arn.account, arn.resource),
-            ("eks", "us-west-2", "444055461661", "cluster/nasa-veda")
-        );
-        assert!(Arn::parse("arn:aws:iam::123456789012:user/a:b").is_some());
-        assert!(Arn::parse("arn:aws:eks").is_none());
-        assert!(Arn::parse("cluster/nasa-veda").is_none());
     }
 }

@@ -11,6 +11,7 @@
 mod indent;
 pub mod meaning;
 pub mod model;
+mod offsets;
 mod read;
 mod scalar;
 pub mod schema;
@@ -20,9 +21,9 @@ pub mod yaml;
 
 pub use model::Policy;
 
-use crate::codes::{Code, Severity};
-use crate::diag::Diagnostic;
-use crate::source::{FileId, Files, RouteIndex};
+use crate::base::codes::{Code, Severity};
+use crate::base::diag::Diagnostic;
+use crate::base::source::{FileId, Files, RouteIndex};
 use rayon::prelude::*;
 use read::{FileResult, Fingerprint, TOO_LARGE_HELP, check_bytes, read_bounded};
 use std::path::{Path, PathBuf};
@@ -37,7 +38,7 @@ pub struct Declared {
     pub file: FileId,
     pub account: model::Account,
     path: PathBuf,
-    /// The directory the file is confined to when read again (see [`crate::confined`]).
+    /// The directory the file is confined to when read again (see [`crate::base::confined`]).
     root: Arc<Path>,
     fingerprint: Fingerprint,
 }
@@ -158,7 +159,7 @@ fn expand(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<(PathBuf,
             found.sort();
             out.extend(found.into_iter().map(|p| (p, root.clone())));
         } else if std::fs::symlink_metadata(path).is_ok() {
-            out.push((path.clone(), crate::confined::parent_of(path).into()));
+            out.push((path.clone(), crate::base::confined::parent_of(path).into()));
         } else {
             diagnostics.push(
                 Diagnostic::new(
@@ -221,7 +222,7 @@ fn load_file(id: FileId, path: &Path, root: &Path, today: Option<jiff::civil::Da
     let result = FileResult::new(&name);
     let fail = FileResult::fail;
     let unreadable = |message| Diagnostic::new(Code::PolicyUnreadable, message).in_file(id);
-    let (file, metadata) = match crate::confined::open(path, root) {
+    let (file, metadata) = match crate::base::confined::open(path, root) {
         Ok(opened) => opened,
         Err(message) => return fail(result, unreadable(message)),
     };
@@ -247,10 +248,11 @@ fn load_file(id: FileId, path: &Path, root: &Path, today: Option<jiff::civil::Da
 /// The index is the one [`Declared::read`] built with the policy: locating parses nothing.
 pub fn locate(index: &RouteIndex, diagnostics: &mut [Diagnostic]) {
     for diagnostic in diagnostics {
-        if let crate::diag::Location::Route(route) = &diagnostic.location {
-            diagnostic.location = index
-                .resolve(route)
-                .map_or(crate::diag::Location::None, crate::diag::Location::Span);
+        if let crate::base::diag::Location::Route(route) = &diagnostic.location {
+            diagnostic.location = index.resolve(route).map_or(
+                crate::base::diag::Location::None,
+                crate::base::diag::Location::Span,
+            );
         }
     }
 }
@@ -290,11 +292,13 @@ mod tests {
         // The index comes from the same parse: findings are located without parsing again.
         let mut found = [Diagnostic::new(Code::MemberMissing, "x").at(
             0,
-            crate::source::Route::of(["members"]).child(0).child("user"),
+            crate::base::source::Route::of(["members"])
+                .child(0)
+                .child("user"),
         )];
         locate(&reread.index, &mut found);
         assert!(
-            matches!(found[0].location, crate::diag::Location::Span(s) if &POLICY[s.start..s.end] == "alice")
+            matches!(found[0].location, crate::base::diag::Location::Span(s) if &POLICY[s.start..s.end] == "alice")
         );
     }
 
@@ -369,7 +373,7 @@ mod tests {
         let rest = &diagnostics[100];
         assert_eq!(rest.code, Code::PolicyUnknownKey);
         assert_eq!(rest.message, "and 150 more unknown keys in this file");
-        assert_eq!(rest.location, crate::diag::Location::None);
+        assert_eq!(rest.location, crate::base::diag::Location::None);
         let duplicated = format!("{POLICY}{}", "x: 0\n".repeat(103));
         let (_, diagnostics) = lint_bytes("dup.yaml", duplicated.into_bytes(), None);
         assert_eq!(diagnostics.len(), 101);

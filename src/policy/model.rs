@@ -6,7 +6,7 @@
 //! meaning phase turns it into a [`Policy`], whose waivers hold a code and a date, so nothing
 //! downstream parses a string from the policy again.
 
-use crate::codes::Code;
+use crate::base::codes::Code;
 use jiff::civil::Date;
 use serde::Deserialize;
 

@@ -8,9 +8,9 @@
 
 use super::model::{Draft, Policy};
 use super::{Declared, MAX_POLICY_BYTES, Reread, meaning, schema, yaml};
-use crate::codes::Code;
-use crate::diag::{Capped, Diagnostic};
-use crate::source::{FileId, Route, RouteIndex, SourceFile, Span};
+use crate::base::codes::Code;
+use crate::base::diag::{Capped, Diagnostic};
+use crate::base::source::{FileId, Route, RouteIndex, SourceFile, Span};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -52,7 +52,7 @@ impl Declared {
                 .into()
         };
         // Confined again: the file may have become a link out of its folder since lint.
-        let (file, _) = crate::confined::open(&self.path, &self.root).map_err(unreadable)?;
+        let (file, _) = crate::base::confined::open(&self.path, &self.root).map_err(unreadable)?;
         let bytes = read_bounded(file)
             .map_err(|error| unreadable(format!("cannot read {name}: {error}")))?;
         let text = String::from_utf8(bytes)
@@ -84,7 +84,7 @@ impl Fingerprint {
     }
 }
 
-/// Reads an opened policy (one [`crate::confined::open`] vetted as a regular file, on each read,
+/// Reads an opened policy (one [`crate::base::confined::open`] vetted as a regular file, on each read,
 /// so a policy replaced by a pipe while the fleet is checked cannot block the second read) to at
 /// most one byte past the size limit: a file's reported size is not to be trusted.
 pub(super) fn read_bounded(file: std::fs::File) -> std::io::Result<Vec<u8>> {
@@ -154,7 +154,7 @@ fn first_float(value: &Value, pointer: &mut String) -> bool {
         Value::Object(map) => map.iter().any(|(key, item)| {
             has_float(item) && {
                 pointer.push('/');
-                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                pointer.push_str(&crate::base::source::escape_segment(key));
                 first_float(item, pointer)
             }
         }),

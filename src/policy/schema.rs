@@ -2,9 +2,9 @@
 //! point at the offending node (or, for unknown keys, at the key itself).
 
 use super::{indent, teach, words};
-use crate::codes::Code;
-use crate::diag::{Capped, Diagnostic};
-use crate::source::{FileId, Route, RouteIndex};
+use crate::base::codes::Code;
+use crate::base::diag::{Capped, Diagnostic};
+use crate::base::source::{FileId, Route, RouteIndex};
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 use std::sync::LazyLock;
@@ -21,7 +21,7 @@ static VALIDATOR: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
 });
 
 /// Validates a policy document, returning one diagnostic per schema violation (at most
-/// [`PER_FILE_CODE_LIMIT`](crate::diag::PER_FILE_CODE_LIMIT) of each code, then a count of the
+/// [`PER_FILE_CODE_LIMIT`](crate::base::diag::PER_FILE_CODE_LIMIT) of each code, then a count of the
 /// rest: a diagnostic that would not be reported is not built). `index` is the document's route
 /// index, by which the unknown keys reported are the first in the file; `text` is the file, whose
 /// own spelling of a value (`044405546166`, not the number it became) the help quotes.
@@ -237,7 +237,7 @@ fn raw<'t>(index: &RouteIndex, text: &'t str, pointer: &str) -> Option<&'t str> 
 pub fn dotted(pointer: &str) -> String {
     let mut out = String::new();
     for segment in pointer.split('/').skip(1) {
-        let segment = segment.replace("~1", "/").replace("~0", "~");
+        let segment = crate::base::source::unescape_segment(segment);
         if segment.bytes().all(|b| b.is_ascii_digit()) && !segment.is_empty() {
             out.push_str(&format!("[{segment}]"));
         } else {

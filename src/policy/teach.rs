@@ -156,7 +156,7 @@ pub fn fix_string(node: &Value, value: &str, document: &Value) -> Option<String>
         ),
         "^[a-z]+\\.[a-z0-9-]+$" => nearest(
             value,
-            crate::codes::Code::ALL
+            crate::base::codes::Code::ALL
                 .iter()
                 .filter(|c| c.is_finding())
                 .map(|c| c.as_str()),

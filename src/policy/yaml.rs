@@ -5,10 +5,11 @@
 //! anchors and aliases, deep nesting, duplicate keys. The schema checks the value and the typed
 //! model is deserialised from it, so there is no second parser to keep in agreement.
 
+use super::offsets::ByteOffsets;
 use super::scalar;
-use crate::codes::Code;
-use crate::diag::Diagnostic;
-use crate::source::{FileId, Route, RouteIndex, Span};
+use crate::base::codes::Code;
+use crate::base::diag::Diagnostic;
+use crate::base::source::{FileId, Route, RouteIndex, Span};
 use saphyr_parser::{Event, Parser};
 use serde_json::{Map, Value};
 
@@ -22,42 +23,6 @@ pub struct Parsed {
     pub value: Option<Value>,
     pub index: RouteIndex,
     pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Converts saphyr's character offsets into byte offsets.
-struct ByteOffsets {
-    /// Byte offset of every character, plus one past the end; empty when the text is ASCII.
-    table: Vec<usize>,
-    len: usize,
-}
-
-impl ByteOffsets {
-    fn new(text: &str) -> Self {
-        let table = if text.is_ascii() {
-            Vec::new()
-        } else {
-            text.char_indices()
-                .map(|(i, _)| i)
-                .chain([text.len()])
-                .collect()
-        };
-        ByteOffsets {
-            table,
-            len: text.len(),
-        }
-    }
-
-    fn byte(&self, char_index: usize) -> usize {
-        if self.table.is_empty() {
-            char_index.min(self.len)
-        } else {
-            self.table.get(char_index).copied().unwrap_or(self.len)
-        }
-    }
-
-    fn span(&self, span: saphyr_parser::Span) -> Span {
-        Span::new(self.byte(span.start.index()), self.byte(span.end.index()))
-    }
 }
 
 enum Frame {

@@ -2,8 +2,8 @@
 //! credential's warning date and one on its expiry date), and markdown with a mermaid gantt chart.
 
 use super::escape::{self, ics_text, ics_token, mermaid, terminal};
-use crate::engine::credentials::Standing;
-use crate::expiries::{Credential, Expiries, Kind};
+use crate::outcome::expiries::Standing;
+use crate::outcome::expiries::{Credential, Expiries, Kind};
 use jiff::Timestamp;
 use serde_json::json;
 use std::fmt::Write;
@@ -47,7 +47,7 @@ fn status(c: &Credential) -> &'static str {
 fn last_used(c: &Credential) -> String {
     c.last_used.map_or_else(
         || "never".to_owned(),
-        |t| crate::engine::utc_date(t).to_string(),
+        |t| crate::base::clock::utc_date(t).to_string(),
     )
 }
 
@@ -198,14 +198,16 @@ fn ics_instant(t: Timestamp) -> String {
 /// 09:00 UTC on the day of `t`: when a warning reaches people at work on both sides of the
 /// Atlantic.
 fn nine_utc(t: Timestamp) -> Timestamp {
-    let day = crate::engine::utc_date(t);
+    let day = crate::base::clock::utc_date(t);
     jiff::tz::TimeZone::UTC
         .to_timestamp(day.at(9, 0, 0, 0))
         .unwrap_or(t)
 }
 
 fn ics_date(t: Timestamp) -> String {
-    crate::engine::utc_date(t).strftime("%Y%m%d").to_string()
+    crate::base::clock::utc_date(t)
+        .strftime("%Y%m%d")
+        .to_string()
 }
 
 fn ics(e: &Expiries) -> String {
@@ -290,7 +292,7 @@ fn ics(e: &Expiries) -> String {
 }
 
 fn markdown(e: &Expiries) -> String {
-    let today = crate::engine::utc_date(e.now);
+    let today = crate::base::clock::utc_date(e.now);
     let mut out = format!(
         "## Credential expiry\n\nAll active credentials, {}.\n\n",
         judged(e)
@@ -316,7 +318,7 @@ fn markdown(e: &Expiries) -> String {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} |",
-            crate::engine::utc_date(c.expires_at),
+            crate::base::clock::utc_date(c.expires_at),
             c.days_left,
             status(c),
             escape::markdown(&c.account_name),
@@ -352,8 +354,8 @@ fn markdown(e: &Expiries) -> String {
             "    {} of {} : {tag}, c{i}, {}, {}",
             mermaid(&what(c)),
             mermaid(&c.user),
-            crate::engine::utc_date(c.created),
-            crate::engine::utc_date(c.expires_at)
+            crate::base::clock::utc_date(c.created),
+            crate::base::clock::utc_date(c.expires_at)
         );
     }
     out.push_str("```\n");

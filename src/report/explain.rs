@@ -1,8 +1,8 @@
 //! `smce-guard explain`: the code table, and one code's full explanation, from the single source
-//! in [`crate::codes`]. README's code table is this module's markdown output (a test keeps them
+//! in [`crate::base::codes`]. README's code table is this module's markdown output (a test keeps them
 //! equal).
 
-use crate::codes::Code;
+use crate::base::codes::Code;
 use std::fmt::Write;
 
 /// Every code with its severity and what it checks, as plain text.

@@ -2,7 +2,7 @@
 //! turns into annotations on the policy file. Waived findings become `::notice`.
 
 use super::{Report, place};
-use crate::codes::Severity;
+use crate::base::codes::Severity;
 use std::fmt::Write;
 
 use super::escape::{workflow_data as data, workflow_property as property};

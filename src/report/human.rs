@@ -3,9 +3,9 @@
 
 use super::escape::terminal;
 use super::{HumanStyle, Report, severity_word};
-use crate::codes::Severity;
-use crate::diag::Diagnostic;
-use crate::source::SourceFile;
+use crate::base::codes::Severity;
+use crate::base::diag::Diagnostic;
+use crate::base::source::SourceFile;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteSpanContents, SourceSpan};
 use std::fmt::{self, Write};
 
@@ -135,7 +135,7 @@ impl miette::Diagnostic for Rendered<'_> {
 /// Whether the file `diagnostic` points into can be shown raw to a terminal (see
 /// [`super::escape::terminal_safe`]); remembered per file.
 fn excerpt_safe(
-    safe: &mut std::collections::HashMap<crate::source::FileId, bool>,
+    safe: &mut std::collections::HashMap<crate::base::source::FileId, bool>,
     report: &Report<'_>,
     diagnostic: &Diagnostic,
 ) -> bool {
@@ -166,7 +166,7 @@ pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
     // Whether each file may be excerpted, judged once per file.
     let mut safe_files = std::collections::HashMap::new();
     // Each excerpted file's line starts, as miette counts them, found once per file.
-    let mut lines: std::collections::HashMap<crate::source::FileId, Vec<usize>> =
+    let mut lines: std::collections::HashMap<crate::base::source::FileId, Vec<usize>> =
         std::collections::HashMap::new();
     for diagnostic in report.diagnostics {
         let file = diagnostic.file.map(|id| report.files.get(id));

@@ -2,7 +2,7 @@
 //! added; a breaking change would bump `version`.
 
 use super::{Report, place};
-use crate::diag::Diagnostic;
+use crate::base::diag::Diagnostic;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -82,7 +82,7 @@ struct Finding<'a> {
     line: Option<usize>,
     column: Option<usize>,
     help: Option<&'a str>,
-    details: &'a crate::diag::Details,
+    details: &'a crate::base::diag::Details,
     waived: bool,
     waiver: Option<WaiverEntry<'a>>,
 }

@@ -3,8 +3,8 @@
 //! Findings are grouped by account and by case once, so the report is linear in its findings.
 
 use super::{Report, place_text};
-use crate::codes::Code;
-use crate::diag::Diagnostic;
+use crate::base::codes::Code;
+use crate::base::diag::Diagnostic;
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 use std::collections::{HashMap, HashSet};
 

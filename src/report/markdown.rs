@@ -3,8 +3,8 @@
 
 use super::escape::{markdown, markdown_code};
 use super::{Report, place_text};
-use crate::codes::Severity;
-use crate::diag::Diagnostic;
+use crate::base::codes::Severity;
+use crate::base::diag::Diagnostic;
 use std::fmt::Write;
 
 /// A message or help text: its backtick-quoted parts stay code spans, the rest is text; both

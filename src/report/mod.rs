@@ -14,10 +14,12 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod verification;
 
-use crate::codes::{Code, Severity};
-use crate::diag::{Diagnostic, Tally};
-use crate::source::Files;
+use crate::base::codes::{Code, Severity};
+use crate::base::diag::{Diagnostic, Tally};
+use crate::base::source::Files;
+use crate::outcome::AccountSummary;
 use jiff::Timestamp;
 
 /// The output formats every command offers.
@@ -35,42 +37,6 @@ pub enum Format {
     Markdown,
     /// GitHub workflow commands (`::error file=...,line=...::message`).
     Github,
-}
-
-/// What an account's evaluation came to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
-    Ok,
-    Drift,
-    Unobserved,
-    /// Its policy or recorded state could not be read; nothing was judged.
-    Invalid,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Ok => "ok",
-            Status::Drift => "drift",
-            Status::Unobserved => "unobserved",
-            Status::Invalid => "invalid",
-        }
-    }
-}
-
-/// One account's line in a check report.
-#[derive(Clone, Debug)]
-pub struct AccountSummary {
-    pub id: String,
-    pub name: String,
-    pub status: Status,
-    /// The instant the account was judged at.
-    pub now: Option<Timestamp>,
-    pub tally: Tally,
-    /// Every (rule, principal) judged: the test cases of a JUnit report, and `--show-passed`.
-    pub checks: Vec<(Code, Option<String>)>,
-    /// AWS requests sent for this account (live runs).
-    pub requests: Option<u32>,
 }
 
 /// Everything a reporter needs; `accounts` is empty for `lint`.
@@ -167,7 +133,7 @@ pub(crate) fn title(d: &Diagnostic, message: &str, with_account: bool) -> String
 }
 
 /// How every format names the waiver that accepted a finding.
-pub(crate) fn waived(waiver: &crate::diag::WaiverNote) -> String {
+pub(crate) fn waived(waiver: &crate::base::diag::WaiverNote) -> String {
     format!("waived until {}: {}", waiver.until, waiver.reason)
 }
 

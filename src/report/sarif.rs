@@ -7,8 +7,8 @@
 //! `serde_json::Value`, whose objects sort their keys), and `details` are written sorted too.
 
 use super::Report;
-use crate::codes::{Code, Severity};
-use crate::diag::Diagnostic;
+use crate::base::codes::{Code, Severity};
+use crate::base::diag::Diagnostic;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -137,7 +137,7 @@ impl Serialize for Results<'_> {
 
 /// A check performed and passed, as a SARIF result of kind `pass`.
 fn pass<'a>(
-    account: &'a super::AccountSummary,
+    account: &'a crate::outcome::AccountSummary,
     code: Code,
     principal: Option<&'a str>,
 ) -> SarifResult<'a> {
@@ -162,7 +162,7 @@ fn pass<'a>(
     }
 }
 
-static NO_DETAILS: crate::diag::Details = crate::diag::Details(Vec::new());
+static NO_DETAILS: crate::base::diag::Details = crate::base::diag::Details(Vec::new());
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -229,7 +229,7 @@ struct Properties<'a> {
 }
 
 /// A finding's details as a JSON object with its keys sorted (the last of a repeated key wins).
-struct SortedDetails<'a>(&'a crate::diag::Details);
+struct SortedDetails<'a>(&'a crate::base::diag::Details);
 
 impl Serialize for SortedDetails<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -313,12 +313,24 @@ fn a_waiver_alone_turns_drift_into_a_pass() {
             .iter()
             .all(|f| f["waived"] == false)
     );
-    let lint = smce_guard_in(dir.path(), ["lint", "policies/nasa-veda.yaml"]);
+    // lint judges waivers at the run's instant too.
+    let lint = smce_guard_in(
+        dir.path(),
+        [
+            "lint",
+            "policies/nasa-veda.yaml",
+            "--now",
+            "2026-11-27T00:00:00Z",
+        ],
+    );
     assert_eq!(
         lint.code, 2,
-        "an expired waiver is a lint error today: {}",
+        "an expired waiver is a lint error at that instant: {}",
         lint.stdout
     );
+    // ... and not before it (the tests' instant, 2026-11-20, from SMCE_GUARD_NOW).
+    let lint = smce_guard_in(dir.path(), ["lint", "policies/nasa-veda.yaml"]);
+    assert_eq!(lint.code, 0, "{}", lint.stdout);
 }
 
 #[test]

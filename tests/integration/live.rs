@@ -445,7 +445,7 @@ fn account_mismatch_without_a_role() {
     assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
     assert_eq!(
         run.stderr,
-        "error: elsewhere: the credentials reach account 123456789012, not 111111111111; the previous fixture is kept\n"
+        "error: elsewhere: the credentials reach account 123456789012, not 111111111111; the previous recording is kept\n"
     );
     assert!(!ws.path().join("out/elsewhere").exists());
 }
@@ -1030,7 +1030,9 @@ fn snapshot_keeps_the_fixture_of_an_unreadable_account() {
         second
             .stderr
             .starts_with("error: kept: iam:GetAccountAuthorizationDetails failed: AccessDenied: ")
-            && second.stderr.ends_with("; the previous fixture is kept\n"),
+            && second
+                .stderr
+                .ends_with("; the previous recording is kept\n"),
         "{}",
         second.stderr
     );

@@ -2,6 +2,7 @@
 //! under `tests/data/` (or the repository's own `policies/` and `fixtures/`), except the rule
 //! cases in `rules`, which judge accounts in-process through the library (`rules::harness`).
 
+mod architecture;
 #[allow(dead_code)] // Each helper is used by some modules only.
 mod common;
 mod docs;

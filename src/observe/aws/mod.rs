@@ -1,5 +1,5 @@
 //! The live reader: one account's IAM state through the AWS SDK, with the fewest requests, written
-//! in the fixture shapes and parsed by the same code as a recording.
+//! in the recordings' shapes and parsed by the same code as a recording.
 //!
 //! Per account: AssumeRole or GetCallerIdentity (either names the account reached),
 //! GetAccountAuthorizationDetails (all pages), GenerateCredentialReport (polled with bounded
@@ -19,8 +19,8 @@ pub use errors::failure;
 use errors::{paging_failure, unobserved};
 
 use super::ObserveError;
-use super::fixture::{self, Texts};
-use crate::policy::model::Account;
+use super::Target;
+use super::recorded::{self, Texts};
 use aws_config::{BehaviorVersion, SdkConfig, retry::RetryConfig, timeout::TimeoutConfig};
 use aws_sdk_iam::types::EntityType;
 use std::sync::Arc;
@@ -100,7 +100,7 @@ pub fn https_client() -> aws_sdk_sts::config::SharedHttpClient {
 }
 
 /// The base configuration for one account: region, profile, retries and timeouts.
-pub async fn base_config(account: &Account, options: &LiveOptions) -> SdkConfig {
+pub async fn base_config(account: &Target, options: &LiveOptions) -> SdkConfig {
     let client = https_client();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(client.clone())
@@ -135,7 +135,7 @@ pub async fn base_config(account: &Account, options: &LiveOptions) -> SdkConfig 
 
 /// Reads one account. Never panics and never returns partial state: any failure becomes an
 /// [`ObserveError`] for this account alone.
-pub async fn read_account(account: &Account, options: &LiveOptions) -> AccountRead {
+pub async fn read_account(account: &Target, options: &LiveOptions) -> AccountRead {
     let counter = RequestCounter::default();
     let mut reached_other = None;
     let texts = read(account, options, &counter, &mut reached_other).await;
@@ -147,7 +147,7 @@ pub async fn read_account(account: &Account, options: &LiveOptions) -> AccountRe
 }
 
 async fn read(
-    account: &Account,
+    account: &Target,
     options: &LiveOptions,
     counter: &RequestCounter,
     reached_other: &mut Option<String>,
@@ -174,7 +174,7 @@ async fn read(
     // (Lint refuses such a policy too: `policy.role-account-mismatch`.)
     if let Some(other) = role
         .as_deref()
-        .and_then(crate::observe::model::arn_account)
+        .and_then(crate::base::arn::account_of)
         .filter(|id| *id != expected)
     {
         return Err(unobserved(format!(
@@ -210,7 +210,7 @@ async fn read(
                 .build();
             // The assumed role's ARN names the account reached, so no GetCallerIdentity is needed.
             out.assumed_role_user()
-                .and_then(|u| crate::observe::model::arn_account(u.arn()).map(str::to_owned))
+                .and_then(|u| crate::base::arn::account_of(u.arn()).map(str::to_owned))
         }
         None => {
             let out = sts
@@ -291,13 +291,13 @@ async fn read(
     );
     Ok(Texts::default()
         .with(
-            fixture::AUTHORIZATION_DETAILS,
+            recorded::AUTHORIZATION_DETAILS,
             wire::authorization_details(&users, &groups, &policies),
         )
-        .with(fixture::CREDENTIAL_REPORT, report)
-        .with(fixture::ACCESS_KEYS, wire::access_keys(&keys))
-        .with(fixture::SNAPSHOT, snapshot)
-        .with(fixture::PASSWORD_POLICY, password_policy))
+        .with(recorded::CREDENTIAL_REPORT, report)
+        .with(recorded::ACCESS_KEYS, wire::access_keys(&keys))
+        .with(recorded::SNAPSHOT, snapshot)
+        .with(recorded::PASSWORD_POLICY, password_policy))
 }
 
 type Details = (

@@ -1,4 +1,4 @@
-//! SDK outputs written in the AWS CLI's shapes, so that a live read and a recorded fixture are the
+//! SDK outputs written in the AWS CLI's shapes, so that a live read and a recording are the
 //! same documents: `check --live` parses exactly what `snapshot` writes.
 
 use aws_sdk_iam::primitives::{DateTime, DateTimeFormat};

@@ -12,6 +12,7 @@ use super::harness;
 use super::permissions::deployer_with;
 use crate::common::{Run, assert_run, finding_codes, only, smce_guard, smce_guard_in};
 use serde_json::{Value, json};
+use smce_guard::base::clock::Clock;
 
 /// Each finding as `severity code principal @line` (`-` for an absent principal or line).
 fn findings(run: &Run) -> Vec<String> {
@@ -132,12 +133,15 @@ fn the_clock_is_now_unless_told_otherwise() {
     assert!((before..=after).contains(&now.as_second()), "{now}");
     assert_eq!(now.subsec_nanosecond(), 0, "printed to the second: {now}");
     assert_eq!(json["accounts"][0]["now"], json["now"]);
+    // Its age is counted from the run's own instant, whatever day the tests run on.
+    let captured: jiff::Timestamp = "2026-10-16T00:00:00Z".parse().unwrap();
+    let age = smce_guard::base::clock::age_words(captured, now);
     assert!(
         only(&run, "fixture.stale")["message"]
             .as_str()
             .unwrap()
-            .contains("captured 4"),
-        "{}",
+            .contains(&format!("captured {age} before the instant judged")),
+        "{age}: {}",
         run.stdout
     );
     // --as-recorded: judged at captured_at, per account; the top-level `now` is null.
@@ -710,6 +714,15 @@ fn agrees(label: &str, binary: &Run, judged: &harness::Judged) {
     assert_eq!(judged.now, now, "{label}");
 }
 
+/// How a parity case tells the time: an explicit `--now`, the binary's default (the current
+/// instant, not explicit) or `--as-recorded`.
+#[derive(Clone, Copy)]
+enum Clocked {
+    At(&'static str),
+    Default,
+    AsRecorded,
+}
+
 #[test]
 fn harness_agrees_with_the_binary() {
     // One account drifting in every family at once, so that order and lines are compared too.
@@ -734,21 +747,73 @@ fn harness_agrees_with_the_binary() {
     let perhaps = deployer_with(
         json!([{"Effect": "Perhaps", "Action": "eks:DescribeCluster", "Resource": CLUSTER}]),
     );
-    let cases: [(&str, &Case, Option<&str>); 9] = [
-        ("base", &Case::base(), Some(NOW)),
-        ("everything", &everything, Some("2026-11-02T00:00:00Z")),
-        ("mismatch", &mismatch, Some(NOW)),
-        ("captured_at clock", &captured_clock, None),
-        ("impossible capture", &impossible, None),
-        ("impossible capture, --now", &impossible, Some(NOW)),
-        ("broken snapshot", &broken("snapshot.json", "{"), Some(NOW)),
-        ("broken document", &perhaps, Some(NOW)),
-        ("invalid policy", &bad_policy, Some(NOW)),
+    let cases: [(&str, &Case, Clocked); 11] = [
+        ("base", &Case::base(), Clocked::At(NOW)),
+        ("base, default clock", &Case::base(), Clocked::Default),
+        (
+            "everything",
+            &everything,
+            Clocked::At("2026-11-02T00:00:00Z"),
+        ),
+        ("mismatch", &mismatch, Clocked::At(NOW)),
+        ("captured_at clock", &captured_clock, Clocked::AsRecorded),
+        // Refused when the capture time is the clock, by default and under --as-recorded;
+        // taken as asked under an explicit --now.
+        ("impossible capture", &impossible, Clocked::Default),
+        (
+            "impossible capture, --as-recorded",
+            &impossible,
+            Clocked::AsRecorded,
+        ),
+        ("impossible capture, --now", &impossible, Clocked::At(NOW)),
+        (
+            "broken snapshot",
+            &broken("snapshot.json", "{"),
+            Clocked::At(NOW),
+        ),
+        ("broken document", &perhaps, Clocked::At(NOW)),
+        ("invalid policy", &bad_policy, Clocked::At(NOW)),
     ];
-    for (label, case, now) in cases {
-        let mut args = vec!["--format", "json"];
-        args.extend(now.map(|now| ["--now", now]).into_iter().flatten());
-        agrees(label, &run(&[case], &args), &case.judge_with(now));
+    for (label, case, clocked) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        case.write(dir.path());
+        let mut args = vec![
+            "check",
+            "policies",
+            "--fixtures",
+            "fixtures",
+            "--format",
+            "json",
+        ];
+        match clocked {
+            Clocked::At(now) => args.extend(["--now", now]),
+            Clocked::AsRecorded => args.push("--as-recorded"),
+            Clocked::Default => {}
+        }
+        let mut command = crate::common::command(dir.path(), &args);
+        if !matches!(clocked, Clocked::At(_)) {
+            // No clock from the environment: the binary's own default (or --as-recorded).
+            command.env_remove("SMCE_GUARD_NOW");
+        }
+        let binary = crate::common::execute(command);
+        // The default clock is the run's instant, read back from the report: the harness then
+        // judges at that same instant, without it being explicit.
+        let ran_at = || {
+            let now = binary.json()["now"].as_str().map(str::to_owned);
+            now.expect("a default run states its instant")
+                .parse()
+                .unwrap()
+        };
+        let clock = match clocked {
+            Clocked::At(now) => Clock::new(Some(now.parse().unwrap()), false),
+            Clocked::AsRecorded => Clock::new(None, true),
+            Clocked::Default => Clock {
+                now: ran_at(),
+                explicit: false,
+                as_recorded: false,
+            },
+        };
+        agrees(label, &binary, &case.judge_by(clock));
     }
     // Recorded files: the repository's own accounts, judged at their captured_at.
     for name in ["disasters", "maap", "nasa-ghg-hub", "nasa-veda"] {

@@ -3,7 +3,7 @@
 //! in-process ([`Case::judge`], through the harness) or written into a directory for the binary
 //! ([`Case::write`]); both take the recording from `Case::generated`, so they judge the same bytes.
 
-use super::harness::{self, Judged, Recorded};
+use super::harness::{self, Judged, RecordingTexts};
 use crate::common::{Run, smce_guard_in};
 use serde_json::{Value, json};
 use std::path::Path;
@@ -348,7 +348,7 @@ impl Case {
 
     /// The recording as text, [`Override::Text`] applied. Bytes, folders and absent required
     /// files are what a disk holds, not text: such a case runs the binary ([`Case::check`]).
-    fn recorded(&self) -> Recorded {
+    fn recorded(&self) -> RecordingTexts {
         assert!(
             !self.no_folder,
             "an account without a folder needs the binary"
@@ -361,7 +361,7 @@ impl Case {
             };
             text.map(|text| (name, text))
         });
-        Recorded(files.collect())
+        RecordingTexts(files.collect())
     }
 
     /// Judged in-process as of [`NOW`] (`check --format json --now NOW` without the binary).
@@ -374,6 +374,17 @@ impl Case {
     }
 
     /// Judged in-process as of `now`, else the recording's `captured_at` (no `--now`).
+    /// Judged by the harness with `clock` (see [`harness::judge_by`]).
+    pub fn judge_by(&self, clock: smce_guard::base::clock::Clock) -> Judged {
+        harness::judge_by(
+            &format!("policies/{}.yaml", self.name),
+            &self.policy,
+            &format!("fixtures/{}", self.name),
+            self.recorded(),
+            clock,
+        )
+    }
+
     pub fn judge_with(&self, now: Option<&str>) -> Judged {
         harness::judge(
             &format!("policies/{}.yaml", self.name),

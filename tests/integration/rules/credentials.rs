@@ -58,10 +58,10 @@ fn key_expired_at_and_past_expiry() {
     let judged = case.judge_at("2026-11-02T00:00:00Z");
     expect(&judged, 1, &["error key.expired alice @14"]);
     assert_eq!(judged.only("key.expired")["details"]["days_left"], -2);
-    // Whole days, rounded down: 2.5 days past expiry is -3.
+    // Whole days, toward zero as every command counts them: 2.5 days past expiry is -2.
     assert_eq!(
         case.judge_at("2026-11-02T12:00:00Z").only("key.expired")["details"]["days_left"],
-        -3
+        -2
     );
 }
 

@@ -3,33 +3,37 @@
 //! what the rule tests compare (findings as `severity code principal @line`, exit code, status).
 //!
 //! This is the only file of the rule tests that touches the library: keeping the calls in
-//! [`lint`], [`observe`], [`rules`] and [`render`] makes following a change of the library a
-//! one-file edit. What the binary adds around the engine (`check.rs`: `judge`, `judge_by`, and
-//! the exit code `cli` picks) is mirrored here, and `binary::harness_agrees_with_the_binary` holds
-//! the mirror to the binary.
+//! [`lint`], [`observe`], [`judge_by`] and [`render`] makes following a change of the library a
+//! one-file edit. Accounts are judged by the library's one judging path
+//! (`engine::judge::account`), as `check` judges them; what the binary adds around it (locating
+//! findings, the exit code) is mirrored here, and `binary::harness_agrees_with_the_binary` holds
+//! the mirror to the binary, on the refusal paths too.
 
 use crate::common::RECORDED_AT;
 use jiff::Timestamp;
 use serde_json::{Value, json};
-use smce_guard::codes::{Code, Severity};
-use smce_guard::diag::{AccountRef, Diagnostic, Location};
-use smce_guard::engine;
-use smce_guard::observe::{AccountState, InvalidInput, ObserveError, fixture};
+use smce_guard::base::clock::Clock;
+use smce_guard::base::codes::Severity;
+use smce_guard::base::diag::{Diagnostic, Location};
+use smce_guard::base::source::{Files, SourceFile};
+use smce_guard::engine::judge::{self, Settings};
+use smce_guard::observe::{AccountState, Observation, ObserveError, recorded};
+use smce_guard::outcome::{AccountSummary, Checked};
+use smce_guard::pipelines::check;
 use smce_guard::policy::{self, Policy};
-use smce_guard::source::SourceFile;
 use std::path::Path;
 
 /// The recorded documents of one account, as text, by file name: what a `fixtures/<name>/`
-/// folder holds. Any file of the reader's table (`fixture::FILES`) may be among them.
+/// folder holds. Any file of the reader's table (`recorded::FILES`) may be among them.
 #[derive(Debug, Clone, Default)]
-pub struct Recorded(pub Vec<(&'static str, String)>);
+pub struct RecordingTexts(pub Vec<(&'static str, String)>);
 
-impl Recorded {
+impl RecordingTexts {
     /// Reads a fixture folder; its required files must be there (an unobserved account is the
     /// binary's business).
-    pub fn read(dir: &Path) -> Recorded {
-        let mut recorded = Recorded::default();
-        for file in fixture::FILES {
+    pub fn read(dir: &Path) -> RecordingTexts {
+        let mut recorded = RecordingTexts::default();
+        for file in recorded::FILES {
             match std::fs::read_to_string(dir.join(file.name)) {
                 Ok(text) => recorded.0.push((file.name, text)),
                 Err(_) if !file.required => {}
@@ -114,85 +118,89 @@ pub fn judge_files(root: &Path, policy_file: &str, fixture_dir: &str, now: Optio
         policy_file,
         &text,
         fixture_dir,
-        Recorded::read(&root.join(fixture_dir)),
+        RecordingTexts::read(&root.join(fixture_dir)),
         now,
     )
 }
 
 /// Judges one account: `policy_text` (reported as `policy_file`) against `recorded` (reported as
-/// files in `fixture_dir`), as of `now`, else the recording's `captured_at`.
+/// files in `fixture_dir`), as of `now`, else the recording's `captured_at`. Both are explicit
+/// clocks, as the binary runs in these tests (`SMCE_GUARD_NOW`).
 pub fn judge(
     policy_file: &str,
     policy_text: &str,
     fixture_dir: &str,
-    recorded: Recorded,
+    recorded: RecordingTexts,
     now: Option<&str>,
 ) -> Judged {
-    let now = now.map(|now| now.parse::<Timestamp>().expect("an RFC 3339 instant"));
+    let now = now.unwrap_or(RECORDED_AT);
+    let now = now.parse::<Timestamp>().expect("an RFC 3339 instant");
+    judge_by(
+        policy_file,
+        policy_text,
+        fixture_dir,
+        recorded,
+        Clock::new(Some(now), false),
+    )
+}
+
+/// [`judge`] with any clock: the binary's default (the current instant, not explicit) and
+/// `--as-recorded` included, so the parity test can compare the refusal paths they take.
+pub fn judge_by(
+    policy_file: &str,
+    policy_text: &str,
+    fixture_dir: &str,
+    recorded: RecordingTexts,
+    clock: Clock,
+) -> Judged {
     let (policy, lint) = lint(policy_file, policy_text);
-    // As in `check.rs`: a policy with a lint error is not judged; its diagnostics stand alone.
+    // As in `check`: a policy with a lint error is not judged; its diagnostics stand alone.
     let Some(policy) = policy.filter(|_| !lint.iter().any(|d| d.severity == Severity::Error))
     else {
         return Judged {
             name: "-".to_owned(),
-            code: exit_code(&lint),
+            code: exit_code(&lint, Vec::new()),
             status: None,
             now: None,
             findings: render(policy_file, policy_text, lint, None),
         };
     };
-    let account = AccountRef {
-        id: policy.account.id.clone(),
-        name: policy.account.name.clone(),
+    // The library's one judging path, with `check`'s defaults (`--max-age 7`).
+    let settings = Settings {
+        clock,
+        max_age_days: 7,
+        list_checks: false,
     };
-    let observed = observe(recorded, fixture_dir);
-    // Lint diagnostics first, then the account's findings in `check.rs`'s `finding_order`.
+    let observation = Observation {
+        state: observe(recorded, fixture_dir),
+        texts: None,
+        requests: None,
+        place: fixture_dir.to_owned(),
+        live: false,
+    };
+    let outcome = judge::account(&policy, POLICY_FILE_ID, observation, &settings, None).outcome;
+    // Lint diagnostics first, then the account's findings in `check`'s order.
     let mut diagnostics = lint;
     let first_finding = diagnostics.len();
-    let mut recording = None;
-    let mut refuse = |input: InvalidInput, diagnostics: &mut Vec<Diagnostic>| {
-        let (diagnostic, source) = fixture_invalid(input, &account);
-        diagnostics.push(diagnostic);
-        recording = Some(source);
-        "invalid"
-    };
-    let (status, at) = match observed {
-        Err(input) => (refuse(input, &mut diagnostics), now),
-        Ok(state) => match rules(&policy, &state, now) {
-            (at, Ok(findings)) => {
-                // A stale recording is a warning about the recording, not drift of the account.
-                let drift =
-                    (findings.iter()).any(|f| f.waiver.is_none() && f.code != Code::FixtureStale);
-                // Offline, a recording of another account is broken, not drift.
-                let other = findings.iter().any(|f| f.code == Code::AccountMismatch);
-                diagnostics.extend(findings);
-                let status = match (other, drift) {
-                    (true, _) => "invalid",
-                    (false, true) => "drift",
-                    (false, false) => "ok",
-                };
-                (status, Some(at))
-            }
-            (at, Err(message)) => {
-                let file = format!("{fixture_dir}/{}", fixture::SNAPSHOT);
-                let status = refuse(InvalidInput::new(file, message), &mut diagnostics);
-                (status, Some(at))
-            }
-        },
-    };
+    diagnostics.extend(outcome.findings);
+    let recording = outcome.refusal.map(|refusal| {
+        diagnostics.push(refusal.finding.in_file(RECORDING_FILE_ID));
+        refusal.source
+    });
     diagnostics[first_finding..].sort_by(|a, b| finding_order(a).cmp(&finding_order(b)));
+    let summary = outcome.summary;
     Judged {
-        name: account.name.clone(),
-        code: exit_code(&diagnostics),
-        status: Some(status),
-        now: at.map(|t| t.to_string()),
+        name: summary.name.clone(),
+        code: exit_code(&diagnostics, vec![summary.clone()]),
+        status: Some(summary.status.as_str()),
+        now: summary.now.map(|t| t.to_string()),
         findings: render(policy_file, policy_text, diagnostics, recording),
     }
 }
 
-/// `check.rs`'s order within one account: code, principal, then message.
-fn finding_order(d: &Diagnostic) -> (&str, Option<&str>, &str) {
-    (d.code.as_str(), d.principal.as_deref(), &d.message)
+/// `check`'s order: account, code, principal, then message.
+fn finding_order(d: &Diagnostic) -> (Option<&str>, &str, Option<&str>, &str) {
+    check::finding_order(d)
 }
 
 /// Lints the policy text: `policy::lint_bytes` with no `today`, as `check` loads policies.
@@ -200,83 +208,29 @@ fn lint(policy_file: &str, text: &str) -> (Option<Policy>, Vec<Diagnostic>) {
     policy::lint_bytes(policy_file, text.as_bytes().to_vec(), None)
 }
 
-/// Parses the recorded texts into the model; a broken one is an invalid input, as on disk.
-fn observe(recorded: Recorded, fixture_dir: &str) -> Result<AccountState, InvalidInput> {
-    let texts = (recorded.0.into_iter()).fold(fixture::Texts::default(), |texts, (name, text)| {
+/// Parses the recorded texts into the model, as the recording reader does on disk.
+fn observe(recorded: RecordingTexts, fixture_dir: &str) -> Result<AccountState, ObserveError> {
+    let texts = (recorded.0.into_iter()).fold(recorded::Texts::default(), |texts, (name, text)| {
         texts.with(name, text)
     });
-    fixture::parse(&texts, fixture_dir).map_err(|error| match error {
-        ObserveError::Invalid(input) => input,
-        // Texts are always there; only a missing folder or file is unobserved.
-        ObserveError::Unobserved(reason) => panic!("recorded texts read as unobserved: {reason}"),
-    })
+    recorded::parse(&texts, fixture_dir)
 }
 
-/// Runs the rules as `check.rs`'s `judge_by` does: the clock is `now`, else `captured_at`, and a
-/// recording whose `captured_at` predates its own credentials is refused (the message) when it
-/// is the clock. Returns the instant judged at and the findings, their routes unresolved.
-fn rules(
-    policy: &Policy,
-    state: &AccountState,
-    now: Option<Timestamp>,
-) -> (Timestamp, Result<Vec<Diagnostic>, String>) {
-    let captured = state.captured_at;
-    // The binary runs with `--now` (the tests set `SMCE_GUARD_NOW`): an explicit clock, so a
-    // capture time is taken as it is, and a recording older than `--max-age` is stale.
-    let at = now.unwrap_or_else(|| RECORDED_AT.parse().unwrap());
-    let mut findings = engine::evaluate(policy, POLICY_FILE_ID, state, at);
-    if findings.iter().any(|f| f.code == Code::AccountMismatch) {
-        return (at, Ok(findings));
-    }
-    findings.extend(engine::account::stale(
-        policy,
-        POLICY_FILE_ID,
-        captured,
-        at,
-        7,
-    ));
-    (at, Ok(findings))
-}
-
-/// `check`'s exit code for one observed account (`--fail-on error`), by `Outcome::exit_code`'s
-/// rule: 2 for invalid input, then 1 for an unwaived error, else 0.
-fn exit_code(diagnostics: &[Diagnostic]) -> i32 {
-    let invalid = diagnostics.iter().any(|d| {
-        d.severity == Severity::Error
-            && (d.account.is_none()
-                || matches!(
-                    d.code,
-                    Code::FixtureInvalid | Code::WaiverExpired | Code::AccountMismatch
-                ))
-    });
-    if invalid {
-        2
-    } else if diagnostics
-        .iter()
-        .any(|d| d.waiver.is_none() && d.severity >= Severity::Error)
-    {
-        1
-    } else {
-        0
-    }
+/// The exit code a run over these diagnostics and accounts ends with (`--fail-on error`): the
+/// verdict `check` itself picks it from.
+fn exit_code(diagnostics: &[Diagnostic], accounts: Vec<AccountSummary>) -> i32 {
+    let checked = Checked {
+        files: Files::default(),
+        diagnostics: diagnostics.to_vec(),
+        accounts,
+        now: None,
+    };
+    i32::from(checked.verdict(Severity::Error).code())
 }
 
 /// The file id findings in the policy carry; a broken recording is the next file.
 const POLICY_FILE_ID: usize = 0;
 const RECORDING_FILE_ID: usize = 1;
-
-/// The `fixture.invalid` finding `check.rs` makes of a recorded file that does not parse, and
-/// that file (its text, for the line).
-fn fixture_invalid(input: InvalidInput, account: &AccountRef) -> (Diagnostic, SourceFile) {
-    let source = SourceFile::new(input.file, input.text.unwrap_or_default());
-    let mut diagnostic = Diagnostic::new(Code::FixtureInvalid, input.message)
-        .in_file(RECORDING_FILE_ID)
-        .for_account(account.clone());
-    if let Some(span) = input.span {
-        diagnostic.location = Location::Span(span);
-    }
-    (diagnostic, source)
-}
 
 /// Writes each diagnostic as the JSON report writes a finding: policy routes resolved to a line
 /// and column in `text`, a broken recording's span in the recording's own text.

@@ -4,6 +4,7 @@
 //! into a 1-based line and a 1-based character column only here, so that a non-ASCII character
 //! earlier in a file never shifts an underline or a reported column.
 
+pub use super::route::{Route, RouteIndex, escape_segment, unescape_segment};
 use std::sync::Arc;
 
 /// A half-open byte range `start..end` into one source text.
@@ -199,167 +200,10 @@ mod tests {
     }
 }
 
-/// Where each node of a document sits: JSON pointer → (key span, value span), in bytes.
-///
-/// Built once per policy by the position-aware parse; diagnostics carry routes (pointers) and are
-/// resolved through this index only when a report is rendered. Kept compact, since every policy of
-/// a fleet holds one until the report is written: all pointers share one string, and spans are
-/// 32-bit (policies are at most 1 MiB).
-#[derive(Debug, Default, Clone)]
-pub struct RouteIndex {
-    pointers: String,
-    /// Sorted by pointer once [`RouteIndex::finish`] ran.
-    entries: Vec<Entry>,
-    sorted: bool,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    start: u32,
-    len: u32,
-    /// `u32::MAX` start: no key (sequence items, the root).
-    key: (u32, u32),
-    value: (u32, u32),
-}
-
-fn pack(span: Span) -> (u32, u32) {
-    (
-        span.start.min(u32::MAX as usize - 1) as u32,
-        span.end.min(u32::MAX as usize - 1) as u32,
-    )
-}
-
-fn unpack((start, end): (u32, u32)) -> Span {
-    Span::new(start as usize, end as usize)
-}
-
-impl RouteIndex {
-    pub fn insert(&mut self, pointer: String, key: Option<Span>, value: Span) {
-        let start = self.pointers.len() as u32;
-        self.pointers.push_str(&pointer);
-        let key = key.map_or((u32::MAX, u32::MAX), pack);
-        self.entries.push(Entry {
-            start,
-            len: pointer.len() as u32,
-            key,
-            value: pack(value),
-        });
-        self.sorted = false;
-    }
-
-    /// Sorts the entries for lookups and releases spare capacity.
-    pub fn finish(&mut self) {
-        let mut entries = std::mem::take(&mut self.entries);
-        entries.sort_by(|a, b| self.pointer(a).cmp(self.pointer(b)));
-        entries.shrink_to_fit();
-        self.entries = entries;
-        self.pointers.shrink_to_fit();
-        self.sorted = true;
-    }
-
-    fn pointer(&self, entry: &Entry) -> &str {
-        &self.pointers[entry.start as usize..(entry.start + entry.len) as usize]
-    }
-
-    /// The (key span, value span) of exactly `pointer`, with no fallback to an ancestor.
-    pub fn get(&self, pointer: &str) -> Option<(Option<Span>, Span)> {
-        let entry = if self.sorted {
-            self.entries
-                .binary_search_by(|e| self.pointer(e).cmp(pointer))
-                .ok()
-                .map(|i| &self.entries[i])
-        } else {
-            self.entries
-                .iter()
-                .rev()
-                .find(|e| self.pointer(e) == pointer)
-        }?;
-        let key = (entry.key.0 != u32::MAX).then(|| unpack(entry.key));
-        Some((key, unpack(entry.value)))
-    }
-
-    /// The span of a route, or of its nearest ancestor that exists (a defaulted field that the file
-    /// does not spell out resolves to the block that would hold it).
-    pub fn resolve(&self, route: &Route) -> Option<Span> {
-        let mut pointer = route.pointer.as_str();
-        let mut exact = true;
-        loop {
-            if let Some((key, value)) = self.get(pointer) {
-                return Some(match (route.key || !exact, key) {
-                    (true, Some(key)) => key,
-                    // Falling back to the whole document would underline every line: point at
-                    // its first token instead.
-                    _ if pointer.is_empty() && !exact => Span::point(value.start),
-                    _ => value,
-                });
-            }
-            if pointer.is_empty() {
-                return None;
-            }
-            pointer = &pointer[..pointer.rfind('/').unwrap_or(0)];
-            exact = false;
-        }
-    }
-}
-
-/// A place in a document, as a JSON pointer (`/deployer/allow/0/action`); `key` asks for the
-/// mapping key rather than its value (unknown keys, duplicate keys).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Route {
-    pub pointer: String,
-    pub key: bool,
-}
-
-impl Route {
-    pub fn root() -> Self {
-        Route::default()
-    }
-
-    /// The route of `segments` below the root, escaped as RFC 6901 requires.
-    pub fn of<I, S>(segments: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: fmt::Display,
-    {
-        let mut route = Route::root();
-        for segment in segments {
-            route = route.child(segment);
-        }
-        route
-    }
-
-    pub fn child(&self, segment: impl fmt::Display) -> Self {
-        use fmt::Write as _;
-        // Written in place: a policy's parse and a fleet's findings build many routes, and most
-        // segments need no escaping.
-        let mut pointer = String::with_capacity(self.pointer.len() + 24);
-        pointer.push_str(&self.pointer);
-        pointer.push('/');
-        let start = pointer.len();
-        let _ = write!(pointer, "{segment}");
-        if pointer[start..].contains(['~', '/']) {
-            let escaped = pointer[start..].replace('~', "~0").replace('/', "~1");
-            pointer.truncate(start);
-            pointer.push_str(&escaped);
-        }
-        Route {
-            pointer,
-            key: false,
-        }
-    }
-
-    pub fn at_key(mut self) -> Self {
-        self.key = true;
-        self
-    }
-}
-
-use std::fmt;
-
 /// Identifies a file in [`Files`].
 pub type FileId = usize;
 
-/// Every file a run has read and may cite: policies and fixtures. A policy keeps its text and
+/// Every file a run has read and may cite: policies and recordings. A policy keeps its text and
 /// route index only while a diagnostic may point into it (lint problems, findings, cross-file
 /// duplicates); a clean policy is held as an empty entry and read again when something does.
 #[derive(Debug, Default)]

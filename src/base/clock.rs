@@ -77,9 +77,53 @@ pub fn parse_instant(text: &str) -> Result<Timestamp, String> {
     })
 }
 
-/// A whole number of days and what is left, for "9 days old".
+/// The UTC calendar day of an instant: the day waivers are judged on, and the day calendars and
+/// tables print.
+pub fn utc_date(now: Timestamp) -> jiff::civil::Date {
+    jiff::tz::TimeZone::UTC.to_datetime(now).date()
+}
+
+const HOUR: i64 = 60 * 60;
+const DAY: i64 = 24 * HOUR;
+
+/// Whole seconds from `from` to `to`, toward zero (negative when `to` is earlier).
+fn seconds(from: Timestamp, to: Timestamp) -> i64 {
+    to.duration_since(from).as_secs()
+}
+
+/// Whole days from `from` to `to`, counted toward zero: 5 days and 23 hours is 5, and so is
+/// minus 5 days and 23 hours (-5). Every command and format counts days this one way, so the
+/// same credential at the same instant reads the same everywhere.
 pub fn whole_days(from: Timestamp, to: Timestamp) -> i64 {
-    (to.as_second() - from.as_second()).div_euclid(24 * 60 * 60)
+    seconds(from, to) / DAY
+}
+
+/// How long, in words: whole days toward zero, and under one day whole hours ("10 hours"),
+/// under one hour "less than an hour".
+fn amount(seconds: i64) -> String {
+    let seconds = seconds.abs();
+    let plural = |n: i64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    match (seconds / DAY, seconds / HOUR) {
+        (0, 0) => "less than an hour".to_owned(),
+        (0, hours) => plural(hours, "hour"),
+        (days, _) => plural(days, "day"),
+    }
+}
+
+/// When something runs out, seen from `now`: "expires in 3 days", "expires in 10 hours",
+/// "expired 10 hours ago", "expired 5 days ago". At `at` exactly it has expired.
+pub fn expiry_words(now: Timestamp, at: Timestamp) -> String {
+    let left = seconds(now, at);
+    if now < at {
+        format!("expires in {}", amount(left))
+    } else {
+        format!("expired {} ago", amount(left))
+    }
+}
+
+/// How long ago `then` was, seen from `now`: "5 days", "10 hours", "less than an hour".
+pub fn age_words(then: Timestamp, now: Timestamp) -> String {
+    amount(seconds(then, now))
 }
 
 #[cfg(test)]
@@ -117,5 +161,46 @@ mod tests {
         assert_eq!(recorded.judge_at(captured, true), now, "live is judged now");
         assert_eq!(recorded.judge_at(None, false), now);
         assert_eq!(recorded.shared(), None);
+    }
+
+    #[test]
+    fn days_count_toward_zero_and_hours_under_a_day() {
+        let at = |t: &str| t.parse::<Timestamp>().unwrap();
+        let expires = at("2026-12-10T00:00:00Z");
+        // 5 days 23 hours either side of the instant is 5 days either way.
+        assert_eq!(whole_days(at("2026-12-04T01:00:00Z"), expires), 5);
+        assert_eq!(whole_days(at("2026-12-15T23:00:00Z"), expires), -5);
+        assert_eq!(
+            expiry_words(at("2026-12-04T01:00:00Z"), expires),
+            "expires in 5 days"
+        );
+        assert_eq!(
+            expiry_words(at("2026-12-15T23:00:00Z"), expires),
+            "expired 5 days ago"
+        );
+        assert_eq!(
+            expiry_words(at("2026-12-09T14:00:00Z"), expires),
+            "expires in 10 hours"
+        );
+        assert_eq!(
+            expiry_words(at("2026-12-10T10:59:59Z"), expires),
+            "expired 10 hours ago"
+        );
+        assert_eq!(
+            expiry_words(at("2026-12-09T23:30:00Z"), expires),
+            "expires in less than an hour"
+        );
+        assert_eq!(
+            expiry_words(expires, expires),
+            "expired less than an hour ago"
+        );
+        assert_eq!(
+            expiry_words(at("2026-12-09T00:00:00Z"), expires),
+            "expires in 1 day"
+        );
+        assert_eq!(
+            expiry_words(at("2026-12-09T23:00:00Z"), expires),
+            "expires in 1 hour"
+        );
     }
 }

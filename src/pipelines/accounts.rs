@@ -1,12 +1,12 @@
 //! The `accounts` pipeline: the caller's AWS Organization against the policies. Every ACTIVE
 //! account needs a policy, and every policy an account in the organization that is not suspended.
 
-use crate::codes::Code;
-use crate::diag::{AccountRef, Diagnostic, Tally};
+use crate::base::codes::Code;
+use crate::base::diag::{AccountRef, Diagnostic, Tally};
+use crate::base::source::Route;
 use crate::observe::ObserveError;
 use crate::observe::aws::organization::{self, OrgAccount};
-use crate::report::{AccountSummary, Status};
-use crate::source::{Files, Route};
+use crate::outcome::{AccountSummary, Coverage, Status};
 
 /// What `accounts` is asked: plain domain options, built by the command line.
 pub struct AccountsOptions {
@@ -14,16 +14,6 @@ pub struct AccountsOptions {
     pub paths: Vec<std::path::PathBuf>,
     /// How to reach the organization's management (or delegated-admin) account.
     pub live: crate::observe::aws::LiveOptions,
-}
-
-/// The organization against the policies.
-pub struct Coverage {
-    pub files: Files,
-    pub diagnostics: Vec<Diagnostic>,
-    pub accounts: Vec<AccountSummary>,
-    /// Why the organization could not be listed, if it could not.
-    pub failure: Option<String>,
-    pub requests: u32,
 }
 
 pub fn run(options: &AccountsOptions) -> Coverage {

@@ -7,11 +7,11 @@
 //! its `sops.lastmodified` instant is read, and handed to the engine (which stays pure) to compare
 //! with the deployer's keys. Files are read as policies are: regular files inside DIR, bounded.
 
-use crate::codes::Code;
-use crate::diag::{Diagnostic, Related};
+use crate::base::codes::Code;
+use crate::base::diag::{Diagnostic, Related};
+use crate::base::source::{FileId, Route, SourceFile, Span};
 use crate::engine::SopsStamp;
 use crate::policy::{Policy, PolicySet};
-use crate::source::{FileId, Route, SourceFile, Span};
 use jiff::Timestamp;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -78,7 +78,7 @@ fn read_text(dir: &Path, relative: &str) -> Result<String, String> {
     if std::fs::symlink_metadata(&path).is_err() {
         return Err(format!("{relative} does not exist in {}", dir.display()));
     }
-    let (file, _) = crate::confined::open(&path, dir)?;
+    let (file, _) = crate::base::confined::open(&path, dir)?;
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_BYTES + 1), &mut bytes)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -93,7 +93,7 @@ fn read_text(dir: &Path, relative: &str) -> Result<String, String> {
 
 /// Parses YAML (or JSON, which is YAML) with the policies' own parser: no anchors, no
 /// duplicate keys, bounded depth. Returns the value and where each node sits.
-fn parse(name: &str, text: &str) -> Result<(Value, crate::source::RouteIndex), String> {
+fn parse(name: &str, text: &str) -> Result<(Value, crate::base::source::RouteIndex), String> {
     let parsed = crate::policy::yaml::parse(0, text);
     let mut index = parsed.index;
     index.finish();

@@ -1,8 +1,9 @@
-//! The `snapshot` pipeline: read accounts live and write their state in the fixture format, so CI
+//! The `snapshot` pipeline: read accounts live and write their state in the recording format, so CI
 //! can judge them offline later.
 
-use crate::observe::{self, ObserveError, Source, fixture};
-use crate::select::{Selection, UnknownAccounts};
+use crate::observe::{self, ObserveError, Source, Target, recorded};
+use crate::outcome::Snapshotted;
+use crate::pipelines::select::{Selection, UnknownAccounts};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -17,27 +18,21 @@ pub struct SnapshotOptions {
     pub out: PathBuf,
 }
 
-/// What a snapshot run did, as text for stdout and failures for stderr.
-pub struct Recorded {
-    pub written: String,
-    pub failures: Vec<String>,
-    pub policy_errors: usize,
-}
-
 pub fn run(
     options: &SnapshotOptions,
     progress: &(dyn Fn() + Sync),
-) -> Result<Recorded, UnknownAccounts> {
+) -> Result<Snapshotted, UnknownAccounts> {
     let selected = options
         .selection
         .apply(crate::policy::load(&options.paths, None))?;
-    let accounts: Vec<&crate::policy::model::Account> =
-        selected.policies().map(|d| &d.account).collect();
+    let accounts: Vec<Target> = (selected.policies())
+        .map(|d| super::judging::target(&d.account))
+        .collect();
     let observations =
         observe::observe_each(&accounts, &options.source, progress, &|_, observation| {
             observation
         });
-    let mut outcome = Recorded {
+    let mut outcome = Snapshotted {
         written: String::new(),
         failures: Vec::new(),
         policy_errors: selected.policy_errors(),
@@ -52,7 +47,7 @@ pub fn run(
             .filter(|s| s.account_ids.iter().any(|id| *id != account.id));
         match (observation.texts, &observation.state) {
             (_, Ok(_)) if mismatch.is_some() => outcome.failures.push(format!(
-                "{name}: the credentials reach account {}, not {}; the previous fixture is kept",
+                "{name}: the credentials reach account {}, not {}; the previous recording is kept",
                 mismatch
                     .map(|s| s.account_ids.iter().cloned().collect::<Vec<_>>().join(", "))
                     .unwrap_or_default(),
@@ -75,9 +70,9 @@ pub fn run(
             }
             (_, Err(ObserveError::Unobserved(reason))) => outcome
                 .failures
-                .push(format!("{name}: {reason}; the previous fixture is kept")),
+                .push(format!("{name}: {reason}; the previous recording is kept")),
             (_, Err(ObserveError::Invalid(input))) => outcome.failures.push(format!(
-                "{name}: {}: {}; the previous fixture is kept",
+                "{name}: {}: {}; the previous recording is kept",
                 input.file, input.message
             )),
             (None, Ok(_)) => outcome.failures.push(format!("{name}: nothing was read")),
@@ -86,12 +81,12 @@ pub fn run(
     Ok(outcome)
 }
 
-/// Writes `texts` into `dir` as a fixture folder through the one atomic writer: every file is
+/// Writes `texts` into `dir` as a recording folder through the one atomic writer: every file is
 /// staged first and renamed into place only once all are written, so a failed run leaves the
-/// previous fixture untouched. A folder or file that is a symbolic link is refused: a recording
+/// previous recording untouched. A folder or file that is a symbolic link is refused: a recording
 /// is written where the user asked, never through a link to somewhere else.
-fn write(dir: &Path, texts: &fixture::Texts) -> std::io::Result<()> {
-    if crate::atomic::is_symlink(dir) {
+fn write(dir: &Path, texts: &recorded::Texts) -> std::io::Result<()> {
+    if crate::base::atomic::is_symlink(dir) {
         return Err(std::io::Error::other(
             "it is a symbolic link; refusing to write through it",
         ));
@@ -103,12 +98,12 @@ fn write(dir: &Path, texts: &fixture::Texts) -> std::io::Result<()> {
         .collect();
     if let Some((link, _)) = staged
         .iter()
-        .find(|(path, _)| crate::atomic::is_symlink(path))
+        .find(|(path, _)| crate::base::atomic::is_symlink(path))
     {
         return Err(std::io::Error::other(format!(
             "{} is a symbolic link; refusing to write through it",
             link.display()
         )));
     }
-    crate::atomic::write_files(&staged)
+    crate::base::atomic::write_files(&staged)
 }

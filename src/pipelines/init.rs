@@ -10,7 +10,7 @@
 //! policy. The text is linted before it is handed back: `init` never writes a policy that `lint`
 //! refuses.
 
-use crate::codes::Code;
+use crate::base::codes::Code;
 use crate::engine;
 use crate::observe::{AccountState, ObserveError, Source};
 use crate::policy::model::{Account, Groups};
@@ -29,6 +29,8 @@ pub struct InitOptions {
     pub infrastructure: Option<PathBuf>,
     /// What the `$schema` comment points at.
     pub schema: String,
+    /// The run's clock (`--now`): what the deployer's grants are judged at.
+    pub clock: crate::base::clock::Clock,
 }
 
 /// Why no policy was written.
@@ -108,7 +110,8 @@ pub fn run(options: &InitOptions) -> Result<String, InitError> {
         role_arn: None,
         cluster_config: None,
     };
-    let state = crate::observe::observe_each(&[&account], &options.source, &|| {}, &|_, o| o.state)
+    let target = super::judging::target(&account);
+    let state = crate::observe::observe_each(&[target], &options.source, &|| {}, &|_, o| o.state)
         .pop()
         .expect("one account observed");
     let state = state.map_err(|e| match e {
@@ -143,7 +146,7 @@ pub fn run(options: &InitOptions) -> Result<String, InitError> {
     );
     // What the deployer holds beyond the default grant, in the engine's own words.
     let excess: Vec<String> = match linted(&draft)? {
-        Some(policy) => engine::evaluate(&policy, 0, &state, jiff::Timestamp::now())
+        Some(policy) => engine::evaluate(&policy, 0, &state, options.clock.now)
             .into_iter()
             .filter(|f| f.code == Code::DeployerExcessPermission)
             .map(|f| f.message)

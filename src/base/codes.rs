@@ -163,15 +163,15 @@ codes! {
         why: "A waiver that matches nothing is stale, and would silently hide the drift if it came back.",
         fix: "Delete the waiver, or correct its `code` or `principal`.";
     FixtureInvalid = "fixture.invalid", Error,
-        checks: "Recorded state (fixtures) is regular files inside `--fixtures` (a link only to another file there) and parses: JSON documents, the credential report CSV, dates.",
+        checks: "A recording is regular files inside `--fixtures` (a link only to another file there) and parses: JSON documents, the credential report CSV, dates.",
         why: "A broken recording must never be read as 'no drift'.",
-        fix: "Record the account again (see README: Recorded state) or repair the file at the marked position.";
+        fix: "Record the account again (docs: Recordings) or repair the file at the marked position.";
     FixtureStale = "fixture.stale", Warning,
         checks: "A recording judged offline was captured at most `--max-age` days (default 7) before the instant it is judged at, and says when (`snapshot.json` `captured_at`).",
         why: "A recording tells what was true when it was made; judged weeks later, it keeps saying a key has days left after SMCE deleted it. Live reads are never stale.",
         fix: "Record the account again (`smce-guard snapshot --account NAME`), or read it live (`check --live`).";
     AccountUnobserved = "account.unobserved", Error,
-        checks: "State could be observed for every policy: its fixture folder and required files exist.",
+        checks: "State could be observed for every policy: its recording's folder and required files exist.",
         why: "An account nobody could see must never pass the gate.",
         fix: "Record the account's state into `fixtures/<account.name>/` (see README), or pass `--fixtures`.";
     AccountMismatch = "account.mismatch", Error,

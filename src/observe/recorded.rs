@@ -1,4 +1,4 @@
-//! Recorded state on disk: `fixtures/<account.name>/` holding the AWS CLI's own outputs.
+//! Recordings on disk: `fixtures/<account.name>/` holding the AWS CLI's own outputs.
 //!
 //! A missing folder or required file makes the account unobserved; a file that exists but does not
 //! parse is an invalid input, reported at its line and column.
@@ -10,7 +10,7 @@ use super::{
     AccessKey, AccountState, InvalidInput, ObserveError, ParseError, Recording, credential_report,
     gaad, password_policy,
 };
-use crate::source::Span;
+use crate::base::source::Span;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -21,7 +21,7 @@ pub const SNAPSHOT: &str = "snapshot.json";
 pub const PASSWORD_POLICY: &str = "password-policy.json";
 
 /// Recordings larger than this are refused unread: a real account's is a few megabytes.
-pub const MAX_FIXTURE_BYTES: u64 = 256 * 1024 * 1024;
+pub const MAX_RECORDING_BYTES: u64 = 256 * 1024 * 1024;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -56,7 +56,7 @@ struct Snapshot {
     account_alias: Option<String>,
 }
 
-/// One recorded file: its name in a fixture folder, whether a recording must hold it, and the
+/// One recorded file: its name in a recording's folder, whether a recording must hold it, and the
 /// parser that reads its text into its field of the [`Recording`]. A new recorded file is an entry
 /// here, its parser and its field.
 pub struct RecordedFile {
@@ -102,7 +102,7 @@ pub const FILES: &[RecordedFile] = &[
 
 /// Reads `dir` (one account's fixture folder, inside `root`, the `--fixtures` directory) into the
 /// model: each file of [`FILES`] is read, then parsed by [`parse_one`], as the live reader's texts
-/// are. Every file is read only as a regular file inside `root` (see [`crate::confined`]).
+/// are. Every file is read only as a regular file inside `root` (see [`crate::base::confined`]).
 pub fn read(dir: &Path, root: &Path) -> Result<AccountState, ObserveError> {
     if !dir.is_dir() {
         return Err(ObserveError::Unobserved(format!(
@@ -129,7 +129,7 @@ pub fn read(dir: &Path, root: &Path) -> Result<AccountState, ObserveError> {
 }
 
 /// The recorded documents of one account, as text, by file name (each one of [`FILES`]): read
-/// from a fixture folder, or produced by the live reader in exactly the shape it writes to one.
+/// from a recording's folder, or produced by the live reader in exactly the shape it writes to one.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Texts(Vec<(&'static str, String)>);
 
@@ -216,16 +216,19 @@ fn with_text<T>(
 ) -> Result<T, ObserveError> {
     let name = path.to_string_lossy().into_owned();
     let invalid = |message: String| ObserveError::Invalid(InvalidInput::new(name.clone(), message));
-    // A pipe or a device would block or never end; a link out of the fixtures could be a secret.
-    let (file, _) = crate::confined::open(path, root).map_err(invalid)?;
+    // A pipe or a device would block or never end; a link out of the recordings could be a secret.
+    let (file, _) = crate::base::confined::open(path, root).map_err(invalid)?;
     BUFFER.with_borrow_mut(|bytes| {
         bytes.clear();
         // Read at most one byte past the limit: a file's reported size is not to be trusted.
-        std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_FIXTURE_BYTES + 1), bytes)
-            .map_err(|e| invalid(format!("cannot read {name}: {e}")))?;
-        if bytes.len() as u64 > MAX_FIXTURE_BYTES {
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(file, MAX_RECORDING_BYTES + 1),
+            bytes,
+        )
+        .map_err(|e| invalid(format!("cannot read {name}: {e}")))?;
+        if bytes.len() as u64 > MAX_RECORDING_BYTES {
             return Err(invalid(format!(
-                "{name} is over the {MAX_FIXTURE_BYTES}-byte limit"
+                "{name} is over the {MAX_RECORDING_BYTES}-byte limit"
             )));
         }
         let result = match std::str::from_utf8(bytes) {

@@ -5,8 +5,8 @@
 //! policy); no source text travels with them. Reporters resolve the location to a byte span, a
 //! line and a column through [`Files`] at render time.
 
-use crate::codes::{Code, Severity};
-use crate::source::{FileId, Files, Route, Span};
+use crate::base::codes::{Code, Severity};
+use crate::base::source::{FileId, Files, Route, Span};
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -61,7 +61,7 @@ pub struct Related {
     /// The path as the user would look it up (relative to the directory given).
     pub file: String,
     pub span: Span,
-    /// 1-based, in characters, as [`crate::source::SourceFile::line_col`] counts them.
+    /// 1-based, in characters, as [`crate::base::source::SourceFile::line_col`] counts them.
     pub line: usize,
     pub column: usize,
     /// What is there, e.g. `aws.region: us-east-1`.

@@ -3,9 +3,9 @@
 //! `snapshot`): a name no policy declares is a usage error naming the known accounts, found before
 //! any account is read.
 
-use crate::diag::Diagnostic;
+use crate::base::diag::Diagnostic;
+use crate::base::source::FileId;
 use crate::policy::{Declared, PolicySet};
-use crate::source::FileId;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -106,7 +106,7 @@ impl Selected {
         self.set
             .diagnostics
             .iter()
-            .filter(|d| d.severity == crate::codes::Severity::Error)
+            .filter(|d| d.severity == crate::base::codes::Severity::Error)
             .count()
     }
 }

@@ -1,0 +1,15 @@
+//! The bottom layer: what every other layer may use and that uses nothing of theirs. Diagnostic
+//! codes ([`codes`]) and the one diagnostic type ([`diag`]), source files, spans and routes
+//! ([`source`]), the clock and the one rounding of durations ([`clock`]), ARN helpers ([`arn`]),
+//! confined reading ([`confined`]) and atomic writing ([`atomic`]) of files, and quoting for
+//! shells ([`shell`]).
+
+pub mod arn;
+pub mod atomic;
+pub mod clock;
+pub mod codes;
+pub mod confined;
+pub mod diag;
+pub mod route;
+pub mod shell;
+pub mod source;

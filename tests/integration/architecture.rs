@@ -1,0 +1,153 @@
+//! The layers hold: each top-level module of `src/` imports only the layers below it (read from
+//! the source, comments aside), every file opens with a `//!` comment saying what it owns, and no
+//! file grows past about 400 lines. The import graph this enforces is the one the contributor
+//! docs draw: command line → pipelines → policy / observe / infrastructure → engine → outcome →
+//! report → base helpers.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// What each layer may import (besides itself). A change here is a change of the architecture.
+const ALLOWED: &[(&str, &[&str])] = &[
+    ("base", &[]),
+    ("outcome", &["base"]),
+    ("report", &["base", "outcome"]),
+    ("policy", &["base"]),
+    ("observe", &["base"]),
+    ("engine", &["base", "observe", "outcome", "policy"]),
+    ("infrastructure", &["base", "engine", "policy"]),
+    (
+        "pipelines",
+        &[
+            "base",
+            "engine",
+            "infrastructure",
+            "observe",
+            "outcome",
+            "policy",
+        ],
+    ),
+    (
+        "cli",
+        &[
+            "base",
+            "observe",
+            "outcome",
+            "pipelines",
+            "policy",
+            "report",
+        ],
+    ),
+];
+
+/// Files allowed past the limit: none today.
+const LONG_FILES: &[&str] = &[];
+const MAX_LINES: usize = 400;
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The layers a file's code (not its comments) names as `crate::<layer>`.
+fn imports(text: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for line in text.lines() {
+        let code = line.split("//").next().unwrap_or("");
+        let mut rest = code;
+        while let Some(at) = rest.find("crate::") {
+            rest = &rest[at + "crate::".len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                found.insert(name);
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn every_layer_imports_only_the_layers_below_it() {
+    let src = crate::common::root().join("src");
+    let allowed: BTreeMap<&str, &[&str]> = ALLOWED.iter().copied().collect();
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    for file in &files {
+        let relative = file.strip_prefix(&src).unwrap();
+        let mut parts = relative.components();
+        let first = parts.next().unwrap().as_os_str().to_string_lossy();
+        let layer = first.trim_end_matches(".rs").to_owned();
+        if layer == "lib" || layer == "main" {
+            continue;
+        }
+        assert!(
+            allowed.contains_key(layer.as_str()),
+            "{}: `{layer}` is not a layer of the architecture (tests/integration/architecture.rs)",
+            relative.display()
+        );
+        let text = std::fs::read_to_string(file).unwrap();
+        for import in imports(&text) {
+            if import == layer {
+                continue;
+            }
+            assert!(
+                allowed[layer.as_str()].contains(&import.as_str()),
+                "{}: the `{layer}` layer imports `crate::{import}`, which is not below it",
+                relative.display()
+            );
+            graph.entry(layer.clone()).or_default().insert(import);
+        }
+    }
+    // The graph is what the docs draw; printed for the record (`--nocapture`).
+    for (layer, imports) in &graph {
+        println!(
+            "{layer} -> {}",
+            imports.iter().cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
+    // And the allowed graph itself has no cycle: each layer only names layers listed before it.
+    for (i, (layer, below)) in ALLOWED.iter().enumerate() {
+        for name in *below {
+            let position = ALLOWED.iter().position(|(l, _)| l == name).unwrap();
+            assert!(
+                position < i,
+                "`{layer}` may import `{name}`, listed after it"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_file_says_what_it_owns_and_stays_small() {
+    let root = crate::common::root();
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    assert!(files.len() > 50, "{files:?}");
+    let mut long = Vec::new();
+    for file in &files {
+        let relative = file.strip_prefix(&root).unwrap().display().to_string();
+        let text = std::fs::read_to_string(file).unwrap();
+        assert!(
+            text.starts_with("//!"),
+            "{relative} does not open with a `//!` comment saying what it owns"
+        );
+        let lines = text.lines().count();
+        if lines > MAX_LINES && !LONG_FILES.contains(&relative.as_str()) {
+            long.push(format!("{relative}: {lines} lines"));
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "files over {MAX_LINES} lines (split them by job): {long:?}"
+    );
+}
