@@ -374,7 +374,7 @@ mod tests {
     #[test]
     fn waivers_come_out_as_a_code_and_a_date() {
         let draft: Draft = serde_json::from_value(serde_json::json!({
-            "account": {"id": "444055461661", "name": "hub"},
+            "account": {"id": "444055461661", "name": "hub", "contacts": [{"email": "ops@example.org"}]},
             "waivers": [
                 {"code": "user.unmanaged", "reason": "r", "until": "2030-01-31"},
                 {"code": "policy.empty", "reason": "r", "until": "2030-02-30"},
