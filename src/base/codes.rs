@@ -298,6 +298,10 @@ codes! {
         checks: "With `--infrastructure DIR`: the deployer credentials CI decrypts (the sops file `aws.key` names) were re-encrypted (`sops.lastmodified`) after the creation of an active deployer key; a warning when, of two active keys, they predate only the newer.",
         why: "Credentials older than every key the account holds hold a deleted key: deploys fail with UnrecognizedClientException. Older than the newer of two: the rotation was never re-encrypted, and CI breaks when the older key is deleted.",
         fix: "Re-encrypt the newest active key's credentials with sops (`terraform output -raw continuous_deployer_creds`), commit, deploy, then delete the older key.";
+    PolicyNoContacts = "policy.no-contacts", Warning,
+        checks: "The policy names at least one `account.contacts` entry: who hears about expiring credentials.",
+        why: "SMCE gives five days' notice to an unclear inbox; without contacts the calendar and the reports say nobody must act, and a key expires unheard.",
+        fix: "Add `contacts:` under `account` with a `name` and an `email` (the community representative, the on-call engineer); `init` leaves a commented one to fill in.";
     DeployerAccessUncertain = "deployer.access-uncertain", Warning,
         checks: "IAM's decision on each `deployer.allow` entry for a CI request does not depend on condition keys CI requests do not fix (the runner's address, the organization, a VPC, the user agent, resource tags: docs/access.md); the message names the keys and the values that deny.",
         why: "A grant that holds only from some addresses or organizations fails deploys the day CI runs elsewhere, and no recording can tell which it will be.",
