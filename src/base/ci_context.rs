@@ -77,3 +77,47 @@ pub fn fixes(key: &str) -> bool {
             .flat_map(|(keys, _, _)| keys.split(", "))
             .any(|k| k.eq_ignore_ascii_case(&lower))
 }
+
+/// The table as `docs/access.md` prints it.
+pub fn markdown_table() -> String {
+    let mut out = String::from("| key | value for a CI request | why |\n|---|---|---|\n");
+    for (keys, value, why) in CI_CONTEXT {
+        let keys: Vec<String> = keys.split(", ").map(|k| format!("`{k}`")).collect();
+        out.push_str(&format!("| {} | {value} | {why} |\n", keys.join(", ")));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_docs_show_the_table_the_engine_uses() {
+        let page = include_str!("../../docs/access.md");
+        assert!(
+            page.contains(&super::markdown_table()),
+            "docs/access.md's context table differs from base::ci_context::CI_CONTEXT; paste:\n{}",
+            super::markdown_table()
+        );
+    }
+
+    #[test]
+    fn what_the_context_fixes() {
+        for fixed in [
+            "aws:MultiFactorAuthPresent",
+            "AWS:SOURCEip".replace("SOURCEip", "username").as_str(),
+            "aws:PrincipalTag/team",
+            "aws:CalledViaLast",
+            "aws:EpochTime",
+        ] {
+            assert!(super::fixes(fixed), "{fixed}");
+        }
+        for open in [
+            "aws:SourceIp",
+            "aws:PrincipalOrgID",
+            "aws:ResourceTag/env",
+            "eks:clusterName",
+        ] {
+            assert!(!super::fixes(open), "{open}");
+        }
+    }
+}

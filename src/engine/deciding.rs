@@ -86,3 +86,30 @@ pub fn detail(setup: &Setup<'_>, t: &Traced) -> Value {
         "conditions": conditions,
     })
 }
+
+/// The policy variables of a statement (its resources and condition values) whose keys the
+/// context does not know, as written: what an uncertain decision turns on when no condition key
+/// does.
+pub fn unknown_variables(setup: &Setup<'_>, t: &Traced) -> Vec<String> {
+    use super::iam::context::Fact;
+    use super::variables::{Part, parts};
+    let statement = setup.statement(t.at);
+    if !setup.document(t.at.doc).has_variables() {
+        return Vec::new();
+    }
+    let (crate::observe::document::Patterns::Only(list)
+    | crate::observe::document::Patterns::AllBut(list)) = &statement.resources;
+    let values = statement.conditions.iter().flat_map(|c| c.values.iter());
+    let mut out: Vec<String> = Vec::new();
+    for text in list.iter().chain(values) {
+        for part in parts(text) {
+            if let Part::Variable { key, .. } = part
+                && !matches!(setup.context.fact(key), Fact::Known(_))
+                && !out.iter().any(|k| k.eq_ignore_ascii_case(key))
+            {
+                out.push(key.to_owned());
+            }
+        }
+    }
+    out
+}

@@ -45,26 +45,77 @@ enum Reach {
     Undecided,
 }
 
-/// The patterns that can cut a statement's grant: the declared entries, every Deny statement,
-/// the boundary's statements, and identity Allow statements with conditions (which may grant
-/// together what neither grants alone).
-fn in_play(setup: &Setup<'_>, allow: &[Grant]) -> (Vec<String>, Vec<String>) {
-    let mut actions: Vec<String> = allow.iter().map(|g| g.action.clone()).collect();
-    let mut resources: Vec<String> = allow.iter().map(|g| g.resource.clone()).collect();
-    for (at, document, statement) in setup.statements() {
-        if statement.allow && at.doc != Doc::Boundary && !statement.has_condition() {
-            continue;
+/// The patterns that can cut a statement's grant, gathered once per account: the declared
+/// entries, every Deny statement and the boundary's statements; and, by condition key, the
+/// identity Allow statements with conditions (two that test one key may grant together, for
+/// every value of the key, what neither grants alone).
+struct Play {
+    actions: Vec<String>,
+    resources: Vec<String>,
+    by_key: std::collections::HashMap<String, Vec<At>>,
+}
+
+impl Play {
+    fn new(setup: &Setup<'_>, allow: &[Grant]) -> Play {
+        let mut play = Play {
+            actions: allow.iter().map(|g| g.action.clone()).collect(),
+            resources: allow.iter().map(|g| g.resource.clone()).collect(),
+            by_key: Default::default(),
+        };
+        for (at, document, statement) in setup.statements() {
+            if statement.allow && at.doc != Doc::Boundary {
+                for c in &statement.conditions {
+                    play.by_key
+                        .entry(c.key.to_ascii_lowercase())
+                        .or_default()
+                        .push(at);
+                }
+                continue;
+            }
+            play.add(setup, document, statement);
         }
+        play
+    }
+
+    fn add(
+        &mut self,
+        setup: &Setup<'_>,
+        document: &crate::observe::document::Document,
+        statement: &Statement,
+    ) {
         let (Patterns::Only(a) | Patterns::AllBut(a)) = &statement.actions;
-        actions.extend(a.iter().cloned());
+        self.actions.extend(a.iter().cloned());
         let (Patterns::Only(r) | Patterns::AllBut(r)) = setup.widest(document, statement);
-        resources.extend(r);
+        self.resources.extend(r);
     }
-    for list in [&mut actions, &mut resources] {
-        list.sort();
-        list.dedup();
+
+    /// The patterns in play for statement `at`.
+    fn for_statement(&self, setup: &Setup<'_>, at: At) -> (Vec<String>, Vec<String>) {
+        let mut own = Play {
+            actions: self.actions.clone(),
+            resources: self.resources.clone(),
+            by_key: Default::default(),
+        };
+        let mut seen = vec![at];
+        for c in &setup.statement(at).conditions {
+            for other in self
+                .by_key
+                .get(&c.key.to_ascii_lowercase())
+                .into_iter()
+                .flatten()
+            {
+                if !seen.contains(other) {
+                    seen.push(*other);
+                    own.add(setup, setup.document(other.doc), setup.statement(*other));
+                }
+            }
+        }
+        for list in [&mut own.actions, &mut own.resources] {
+            list.sort();
+            list.dedup();
+        }
+        (own.actions, own.resources)
     }
-    (actions, resources)
 }
 
 fn covered(allow: &[Grant], action: &str, resource: &str) -> bool {
@@ -74,18 +125,11 @@ fn covered(allow: &[Grant], action: &str, resource: &str) -> bool {
     })
 }
 
-fn reach(
-    setup: &Setup<'_>,
-    at: At,
-    resources: &Patterns,
-    allow: &[Grant],
-    play: &(Vec<String>, Vec<String>),
-) -> Reach {
+fn reach(setup: &Setup<'_>, at: At, resources: &Patterns, allow: &[Grant], play: &Play) -> Reach {
+    let play = play.for_statement(setup, at);
     let statement = setup.statement(at);
-    let refs = |v: &[String]| -> Vec<String> { v.to_vec() };
-    let (actions_play, resources_play) = (refs(&play.0), refs(&play.1));
-    let a: Vec<&str> = actions_play.iter().map(String::as_str).collect();
-    let r: Vec<&str> = resources_play.iter().map(String::as_str).collect();
+    let a: Vec<&str> = play.0.iter().map(String::as_str).collect();
+    let r: Vec<&str> = play.1.iter().map(String::as_str).collect();
     let Ok(w) = iam::probe::witnesses(&statement.actions, resources, &a, &r, &[]) else {
         return Reach::Undecided;
     };
@@ -106,11 +150,23 @@ fn reach(
                 return Reach::Surely(action.clone(), resource.clone());
             }
             if perhaps.is_none() {
-                let keys = decision
+                let mut keys: Vec<String> = decision
                     .keys
                     .iter()
                     .map(|k| format!("`{}`", k.key))
                     .collect();
+                for t in decision
+                    .statements
+                    .iter()
+                    .filter(|t| t.applies == Tri::Maybe)
+                {
+                    for key in deciding::unknown_variables(setup, t) {
+                        let named = format!("`${{{key}}}`");
+                        if !keys.contains(&named) {
+                            keys.push(named);
+                        }
+                    }
+                }
                 let traced = (decision.statements.iter()).find(|t| t.at == at).cloned();
                 perhaps = traced
                     .map(|t| Reach::Perhaps(action.clone(), resource.clone(), keys, Box::new(t)));
@@ -169,7 +225,7 @@ pub fn excess_permission(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<
     }
     let setup = Setup::deployer(cx, user);
     let who = Principal::of(user, &cx.policy.account.id);
-    let play = in_play(&setup, &allow);
+    let play = Play::new(&setup, &allow);
     for (i, (origin, document)) in setup.sources.iter().enumerate() {
         let policy = origin.describe();
         for (index, statement) in (document.statements.iter().enumerate()).filter(|(_, s)| s.allow)
@@ -190,7 +246,8 @@ pub fn excess_permission(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<
                     Reach::Perhaps(a, r, keys, traced) => (Some((a, r)), keys, Some(traced)),
                     Reach::Undecided => (None, Vec::new(), None),
                 };
-            let why = traced.map(|t| deciding::conditions_met(&setup, &t));
+            let resource = example.as_ref().map_or("", |(_, r)| r.as_str());
+            let why = traced.map(|t| deciding::shortfall(&setup, &t, resource));
             out.push(finding(
                 cx, name, &policy, origin, index, statement, example, keys, why,
             ));
@@ -230,7 +287,7 @@ fn finding(
         )
     } else {
         let on = if keys.is_empty() {
-            "policy variables or operators no recording can resolve".to_owned()
+            "condition operators IAM does not know".to_owned()
         } else {
             keys.join(", ")
         };

@@ -45,22 +45,30 @@ pub fn access_uncertain(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<D
         });
         let Some(probe) = uncertain else { continue };
         let d = &probe.decision;
-        let keys: Vec<String> = d.keys.iter().map(key_words).collect();
-        let on = if keys.is_empty() {
-            "policy variables or operators no recording can resolve".to_owned()
-        } else {
-            keys.join(", ")
-        };
         let statements: Vec<_> = (d.statements.iter())
             .filter(|t| t.applies == Tri::Maybe)
             .collect();
+        let mut keys: Vec<String> = d.keys.iter().map(key_words).collect();
+        for t in &statements {
+            for key in deciding::unknown_variables(&setup, t) {
+                let named = format!("`${{{key}}}`");
+                if !keys.contains(&named) {
+                    keys.push(named);
+                }
+            }
+        }
+        let on = if keys.is_empty() {
+            "condition operators IAM does not know".to_owned()
+        } else {
+            keys.join(", ")
+        };
         let reasons: Vec<String> = (statements.iter())
             .map(|t| {
                 format!(
-                    "{} ({}) {}",
+                    "{} ({}) applies only if {}",
                     deciding::label(&setup, t.at),
                     if t.allow { "Allow" } else { "Deny" },
-                    deciding::conditions_met(&setup, t).join(", ")
+                    deciding::shortfall(&setup, t, &probe.resource).join(", and ")
                 )
             })
             .collect();

@@ -8,6 +8,7 @@
 //! a line of positions; a state is the set of positions reachable so far). The walk is bounded by
 //! a [`Budget`]: past it the caller falls back to a sound, coarser answer.
 
+use crate::engine::variables::{LITERAL_QUESTION, LITERAL_STAR};
 use std::collections::{HashMap, VecDeque};
 
 /// One symbol of a glob.
@@ -33,7 +34,9 @@ impl Glob {
         Glob(text.chars().map(Tok::Lit).collect())
     }
 
-    /// An IAM pattern: `*` any run, `?` one character.
+    /// An IAM pattern: `*` any run, `?` one character. The stand-ins a resolved `${*}` and
+    /// `${?}` leave in a pattern ([`LITERAL_STAR`], [`LITERAL_QUESTION`]) are the characters
+    /// themselves.
     pub fn iam(pattern: &str) -> Glob {
         Glob(
             pattern
@@ -41,6 +44,8 @@ impl Glob {
                 .map(|c| match c {
                     '*' => Tok::Star,
                     '?' => Tok::One,
+                    LITERAL_STAR => Tok::Lit('*'),
+                    LITERAL_QUESTION => Tok::Lit('?'),
                     c => Tok::Lit(c),
                 })
                 .collect(),
@@ -89,6 +94,9 @@ impl Glob {
     }
 
     pub fn matches(&self, text: &str) -> bool {
+        if self.0.len() <= 127 {
+            return self.matches_short(text);
+        }
         let mut state = self.start();
         for c in text.chars() {
             state = self.step(&state, c);
@@ -97,6 +105,43 @@ impl Glob {
             }
         }
         self.accepts(&state)
+    }
+
+    /// [`Glob::matches`] with the positions in one word.
+    fn matches_short(&self, text: &str) -> bool {
+        let stars: u128 = (self.0.iter().enumerate())
+            .filter(|(_, t)| matches!(t, Tok::Star | Tok::StarNoColon))
+            .fold(0, |acc, (i, _)| acc | 1 << i);
+        let close = |mut state: u128| loop {
+            let next = state | ((state & stars) << 1);
+            if next == state {
+                return state;
+            }
+            state = next;
+        };
+        let mut state = close(1);
+        for c in text.chars() {
+            let mut next = 0u128;
+            let mut bits = state;
+            while bits != 0 {
+                let i = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let Some(tok) = self.0.get(i) else { continue };
+                match *tok {
+                    Tok::Lit(l) if l == c => next |= 1 << (i + 1),
+                    Tok::One => next |= 1 << (i + 1),
+                    Tok::OneNoColon if c != ':' => next |= 1 << (i + 1),
+                    Tok::Star => next |= 1 << i,
+                    Tok::StarNoColon if c != ':' => next |= 1 << i,
+                    _ => {}
+                }
+            }
+            state = close(next);
+            if state == 0 {
+                return false;
+            }
+        }
+        state & (1 << self.0.len()) != 0
     }
 
     fn start(&self) -> Positions {
@@ -183,6 +228,67 @@ pub struct Budget(pub usize);
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Exhausted;
 
+/// A glob compiled for the walk, over an alphabet of symbols: the positions (bits) each symbol
+/// advances from, the positions it loops on (stars), and the star positions a walk may skip.
+struct Compiled {
+    advance: Vec<u128>,
+    looping: Vec<u128>,
+    stars: u128,
+    end: u32,
+}
+
+impl Compiled {
+    /// `None` for a glob longer than a walk handles (127 symbols).
+    fn new(glob: &Glob, alphabet: &[char]) -> Option<Compiled> {
+        if glob.0.len() > 127 {
+            return None;
+        }
+        let mut advance = vec![0u128; alphabet.len()];
+        let mut looping = vec![0u128; alphabet.len()];
+        let mut stars = 0u128;
+        for (i, tok) in glob.0.iter().enumerate() {
+            let bit = 1u128 << i;
+            if matches!(tok, Tok::Star | Tok::StarNoColon) {
+                stars |= bit;
+            }
+            for (a, &c) in alphabet.iter().enumerate() {
+                match *tok {
+                    Tok::Lit(l) if l == c => advance[a] |= bit,
+                    Tok::One => advance[a] |= bit,
+                    Tok::OneNoColon if c != ':' => advance[a] |= bit,
+                    Tok::Star => looping[a] |= bit,
+                    Tok::StarNoColon if c != ':' => looping[a] |= bit,
+                    _ => {}
+                }
+            }
+        }
+        Some(Compiled {
+            advance,
+            looping,
+            stars,
+            end: glob.0.len() as u32,
+        })
+    }
+
+    fn close(&self, mut state: u128) -> u128 {
+        loop {
+            let next = state | ((state & self.stars) << 1);
+            if next == state {
+                return state;
+            }
+            state = next;
+        }
+    }
+
+    fn step(&self, state: u128, symbol: usize) -> u128 {
+        self.close(((state & self.advance[symbol]) << 1) | (state & self.looping[symbol]))
+    }
+
+    fn accepts(&self, state: u128) -> bool {
+        state & (1u128 << self.end) != 0
+    }
+}
+
 /// The shortest string matched by every glob of `pos` and by none of `neg` (first trying the
 /// `prefer`red strings, in order), or `None` when there is none.
 pub fn witness(
@@ -206,25 +312,30 @@ pub fn witness(
         .find(|c| !alphabet.contains(c))
         .unwrap_or('\u{2022}');
     alphabet.insert(0, fresh);
-    let start: Vec<Positions> = all.iter().map(|g| g.start()).collect();
-    let done = |state: &[Positions]| {
-        (0..pos.len()).all(|i| all[i].accepts(&state[i]))
-            && (pos.len()..all.len()).all(|i| !all[i].accepts(&state[i]))
+    let compiled: Vec<Compiled> = all
+        .iter()
+        .map(|g| Compiled::new(g, &alphabet))
+        .collect::<Option<_>>()
+        .ok_or(Exhausted)?;
+    let start: Vec<u128> = compiled.iter().map(|c| c.close(1)).collect();
+    let done = |state: &[u128]| {
+        (0..pos.len()).all(|i| compiled[i].accepts(state[i]))
+            && (pos.len()..all.len()).all(|i| !compiled[i].accepts(state[i]))
     };
     if done(&start) {
         return Ok(Some(String::new()));
     }
-    let mut seen: HashMap<Vec<Positions>, (usize, char)> = HashMap::new();
-    let mut states: Vec<Vec<Positions>> = vec![start.clone()];
-    seen.insert(start, (usize::MAX, '\0'));
+    let mut seen: HashMap<Vec<u128>, (usize, usize)> = HashMap::new();
+    let mut states: Vec<Vec<u128>> = vec![start.clone()];
+    seen.insert(start, (usize::MAX, 0));
     let mut queue = VecDeque::from([0usize]);
     while let Some(at) = queue.pop_front() {
-        for &c in &alphabet {
-            let next: Vec<Positions> = (0..all.len())
-                .map(|i| all[i].step(&states[at][i], c))
+        for symbol in 0..alphabet.len() {
+            let next: Vec<u128> = (compiled.iter().zip(&states[at]))
+                .map(|(c, s)| c.step(*s, symbol))
                 .collect();
             // A positive glob that can no longer match ends this branch.
-            if next[..pos.len()].iter().any(Positions::is_empty) || seen.contains_key(&next) {
+            if next[..pos.len()].contains(&0) || seen.contains_key(&next) {
                 continue;
             }
             if budget.0 == 0 {
@@ -232,18 +343,18 @@ pub fn witness(
             }
             budget.0 -= 1;
             let finished = done(&next);
-            seen.insert(next.clone(), (at, c));
+            seen.insert(next.clone(), (at, symbol));
             states.push(next);
             let id = states.len() - 1;
             if finished {
                 // Walk back to the start for the string.
                 let mut text = Vec::new();
                 let mut cursor = id;
-                while let Some(&(from, c)) = seen.get(&states[cursor]) {
+                while let Some(&(from, symbol)) = seen.get(&states[cursor]) {
                     if from == usize::MAX {
                         break;
                     }
-                    text.push(c);
+                    text.push(alphabet[symbol]);
                     cursor = from;
                 }
                 return Ok(Some(text.into_iter().rev().collect()));

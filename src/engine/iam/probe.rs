@@ -42,7 +42,7 @@ pub const MAX_WITNESSES: usize = 64;
 
 /// The most distinct patterns cut into cells at once: a statement naming hundreds of actions is
 /// answered coarsely rather than slowly.
-pub const MAX_PATTERNS: usize = 40;
+pub const MAX_PATTERNS: usize = 24;
 
 /// One witness per cell inside `region` of the patterns in `play` (the region's own patterns
 /// count too). `actions` says whether these are actions (compared in lower case, shaped
@@ -84,17 +84,23 @@ fn witnesses_of(
     } else {
         Glob::arn("arn:?*:?*:*:*:?*").expect("six parts")
     };
-    let mut preferred: Vec<String> = patterns
-        .iter()
-        .filter(|p| !p.contains(['*', '?']))
-        .cloned()
-        .collect();
+    // Strings the patterns name themselves, their wildcards filled in two ways, are tried before
+    // any walk: most cells hold one of them.
+    let mut preferred: Vec<String> = Vec::new();
+    for p in &patterns {
+        if p.contains(['*', '?']) {
+            preferred.push(p.replace(['*', '?'], "x"));
+            preferred.push(p.replace('*', "").replace('?', "x"));
+        } else {
+            preferred.push(p.clone());
+        }
+    }
     preferred.extend(prefer.iter().cloned());
     if actions {
         preferred.extend(COMMON_ACTIONS.iter().map(|a| a.to_ascii_lowercase()));
         preferred.iter_mut().for_each(|p| p.make_ascii_lowercase());
     }
-    let cells = cells::cells(&globs, &[&universe], &preferred, &mut Budget(4_000))?;
+    let cells = cells::cells(&globs, &[&universe], &preferred, &mut Budget(2_000))?;
     let out: Vec<String> = cells
         .into_iter()
         .filter(|c| region_globs.iter().any(|g| g.matches(&c.witness)) != except)
