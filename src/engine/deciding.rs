@@ -92,7 +92,7 @@ pub fn detail(setup: &Setup<'_>, t: &Traced) -> Value {
 /// does.
 pub fn unknown_variables(setup: &Setup<'_>, t: &Traced) -> Vec<String> {
     use super::iam::context::Fact;
-    use super::variables::{Part, parts};
+    use super::variables::{Part, parts, resource_parts};
     let statement = setup.statement(t.at);
     if !setup.document(t.at.doc).has_variables() {
         return Vec::new();
@@ -100,15 +100,14 @@ pub fn unknown_variables(setup: &Setup<'_>, t: &Traced) -> Vec<String> {
     let (crate::observe::document::Patterns::Only(list)
     | crate::observe::document::Patterns::AllBut(list)) = &statement.resources;
     let values = statement.conditions.iter().flat_map(|c| c.values.iter());
+    let found = (list.iter().flat_map(|r| resource_parts(r))).chain(values.flat_map(|v| parts(v)));
     let mut out: Vec<String> = Vec::new();
-    for text in list.iter().chain(values) {
-        for part in parts(text) {
-            if let Part::Variable { key, .. } = part
-                && !matches!(setup.context.fact(key), Fact::Known(_))
-                && !out.iter().any(|k| k.eq_ignore_ascii_case(key))
-            {
-                out.push(key.to_owned());
-            }
+    for part in found {
+        if let Part::Variable { key, .. } = part
+            && !matches!(setup.context.fact(key), Fact::Known(_))
+            && !out.iter().any(|k| k.eq_ignore_ascii_case(key))
+        {
+            out.push(key.to_owned());
         }
     }
     out

@@ -77,6 +77,44 @@ impl Play {
         play
     }
 
+    /// A statement's resources with each variable of an unknown key also read as each value a
+    /// condition anywhere names for that key: the resource such a value makes the statement name
+    /// is a class of its own (`cluster/${aws:PrincipalOrgID}` with `StringEquals
+    /// aws:PrincipalOrgID o-1` names `cluster/o-1`).
+    fn instantiated(setup: &Setup<'_>, resources: &[String]) -> Vec<String> {
+        use super::variables::{Part, resource_parts};
+        let mut out = Vec::new();
+        for pattern in resources {
+            let variables: Vec<&str> = resource_parts(pattern)
+                .into_iter()
+                .filter_map(|p| match p {
+                    Part::Variable { key, .. } => Some(key),
+                    _ => None,
+                })
+                .filter(|k| !matches!(setup.context.fact(k), iam::Fact::Known(_)))
+                .collect();
+            for key in variables {
+                let literals = (setup.statements())
+                    .flat_map(|(_, _, s)| &s.conditions)
+                    .filter(|c| c.key.eq_ignore_ascii_case(key))
+                    .flat_map(|c| c.values.iter());
+                for literal in literals {
+                    let text: String = resource_parts(pattern)
+                        .into_iter()
+                        .map(|p| match p {
+                            Part::Text(t) => t.to_owned(),
+                            Part::Escape(c) => c.to_string(),
+                            Part::Variable { key: k, .. } if k == key => literal.clone(),
+                            Part::Variable { .. } => "*".to_owned(),
+                        })
+                        .collect();
+                    out.push(text);
+                }
+            }
+        }
+        out
+    }
+
     fn add(
         &mut self,
         setup: &Setup<'_>,
@@ -87,6 +125,10 @@ impl Play {
         self.actions.extend(a.iter().cloned());
         let (Patterns::Only(r) | Patterns::AllBut(r)) = setup.widest(document, statement);
         self.resources.extend(r);
+        let (Patterns::Only(raw) | Patterns::AllBut(raw)) = &statement.resources;
+        if document.has_variables() {
+            self.resources.extend(Play::instantiated(setup, raw));
+        }
     }
 
     /// The patterns in play for statement `at`.
@@ -126,11 +168,31 @@ fn covered(allow: &[Grant], action: &str, resource: &str) -> bool {
 }
 
 fn reach(setup: &Setup<'_>, at: At, resources: &Patterns, allow: &[Grant], play: &Play) -> Reach {
-    let play = play.for_statement(setup, at);
+    let mut play = play.for_statement(setup, at);
     let statement = setup.statement(at);
+    let (Patterns::Only(raw) | Patterns::AllBut(raw)) = &statement.resources;
+    if setup.document(at.doc).has_variables() {
+        play.1.extend(Play::instantiated(setup, raw));
+    }
     let a: Vec<&str> = play.0.iter().map(String::as_str).collect();
     let r: Vec<&str> = play.1.iter().map(String::as_str).collect();
-    let Ok(w) = iam::probe::witnesses(&statement.actions, resources, &a, &r, &[]) else {
+    // Resources a reader knows, tried first as examples.
+    let context = &setup.context;
+    let known = |key: &str| match context.fact(key) {
+        iam::Fact::Known(Some(v)) => v.first().cloned(),
+        _ => None,
+    };
+    let (account, region) = (
+        known("aws:ResourceAccount").unwrap_or_default(),
+        known("aws:RequestedRegion").unwrap_or_default(),
+    );
+    let examples = [
+        format!("arn:aws:eks:{region}:{account}:cluster/another-cluster"),
+        format!("arn:aws:iam::{account}:user/another-user"),
+        "arn:aws:s3:::another-bucket/object".to_owned(),
+        format!("arn:aws:eks:{region}:{account}:nodegroup/cluster/nodegroup/id"),
+    ];
+    let Ok(w) = iam::probe::witnesses(&statement.actions, resources, &a, &r, &examples) else {
         return Reach::Undecided;
     };
     let policies = setup.policies();

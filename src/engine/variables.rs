@@ -120,13 +120,42 @@ pub fn parts(pattern: &str) -> Vec<Part<'_>> {
     out
 }
 
+/// The parts of a `Resource` pattern: variables resolve only in the resource portion of an
+/// ARN, after its fifth colon; before it `${...}` is text ("IAM policy elements: Variables and
+/// tags": "You can't use a variable to replace parts of the ARN before the fifth colon, such as
+/// the service or account"). A pattern that is no ARN (`*`) has no such portion to protect.
+pub fn resource_parts(pattern: &str) -> Vec<Part<'_>> {
+    if !pattern.starts_with("arn:") {
+        return parts(pattern);
+    }
+    // The fifth colon outside `${...}`.
+    let (mut colons, mut inside) = (0, false);
+    let bytes = pattern.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'{' if i > 0 && bytes[i - 1] == b'$' => inside = true,
+            b'}' => inside = false,
+            b':' if !inside => {
+                colons += 1;
+                if colons == 5 {
+                    let mut out = vec![Part::Text(&pattern[..=i])];
+                    out.extend(parts(&pattern[i + 1..]));
+                    return out;
+                }
+            }
+            _ => {}
+        }
+    }
+    vec![Part::Text(pattern)]
+}
+
 /// Splits `pattern` into text and unknown variables for `who`.
 fn pieces(pattern: &str, who: &Principal<'_>) -> Vec<Piece> {
     let literal = |s: &str| {
         s.replace('*', &LITERAL_STAR.to_string())
             .replace('?', &LITERAL_QUESTION.to_string())
     };
-    parts(pattern)
+    resource_parts(pattern)
         .into_iter()
         .map(|part| match part {
             Part::Text(text) => Piece::Text(text.to_owned()),

@@ -159,11 +159,11 @@ fn decisions_agree_with_iam_simulate() {
         .unwrap_or(SETUPS);
     let setups = generate::setups(SEED, count);
     let mut lines = Vec::new();
-    let mut judged: Vec<(Ours, usize, Vec<(String, String)>)> = Vec::new();
+    let mut judged: Vec<(Ours, usize, Vec<(String, String)>, Vec<usize>)> = Vec::new();
     for (n, setup) in setups.iter().enumerate() {
         let case = case_of(setup);
         let ours = ours(&case);
-        let contexts = oracle::contexts(setup);
+        let contexts = oracle::contexts(setup, CLUSTER);
         for (c, cx) in contexts.iter().enumerate() {
             lines.push(oracle::simulation(
                 &format!("{n}/ci/{c}"),
@@ -193,7 +193,9 @@ fn decisions_agree_with_iam_simulate() {
                 }
             }
         }
+        let mut probe_contexts = Vec::with_capacity(probes.len());
         for (p, (action, resource)) in probes.iter().enumerate() {
+            let contexts = oracle::contexts(setup, resource);
             for (c, cx) in contexts.iter().enumerate() {
                 lines.push(oracle::simulation(
                     &format!("{n}/p{p}/{c}"),
@@ -203,13 +205,14 @@ fn decisions_agree_with_iam_simulate() {
                     cx,
                 ));
             }
+            probe_contexts.push(contexts.len());
         }
-        judged.push((ours, contexts.len(), probes));
+        judged.push((ours, contexts.len(), probes, probe_contexts));
     }
     let answers = oracle::run(&lines);
     let mut disagreements = Vec::new();
     let mut tally: BTreeMap<String, usize> = BTreeMap::new();
-    for (n, (ours, contexts, probes)) in judged.iter().enumerate() {
+    for (n, (ours, contexts, probes, probe_contexts)) in judged.iter().enumerate() {
         let theirs: BTreeSet<String> = (0..*contexts)
             .map(|c| {
                 let answer = &answers[&format!("{n}/ci/{c}")];
@@ -221,7 +224,7 @@ fn decisions_agree_with_iam_simulate() {
             .collect();
         let mut excess = Excess::None;
         for p in 0..probes.len() {
-            let results: Vec<&Result<String, String>> = (0..*contexts)
+            let results: Vec<&Result<String, String>> = (0..probe_contexts[p])
                 .map(|c| &answers[&format!("{n}/p{p}/{c}")])
                 .collect();
             // A request the simulator does not know (an example of ours that is no real
@@ -264,11 +267,16 @@ fn decisions_agree_with_iam_simulate() {
         lines.len()
     );
     println!("operator coverage: {coverage:?}");
+    let headlines: Vec<&str> = disagreements
+        .iter()
+        .filter_map(|d| d.lines().next())
+        .collect();
     assert!(
         disagreements.is_empty(),
-        "{} of {} setups disagree; the first:\n{}",
+        "{} of {} setups disagree:\n{}\n\nthe first:\n{}",
         disagreements.len(),
         setups.len(),
+        headlines.join("\n"),
         disagreements
             .iter()
             .take(5)
@@ -328,4 +336,67 @@ fn coverage(setups: &[Setup]) -> BTreeMap<&'static str, usize> {
         }
     }
     out
+}
+
+/// Debugging aid (`SMCE_GUARD_SIMULATOR_DUMP=N`): every simulation of setup N and its answer.
+#[test]
+fn dump_one_setup() {
+    let Ok(n) = std::env::var("SMCE_GUARD_SIMULATOR_DUMP") else {
+        return;
+    };
+    let n: usize = n.parse().unwrap();
+    let setups = generate::setups(SEED, n + 1);
+    let setup = &setups[n];
+    let contexts = oracle::contexts(setup, CLUSTER);
+    let mut lines = Vec::new();
+    let mut names = Vec::new();
+    for (action, resources) in oracle::VOCABULARY
+        .iter()
+        .chain([("eks:DescribeCluster", &[CLUSTER][..])].iter())
+    {
+        for resource in *resources {
+            for (c, cx) in contexts.iter().enumerate() {
+                let id = format!("{}/{}/{c}", names.len(), lines.len());
+                lines.push(oracle::simulation(&id, setup, action, resource, cx));
+                names.push(format!(
+                    "{action} {resource} {}",
+                    serde_json::to_string(cx).unwrap()
+                ));
+            }
+        }
+    }
+    let answers = oracle::run(&lines);
+    println!(
+        "{}",
+        serde_json::to_string(
+            &setup
+                .documents
+                .iter()
+                .map(|(p, d)| json!([format!("{p:?}"), d]))
+                .collect::<Vec<_>>()
+        )
+        .unwrap()
+    );
+    println!(
+        "boundary {}",
+        serde_json::to_string(&setup.boundary).unwrap()
+    );
+    println!(
+        "variables {:?} candidates {:?}",
+        setup.variables,
+        oracle::candidates(setup, CLUSTER)
+    );
+    for (line, name) in lines.iter().zip(&names) {
+        let id = serde_json::from_str::<Value>(line).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        println!("{:?} {name}", answers[&id]);
+    }
+    let case = case_of(setup);
+    let judged = case.judge();
+    for f in &judged.findings {
+        println!("{} {}", f["code"], f["message"]);
+    }
+    println!("{:?}", case.ask("eks:DescribeCluster", CLUSTER).outcomes);
 }

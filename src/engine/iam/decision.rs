@@ -14,8 +14,8 @@ use super::Tri;
 use super::candidates::{self, Cond};
 use super::context::{Fact, RequestContext};
 use super::matching::{Scope, action_matches, condition_holds, resource_matches};
-use super::operators::{self, Operator};
-use crate::engine::variables::{Part, parts};
+use super::operators::{self, Operator, Variable};
+use crate::engine::variables::{Part, parts, resource_parts};
 use crate::observe::document::{Document, Patterns, Statement};
 use std::collections::HashMap;
 
@@ -201,7 +201,7 @@ pub fn decide_with(
             }
         }
     }
-    let keys = enumerable_keys(&taking, context);
+    let keys = enumerable_keys(&taking, context, request.resource);
     // The combinations: keys with the fewest candidates first, while the product stays small.
     let mut chosen_keys: Vec<(String, Vec<Option<Vec<String>>>)> = Vec::new();
     let mut product = 1usize;
@@ -303,77 +303,150 @@ pub fn decide_with(
     }
 }
 
-/// The keys that conditions of live statements test and the context does not know, with their
-/// candidates (`None`: too many, or read through a variable, so judged condition by condition).
+/// What a resource pattern's variable does for one request: nothing (no unknown variable, or no
+/// value makes it name the resource), one value makes it name the resource, or the value cannot
+/// be told (wildcards around it, or two unknown variables).
+enum Through<'a> {
+    Nothing,
+    Names(&'a str, String),
+    Opaque(Vec<&'a str>),
+}
+
+fn through_resource<'a>(pattern: &'a str, resource: &str, scope: &Scope<'_>) -> Through<'a> {
+    let (mut before, mut after) = (String::new(), String::new());
+    let mut variable: Option<&'a str> = None;
+    let mut unknown: Vec<&'a str> = Vec::new();
+    let mut wild = false;
+    for part in resource_parts(pattern) {
+        let text = match part {
+            Part::Text(t) => {
+                wild |= t.contains(['*', '?']);
+                t.to_owned()
+            }
+            Part::Escape(c) => c.to_string(),
+            Part::Variable { key, default } => match (scope.variable(key), default) {
+                (Variable::One(v), _) => v,
+                (Variable::Missing, Some(d)) => d.to_owned(),
+                (Variable::Missing, None) => return Through::Nothing,
+                (Variable::Unknown, _) => {
+                    unknown.push(key);
+                    variable = Some(key);
+                    continue;
+                }
+            },
+        };
+        if variable.is_none() {
+            before.push_str(&text)
+        } else {
+            after.push_str(&text)
+        }
+    }
+    match (variable, unknown.len()) {
+        (None, _) => Through::Nothing,
+        (Some(_), n) if n > 1 || wild => Through::Opaque(unknown),
+        (Some(key), _) => {
+            let fits = resource.len() >= before.len() + after.len()
+                && resource.starts_with(&before)
+                && resource.ends_with(&after);
+            if fits {
+                Through::Names(
+                    key,
+                    resource[before.len()..resource.len() - after.len()].to_owned(),
+                )
+            } else {
+                Through::Nothing
+            }
+        }
+    }
+}
+
+/// The keys that conditions of live statements test, or their resources read through a
+/// variable, and the context does not know, with their candidates (`None`: too many, or read
+/// through a variable no one value settles, so judged condition by condition).
 fn enumerable_keys(
     taking: &[Part_<'_>],
     context: &RequestContext,
+    resource: &str,
 ) -> Vec<(String, Option<Vec<Option<Vec<String>>>>)> {
-    // Keys a live statement reads through a variable stay unchosen: their candidates would not
-    // account for what the variable compares.
-    let unknown = |key: &str| !matches!(context.fact(key), Fact::Known(_));
-    let mut through_variables: Vec<String> = Vec::new();
-    let mut note = |pattern: &str| {
-        for part in parts(pattern) {
-            if let Part::Variable { key, .. } = part
-                && unknown(key)
-            {
-                through_variables.push(key.to_ascii_lowercase());
-            }
-        }
-    };
-    for part in taking.iter().filter(|p| p.live && p.variables) {
-        let (Patterns::Only(list) | Patterns::AllBut(list)) = &part.statement.resources;
-        list.iter().for_each(|r| note(r));
-        for c in &part.statement.conditions {
-            c.values.iter().for_each(|v| note(v));
-        }
-    }
     let none = HashMap::new();
     let base = Scope {
         context,
         chosen: &none,
     };
-    // Conditions per key, in the order the statements name them.
-    let mut order: Vec<String> = Vec::new();
-    let mut by_key: HashMap<
-        String,
-        (
-            Fact,
-            Vec<(Operator, Vec<operators::Value>, &[String])>,
-            bool,
-        ),
-    > = HashMap::new();
-    for part in taking.iter().filter(|p| p.live) {
-        for c in &part.statement.conditions {
-            let fact = context.fact(&c.key);
-            if matches!(fact, Fact::Known(_)) {
-                continue;
+    let unknown = |key: &str| !matches!(context.fact(key), Fact::Known(_));
+    // Keys read through a variable in a condition's values stay unchosen: their candidates would
+    // not account for what the variable compares. One read in a resource is chosen when one value
+    // makes the resource the request's: that value is a class of its own.
+    let mut opaque_keys: Vec<String> = Vec::new();
+    let mut named: Vec<(String, String)> = Vec::new();
+    for part in taking.iter().filter(|p| p.live && p.variables) {
+        let (Patterns::Only(list) | Patterns::AllBut(list)) = &part.statement.resources;
+        for pattern in list {
+            match through_resource(pattern, resource, &base) {
+                Through::Nothing => {}
+                Through::Names(key, value) => named.push((key.to_ascii_lowercase(), value)),
+                Through::Opaque(keys) => {
+                    opaque_keys.extend(keys.iter().map(|k| k.to_ascii_lowercase()))
+                }
             }
-            let lower = c.key.to_ascii_lowercase();
-            let entry = by_key.entry(lower.clone()).or_insert_with(|| {
-                order.push(lower.clone());
-                (fact, Vec::new(), false)
-            });
+        }
+        for c in &part.statement.conditions {
+            for v in &c.values {
+                for p in parts(v) {
+                    if let Part::Variable { key, .. } = p
+                        && unknown(key)
+                    {
+                        opaque_keys.push(key.to_ascii_lowercase());
+                    }
+                }
+            }
+        }
+    }
+    // Conditions per key, in the order the statements name them; then the values resources name.
+    type Tests = Vec<(Operator, Vec<operators::Value>, Vec<String>)>;
+    let mut order: Vec<String> = Vec::new();
+    let mut by_key: HashMap<String, (Fact, Tests, bool)> = HashMap::new();
+    fn entry<'m>(
+        by_key: &'m mut HashMap<String, (Fact, Tests, bool)>,
+        order: &mut Vec<String>,
+        context: &RequestContext,
+        key: &str,
+    ) -> &'m mut (Fact, Tests, bool) {
+        let lower = key.to_ascii_lowercase();
+        by_key.entry(lower.clone()).or_insert_with(|| {
+            order.push(lower);
+            (context.fact(key), Vec::new(), false)
+        })
+    }
+    for part in taking.iter().filter(|p| p.live) {
+        for c in part.statement.conditions.iter().filter(|c| unknown(&c.key)) {
+            let e = entry(&mut by_key, &mut order, context, &c.key);
             match Operator::parse(&c.operator) {
                 Some(op) => {
                     let values =
                         operators::prepare(&op, &c.values, part.variables, &|k| base.variable(k));
-                    // A value read through an unknown variable: not a class this key can list.
                     if values.contains(&operators::Value::Unknown) {
-                        entry.2 = true;
+                        e.2 = true;
                     }
-                    entry.1.push((op, values, &c.values));
+                    e.1.push((op, values, c.values.clone()));
                 }
-                None => entry.2 = true,
+                None => e.2 = true,
             }
         }
+    }
+    let equals = Operator::parse("StringEquals").expect("an operator");
+    for (key, value) in named {
+        entry(&mut by_key, &mut order, context, &key).1.push((
+            equals,
+            vec![operators::Value::Text(value.clone())],
+            vec![value],
+        ));
     }
     order
         .into_iter()
         .map(|key| {
             let (fact, conds, opaque) = &by_key[&key];
-            let candidates = (!opaque && !through_variables.contains(&key))
+            let candidates = (!opaque && !opaque_keys.contains(&key))
                 .then(|| {
                     let conds: Vec<Cond<'_>> = conds
                         .iter()
@@ -402,9 +475,25 @@ fn influences(
     statements: &[Traced],
 ) -> Vec<Influence> {
     let written = |lower: &str| {
-        (taking.iter().flat_map(|p| &p.statement.conditions))
+        let in_conditions = (taking.iter().flat_map(|p| &p.statement.conditions))
             .find(|c| c.key.eq_ignore_ascii_case(lower))
-            .map_or_else(|| lower.to_owned(), |c| c.key.clone())
+            .map(|c| c.key.clone());
+        let in_resources = || {
+            taking.iter().find_map(|p| {
+                let (Patterns::Only(list) | Patterns::AllBut(list)) = &p.statement.resources;
+                list.iter()
+                    .flat_map(|r| resource_parts(r))
+                    .find_map(|part| match part {
+                        Part::Variable { key, .. } if key.eq_ignore_ascii_case(lower) => {
+                            Some(key.to_owned())
+                        }
+                        _ => None,
+                    })
+            })
+        };
+        in_conditions
+            .or_else(in_resources)
+            .unwrap_or_else(|| lower.to_owned())
     };
     let mut out = Vec::new();
     let mut stride = 1;

@@ -7,7 +7,7 @@ use super::candidates::{self, Cond};
 use super::cells::{Glob, Tok};
 use super::context::{Fact, RequestContext};
 use super::operators::{self, Operator, Variable};
-use crate::engine::variables::{Part, parts};
+use crate::engine::variables::{Part, resource_parts};
 use crate::observe::document::{Condition, Patterns, Statement};
 use std::collections::HashMap;
 
@@ -69,6 +69,11 @@ fn entry_matches(
     resource: &str,
     scope: &Scope<'_>,
 ) -> Result<Tri, ()> {
+    // A `${` before an ARN's fifth colon is no variable (IAM resolves them only in the resource
+    // portion), and no real partition, service, region or account holds one: it names nothing.
+    if pattern.starts_with("arn:") && pattern.splitn(6, ':').take(5).any(|p| p.contains("${")) {
+        return Ok(Tri::No);
+    }
     if !variables || !pattern.contains("${") {
         return Ok(Tri::from(if wild(pattern) {
             Glob::iam(pattern).matches(resource)
@@ -78,7 +83,7 @@ fn entry_matches(
     }
     let mut toks = Vec::with_capacity(pattern.len());
     let mut unknown = false;
-    for part in parts(pattern) {
+    for part in resource_parts(pattern) {
         match part {
             Part::Text(text) => toks.extend(Glob::iam(text).0),
             Part::Escape(c) => toks.push(Tok::Lit(c)),

@@ -14,7 +14,9 @@ const COMMON_ACTIONS: &[&str] = &[
     "eks:ListClusters",
     "eks:DescribeNodegroup",
     "eks:DeleteCluster",
+    "eks:DeregisterCluster",
     "eks:UpdateClusterConfig",
+    "eks:DescribeUpdate",
     "eks:AccessKubernetesApi",
     "iam:CreateUser",
     "iam:GetUser",
@@ -84,9 +86,12 @@ fn witnesses_of(
     } else {
         Glob::arn("arn:?*:?*:*:*:?*").expect("six parts")
     };
-    // Strings the patterns name themselves, their wildcards filled in two ways, are tried before
-    // any walk: most cells hold one of them.
-    let mut preferred: Vec<String> = Vec::new();
+    // Real names first, then strings the patterns name themselves (their wildcards filled in two
+    // ways): most cells hold one of them, and no walk is needed.
+    let mut preferred: Vec<String> = prefer.to_vec();
+    if actions {
+        preferred.extend(COMMON_ACTIONS.iter().map(|a| a.to_ascii_lowercase()));
+    }
     for p in &patterns {
         if p.contains(['*', '?']) {
             preferred.push(p.replace(['*', '?'], "x"));
@@ -95,9 +100,7 @@ fn witnesses_of(
             preferred.push(p.clone());
         }
     }
-    preferred.extend(prefer.iter().cloned());
     if actions {
-        preferred.extend(COMMON_ACTIONS.iter().map(|a| a.to_ascii_lowercase()));
         preferred.iter_mut().for_each(|p| p.make_ascii_lowercase());
     }
     let cells = cells::cells(&globs, &[&universe], &preferred, &mut Budget(2_000))?;

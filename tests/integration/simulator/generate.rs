@@ -5,6 +5,10 @@
 //! written as a policy author would (actions with resources of their own service, or `*`), so
 //! that the requests it reaches are requests AWS knows; the vocabulary of real requests the
 //! simulator probes ([`super::oracle::VOCABULARY`]) has one in every class a pattern here cuts.
+//! smce-guard knows no catalogue of actions and resource types: a grant whose only reach beyond
+//! `allow` is an action AWS does not have, or a resource of a type its actions do not take, is
+//! excess to it and nothing to the simulator. Such grants are not generated; the known
+//! differences are kept as cases of their own (`super::known_differences`).
 
 use crate::rules::case::{CLUSTER, DEPLOYER};
 use serde_json::{Value, json};
@@ -73,7 +77,6 @@ const EKS_ACTIONS: &[&str] = &[
     "eks:DescribeCluster",
     "EKS:describecluster",
     "eks:Describe*",
-    "eks:DescribeCluste?",
     "eks:*Cluster",
     "eks:DeleteCluster",
     "eks:UpdateClusterConfig",
@@ -110,7 +113,7 @@ const ANY_ACTIONS: &[&str] = &[
     "s3:*",
     "*",
 ];
-const ANY_RESOURCES: &[&str] = &[CLUSTER, OTHER_CLUSTER, "arn:aws:eks:*:*:cluster/*", "*"];
+const ANY_RESOURCES: &[&str] = &[CLUSTER, OTHER_CLUSTER, "*"];
 
 /// Conditions on keys the CI context fixes (present or absent) and on keys it does not.
 #[rustfmt::skip]
@@ -194,6 +197,8 @@ const CONDITIONS: &[(&str, &str, &[&str])] = &[
     ("StringEquals", "aws:ResourceTag/env", &["prod"]),
     ("StringNotEqualsIgnoreCase", "aws:ResourceTag/env", &["PROD"]),
     ("BinaryEquals", "aws:ResourceTag/blob", &["QmluYXJ5"]),
+    ("BinaryEquals", "aws:RequestTag/data", &["QmluYXJ5", "AAEC"]),
+    ("BinaryEqualsIfExists", "aws:RequestTag/data", &["AAEC"]),
     ("Null", "aws:ResourceTag/env", &["false"]),
 ];
 
@@ -309,34 +314,52 @@ impl Setup {
             v
         };
         let mut s = json!({"Effect": if allow { "Allow" } else { "Deny" }});
-        match rng.below(if allow { 9 } else { 6 }) {
+        // `NotResource` only beside EKS actions, excluding one cluster: what is left is still
+        // clusters those actions take.
+        let eks: &[&str] = &[
+            "eks:*",
+            "eks:Delete*",
+            "eks:DescribeCluster",
+            "eks:Describe*",
+        ];
+        let one_cluster: &[&str] = &[CLUSTER, OTHER_CLUSTER];
+        match rng.below(if allow { 8 } else { 6 }) {
             // All but some actions, on everything.
             0 => {
                 s["NotAction"] = json!(list(rng, ANY_ACTIONS));
                 s["Resource"] = json!("*");
             }
-            // Some actions everywhere but somewhere.
+            // EKS actions everywhere but one cluster.
             1 => {
-                s["Action"] = json!(list(rng, family.0));
-                s["NotResource"] = json!(list(rng, &ANY_RESOURCES[..3]));
+                s["Action"] = json!(list(rng, eks));
+                s["NotResource"] = json!(*rng.pick(one_cluster));
             }
             // Everything.
             2 if allow => {
                 s["Action"] = json!("*");
                 s["Resource"] = json!("*");
             }
-            // A wildcard-only action, on `*`.
-            3 if allow => {
-                s["Action"] = json!(*rng.pick(&["eks:ListClusters", "sts:GetCallerIdentity"]));
-                s["Resource"] = json!("*");
-            }
             _ if allow => {
                 s["Action"] = json!(list(rng, family.0));
                 s["Resource"] = json!(list(rng, family.1));
             }
-            _ => {
+            2 | 3 => {
                 s["Action"] = json!(list(rng, ANY_ACTIONS));
                 s["Resource"] = json!(list(rng, ANY_RESOURCES));
+            }
+            // A Deny names clusters one by one (a variable names one too): a Deny of every
+            // cluster beside a grant of all but one cluster would leave only resources of other
+            // types, which smce-guard cannot tell from real ones.
+            _ => {
+                let denied: &[&str] = &[
+                    CLUSTER,
+                    OTHER_CLUSTER,
+                    "*",
+                    "arn:aws:eks:us-west-2:111122223333:cluster/${aws:PrincipalOrgID}",
+                    "arn:aws:eks:us-west-2:111122223333:cluster/${aws:PrincipalTag/cluster, 'acme'}",
+                ];
+                s["Action"] = json!(list(rng, family.0));
+                s["Resource"] = json!(list(rng, denied));
             }
         }
         for r in (s["Resource"].as_array().cloned().unwrap_or_default())
@@ -344,14 +367,32 @@ impl Setup {
             .filter_map(Value::as_str)
         {
             if r.contains("${aws:PrincipalOrgID}") {
-                self.variables
-                    .push(("aws:PrincipalOrgID", vec!["acme", "other"]));
+                // The clusters it may name: ours, another, and those the probes name.
+                self.variables.push((
+                    "aws:PrincipalOrgID",
+                    vec!["acme", "other", "another-cluster", "o-a1b2c3d4e5"],
+                ));
             }
         }
+        // Resource tags only where every action is EKS's: S3 objects carry no
+        // `aws:ResourceTag` unless their bucket enables ABAC, and the simulator leaves it out.
+        let eks_only = s["NotAction"].is_null()
+            && (s["Action"]
+                .as_array()
+                .cloned()
+                .unwrap_or_else(|| vec![s["Action"].clone()]))
+            .iter()
+            .all(|a| {
+                a.as_str()
+                    .is_some_and(|a| a.to_ascii_lowercase().starts_with("eks:"))
+            });
         if rng.chance(50) {
             let mut block = serde_json::Map::new();
             for _ in 0..1 + usize::from(rng.chance(35)) {
                 let (operator, key, values) = *rng.pick(CONDITIONS);
+                if key.starts_with("aws:ResourceTag/") && !eks_only {
+                    continue;
+                }
                 // At most two unknown keys per setup keep the candidates few.
                 let unknowns: Vec<&str> = (self.conditions.iter().map(|c| c.key))
                     .chain(self.variables.iter().map(|v| v.0))

@@ -19,16 +19,22 @@ pub const USER_ID: &str = "AIDAEXAMPLEDEPLOYER1";
 const NOW: &str = "2026-11-20T09:00:00Z";
 const EPOCH: &str = "1795165200";
 
+/// The cluster a resource `.../cluster/${aws:PrincipalOrgID}` names when the organization is the
+/// one a condition names.
+const ORG_CLUSTER: &str = "arn:aws:eks:us-west-2:111122223333:cluster/o-a1b2c3d4e5";
+
 /// Real requests, each action with resources of a type it takes: one in every class of requests
 /// the generated patterns cut (another cluster, another region and account, a nodegroup, IAM
-/// users, an S3 object and bucket, a table of a service no pattern names, and two actions that
-/// take only `*`).
+/// users, an S3 object and bucket, a table of a service no pattern names, and an action that
+/// takes only `*`). Not `sts:GetCallerIdentity`: AWS answers it whatever the policies say, so it
+/// is no grant.
 #[rustfmt::skip]
 pub const VOCABULARY: &[(&str, &[&str])] = &[
-    ("eks:DescribeCluster", &[CLUSTER, "arn:aws:eks:us-west-2:111122223333:cluster/other", "arn:aws:eks:us-east-1:111122223333:cluster/acme", "arn:aws:eks:us-west-2:999988887777:cluster/acme", "arn:aws:eks:us-west-2:111122223333:cluster/acmeish"]),
-    ("eks:DeleteCluster", &[CLUSTER, "arn:aws:eks:us-west-2:111122223333:cluster/other"]),
-    ("eks:UpdateClusterConfig", &[CLUSTER]),
-    ("eks:DescribeUpdate", &[CLUSTER]),
+    ("eks:DescribeCluster", &[CLUSTER, "arn:aws:eks:us-west-2:111122223333:cluster/other", "arn:aws:eks:us-east-1:111122223333:cluster/acme", "arn:aws:eks:us-west-2:999988887777:cluster/acme", "arn:aws:eks:us-west-2:111122223333:cluster/acmeish", ORG_CLUSTER]),
+    ("eks:DeleteCluster", &[CLUSTER, "arn:aws:eks:us-west-2:111122223333:cluster/other", ORG_CLUSTER]),
+    ("eks:DeregisterCluster", &[CLUSTER]),
+    ("eks:UpdateClusterConfig", &[CLUSTER, "arn:aws:eks:us-west-2:111122223333:cluster/other"]),
+    ("eks:DescribeUpdate", &[CLUSTER, "arn:aws:eks:us-west-2:111122223333:cluster/other"]),
     ("eks:DescribeNodegroup", &["arn:aws:eks:us-west-2:111122223333:nodegroup/acme/workers/0a1b2c3d-0000-0000-0000-000000000000"]),
     ("eks:ListClusters", &["*"]),
     ("iam:CreateUser", &["arn:aws:iam::111122223333:user/mallory", USER_ARN]),
@@ -36,7 +42,6 @@ pub const VOCABULARY: &[(&str, &[&str])] = &[
     ("s3:GetObject", &["arn:aws:s3:::acme-data/report.csv"]),
     ("s3:PutObject", &["arn:aws:s3:::acme-data/report.csv"]),
     ("s3:ListBucket", &["arn:aws:s3:::acme-data"]),
-    ("sts:GetCallerIdentity", &["*"]),
     ("dynamodb:GetItem", &["arn:aws:dynamodb:us-west-2:111122223333:table/hubs"]),
 ];
 
@@ -132,8 +137,10 @@ fn near(operator: &str, value: &str) -> Vec<String> {
     vec![value.to_owned()]
 }
 
-/// The candidate values of each unknown key the setup's conditions and variables read.
-pub fn candidates(setup: &Setup) -> Vec<(String, Vec<KeyValue>)> {
+/// The candidate values of each unknown key the setup's conditions and variables read, for a
+/// request on `resource` (a variable's candidates include the value that makes its resource
+/// name that one).
+pub fn candidates(setup: &Setup, resource: &str) -> Vec<(String, Vec<KeyValue>)> {
     let mut by_key: BTreeMap<String, (String, Vec<String>, bool)> = BTreeMap::new();
     for Cond {
         operator,
@@ -161,6 +168,9 @@ pub fn candidates(setup: &Setup) -> Vec<(String, Vec<KeyValue>)> {
             .entry(key.to_ascii_lowercase())
             .or_insert_with(|| ((*key).to_owned(), Vec::new(), false));
         entry.1.extend(values.iter().map(|v| (*v).to_owned()));
+        if let Some(name) = resource.strip_prefix("arn:aws:eks:us-west-2:111122223333:cluster/") {
+            entry.1.push(name.to_owned());
+        }
     }
     let mut out = Vec::new();
     for (lower, (key, mut values, multi)) in by_key {
@@ -234,7 +244,7 @@ pub fn candidates(setup: &Setup) -> Vec<(String, Vec<KeyValue>)> {
 
 /// The context of each combination of candidate values: the known keys, the pinned known ones,
 /// and one candidate of each unknown key.
-pub fn contexts(setup: &Setup) -> Vec<BTreeMap<String, Value>> {
+pub fn contexts(setup: &Setup, resource: &str) -> Vec<BTreeMap<String, Value>> {
     let mut base = known_context(setup);
     for (key, values) in &setup.pins {
         let multi = smce_guard::engine::iam::context::is_multivalued(key);
@@ -245,7 +255,7 @@ pub fn contexts(setup: &Setup) -> Vec<BTreeMap<String, Value>> {
         }
     }
     let mut out = vec![base];
-    for (key, list) in candidates(setup) {
+    for (key, list) in candidates(setup, resource) {
         let mut next = Vec::with_capacity(out.len() * list.len());
         for cx in &out {
             for value in &list {
