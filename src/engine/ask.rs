@@ -136,6 +136,13 @@ fn reason(
             .collect()
     };
     match verdict {
+        AccessDecision::Allowed
+            if request
+                .action
+                .eq_ignore_ascii_case(iam::decision::NEEDS_NO_PERMISSION) =>
+        {
+            "AWS answers it for every signed caller, whatever the policies say".to_owned()
+        }
         AccessDecision::Allowed => format!(
             "allowed by {}",
             named(&|t| t.allow && t.applies == Tri::Yes && t.at.doc != Doc::Boundary).join(", ")

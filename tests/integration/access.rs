@@ -44,6 +44,15 @@ fn the_four_answers_and_their_exit_codes() {
     assert_eq!(answer["principal"], DEPLOYER);
     assert_eq!(answer["statements"][0]["applies"], "true");
     assert_eq!(answer["judged_at"], crate::common::RECORDED_AT);
+    // Who am I: AWS answers every signed caller, even against a Deny of everything.
+    let deny_all = deployer_with(json!([{"Effect": "Deny", "Action": "*", "Resource": "*"}]));
+    let (code, answer) = json_access(&deny_all, &["sts:GetCallerIdentity"]);
+    assert_eq!(
+        (code, answer["decision"].as_str()),
+        (0, Some("allowed")),
+        "{answer:#}"
+    );
+    assert_eq!(answer["resource"], "*");
     // Nothing names DeleteCluster: implicitly denied.
     let (code, answer) = json_access(&base, &["eks:DeleteCluster", CLUSTER]);
     assert_eq!(

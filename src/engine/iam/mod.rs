@@ -20,6 +20,8 @@ pub mod candidates;
 pub mod cells;
 pub mod context;
 pub mod decision;
+pub mod globs;
+mod keys;
 pub mod matching;
 pub mod operators;
 pub mod probe;

@@ -305,3 +305,15 @@ fn pinning_a_key_the_ci_context_fixes_is_refused() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn who_am_i_is_no_grant() {
+    // AWS answers sts:GetCallerIdentity for every signed caller: granting it gives nothing.
+    let case = deployer_with(json!([
+        readonly(),
+        allow(json!("sts:GetCallerIdentity"), json!("*"))
+    ]));
+    expect(&case.judge(), 0, &[]);
+    let answer = case.ask("sts:GetCallerIdentity", "*");
+    assert_eq!(answer.outcomes, vec!["allowed"]);
+}
