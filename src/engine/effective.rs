@@ -15,7 +15,6 @@ use super::deployer::{Origin, reaching};
 use super::iam::context::Why;
 use super::iam::decision::{At, Doc};
 use super::iam::{self, Decision, Policies, Request, RequestContext};
-use super::variables::{self, Principal, Reading};
 use crate::observe::document::{Document, Patterns, Statement};
 use crate::observe::{AccountState, User};
 use crate::policy::Policy;
@@ -132,12 +131,49 @@ impl<'a> Setup<'a> {
         })
     }
 
-    /// A statement's resources as patterns, unknown variables read as `*`.
+    /// A statement's resources as patterns, with the variables the request context knows
+    /// resolved (pinned keys too) and the others read as `*`: every resource it may name. An
+    /// entry whose variable has no value names nothing and is left out of `Resource`.
     pub fn widest(&self, document: &Document, statement: &Statement) -> Patterns {
-        let who = Principal::of(self.user, "");
-        variables::resolve(document, statement, &who, Reading::Widest)
-            .into_owned()
-            .resources
+        use super::iam::Fact;
+        use super::variables::{LITERAL_QUESTION, LITERAL_STAR, Part, resource_parts};
+        let (list, only) = match &statement.resources {
+            Patterns::Only(list) => (list, true),
+            Patterns::AllBut(list) => (list, false),
+        };
+        if !document.has_variables() {
+            return statement.resources.clone();
+        }
+        let literal = |v: &str| {
+            v.replace('*', &LITERAL_STAR.to_string())
+                .replace('?', &LITERAL_QUESTION.to_string())
+        };
+        let mut out = Vec::with_capacity(list.len());
+        'entries: for pattern in list {
+            let mut text = String::with_capacity(pattern.len());
+            for part in resource_parts(pattern) {
+                match part {
+                    Part::Text(t) => text.push_str(t),
+                    Part::Escape('*') => text.push(LITERAL_STAR),
+                    Part::Escape('?') => text.push(LITERAL_QUESTION),
+                    Part::Escape(c) => text.push(c),
+                    Part::Variable { key, default } => match (self.context.fact(key), default) {
+                        (Fact::Known(Some(v)), _) if v.len() == 1 => text.push_str(&literal(&v[0])),
+                        (Fact::Known(_), Some(d)) => text.push_str(&literal(d)),
+                        // No value: the entry names nothing (as an exception, it excepts
+                        // nothing either, so it is read as excepting everything: the widest).
+                        (Fact::Known(_), None) if only => continue 'entries,
+                        _ => text.push('*'),
+                    },
+                }
+            }
+            out.push(text);
+        }
+        if only {
+            Patterns::Only(out)
+        } else {
+            Patterns::AllBut(out)
+        }
     }
 }
 
@@ -212,11 +248,8 @@ pub fn decide_entry(setup: &Setup<'_>, grant: &Grant) -> Entry {
         &[],
     );
     match witnesses {
-        Ok(w) if w.actions.len() * w.resources.len() <= iam::probe::MAX_WITNESSES * 4 => Entry {
-            probes: (w.actions.iter())
-                .flat_map(|a| w.resources.iter().map(move |r| (a, r)))
-                .map(|(a, r)| decide(a, r))
-                .collect(),
+        Ok(w) if w.pairs.len() <= iam::probe::MAX_WITNESSES * 4 => Entry {
+            probes: w.pairs.iter().map(|(a, r)| decide(a, r)).collect(),
             fallback: false,
         },
         _ => Entry {

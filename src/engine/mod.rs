@@ -3,9 +3,15 @@
 //! state was recorded or read live.
 //!
 //! Every rule is registered once in [`rules::RULES`] and judged through it; the rule functions
-//! live by family: [`account`], [`members`], [`users`], [`deployer`] (with the permission matcher
-//! in [`permissions`], policy variables in [`variables`] and Deny in [`deny`]), [`rotation`],
+//! live by family: [`account`], [`members`], [`users`], [`deployer`], [`rotation`],
 //! [`credentials`], [`usage`] and [`root`]. [`waivers`] then marks what the policy accepts.
+//!
+//! What the deployer may do is IAM's decision: the evaluator in [`iam`], the deployer's policies
+//! and CI context in [`effective`], and the permission rules built on it: missing permissions in
+//! [`deployer`], Deny and the boundary in [`deny`], unknown keys in [`uncertain`], grants beyond
+//! `allow` in [`excess`] (with the shape-based matcher of [`permissions`] as its sound fast
+//! path), their words in [`deciding`] and [`wording`]. [`ask`] puts `access`'s question to the
+//! same evaluator. Policy variables are read in [`variables`].
 
 pub mod account;
 pub mod ask;
@@ -19,6 +25,7 @@ pub mod iam;
 pub mod judge;
 pub mod members;
 pub mod permissions;
+pub mod reach;
 pub mod root;
 pub mod rotation;
 pub mod rules;

@@ -242,9 +242,11 @@ mod tests {
         };
         let arn =
             "arn:aws:eks:us-west-2:${aws:PrincipalAccount}:cluster/${aws:PrincipalTag/cluster}";
+        // Only the resource portion of an ARN (after its fifth `:`) takes variables; before it
+        // `${...}` is text that names no account.
         assert_eq!(
             one(arn, &user, false).as_deref(),
-            Some("arn:aws:eks:us-west-2:111122223333:cluster/acme")
+            Some("arn:aws:eks:us-west-2:${aws:PrincipalAccount}:cluster/acme")
         );
         assert_eq!(
             one(

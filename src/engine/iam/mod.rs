@@ -15,6 +15,14 @@
 //! absence), and a decision that differs between them is uncertain ([`decision`]). Which
 //! actions and resources a grant reaches is judged the same way, one witness per class of
 //! strings the patterns cannot tell apart ([`cells`], [`probe`]).
+//!
+//! AWS's documentation this follows (IAM User Guide):
+//! - Policy evaluation logic: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html>
+//! - Condition operators (`...IfExists`, `Null`, absent keys): <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html>
+//! - Single-valued vs. multivalued context keys: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html>
+//! - Conditions with multiple context keys or values: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-logic-multiple-context-keys-or-values.html>
+//! - Policy variables (where they resolve, absent keys): <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html>
+//! - Resource wildcards: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html>
 
 pub mod candidates;
 pub mod cells;

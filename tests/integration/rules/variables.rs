@@ -26,16 +26,21 @@ fn readonly_on(resource: &str, version: Option<&str>) -> Case {
 const NEW: Option<&str> = Some("2012-10-17");
 
 #[test]
-fn principal_account_is_the_declared_account() {
+fn variables_resolve_only_in_the_resource_portion_of_an_arn() {
+    // "You can't use a variable to replace parts of the ARN before the fifth colon, such as the
+    // service or account" (IAM policy elements: Variables and tags): no account is named
+    // `${aws:PrincipalAccount}`, so the statement names nothing, whatever the version.
     let arn = "arn:aws:eks:us-west-2:${aws:PrincipalAccount}:cluster/acme";
-    expect(&readonly_on(arn, NEW).judge(), 0, &[]);
-    // Read literally, it is no ARN of the account: neither within `allow` nor granting it.
-    expect(
-        &readonly_on(arn, Some("2008-10-17")).judge(),
-        1,
-        &[EXCESS, MISSING],
+    for version in [NEW, Some("2008-10-17"), None] {
+        expect(&readonly_on(arn, version).judge(), 1, &[MISSING]);
+    }
+    // In the resource portion it is resolved.
+    let mut case = readonly_on(
+        "arn:aws:eks:us-west-2:111122223333:cluster/${aws:PrincipalAccount}",
+        NEW,
     );
-    expect(&readonly_on(arn, None).judge(), 1, &[EXCESS, MISSING]);
+    case.policy = POLICY.replace("cluster/acme\n", "cluster/111122223333\n");
+    expect(&case.judge(), 0, &["warning policy.cluster-mismatch - @12"]);
 }
 
 #[test]

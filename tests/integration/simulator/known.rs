@@ -11,7 +11,11 @@
 //!   types, so a wildcard that reaches only actions AWS does not have (yet), or a grant that
 //!   reaches only resources of a type its actions do not take, is excess to it (AWS's
 //!   documentation: a wildcard matches any action whose name it matches, including those added
-//!   later) and nothing to the simulator, which knows today's catalogue.
+//!   later) and nothing to the simulator, which knows today's catalogue. A grant seen only on
+//!   resources of another service than its action's is a warning, not an error.
+//! - A `*` ending one of an ARN's first five parts crosses into the next as AWS documents (the
+//!   simulator matches each part on its own); smce-guard invents no resource name holding a `:`
+//!   no pattern spells, so only a request naming one (which no service gives) is decided apart.
 
 use super::generate::{Place, Setup};
 use super::{Excess, case_of, oracle, ours};
@@ -95,7 +99,7 @@ fn grants_only_of_actions_or_resources_aws_does_not_have_are_excess_to_smce_guar
         simulated(&question, action, resource).starts_with("refused"),
         "{action} is no action AWS has"
     );
-    // EKS cluster actions on every resource but clusters.
+    // EKS cluster actions on every resource but clusters: on EKS resources of other types.
     let elsewhere = setup(
         json!([readonly, {"Effect": "Allow", "Action": "eks:DeleteCluster", "NotResource": "arn:aws:eks:*:*:cluster/*"}]),
     );
@@ -113,5 +117,58 @@ fn grants_only_of_actions_or_resources_aws_does_not_have_are_excess_to_smce_guar
             "arn:aws:eks:us-west-2:111122223333:cluster/other"
         ),
         "ImplicitlyDenied"
+    );
+}
+
+#[test]
+fn a_wildcard_ending_an_arn_part_crosses_colons_as_aws_documents() {
+    // "IAM JSON policy elements: Resource": "If the * wildcard is the last character of a
+    // resource ARN segment, it can expand to match beyond the colon boundaries." The simulator
+    // matches each of the six parts on its own.
+    let mut setup = setup(json!([
+        {"Effect": "Allow", "Action": "eks:DescribeCluster", "Resource": CLUSTER},
+        {"Effect": "Allow", "Action": "eks:DescribeCluster", "Resource": "arn:aws:eks:us-west-2:111122223333:cluster/*"}
+    ]));
+    setup.boundary = Some(
+        json!([{"Effect": "Allow", "Action": "eks:*", "Resource": "arn:aws:eks:*:*:cluster/acme"}])
+            .as_array()
+            .unwrap()
+            .clone(),
+    );
+    let crossing = "arn:aws:eks:us-west-2:111122223333:cluster/x:cluster/acme";
+    let case = case_of(&setup);
+    assert_eq!(
+        case.ask("eks:DescribeCluster", crossing).outcomes,
+        ["allowed"]
+    );
+    assert_eq!(
+        simulated(&setup, "eks:DescribeCluster", crossing),
+        "ImplicitlyDenied"
+    );
+    // No service names a cluster so: smce-guard invents no such resource as an example of
+    // excess, and both sides see none.
+    assert_eq!(ours(&case).excess, Excess::None);
+}
+
+#[test]
+fn overlapping_action_wildcards_reach_actions_aws_does_not_have() {
+    // `eks:*Cluster` within a boundary of `eks:Describe*`: today only DescribeCluster, declared;
+    // to smce-guard also `eks:DescribeXCluster`, should AWS add one.
+    let mut setup = setup(json!([
+        {"Effect": "Allow", "Action": "eks:DescribeCluster", "Resource": CLUSTER},
+        {"Effect": "Allow", "Action": "eks:*Cluster", "Resource": CLUSTER}
+    ]));
+    setup.boundary = Some(
+        json!([{"Effect": "Allow", "Action": "eks:Describe*", "Resource": "*"}])
+            .as_array()
+            .unwrap()
+            .clone(),
+    );
+    let ours = ours(&case_of(&setup));
+    assert_eq!(ours.excess, Excess::Certain);
+    let (action, resource) = &ours.examples[0];
+    assert!(
+        simulated(&setup, action, resource).starts_with("refused"),
+        "{action} is no action AWS has"
     );
 }

@@ -23,6 +23,8 @@ const EPOCH: &str = "1795165200";
 /// one a condition names.
 const ORG_CLUSTER: &str = "arn:aws:eks:us-west-2:111122223333:cluster/o-a1b2c3d4e5";
 
+const NODEGROUP: &str = "arn:aws:eks:us-west-2:111122223333:nodegroup/acme/workers/0a1b2c3d-0000-0000-0000-000000000000";
+
 /// Real requests, each action with resources of a type it takes: one in every class of requests
 /// the generated patterns cut (another cluster, another region and account, a nodegroup, IAM
 /// users, an S3 object and bucket, a table of a service no pattern names, and an action that
@@ -31,11 +33,13 @@ const ORG_CLUSTER: &str = "arn:aws:eks:us-west-2:111122223333:cluster/o-a1b2c3d4
 #[rustfmt::skip]
 pub const VOCABULARY: &[(&str, &[&str])] = &[
     ("eks:DescribeCluster", &[CLUSTER, "arn:aws:eks:us-west-2:111122223333:cluster/other", "arn:aws:eks:us-east-1:111122223333:cluster/acme", "arn:aws:eks:us-west-2:999988887777:cluster/acme", "arn:aws:eks:us-west-2:111122223333:cluster/acmeish", ORG_CLUSTER]),
-    ("eks:DeleteCluster", &[CLUSTER, "arn:aws:eks:us-west-2:111122223333:cluster/other", ORG_CLUSTER]),
+    ("eks:DeleteCluster", &[CLUSTER, "arn:aws:eks:us-west-2:111122223333:cluster/other", "arn:aws:eks:us-east-1:111122223333:cluster/acme", ORG_CLUSTER]),
+    ("eks:DeleteNodegroup", &[NODEGROUP]),
+    ("eks:UpdateNodegroupConfig", &[NODEGROUP]),
     ("eks:DeregisterCluster", &[CLUSTER]),
     ("eks:UpdateClusterConfig", &[CLUSTER, "arn:aws:eks:us-west-2:111122223333:cluster/other"]),
     ("eks:DescribeUpdate", &[CLUSTER, "arn:aws:eks:us-west-2:111122223333:cluster/other"]),
-    ("eks:DescribeNodegroup", &["arn:aws:eks:us-west-2:111122223333:nodegroup/acme/workers/0a1b2c3d-0000-0000-0000-000000000000"]),
+    ("eks:DescribeNodegroup", &[NODEGROUP]),
     ("eks:ListClusters", &["*"]),
     ("iam:CreateUser", &["arn:aws:iam::111122223333:user/mallory", USER_ARN]),
     ("iam:GetUser", &[USER_ARN, "arn:aws:iam::111122223333:user/mallory"]),
