@@ -100,6 +100,12 @@ pub(super) fn expiries(args: ExpiriesArgs) -> ExitCode {
     for stale in &expiries.stale {
         say(&format!("warning: {} ({})", stale.message, stale.help));
     }
+    for warning in &expiries.warnings {
+        say(&format!(
+            "warning[{}]: {} ({})",
+            warning.code, warning.message, warning.help
+        ));
+    }
     text(
         &report::expiries::render(&expiries, args.format),
         expiries.verdict(),

@@ -111,6 +111,40 @@ pub fn stale(
     )
 }
 
+/// `fixture.partial`: the recording's key listing leaves out users whose active keys the
+/// credential report shows ([`AccountState::keys_unlisted`]); their keys were judged from the
+/// report. Not a rule of the table: like `fixture.stale`, it is about the recording.
+pub fn partial(policy: &Policy, file: FileId, state: &AccountState) -> Option<Diagnostic> {
+    let users = &state.keys_unlisted;
+    if users.is_empty() {
+        return None;
+    }
+    let name = &policy.account.name;
+    let listed: Vec<String> = users.iter().map(|u| format!("`{u}`")).collect();
+    let (noun, pronoun) = if users.len() == 1 {
+        ("user", "its")
+    } else {
+        ("users", "their")
+    };
+    Some(
+        Diagnostic::new(
+            Code::FixturePartial,
+            format!(
+                "the key listing (access-keys.json) of `{name}` leaves out {noun} {}, whose active keys the credential report shows: {pronoun} keys were judged from the report, without key ids (a listing made without `--user-name` holds only the caller's keys)",
+                listed.join(", ")
+            ),
+        )
+        .at(file, Route::of(["account", "name"]))
+        .for_account(super::account_ref(policy))
+        .with_label("recorded state of this account")
+        .with_detail("users", users.clone())
+        .with_help(format!(
+            "record it again: `smce-guard snapshot --account {}`, or list each user's keys (`aws iam list-access-keys --user-name USER`) into one access-keys.json",
+            crate::base::shell::quote(name)
+        )),
+    )
+}
+
 /// Why a recording's `captured_at` cannot be its clock, if it cannot: a credential in it was
 /// created or changed more than a day later. Judged by such a clock, that credential would look
 /// fresh for ever, so the recording is refused. (An explicit `--now` is the user's question and is

@@ -6,7 +6,8 @@
 //! and its tests.
 
 use super::{
-    Context, Judging, account, credentials, deny, deployer, members, root, rotation, usage, users,
+    Context, Judging, account, credentials, deny, deployer, groups, members, root, rotation, usage,
+    users,
 };
 use crate::base::codes::Code;
 use crate::base::diag::Diagnostic;
@@ -97,6 +98,7 @@ pub const RULES: &[Rule] = &[
     rule(Code::RootAccessKey, Subjects::Account, root_reported, root::access_key),
     rule(Code::RootMfaMissing, Subjects::Account, root_reported, root::mfa_missing),
     rule(Code::AccountPasswordPolicy, Subjects::Account, password_policy_recorded, account::password_policy),
+    rule(Code::AccountGroupMissing, Subjects::Account, always, groups::missing),
 ];
 
 /// The rule registered for `code`, if it is a drift rule.

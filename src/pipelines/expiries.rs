@@ -7,7 +7,7 @@ use super::judging::{self, AccountJudged};
 use crate::base::clock::Clock;
 use crate::engine::judge::Settings;
 use crate::observe::Source;
-use crate::outcome::expiries::{Credential, Expiries, Failure, Stale};
+use crate::outcome::expiries::{Credential, Expiries, Failure, RecordingWarning, Stale};
 use crate::pipelines::select::{Selection, UnknownAccounts};
 use std::path::PathBuf;
 
@@ -29,8 +29,9 @@ pub struct ExpiriesOptions {
     pub infrastructure: Option<PathBuf>,
 }
 
-/// One account's credentials and, if its recording is stale, that; or why it could not be read.
-type AccountResult = Result<(Vec<Credential>, Option<Stale>), Failure>;
+/// One account's credentials, whether its recording is stale and what else is wrong with the
+/// recording; or why it could not be read.
+type AccountResult = Result<(Vec<Credential>, Option<Stale>, Vec<RecordingWarning>), Failure>;
 
 pub fn run(options: &ExpiriesOptions) -> Result<Expiries, UnknownAccounts> {
     let clock = options.clock;
@@ -62,13 +63,15 @@ pub fn run(options: &ExpiriesOptions) -> Result<Expiries, UnknownAccounts> {
         credentials: Vec::new(),
         failures: Vec::new(),
         stale: Vec::new(),
+        warnings: Vec::new(),
         policy_errors,
     };
     for result in results {
         match result {
-            Ok((credentials, stale)) => {
+            Ok((credentials, stale, warnings)) => {
                 expiries.credentials.extend(credentials);
                 expiries.stale.extend(stale);
+                expiries.warnings.extend(warnings);
             }
             Err(failure) => expiries.failures.push(failure),
         }
@@ -86,6 +89,7 @@ pub fn run(options: &ExpiriesOptions) -> Result<Expiries, UnknownAccounts> {
     });
     expiries.failures.sort();
     expiries.stale.sort();
+    expiries.warnings.sort_by(|a, b| a.account.cmp(&b.account));
     Ok(expiries)
 }
 
@@ -112,5 +116,14 @@ fn credentials(judged: AccountJudged<'_>) -> AccountResult {
             message: finding.message.clone(),
             help: finding.help.as_deref().unwrap_or_default().to_owned(),
         });
-    Ok((listed, stale))
+    let warnings = (outcome.findings.iter())
+        .filter(|f| f.code == crate::base::codes::Code::FixturePartial)
+        .map(|finding| RecordingWarning {
+            account: outcome.summary.name.clone(),
+            code: finding.code,
+            message: finding.message.clone(),
+            help: finding.help.as_deref().unwrap_or_default().to_owned(),
+        })
+        .collect();
+    Ok((listed, stale, warnings))
 }

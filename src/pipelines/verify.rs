@@ -159,8 +159,16 @@ fn verify(judged: AccountJudged<'_>, options: &VerifyOptions) -> Result<Verified
         .map(|u| u.keys.clone())
         .unwrap_or_default();
     if keys.iter().any(|k| k.id.is_none()) {
+        let lacks = if state.keys_unlisted.contains(&deployer.user) {
+            format!(
+                "a key listing (access-keys.json) that leaves out `{}`",
+                deployer.user
+            )
+        } else {
+            "no access-keys.json".to_owned()
+        };
         return Err(VerifyError::Invalid(format!(
-            "the recording of `{}` has no access-keys.json: the credential report does not name key ids, so the key cannot be matched; record it again (`smce-guard snapshot --account {}`) or use --live",
+            "the recording of `{}` has {lacks}: the credential report does not name key ids, so the key cannot be matched; record it again (`smce-guard snapshot --account {}`) or use --live",
             options.account,
             crate::base::shell::quote(&options.account)
         )));
