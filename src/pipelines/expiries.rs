@@ -8,7 +8,7 @@ use crate::base::clock::Clock;
 use crate::engine::judge::Settings;
 use crate::observe::Source;
 use crate::outcome::expiries::{Credential, Expiries, Failure, RecordingWarning, Stale};
-use crate::pipelines::select::{Selection, UnknownAccounts};
+use crate::pipelines::select::{self, SelectError, Selection};
 use std::path::PathBuf;
 
 /// What `expiries` is asked: plain domain options, built by the command line.
@@ -33,7 +33,7 @@ pub struct ExpiriesOptions {
 /// recording; or why it could not be read.
 type AccountResult = Result<(Vec<Credential>, Option<Stale>, Vec<RecordingWarning>), Failure>;
 
-pub fn run(options: &ExpiriesOptions) -> Result<Expiries, UnknownAccounts> {
+pub fn run(options: &ExpiriesOptions) -> Result<Expiries, SelectError> {
     let clock = options.clock;
     let today = crate::base::clock::utc_date(clock.now);
     let mut set = crate::policy::load(&options.paths, Some(today));
@@ -42,6 +42,7 @@ pub fn run(options: &ExpiriesOptions) -> Result<Expiries, UnknownAccounts> {
         None => Default::default(),
     };
     let selected = options.selection.apply(set)?;
+    select::recordings(&options.source)?;
     let policy_errors = selected.policy_errors();
     let policies: Vec<_> = selected.policies().collect();
     let settings = Settings {

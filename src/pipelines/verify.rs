@@ -12,7 +12,7 @@ use crate::engine::judge::Settings;
 use crate::observe::{AccessKey, Source};
 use crate::outcome::Status;
 use crate::outcome::verification::{DeployerKey, KeyState, Verified};
-use crate::pipelines::select::{Selection, UnknownAccounts};
+use crate::pipelines::select::{self, SelectError, Selection};
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -90,8 +90,8 @@ pub fn is_key_id(id: &str) -> bool {
 
 /// Why `verify-key` could not answer.
 pub enum VerifyError {
-    /// `--account` names no policy.
-    Unknown(UnknownAccounts),
+    /// `--account` names no policy, or `--fixtures` no folder.
+    Usage(SelectError),
     /// Bad input: the policy is invalid, has no deployer, or the recording cannot name keys.
     Invalid(String),
     /// The account could not be read.
@@ -105,7 +105,8 @@ pub fn run(options: &VerifyOptions) -> Result<Verified, VerifyError> {
     };
     let selected = selection
         .apply(crate::policy::load(&options.paths, None))
-        .map_err(VerifyError::Unknown)?;
+        .map_err(VerifyError::Usage)?;
+    select::recordings(&options.source).map_err(VerifyError::Usage)?;
     let policies: Vec<_> = selected.policies().collect();
     if policies.is_empty() {
         return Err(VerifyError::Invalid(format!(

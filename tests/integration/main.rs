@@ -21,4 +21,5 @@ mod packaging;
 mod properties;
 mod rules;
 mod select;
+mod silent;
 mod verify;
