@@ -54,7 +54,7 @@ pub enum Command {
     Expiries(ExpiriesArgs),
     /// Read accounts live and write their state in the recording format (AWS CLI shapes).
     #[command(
-        after_help = "Examples:\n  smce-guard snapshot                              # every policy's account, into fixtures/\n  smce-guard snapshot --account nasa-veda --profile veda\n  smce-guard snapshot --role-name OrganizationAccountAccessRole --out /tmp/state\n\nEach file is written to a temporary name and renamed into place; an account that could not\nbe read keeps its previous recording. Exit codes: 0, 2 invalid policies, 3 an account could not be read."
+        after_help = "Examples:\n  smce-guard snapshot                              # every policy's account, into fixtures/\n  smce-guard snapshot --account nasa-veda --profile veda\n  smce-guard snapshot --role-name smce-guard-reader --out /tmp/state\n\nEach file is written to a temporary name and renamed into place; an account that could not\nbe read keeps its previous recording. Exit codes: 0, 2 invalid policies, 3 an account could not be read."
     )]
     Snapshot(SnapshotArgs),
     /// Compare the caller's AWS Organization with the policies: uncovered, foreign and suspended accounts.

@@ -337,7 +337,13 @@ fn stale_credentials_say_what_the_key_use_shows() {
         .filter(|f| f["code"] == "deployer.credentials-stale")
         .cloned()
         .collect();
-    let said = |f: &Value| (f["severity"].clone(), f["message"].clone(), f["help"].clone());
+    let said = |f: &Value| {
+        (
+            f["severity"].clone(),
+            f["message"].clone(),
+            f["help"].clone(),
+        )
+    };
     assert_eq!(
         stale.iter().map(said).collect::<Vec<_>>(),
         [
@@ -357,7 +363,10 @@ fn stale_credentials_say_what_the_key_use_shows() {
     assert_eq!(stale[1]["details"]["used_since"], Value::Null);
     // Neither help speaks of an older key where there is only one.
     for finding in &stale {
-        assert!(!finding["help"].as_str().unwrap().contains("older"), "{finding}");
+        assert!(
+            !finding["help"].as_str().unwrap().contains("older"),
+            "{finding}"
+        );
     }
 
     // `sops-rotated`: credentials re-encrypted between two keys, the newer in use since (a

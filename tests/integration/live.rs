@@ -632,7 +632,7 @@ fn denied_account_is_unobserved_while_another_is_checked() {
         text(&unobserved["message"]),
         "account `locked` could not be observed: iam:GetAccountAuthorizationDetails failed: AccessDenied: \
          User is not authorized to perform: iam:GetAccountAuthorizationDetails (denied by the test proxy) \
-         (hint: grant the checker the read-only policy in iam/smce-guard-readonly.json)"
+         (hint: grant the checker the read-only policy in iam/smce-guard-reader.json)"
     );
     // The denial is final: no retry of the denied request.
     let ops = proxy.take_operations();
@@ -1192,23 +1192,99 @@ fn only_reads_and_exactly_what_the_iam_policy_grants() {
     assert!(writes.is_empty(), "not read-only: {writes:?}");
     let called: BTreeSet<String> = ops.into_iter().collect();
 
-    let path = crate::common::root().join("iam/smce-guard-readonly.json");
-    let iam: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let mut granted = BTreeSet::new();
-    for statement in iam["Statement"].as_array().unwrap() {
-        assert_eq!(statement["Effect"], "Allow");
-        match &statement["Action"] {
-            Value::String(action) => {
-                granted.insert(action.clone());
+    let granted = |file: &str| {
+        let path = crate::common::root().join("iam").join(file);
+        let iam: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut granted = BTreeSet::new();
+        for statement in iam["Statement"].as_array().unwrap() {
+            assert_eq!(statement["Effect"], "Allow");
+            match &statement["Action"] {
+                Value::String(action) => {
+                    granted.insert(action.clone());
+                }
+                Value::Array(actions) => granted.extend(actions.iter().map(text)),
+                other => panic!("unexpected Action {other}"),
             }
-            Value::Array(actions) => granted.extend(actions.iter().map(text)),
-            other => panic!("unexpected Action {other}"),
+        }
+        granted
+    };
+    let reader = granted("smce-guard-reader.json");
+    let organization = granted("smce-guard-organization.json");
+    assert!(
+        reader.is_disjoint(&organization),
+        "{reader:?} {organization:?}"
+    );
+    // What the session reads in an account is the reader's; reaching accounts, the organization's.
+    let reads: BTreeSet<String> = called
+        .iter()
+        .filter(|op| !organization.contains(*op))
+        .cloned()
+        .collect();
+    assert_eq!(
+        reads, reader,
+        "called (left) vs granted by iam/smce-guard-reader.json (right)"
+    );
+    assert_eq!(
+        called,
+        reader.union(&organization).cloned().collect(),
+        "called (left) vs granted by the two files of iam/ (right)"
+    );
+}
+
+/// `OrganizationAccountAccessRole` is an administrator in every member account by default: every
+/// AssumeRole the live reader sends carries `iam/smce-guard-reader.json` as its session policy,
+/// so whatever the role may do, the session may only read. Checked on every command that assumes
+/// roles, and for a role named by the policy (`account.role_arn`) as well as by `--role-name`.
+#[test]
+fn every_assumed_role_is_narrowed_to_the_reader_policy() {
+    let moto = Moto::start();
+    moto.seed(&json!({"accounts": [clean("340000000001", "one"), clean("340000000002", "two")]}));
+    let ws = Workspace::new();
+    ws.policy("one", &policy("340000000001", "one", &["alice"])).policy(
+        "two",
+        &policy("340000000002", "two", &["alice"]).replacen(
+            "  name: two\n",
+            "  name: two\n  role_arn: arn:aws:iam::340000000002:role/OrganizationAccountAccessRole\n",
+            1,
+        ),
+    );
+    let reader: Value = serde_json::from_str(
+        &std::fs::read_to_string(crate::common::root().join("iam/smce-guard-reader.json")).unwrap(),
+    )
+    .unwrap();
+    let now = days_from_now(1);
+    let admin = "OrganizationAccountAccessRole";
+    let runs: [&[&str]; 4] = [
+        &["check", "--live", "--role-name", admin, "--now", &now],
+        &["snapshot", "--role-name", admin, "--out", "snap"],
+        &["expiries", "--live", "--role-name", admin, "--now", &now],
+        &[
+            "verify-key",
+            "--live",
+            "--account",
+            "two",
+            "--key-id",
+            "AKIAIOSFODNN7EXAMPLE",
+        ],
+    ];
+    let proxy = moto.proxy();
+    for args in runs {
+        let run = moto.smce_guard(ws.path(), args);
+        assert!(run.code <= 1, "{args:?}\n{}\n{}", run.stdout, run.stderr);
+        let assumed = (proxy.take_operations().iter())
+            .filter(|op| *op == "sts:AssumeRole")
+            .count();
+        let policies = proxy.take_session_policies();
+        assert_eq!(policies.len(), assumed, "{args:?}");
+        assert!(assumed >= 1, "{args:?}");
+        for sent in policies {
+            let sent =
+                sent.unwrap_or_else(|| panic!("{args:?}: an AssumeRole without a session policy"));
+            assert!(!sent.contains('\n'), "{sent}");
+            let sent: Value = serde_json::from_str(&sent).unwrap();
+            assert_eq!(sent, reader, "{args:?}");
         }
     }
-    assert_eq!(
-        called, granted,
-        "called (left) vs granted by iam/smce-guard-readonly.json (right)"
-    );
 }
 
 #[test]

@@ -82,7 +82,9 @@ fn a_selection_of_no_account_is_a_usage_error() {
         assert_eq!(run.code, 2, "{command:?}: {}", run.stderr);
         assert!(
             run.stderr.contains("selects none of the")
-                && run.stderr.contains("a run that judges no account would pass"),
+                && run
+                    .stderr
+                    .contains("a run that judges no account would pass"),
             "{command:?}: {}",
             run.stderr
         );
@@ -97,7 +99,12 @@ fn a_selection_of_no_account_is_a_usage_error() {
     );
     // A shard that holds an account is judged as before: 1/2 holds maap's even id alone.
     let run = smce_guard(["check", "--shard", "1/2", "--format", "json"]);
-    assert_eq!(crate::common::statuses(&run), ["maap drift"], "{}", run.stdout);
+    assert_eq!(
+        crate::common::statuses(&run),
+        ["maap drift"],
+        "{}",
+        run.stdout
+    );
 }
 
 /// `--fixtures fixture` (a typo for `fixtures`) made every account `account.unobserved` (exit
@@ -123,7 +130,11 @@ fn recordings_that_are_not_a_folder_are_a_usage_error() {
         let run = in_selection(&command);
         assert_eq!(run.code, 2, "{command:?}: {}", run.stderr);
         let folder = command.last().unwrap();
-        let folder = if *folder == "sarif" { "fixture" } else { folder };
+        let folder = if *folder == "sarif" {
+            "fixture"
+        } else {
+            folder
+        };
         assert!(
             run.stderr
                 .starts_with(&format!("error: --fixtures {folder}: no such folder")),
@@ -174,7 +185,13 @@ fn policies_in_subfolders_are_reported_not_read() {
     );
     let check = in_selection(&["check", "--format", "json", "--fail-on", "warning"]);
     assert_eq!(check.code, 1, "{}", check.stdout);
-    assert_eq!(finding_codes(&check.json()).iter().filter(|c| **c == "policy.skipped").count(), 1);
+    assert_eq!(
+        finding_codes(&check.json())
+            .iter()
+            .filter(|c| **c == "policy.skipped")
+            .count(),
+        1
+    );
     // Given as well, the folder is read: its account is checked and its expired key found.
     let both = in_selection(&["check", "policies", "policies/archive", "--format", "json"]);
     let codes = finding_codes(&both.json()).join(" ");

@@ -45,7 +45,8 @@ fn a_key_listing_that_leaves_a_user_out_hides_no_key() {
     let partial = only(&run, "fixture.partial");
     assert_eq!(partial["details"]["users"], serde_json::json!(["ada"]));
     assert!(
-        text(&partial["message"]).contains("leaves out user `ada`, whose active keys the credential report shows"),
+        text(&partial["message"])
+            .contains("leaves out user `ada`, whose active keys the credential report shows"),
         "{partial}"
     );
     assert!(
@@ -56,7 +57,9 @@ fn a_key_listing_that_leaves_a_user_out_hides_no_key() {
     // The deployer, which the listing holds, keeps its listed key id.
     let human = in_accounts(&["check", "--account", "partial-keys", "--show-passed"]);
     assert!(
-        human.stdout.contains("deployer.key-count ✓ hub-continuous-deployer"),
+        human
+            .stdout
+            .contains("deployer.key-count ✓ hub-continuous-deployer"),
         "{}",
         human.stdout
     );
@@ -74,18 +77,25 @@ fn a_key_listing_that_leaves_a_user_out_hides_no_key() {
     assert_eq!(ada.len(), 1, "{}", run.stdout);
     assert_eq!(
         (&ada[0]["key_id"], &ada[0]["days_left"], &ada[0]["status"]),
-        (&Value::from("access_key_1"), &Value::from(-204), &Value::from("expired"))
+        (
+            &Value::from("access_key_1"),
+            &Value::from(-204),
+            &Value::from("expired")
+        )
     );
     assert_eq!(json["warnings"][0]["code"], "fixture.partial");
     assert_eq!(json["warnings"][0]["account_name"], "partial-keys");
     assert!(
-        run.stderr.contains("warning[fixture.partial]: the key listing"),
+        run.stderr
+            .contains("warning[fixture.partial]: the key listing"),
         "{}",
         run.stderr
     );
     let table = in_accounts(&["expiries", "--account", "partial-keys"]);
     assert!(
-        table.stdout.contains("WARNING (fixture.partial): the key listing"),
+        table
+            .stdout
+            .contains("WARNING (fixture.partial): the key listing"),
         "{}",
         table.stdout
     );
@@ -193,6 +203,9 @@ fn a_named_group_the_account_lacks_is_reported() {
         .collect();
     assert_eq!(
         lines,
-        [("Account-Disabled".to_owned(), 7), ("SMCE-Admins".to_owned(), 8)]
+        [
+            ("Account-Disabled".to_owned(), 7),
+            ("SMCE-Admins".to_owned(), 8)
+        ]
     );
 }

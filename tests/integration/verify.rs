@@ -194,7 +194,14 @@ fn a_recording_older_than_max_age_proves_no_key() {
         }
     }
     // Young enough by the policy of the run, the recording answers.
-    let held = ["--account", "rotated", "--max-age", "30", "--format", "json"];
+    let held = [
+        "--account",
+        "rotated",
+        "--max-age",
+        "30",
+        "--format",
+        "json",
+    ];
     let current = verify_in_accounts(&[&held[..], &["--key-id", "AKIAEXAMPLEROTATED01"]].concat());
     assert_eq!((current.code, verdict(&current).as_str()), (0, "current"));
     let unknown = verify_in_accounts(&[&held[..], &["--key-id", "AKIAEXAMPLEROTATED02"]].concat());
@@ -205,12 +212,21 @@ fn a_recording_older_than_max_age_proves_no_key() {
 /// answer is `expired` (it once said `expiring` in JSON), with the days past as a negative count.
 #[test]
 fn an_expired_newest_key_is_named_expired() {
-    let args = ["--account", "expired-key", "--key-id", "AKIAEXAMPLEEXPIRED01"];
+    let args = [
+        "--account",
+        "expired-key",
+        "--key-id",
+        "AKIAEXAMPLEEXPIRED01",
+    ];
     let json = verify_in_accounts(&[&args[..], &["--format", "json"]].concat());
     assert_eq!(json.code, 1, "{}", json.stdout);
     let answer = json.json();
     assert_eq!(
-        (&answer["verdict"], &answer["days_left"], &answer["expires_at"]),
+        (
+            &answer["verdict"],
+            &answer["days_left"],
+            &answer["expires_at"]
+        ),
         (
             &serde_json::Value::from("expired"),
             &serde_json::Value::from(-20),
