@@ -1,9 +1,11 @@
 //! The harness of the live-path tests: a private `moto_server` per test, seeded by
-//! `tests/live/seed.py`, the binary run against it with an environment that reaches nothing else,
+//! `tests/live/seed.py` (the one builder of AWS test state; [`scenario`] builds its input), the binary run against it with an environment that reaches nothing else,
 //! and a small HTTP proxy that records every operation sent, can deny one account and can inject
 //! faults (throttling, error statuses, resets, slow and truncated answers; see [`Fault`]).
 //!
 //! Needs `moto_server` (moto 5.x) and boto3 on PATH: `pip install 'moto[server]'`.
+
+pub mod scenario;
 
 use crate::common::{Run, root};
 use serde_json::Value;
