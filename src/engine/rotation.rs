@@ -148,7 +148,8 @@ pub fn credentials_stale(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<
     let Some(&newest) = keys.last() else { return };
     let older_than = |key: &&AccessKey| key.created.is_some_and(|c| stamp.modified < c);
     let every = keys.iter().all(older_than);
-    if !every && !(keys.len() >= 2 && older_than(&newest)) {
+    let rotation_not_reencrypted = keys.len() >= 2 && older_than(&newest);
+    if !(every || rotation_not_reencrypted) {
         return;
     }
     // The key the file cannot hold and that the report shows in use since the file's date.

@@ -137,9 +137,10 @@ pub fn recordings(source: &Source) -> Result<(), SelectError> {
 }
 
 /// `fixture.orphan` for each recording under `dir` that no policy of `set` declares: reported
-/// only when the whole of every directory in `paths` is read (no file named alone, no
-/// `--account`, no `--shard`), since only then is every account's policy known. Folders whose
-/// names start with a dot are not recordings.
+/// only when every account's policy is known, that is when the whole of every directory in
+/// `paths` is read (no file named alone, no `--account`, no `--shard`) and every policy file
+/// could be read as far as its account (a broken one's recording would look orphaned; the
+/// run fails on that file anyway). Folders whose names start with a dot are not recordings.
 pub fn orphans(
     dir: &Path,
     set: &PolicySet,
@@ -148,7 +149,10 @@ pub fn orphans(
 ) -> Vec<Diagnostic> {
     let whole =
         selection.names.is_empty() && selection.shard.is_none() && paths.iter().all(|p| p.is_dir());
-    if !whole {
+    let read: HashSet<FileId> = set.policies.iter().map(|d| d.file).collect();
+    let unread = (set.diagnostics.iter())
+        .any(|d| d.severity == Severity::Error && d.file.is_some_and(|f| !read.contains(&f)));
+    if !whole || unread {
         return Vec::new();
     }
     let Ok(entries) = std::fs::read_dir(dir) else {

@@ -9,6 +9,7 @@
 //! one-page account.
 
 pub mod errors;
+pub mod mask;
 pub mod organization;
 pub mod paging;
 pub mod profiles;
