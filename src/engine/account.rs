@@ -1,5 +1,6 @@
-//! Account rules: the observed state belongs to the policy's account; and two checks of a
-//! recording's clock: it is consistent with the credentials it holds, and not stale.
+//! Account rules: the observed state belongs to the policy's account; and three checks of a
+//! recording: its clock is consistent with the credentials it holds, it is not stale, and its key
+//! listing leaves out no user whose active key the credential report shows.
 
 use super::Judging;
 use super::rules::Subject;

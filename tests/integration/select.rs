@@ -1,6 +1,7 @@
 //! Account selection: `--account` (repeatable) and `--shard` mean the same in every command that
-//! reads accounts, and a name no policy declares is a usage error (exit 2) naming the known ones,
-//! found before any account is read.
+//! reads accounts, and a name no policy declares, a selection of no account and `--fixtures` that
+//! is no folder are usage errors (exit 2), found before any account is read; policies in
+//! subfolders and recordings no policy declares are reported, never passed over in silence.
 
 use crate::common::{finding_codes, smce_guard};
 
