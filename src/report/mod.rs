@@ -1,4 +1,7 @@
-//! Rendering diagnostics for people and machines: one file per output format.
+//! Rendering outcomes for people and machines. A check or lint report has one reporter per
+//! format ([`human`], [`json`], [`sarif`], [`junit`], [`markdown`], [`github`]); the credential
+//! list of `expiries` has its formats in [`expiries`], `verify-key`'s answer in
+//! [`verification`], and `explain` in [`explain`]. Escaping for every target is [`escape`]'s.
 //!
 //! A finding's route into its policy is resolved to a byte span by the pipeline that judged it
 //! (`policy::locate`, while the policy's text is at hand); reporters are the only code that turns

@@ -2,7 +2,7 @@
 //! out, `account.mismatch` (a recording of another account stops every other rule) and
 //! `account.group-missing` (a group the policy names that the account does not have).
 
-use super::case::{Case, ID, NOW, group, user};
+use super::case::{Case, ID, NOW, group, smce_guard_in_case, user};
 use super::expect;
 use serde_json::json;
 
@@ -111,4 +111,39 @@ fn a_group_the_account_lacks_is_reported() {
     );
     case.user("alice")["GroupList"] = json!(["Project-Admins"]);
     expect(&case.judge(), 0, &[]);
+}
+
+#[test]
+fn every_command_refuses_a_recording_of_another_account() {
+    // One judging path: `expiries` and `verify-key` refuse it as `check` does (exit 2), naming
+    // both ids, and list nothing of the other account's credentials.
+    let mut case = Case::base();
+    case.snapshot = Some(json!({"account_id": "999988887777", "captured_at": NOW}));
+    let check = smce_guard_in_case(&case, &["check", "--format", "json"]);
+    assert_eq!(check.code, 2, "{}", check.stdout);
+    let expiries = smce_guard_in_case(&case, &["expiries", "--format", "json"]);
+    assert_eq!(expiries.code, 2, "{}\n{}", expiries.stdout, expiries.stderr);
+    assert_eq!(
+        expiries.json()["credentials"],
+        json!([]),
+        "{}",
+        expiries.stdout
+    );
+    assert!(
+        expiries.stderr.contains("999988887777") && expiries.stderr.contains(ID),
+        "{}",
+        expiries.stderr
+    );
+    let verify = smce_guard_in_case(
+        &case,
+        &[
+            "verify-key",
+            "--account",
+            "acme",
+            "--key-id",
+            "AKIADEPLOYER00000001",
+        ],
+    );
+    assert_eq!(verify.code, 2, "{}\n{}", verify.stdout, verify.stderr);
+    assert!(verify.stderr.contains("999988887777"), "{}", verify.stderr);
 }

@@ -446,3 +446,10 @@ pub fn run(cases: &[&Case], args: &[&str]) -> Run {
     all.extend_from_slice(args);
     smce_guard_in(dir.path(), all)
 }
+
+/// Writes `case` into one fresh directory and runs the binary there with `args` (any command).
+pub fn smce_guard_in_case(case: &Case, args: &[&str]) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    case.write(dir.path());
+    smce_guard_in(dir.path(), args)
+}

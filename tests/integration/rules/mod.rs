@@ -11,6 +11,7 @@ mod account;
 mod binary;
 pub(crate) mod case;
 mod credentials;
+mod days;
 mod denied;
 mod deployer;
 mod harness;
