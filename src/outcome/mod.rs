@@ -9,6 +9,7 @@ pub mod verdict;
 pub mod verification;
 
 pub use account::{
-    AccountOutcome, AccountSummary, Checked, Coverage, Provenance, Refusal, Snapshotted, Status,
+    AccountOutcome, AccountSummary, Check, Checked, Coverage, Provenance, Refusal, Snapshotted,
+    Status,
 };
 pub use verdict::Verdict;

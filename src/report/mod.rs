@@ -22,7 +22,7 @@ pub mod verification;
 use crate::base::codes::{Code, Severity};
 use crate::base::diag::{Diagnostic, Tally};
 use crate::base::source::Files;
-use crate::outcome::AccountSummary;
+use crate::outcome::{AccountSummary, Check};
 use jiff::Timestamp;
 
 /// The output formats every command offers.
@@ -66,14 +66,13 @@ impl Report<'_> {
 
     /// The checks performed on `account` that no finding failed (waived findings included:
     /// accepted drift is not a pass), in the order they were performed.
-    pub fn passed<'a>(&self, account: &'a AccountSummary) -> Vec<(Code, Option<&'a str>)> {
+    pub fn passed<'a>(&self, account: &'a AccountSummary) -> Vec<&'a Check> {
         let failed: std::collections::HashSet<(Code, Option<&str>)> = (self.diagnostics.iter())
             .filter(|d| d.account.as_ref().is_some_and(|a| a.name == account.name))
             .map(|d| (d.code, d.principal.as_deref()))
             .collect();
         (account.checks.iter())
-            .map(|(code, principal)| (*code, principal.as_deref()))
-            .filter(|check| !failed.contains(check))
+            .filter(|check| !failed.contains(&(check.code, check.principal.as_deref())))
             .collect()
     }
 

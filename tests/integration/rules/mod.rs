@@ -17,7 +17,9 @@ mod deployer;
 mod harness;
 mod members;
 mod permissions;
+
 mod real_data;
+mod sso;
 mod usage;
 mod users;
 mod variables;
