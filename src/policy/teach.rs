@@ -235,7 +235,7 @@ pub fn example(property: &str, document: &Value) -> String {
         "code" => "code: deployer.key-count".into(),
         "reason" => "reason: why the drift is accepted".into(),
         "until" => "until: 2030-12-31".into(),
-        "permission_sets" => "permission_sets:\n    - name: Project-Admin".into(),
+        "permission_sets" => "permission_sets:\n  - name: Project-Admin".into(),
         other => format!("{other}: ..."),
     }
 }

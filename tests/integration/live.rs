@@ -14,6 +14,7 @@
 
 mod password_policy;
 mod secrets;
+mod sso;
 
 use crate::common::{
     Run, assert_run, finding_codes, findings, only, request_counts, statuses, text,

@@ -17,7 +17,6 @@ mod deployer;
 mod harness;
 mod members;
 mod permissions;
-
 mod real_data;
 mod sso;
 mod usage;
