@@ -6,6 +6,9 @@
 //! policy line and names the cluster file's line. The credentials file is never decrypted: only
 //! its `sops.lastmodified` instant is read, and handed to the engine (which stays pure) to compare
 //! with the deployer's keys. Files are read as policies are: regular files inside DIR, bounded.
+//! [`estate`] reads every cluster of a checkout with the same readers (`inventory`).
+
+pub mod estate;
 
 use crate::base::codes::Code;
 use crate::base::diag::{Diagnostic, Related};

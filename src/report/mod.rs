@@ -1,6 +1,7 @@
 //! Rendering outcomes for people and machines. A check or lint report has one reporter per
 //! format ([`human`], [`json`], [`sarif`], [`junit`], [`markdown`], [`github`]); the credential
-//! list of `expiries` has its formats in [`expiries`], `verify-key`'s answer in
+//! list of `expiries` has its formats in [`expiries`] (its calendar writer in [`calendar`]), the
+//! estate of `inventory` in [`inventory`], `verify-key`'s answer in
 //! [`verification`], and `explain` in [`explain`]. Escaping for every target is [`escape`]'s.
 //!
 //! A finding's route into its policy is resolved to a byte span by the pipeline that judged it
@@ -8,11 +9,13 @@
 //! spans into lines and columns, and the only code that formats text for output. They write into
 //! a `String` (JSON and SARIF stream into a writer) and leave printing to the command line.
 
+pub mod calendar;
 pub mod escape;
 pub mod expiries;
 pub mod explain;
 pub mod github;
 pub mod human;
+pub mod inventory;
 pub mod json;
 pub mod junit;
 pub mod markdown;

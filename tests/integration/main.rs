@@ -11,6 +11,7 @@ mod formats;
 mod hostile;
 mod infrastructure;
 mod init;
+mod inventory;
 mod judged;
 mod lint;
 mod lint_corpus;
