@@ -501,7 +501,7 @@ fn broken_and_odd_cluster_files_are_reported_per_cluster_and_the_rest_still_list
         assert_eq!(found.len(), 1, "{name}: {found:?}");
         assert!(found[0].contains(needle), "{name}: {found:?}");
     };
-    one("nasa-cryo", "is not readable YAML");
+    one("nasa-cryo", "is not readable YAML (line 3, column 1)");
     one(
         "half-made",
         "config/clusters/half-made/cluster.yaml does not exist",
