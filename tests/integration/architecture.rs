@@ -79,7 +79,6 @@ fn imports(text: &str) -> BTreeSet<String> {
 fn every_layer_imports_only_the_layers_below_it() {
     let src = crate::common::root().join("src");
     let allowed: BTreeMap<&str, &[&str]> = ALLOWED.iter().copied().collect();
-    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut files = Vec::new();
     rust_files(&src, &mut files);
     for file in &files {
@@ -105,15 +104,7 @@ fn every_layer_imports_only_the_layers_below_it() {
                 "{}: the `{layer}` layer imports `crate::{import}`, which is not below it",
                 relative.display()
             );
-            graph.entry(layer.clone()).or_default().insert(import);
         }
-    }
-    // The graph is what the docs draw; printed for the record (`--nocapture`).
-    for (layer, imports) in &graph {
-        println!(
-            "{layer} -> {}",
-            imports.iter().cloned().collect::<Vec<_>>().join(", ")
-        );
     }
     // And the allowed graph itself has no cycle: each layer only names layers listed before it.
     for (i, (layer, below)) in ALLOWED.iter().enumerate() {

@@ -102,13 +102,13 @@ fn assert_inert(what: &str, text: &str) {
 /// Runs a consumer script from `tests/consumers/` on `input` and returns its JSON.
 pub fn consume(script: &str, input: &str) -> Value {
     let path = root().join("tests/consumers").join(script);
-    let mut python = Command::new("python3");
+    let mut python = Command::new(crate::common::python());
     python.arg(&path);
     let output = crate::common::with_stdin(python, input);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),
-        "{script} failed (scripts/test installs cmarkgfm and icalendar with pip):\n{stderr}"
+        "{script} failed (scripts/python-env installs cmarkgfm and icalendar into .venv-test/):\n{stderr}"
     );
     serde_json::from_slice(&output.stdout).unwrap()
 }

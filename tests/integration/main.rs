@@ -5,12 +5,14 @@
 mod architecture;
 #[allow(dead_code)] // Each helper is used by some modules only.
 mod common;
+mod docs;
 mod escaping;
 mod faults;
 mod formats;
 mod hostile;
 mod infrastructure;
 mod init;
+mod install;
 mod inventory;
 mod judged;
 mod lint;
@@ -20,6 +22,7 @@ mod mermaid;
 mod moto;
 mod packaging;
 mod properties;
+mod recipes;
 mod rules;
 mod select;
 mod verify;
