@@ -157,6 +157,22 @@ fn provisioned_sets_pass_and_name_their_role_arns() {
         let out = run_format(&case, format);
         assert!(out.stdout.contains(&admin), "{format}:\n{}", out.stdout);
     }
+    // Read back by their consumers: the SARIF schema, and GitHub's markdown renderer (the ARN
+    // in a code span).
+    let sarif = crate::formats::assert_valid_sarif(&run_format(&case, "sarif").stdout);
+    let passes: Vec<&Value> = (sarif["runs"][0]["results"].as_array().unwrap().iter())
+        .filter(|r| r["kind"] == "pass" && r["properties"]["arn"] == admin.as_str())
+        .collect();
+    assert_eq!(passes.len(), 3, "{sarif}");
+    let markdown = crate::escaping::consume("markdown.py", &run_format(&case, "markdown").stdout);
+    assert!(
+        markdown["html"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("<code>{admin}</code>")),
+        "{}",
+        markdown["html"]
+    );
 }
 
 fn run_format(case: &Case, format: &str) -> Run {
