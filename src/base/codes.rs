@@ -302,6 +302,10 @@ codes! {
         checks: "With `--infrastructure DIR`: the deployer credentials CI decrypts (the sops file `aws.key` names) were re-encrypted (`sops.lastmodified`) after the creation of an active deployer key; a warning when, of two active keys, they predate only the newer.",
         why: "Credentials older than every key the account holds hold a deleted key: deploys fail with UnrecognizedClientException. Older than the newer of two: the rotation was never re-encrypted, and CI breaks when the older key is deleted.",
         fix: "Re-encrypt the newest active key's credentials with sops (`terraform output -raw continuous_deployer_creds`), commit, deploy, then delete the older key.";
+    PolicyNoContacts = "policy.no-contacts", Warning,
+        checks: "The policy names at least one `account.contacts` entry: who hears about expiring credentials.",
+        why: "SMCE gives five days' notice to an unclear inbox; without contacts the calendar and the reports say nobody must act, and a key expires unheard.",
+        fix: "Add `contacts:` under `account` with a `name` and an `email` (the community representative, the on-call engineer); `init` leaves a commented one to fill in.";
     SsoPermissionSetMissing = "sso.permission-set-missing", Error,
         checks: "Every permission set in `sso.permission_sets` is provisioned: an IAM role `AWSReservedSSO_<set>_<hex>` under `/aws-reserved/sso.amazonaws.com/` (with or without a region segment) whose trust policy allows `sts:AssumeRoleWithSAML` from the account's own `AWSSSO_<hex>_DO_NOT_DELETE` SAML provider. Passed, it names the role's ARN.",
         why: "Engineers reach the account only through these sets (the Science Cloud portal); a set that is not provisioned locks them out, and the EKS access entry naming its role lets nobody into the cluster.",

@@ -76,7 +76,7 @@ pub enum Command {
     VerifyKey(VerifyArgs),
     /// Write a first policy for an account from what it holds now (review it before committing).
     #[command(
-        after_help = "Examples:\n  smce-guard init --account-name nasa-veda --infrastructure ../infrastructure --out policies/nasa-veda.yaml\n  smce-guard init --account-name maap --live --account-id 916098889494 --profile maap\n\nMembers are the users in the admins group, the deployer is hub-continuous-deployer, and every\nother user goes to ignore_users, marked as found, not approved. An existing --out file is never\nreplaced. Exit codes: 0, 2 bad input or an existing file, 3 the account could not be read."
+        after_help = "Examples:\n  smce-guard init --account-name nasa-veda --infrastructure ../infrastructure --out policies/nasa-veda.yaml\n  smce-guard init --account-name maap --live --account-id 916098889494 --profile maap\n\nThe policy declares what an SMCE account should be (the deployer with eks:DescribeCluster on its\ncluster and one key, no other IAM user, 60-day credentials), never what this one holds: check\nthen reports every difference. Contacts and the deployer's owner are commented placeholders that\nlint warns about until filled in. The $schema comment names a schema beside the policy (written\nthere when missing, never over another file). -v says what was read and decided. An existing\n--out file is never replaced. Exit codes: 0, 2 bad input or an existing file, 3 the account could\nnot be read."
     )]
     Init(super::init::InitArgs),
     /// Explain a diagnostic code: what it checks, why it matters on SMCE, how to fix it.
@@ -243,7 +243,8 @@ pub struct LiveArgs {
     /// Seconds to wait for IAM to generate the credential report.
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
     pub report_wait: u64,
-    /// Print the number of AWS requests per account on stderr.
+    /// Say more on stderr: the AWS requests per account read live; for init, what it read (the
+    /// recording or live account, the cluster file, the users and keys) and what it decided.
     #[arg(long, short)]
     pub verbose: bool,
 }

@@ -145,17 +145,17 @@ pub struct Coverage {
 
 impl Coverage {
     /// Unobserved when the organization could not be listed; invalid for a policy error; drift
-    /// for any account finding.
+    /// for any account finding. A policy's warning (a policy naming no contacts, say) is shown
+    /// but is no finding about the organization's accounts.
     pub fn verdict(&self) -> Verdict {
         if self.failure.is_some() {
             return Verdict::UNOBSERVED;
         }
-        let tally = Tally::of(&self.diagnostics);
         Verdict {
             invalid: (self.diagnostics.iter())
                 .any(|d| d.account.is_none() && d.severity == Severity::Error),
             unobserved: false,
-            drift: tally.errors + tally.warnings > 0,
+            drift: self.diagnostics.iter().any(|d| d.account.is_some()),
         }
     }
 }

@@ -108,7 +108,9 @@ fn users(account: &mut Value) -> &mut Vec<Value> {
 
 /// The policy of an account with `members` and the deployer on cluster `name`.
 fn policy(id: &str, name: &str, members: &[&str]) -> String {
-    let mut text = format!("account:\n  id: \"{id}\"\n  name: {name}\nmembers:\n");
+    let mut text = format!(
+        "account:\n  id: \"{id}\"\n  name: {name}\n  contacts: [{{email: ops@example.org}}]\nmembers:\n"
+    );
     if members.is_empty() {
         text = text.replace("members:\n", "members: []\n");
     }

@@ -11,9 +11,9 @@ use super::expect;
 use crate::common::Run;
 use serde_json::{Value, json};
 
-/// [`POLICY`] with the three portal sets (line 18 `sso:`, 19 `permission_sets:`, 20
-/// `- name: Project-Admin`, 21 its `managed_policies:`, 22 its one ARN, 23 Project-Power-User,
-/// 24 Project-Read-Only).
+/// [`POLICY`] with the three portal sets (line 19 `sso:`, 20 `permission_sets:`, 21
+/// `- name: Project-Admin`, 22 its `managed_policies:`, 23 its one ARN, 24 Project-Power-User,
+/// 25 Project-Read-Only).
 fn sso_policy(extra: &str) -> String {
     format!(
         "{POLICY}sso:\n  permission_sets:\n    - name: Project-Admin\n      managed_policies:\n        - arn:aws:iam::aws:policy/AdministratorAccess\n    - name: Project-Power-User\n    - name: Project-Read-Only\n{extra}"
@@ -191,7 +191,7 @@ fn a_set_without_its_role_is_missing_at_its_line() {
     expect(
         &judged,
         1,
-        &["error sso.permission-set-missing Project-Read-Only @24"],
+        &["error sso.permission-set-missing Project-Read-Only @25"],
     );
     let finding = judged.only("sso.permission-set-missing");
     assert!(
@@ -255,7 +255,7 @@ fn lookalike_roles_are_not_permission_sets() {
         // Missing (it is not provisioned), and not unexpected either (it is no set at all).
         assert_eq!(
             judged.lines(),
-            ["error sso.permission-set-missing Project-Power-User @23"],
+            ["error sso.permission-set-missing Project-Power-User @24"],
             "{what}"
         );
         let finding = judged.only("sso.permission-set-missing");
@@ -290,7 +290,7 @@ fn a_region_segment_wildcards_and_an_encoded_trust_policy_are_still_the_set() {
     expect(
         &case.judge(),
         1,
-        &["error sso.permission-set-missing Project-Admin @20"],
+        &["error sso.permission-set-missing Project-Admin @21"],
     );
 }
 
@@ -302,7 +302,7 @@ fn an_undeclared_set_is_unexpected_at_each_level() {
     expect(
         &judged,
         1,
-        &["error sso.permission-set-unexpected Billing @20"],
+        &["error sso.permission-set-unexpected Billing @21"],
     );
     assert_eq!(
         judged.only("sso.permission-set-unexpected")["details"]["role_arn"],
@@ -312,7 +312,7 @@ fn an_undeclared_set_is_unexpected_at_each_level() {
     expect(
         &case.judge(),
         0,
-        &["warning sso.permission-set-unexpected Billing @20"],
+        &["warning sso.permission-set-unexpected Billing @21"],
     );
     case.policy = sso_policy("  unexpected: ignore\n");
     expect(&case.judge(), 0, &[]);
@@ -333,7 +333,7 @@ fn managed_policies_that_differ_are_a_changed_set() {
     expect(
         &judged,
         1,
-        &["error sso.permission-set-changed Project-Admin @22"],
+        &["error sso.permission-set-changed Project-Admin @23"],
     );
     let finding = judged.only("sso.permission-set-changed");
     assert_eq!(
@@ -361,7 +361,7 @@ fn managed_policies_that_differ_are_a_changed_set() {
     expect(
         &same.judge(),
         1,
-        &["error sso.permission-set-changed Project-Read-Only @26"],
+        &["error sso.permission-set-changed Project-Read-Only @27"],
     );
 }
 
@@ -372,7 +372,7 @@ fn a_recording_that_did_not_read_roles_leaves_the_sets_unobserved() {
     case.roles.clear();
     case.snapshot = Some(json!({"account_id": ID, "captured_at": NOW}));
     let judged = case.judge();
-    expect(&judged, 0, &["warning sso.unobserved - @19"]);
+    expect(&judged, 0, &["warning sso.unobserved - @20"]);
     // Neither failed nor passed: no permission-set check is listed as performed.
     let run = passed_run(&case);
     assert_eq!(run.code, 0);
@@ -381,7 +381,7 @@ fn a_recording_that_did_not_read_roles_leaves_the_sets_unobserved() {
     case.snapshot = None;
     assert_eq!(
         case.judge().lines(),
-        ["warning fixture.stale - @3", "warning sso.unobserved - @19"]
+        ["warning fixture.stale - @4", "warning sso.unobserved - @20"]
     );
     // Roles read and none there: every declared set is missing.
     case.snapshot =
@@ -390,9 +390,9 @@ fn a_recording_that_did_not_read_roles_leaves_the_sets_unobserved() {
         &case.judge(),
         1,
         &[
-            "error sso.permission-set-missing Project-Admin @20",
-            "error sso.permission-set-missing Project-Power-User @23",
-            "error sso.permission-set-missing Project-Read-Only @24",
+            "error sso.permission-set-missing Project-Admin @21",
+            "error sso.permission-set-missing Project-Power-User @24",
+            "error sso.permission-set-missing Project-Read-Only @25",
         ],
     );
     // A role listed proves roles were read, with or without `entities`.
@@ -488,7 +488,7 @@ fn a_waiver_names_the_set_as_its_principal() {
     expect(
         &judged,
         0,
-        &["error sso.permission-set-missing Project-Read-Only @24"],
+        &["error sso.permission-set-missing Project-Read-Only @25"],
     );
     assert_eq!(judged.only("sso.permission-set-missing")["waived"], true);
 }
@@ -520,6 +520,6 @@ fn the_real_roles_of_an_account_are_read_and_its_two_sets_found() {
     expect(
         &judged,
         1,
-        &["error sso.permission-set-unexpected ViewOnlyAccess @20"],
+        &["error sso.permission-set-unexpected ViewOnlyAccess @21"],
     );
 }
