@@ -52,6 +52,12 @@ pub enum Command {
         after_help = "Examples:\n  smce-guard expiries\n  smce-guard expiries --within 30\n  smce-guard expiries --format ics --output smce-expiry.ics   # a calendar the team subscribes to\n  smce-guard expiries --format markdown >> \"$GITHUB_STEP_SUMMARY\"\n\nExit codes: 0, 2 an invalid policy or recording, 3 an account could not be observed."
     )]
     Expiries(ExpiriesArgs),
+    /// List every cluster of an infrastructure checkout: its deployer credentials' age against
+    /// their limit, and its account's verdict where a policy covers it.
+    #[command(
+        after_help = "Examples:\n  smce-guard inventory --infrastructure ../infrastructure\n  smce-guard inventory --infrastructure ../infrastructure policies/ --fixtures fixtures/ --format json\n  smce-guard inventory --infrastructure ../infrastructure --format ics --output rotations.ics\n\nCredentials are dated by the sops file's `lastmodified`, never decrypted, and held to the\npolicy's credentials.max_age_days (60 without a policy). Clusters on other clouds are listed as\nnot covered. Exit codes: 0 all within their limits, 1 credentials past their limit or an\naccount with an error finding, 2 bad input (a cluster file or policy that cannot be read, a\nbroken recording), 3 an account could not be read (when several apply: 2, then 3, then 1)."
+    )]
+    Inventory(super::inventory::InventoryArgs),
     /// Read accounts live and write their state in the recording format (AWS CLI shapes).
     #[command(
         after_help = "Examples:\n  smce-guard snapshot                              # every policy's account, into fixtures/\n  smce-guard snapshot --account nasa-veda --profile veda\n  smce-guard snapshot --role-name OrganizationAccountAccessRole --out /tmp/state\n\nEach file is written to a temporary name and renamed into place; an account that could not\nbe read keeps its previous recording. Exit codes: 0, 2 invalid policies, 3 an account could not be read."

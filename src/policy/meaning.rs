@@ -74,6 +74,7 @@ fn check_rest(file: FileId, policy: &Policy, out: &mut Vec<Diagnostic>) {
 
     check_role(file, &policy.account, out);
     check_contacts(file, &policy.account, out);
+    super::sso::check(file, policy, out);
 
     let credentials = policy.credentials;
     if credentials.warn_days >= credentials.max_age_days {

@@ -15,6 +15,7 @@ mod offsets;
 mod read;
 mod scalar;
 pub mod schema;
+mod sso;
 mod teach;
 mod words;
 pub mod yaml;

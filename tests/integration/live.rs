@@ -12,8 +12,10 @@
 //! GetAccountAuthorizationDetails (AWS always sends it; without it the live reader fails, see
 //! `managed_policy_without_a_policy_name_is_read`).
 
+mod inventory;
 mod password_policy;
 mod secrets;
+mod sso;
 
 use crate::common::{
     Run, assert_run, finding_codes, findings, only, request_counts, statuses, text,
