@@ -1,10 +1,10 @@
 //! Renderings of the credential expiry list: a table, JSON, an RFC 5545 calendar (an event on each
 //! credential's warning date and one on its expiry date), and markdown with a mermaid gantt chart.
 
-use super::escape::{self, ics_text, ics_token, mermaid, terminal};
+use super::calendar;
+use super::escape::{self, mermaid, terminal};
 use crate::outcome::expiries::Standing;
 use crate::outcome::expiries::{Credential, Expiries, Kind};
-use jiff::Timestamp;
 use serde_json::json;
 use std::fmt::Write;
 
@@ -186,70 +186,16 @@ fn json(e: &Expiries) -> String {
     text
 }
 
-/// Folds a content line at 75 octets, never inside a UTF-8 character (RFC 5545 §3.1).
-fn fold(line: &str, out: &mut String) {
-    let mut width = 0;
-    for ch in line.chars() {
-        if width + ch.len_utf8() > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(ch);
-        width += ch.len_utf8();
-    }
-    out.push_str("\r\n");
-}
-
-/// An instant as an iCalendar UTC DATE-TIME.
-fn ics_instant(t: Timestamp) -> String {
-    jiff::tz::TimeZone::UTC
-        .to_datetime(t)
-        .strftime("%Y%m%dT%H%M%SZ")
-        .to_string()
-}
-
-/// 09:00 UTC on the day of `t`: when a warning reaches people at work on both sides of the
-/// Atlantic.
-fn nine_utc(t: Timestamp) -> Timestamp {
-    let day = crate::base::clock::utc_date(t);
-    jiff::tz::TimeZone::UTC
-        .to_timestamp(day.at(9, 0, 0, 0))
-        .unwrap_or(t)
-}
-
-fn ics_date(t: Timestamp) -> String {
-    crate::base::clock::utc_date(t)
-        .strftime("%Y%m%d")
-        .to_string()
-}
-
+/// Two events per credential: its warning date (free time, an alarm at 09:00 UTC that day) and
+/// its expiry date (busy time, an alarm a day before the exact expiry).
 fn ics(e: &Expiries) -> String {
-    let mut out = String::new();
-    let stamp = jiff::tz::TimeZone::UTC
-        .to_datetime(e.now)
-        .strftime("%Y%m%dT%H%M%SZ")
-        .to_string();
-    for line in [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//2i2c//smce-guard//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "X-WR-CALNAME:SMCE credential expiry",
-    ] {
-        fold(line, &mut out);
-    }
+    let mut events = Vec::with_capacity(2 * e.credentials.len());
     for c in &e.credentials {
         let id = c.key_id.as_deref().unwrap_or("password");
         for (event, at, headline) in [
             ("warn", c.warn_at, "rotate soon"),
             ("expire", c.expires_at, "expires today"),
         ] {
-            let day = ics_date(at);
-            let next = ics_date(
-                at.saturating_add(jiff::SignedDuration::from_hours(24))
-                    .unwrap_or(at),
-            );
             let summary = format!("{}: {} of {} {headline}", c.account_name, what(c), c.user);
             let description = format!(
                 "Account {} ({}), user {}, {}.\nExpires at {} (created {}; last used: {}).\nWho must act: {}.\nFix: {}.",
@@ -263,45 +209,26 @@ fn ics(e: &Expiries) -> String {
                 c.actors(),
                 fix(c),
             );
-            // A display alarm at 09:00 UTC on the warning date, and one a day before expiry: an
-            // event without one never reaches anybody. Expiry days are busy time (opaque).
-            let (alarm, transparency) = match event {
-                "warn" => (nine_utc(c.warn_at), "TRANSP:TRANSPARENT"),
-                _ => (
-                    c.expires_at
-                        .saturating_sub(jiff::SignedDuration::from_hours(24))
-                        .unwrap_or(c.expires_at),
-                    "TRANSP:OPAQUE",
-                ),
+            let (alarm, busy) = match event {
+                "warn" => (calendar::warning_alarm(c.warn_at), false),
+                _ => (calendar::expiry_alarm(c.expires_at), true),
             };
-            for line in [
-                "BEGIN:VEVENT".to_owned(),
-                format!(
-                    "UID:{event}-{}-{}-{}@smce-guard",
-                    ics_token(&c.account_id),
-                    ics_token(&c.user),
-                    ics_token(id)
-                ),
-                format!("DTSTAMP:{stamp}"),
-                format!("DTSTART;VALUE=DATE:{day}"),
-                format!("DTEND;VALUE=DATE:{next}"),
-                format!("SUMMARY:{}", ics_text(&summary)),
-                format!("DESCRIPTION:{}", ics_text(&description)),
-                "CATEGORIES:smce-guard".to_owned(),
-                transparency.to_owned(),
-                "BEGIN:VALARM".to_owned(),
-                "ACTION:DISPLAY".to_owned(),
-                format!("TRIGGER;VALUE=DATE-TIME:{}", ics_instant(alarm)),
-                format!("DESCRIPTION:{}", ics_text(&summary)),
-                "END:VALARM".to_owned(),
-                "END:VEVENT".to_owned(),
-            ] {
-                fold(&line, &mut out);
-            }
+            events.push(calendar::Event {
+                uid: vec![
+                    event.to_owned(),
+                    c.account_id.clone(),
+                    c.user.clone(),
+                    id.to_owned(),
+                ],
+                day: at,
+                summary,
+                description,
+                busy,
+                alarms: vec![alarm],
+            });
         }
     }
-    fold("END:VCALENDAR", &mut out);
-    out
+    calendar::write("SMCE credential expiry", e.now, &events)
 }
 
 fn markdown(e: &Expiries) -> String {
@@ -369,25 +296,4 @@ fn markdown(e: &Expiries) -> String {
     }
     out.push_str("```\n");
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn folding_keeps_lines_within_75_octets_and_characters_whole() {
-        let mut out = String::new();
-        fold(&format!("SUMMARY:{}", "é".repeat(60)), &mut out);
-        for line in out.split("\r\n").filter(|l| !l.is_empty()) {
-            assert!(line.len() <= 75, "{line}");
-        }
-        let unfolded = out.replace("\r\n ", "");
-        assert_eq!(unfolded.trim_end(), format!("SUMMARY:{}", "é".repeat(60)));
-    }
-
-    #[test]
-    fn text_values_are_escaped() {
-        assert_eq!(ics_text("a,b;c\nd\\"), "a\\,b\\;c\\nd\\\\");
-    }
 }

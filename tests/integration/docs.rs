@@ -297,6 +297,11 @@ fn exit_code_table_agrees_with_what_each_command_does() {
         2,
     );
     add(&["explain", "no.such-code"], 2);
+    let estate = crate::common::data("infrastructure");
+    let estate = estate.to_str().unwrap();
+    // The real estate: credentials past their limit (exit 1); no checkout at all (exit 2).
+    add(&["inventory", "--infrastructure", estate], 1);
+    add(&["inventory", "--infrastructure", "nowhere"], 2);
     add(&["completions", "tcsh"], 2);
     // Usage errors, for every command.
     for sub in table.keys() {

@@ -13,6 +13,7 @@ mod hostile;
 mod infrastructure;
 mod init;
 mod install;
+mod inventory;
 mod judged;
 mod lint;
 mod lint_corpus;

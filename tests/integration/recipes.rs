@@ -979,7 +979,7 @@ fn live_recipe_keeps_one_issue_per_account_and_publishes_nothing_sensitive() {
     let policies = checkout.path().join("smce-guard/policies");
     std::fs::create_dir_all(&policies).unwrap();
     let policy_text = format!(
-        "account:\n  id: \"{id}\"\n  name: {account}\n\
+        "account:\n  id: \"{id}\"\n  name: {account}\n  contacts: [{{email: ops@example.org}}]\n\
          deployer:\n  cluster: {account}\n  rotation_grace_days: 60\n"
     );
     let policy = policies.join(format!("{account}.yaml"));

@@ -204,8 +204,8 @@ fn a_named_group_the_account_lacks_is_reported() {
     assert_eq!(
         lines,
         [
-            ("Account-Disabled".to_owned(), 7),
-            ("SMCE-Admins".to_owned(), 8)
+            ("Account-Disabled".to_owned(), 10),
+            ("SMCE-Admins".to_owned(), 11)
         ]
     );
 }

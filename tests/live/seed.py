@@ -18,7 +18,7 @@ The scenario (JSON on stdin, or `seed(endpoint, scenario)` from Python):
                     "attached": ["SMCE-AdminAccess"]}],
         "users": [{"name": "alice", "groups": ["SMCE-ProjectAdmins"], "inline": [...], "attached": [...],
                    "password": true, "mfa": true, "keys": ["Active", "Inactive"]}],
-        "saml_providers": [{"name": "AWSSSO_0123456789abcdef_DO_NOT_DELETE"}],
+        "saml_providers": ["AWSSSO_0123456789abcdef_DO_NOT_DELETE"],
         "roles": [{"name": "AWSReservedSSO_Project-Admin_0123456789abcdef",
                    "path": "/aws-reserved/sso.amazonaws.com/", "trust": {...},
                    "inline": [...], "attached": [...]}]
@@ -32,9 +32,11 @@ Every field but `id` and `name` is optional. `smce` puts in what SMCE puts into 
 SMCE-UserRestrictions with its MFA Deny and AccountDisabled with its Deny-all). `password_policy`
 holds the keyword arguments of iam:UpdateAccountPasswordPolicy; without it the account has no
 password policy. `attached` names a customer managed policy of the same account (or is a full policy
-ARN). A role's `trust` is its assume-role policy document; without it the role trusts the account's
-first SAML provider (as IAM Identity Center's roles do), else the account itself. A SAML provider's
-`metadata` is its SAML metadata document; without it a minimal one is made up.
+ARN). A SAML provider is its name, or `{"name": ..., "metadata": ...}` with its SAML metadata
+document; without metadata a minimal one is made up. A role's `trust` is its assume-role policy
+document; without it the role trusts the account's first SAML provider (as IAM Identity Center's
+roles do), else the account itself; `path` defaults to `/` (moto, unlike IAM, lets anyone create a
+role under /aws-reserved/, which is how a permission set's role is made).
 
 Entities are made in the order of SEEDERS (password policy, managed policies, groups, SAML providers,
 roles, users); a new kind of entity is one function and one row there. Seeding is additive: running
@@ -154,6 +156,8 @@ def seed_groups(account: Account, spec: dict) -> None:
 
 def seed_saml_providers(account: Account, spec: dict) -> None:
     for provider in spec.get("saml_providers", []):
+        if isinstance(provider, str):
+            provider = {"name": provider}
         metadata = provider.get("metadata") or minimal_saml_metadata(provider["name"])
         arn = account.iam.create_saml_provider(Name=provider["name"], SAMLMetadataDocument=metadata)["SAMLProviderArn"]
         account.saml_providers.append(arn)

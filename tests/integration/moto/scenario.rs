@@ -3,7 +3,7 @@
 //! tests (`live`, `faults`) run it through [`super::Moto::seed`], and `scripts/record-fixtures.py`
 //! imports it to seed the accounts it records, so SMCE's baseline (`"smce": true`: its admin
 //! policy and three groups) is written once, in `seed.py`. Roles and SAML providers (`"roles"`,
-//! `"saml_providers"`) are seeded the same way, for the SSO accounts of later tests.
+//! `"saml_providers"`) are seeded the same way, for the SSO accounts (`live::sso`).
 
 use serde_json::{Value, json};
 
@@ -56,9 +56,10 @@ pub fn sso_role(permission_set: &str, suffix: &str) -> Value {
     })
 }
 
-/// The SAML provider IAM Identity Center keeps in each member account.
+/// The SAML provider IAM Identity Center keeps in each member account (`seed.py` also takes
+/// `{"name": ..., "metadata": ...}`).
 pub fn saml_provider(suffix: &str) -> Value {
-    json!({"name": format!("AWSSSO_{suffix}_DO_NOT_DELETE")})
+    json!(format!("AWSSSO_{suffix}_DO_NOT_DELETE"))
 }
 
 /// The user `name` of a seeded account, to change one thing about it.

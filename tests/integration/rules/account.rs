@@ -22,7 +22,7 @@ fn optional_files_missing_is_not_unobserved() {
     case.keys = None;
     case.snapshot = None;
     let judged = case.judge();
-    expect(&judged, 0, &["warning fixture.stale - @3"]);
+    expect(&judged, 0, &["warning fixture.stale - @4"]);
     assert_eq!(judged.statuses(), ["acme ok"]);
 }
 
@@ -34,7 +34,7 @@ fn mismatch_by_snapshot_stops_every_other_rule() {
     case.users.push(user("mallory", &[])); // would be user.unmanaged
     let judged = case.judge();
     // A recording of another account is a broken recording: invalid, exit 2.
-    expect(&judged, 2, &["error account.mismatch - @2"]);
+    expect(&judged, 2, &["error account.mismatch - @3"]);
     assert_eq!(judged.statuses(), ["acme invalid"]);
     let finding = judged.only("account.mismatch");
     assert_eq!(
@@ -49,7 +49,7 @@ fn mismatch_by_arn_without_a_snapshot() {
     let mut case = Case::base();
     case.snapshot = None;
     case.user("alice")["Arn"] = json!("arn:aws:iam::999988887777:user/alice");
-    expect(&case.judge(), 2, &["error account.mismatch - @2"]);
+    expect(&case.judge(), 2, &["error account.mismatch - @3"]);
 }
 
 /// A group the policy names, written or by default, that the account does not have: every rule

@@ -18,6 +18,7 @@ mod harness;
 mod members;
 mod permissions;
 mod real_data;
+mod sso;
 mod usage;
 mod users;
 mod variables;
