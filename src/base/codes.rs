@@ -327,7 +327,7 @@ codes! {
         why: "`aws iam list-access-keys` without `--user-name` lists only the caller's own keys: a listing taken as complete would hide every other user's expired key.",
         fix: "Record the account again with `smce-guard snapshot --account NAME`, or list each user's keys (`aws iam list-access-keys --user-name USER`) into one `access-keys.json`.";
     AccountGroupMissing = "account.group-missing", Warning,
-        checks: "The account has each group the policy names (`groups.admins`, `groups.restricted`, `groups.disabled`, defaults included), compared without regard to case as IAM compares group names; an error for `groups.admins` when members are declared.",
+        checks: "The account has each group the policy writes under `groups` (`admins`, `restricted`, `disabled`; SMCE's default names are not required), compared without regard to case as IAM compares group names; an error for `groups.admins` when members are declared.",
         why: "A rule about a group the account does not have passes by default: `deployer.restricted ✓` then says nothing about the MFA exemption, and no member can be in an admins group that does not exist.",
         fix: "Correct the group's name under `groups` (the message names the account's groups), or ask SMCE why the account lacks it.";
     PolicySkipped = "policy.skipped", Warning,

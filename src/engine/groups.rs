@@ -1,8 +1,10 @@
 //! The groups a policy names (`groups.admins`, `groups.restricted`, `groups.disabled`), matched
 //! to the account's as IAM matches group names: without regard to case. Two jobs: the one
 //! "user is in group X" finding that `member.disabled`, `deployer.restricted` and
-//! `deployer.disabled` build ([`InGroup`]), and `account.group-missing`, which reports a named
-//! group the account does not have, since every rule about such a group passes by default.
+//! `deployer.disabled` build ([`InGroup`]), and `account.group-missing`, which reports a group
+//! the policy names under `groups` that the account does not have, since every rule about such a
+//! group passes by default. SMCE's default names are not reported missing: an account of the SSO
+//! era may hold none of SMCE's groups, and then no rule about them is vacuous.
 
 use super::Judging;
 use super::rules::Subject;
@@ -71,16 +73,18 @@ impl<'a> InGroup<'a> {
     }
 }
 
-/// `account.group-missing`: each group the policy names (its defaults included) is one of the
-/// account's. An error for `groups.admins` when members are declared (every member then fails
+/// `account.group-missing`: each group the policy writes under `groups` is one of the account's.
+/// An error for `groups.admins` when members are declared (every member then fails
 /// `member.not-admin` for a reason that message does not give); a warning otherwise, since the
 /// rules about a missing group pass by default.
 pub fn missing(cx: &Judging<'_>, _: &Subject<'_>, out: &mut Vec<Diagnostic>) {
     let groups = &cx.policy.groups;
+    let written = groups.written;
     let members = !cx.policy.members.is_empty();
     let named = [
         (
             "admins",
+            written.admins,
             &groups.admins,
             if members {
                 "no member can be in it, so every member is `member.not-admin`"
@@ -90,19 +94,21 @@ pub fn missing(cx: &Judging<'_>, _: &Subject<'_>, out: &mut Vec<Diagnostic>) {
         ),
         (
             "restricted",
+            written.restricted,
             &groups.restricted,
             "`deployer.restricted` passes only because the group is not there, and says nothing about the deployer's MFA exemption",
         ),
         (
             "disabled",
+            written.disabled,
             &groups.disabled,
             "`member.disabled` and `deployer.disabled` pass only because the group is not there",
         ),
     ];
     let mut held: Vec<&str> = cx.state.groups.keys().map(String::as_str).collect();
     held.sort_unstable();
-    for (role, group, consequence) in named {
-        if cx.state.group(group).is_some() {
+    for (role, written, group, consequence) in named {
+        if !written || cx.state.group(group).is_some() {
             continue;
         }
         let severity = if role == "admins" && members {

@@ -52,31 +52,34 @@ fn mismatch_by_arn_without_a_snapshot() {
     expect(&case.judge(), 2, &["error account.mismatch - @3"]);
 }
 
-/// A group the policy names, written or by default, that the account does not have: every rule
-/// about it would pass by default. An error for the admins group while members are declared
-/// (each is then `member.not-admin`), a warning otherwise; names are compared without regard to
-/// case, as IAM compares them.
+/// A group the policy writes under `groups` that the account does not have: every rule about it
+/// would pass by default. An error for the admins group while members are declared (each is then
+/// `member.not-admin`), a warning otherwise; names are compared without regard to case, as IAM
+/// compares them. SMCE's default names are not required: an SSO-era account may hold none.
 #[test]
 fn a_group_the_account_lacks_is_reported() {
     let mut case = Case::base();
-    case.groups
-        .retain(|g| g["GroupName"] != "SMCE-ProjectAdmins");
-    case.user("alice")["GroupList"] = json!(["SMCE-UserRestrictions"]);
+    case.policy = case
+        .policy
+        .replace("members:\n", "groups:\n  admins: SMCE-Admins\nmembers:\n");
     let judged = case.judge();
-    // `groups.admins` is the default, written nowhere: the finding points at the document.
     expect(
         &judged,
         1,
         &[
-            "error account.group-missing - @1",
-            "error member.not-admin alice @5",
+            "error account.group-missing - @6",
+            "error member.not-admin alice @8",
         ],
     );
     let finding = judged.only("account.group-missing");
-    assert_eq!(finding["details"]["group"], "SMCE-ProjectAdmins");
+    assert_eq!(finding["details"]["group"], "SMCE-Admins");
     assert_eq!(
         finding["details"]["account_groups"],
-        json!(["AccountDisabled", "SMCE-UserRestrictions"])
+        json!([
+            "AccountDisabled",
+            "SMCE-ProjectAdmins",
+            "SMCE-UserRestrictions"
+        ])
     );
     // Without members the admins group is needed by no rule: a warning.
     case.policy = case
@@ -84,17 +87,17 @@ fn a_group_the_account_lacks_is_reported() {
         .replace("members:\n  - user: alice\n", "members: []\n");
     case.users.retain(|u| u["UserName"] != "alice");
     case.rows.retain(|r| r.user != "alice");
-    expect(&case.judge(), 0, &["warning account.group-missing - @1"]);
+    expect(&case.judge(), 0, &["warning account.group-missing - @6"]);
 
-    // A written name the account lacks (a typo) points at its line; any case of a real one
-    // is the group.
+    // A restricted group the account lacks (a typo) is a warning at its line; any case of a real
+    // one is the group.
     let mut case = Case::base();
     case.policy = case.policy.replace(
         "members:\n",
         "groups:\n  restricted: SMCE-UserRestriction\n  disabled: accountdisabled\nmembers:\n",
     );
     let judged = case.judge();
-    expect(&judged, 0, &["warning account.group-missing - @5"]);
+    expect(&judged, 0, &["warning account.group-missing - @6"]);
     assert!(
         judged.only("account.group-missing")["message"]
             .as_str()
@@ -110,6 +113,18 @@ fn a_group_the_account_lacks_is_reported() {
         "groups:\n  admins: project-admins\nmembers:\n",
     );
     case.user("alice")["GroupList"] = json!(["Project-Admins"]);
+    expect(&case.judge(), 0, &[]);
+
+    // An account without SMCE's groups and a policy that names none: nothing is missing.
+    let mut case = Case::base();
+    case.groups.clear();
+    case.policies.clear();
+    case.user("alice")["GroupList"] = json!([]);
+    case.policy = case
+        .policy
+        .replace("members:\n  - user: alice\n", "members: []\n");
+    case.users.retain(|u| u["UserName"] != "alice");
+    case.rows.retain(|r| r.user != "alice");
     expect(&case.judge(), 0, &[]);
 }
 

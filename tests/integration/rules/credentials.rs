@@ -155,8 +155,8 @@ fn a_user_the_listing_leaves_out_keeps_the_report_keys() {
         &judged,
         1,
         &[
-            "warning fixture.partial - @3",
-            "error key.expired alice @14",
+            "warning fixture.partial - @4",
+            "error key.expired alice @15",
         ],
     );
     let partial = judged.only("fixture.partial");
@@ -179,7 +179,7 @@ fn a_user_the_listing_leaves_out_keeps_the_report_keys() {
     case.keys = Some(Vec::new());
     case.row("alice").keys[0] = Some((true, "2026-11-01T00:00:00+00:00".into()));
     let judged = case.judge();
-    expect(&judged, 0, &["warning fixture.partial - @3"]);
+    expect(&judged, 0, &["warning fixture.partial - @4"]);
     assert_eq!(
         judged.only("fixture.partial")["details"]["users"],
         json!(["alice", "hub-continuous-deployer"])

@@ -58,7 +58,7 @@ fn deployer_restricted_whatever_the_case_of_the_group() {
     expect(
         &judged,
         1,
-        &["error deployer.restricted hub-continuous-deployer @10"],
+        &["error deployer.restricted hub-continuous-deployer @11"],
     );
     let finding = judged.only("deployer.restricted");
     assert_eq!(
@@ -70,7 +70,7 @@ fn deployer_restricted_whatever_the_case_of_the_group() {
     expect(
         &case.judge(),
         1,
-        &["error deployer.disabled hub-continuous-deployer @10"],
+        &["error deployer.disabled hub-continuous-deployer @11"],
     );
 }
 

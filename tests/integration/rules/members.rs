@@ -88,7 +88,7 @@ fn member_groups_whatever_their_case() {
         "AccountDisabled"
     ]);
     let judged = case.judge();
-    expect(&judged, 1, &["error member.disabled alice @8"]);
+    expect(&judged, 1, &["error member.disabled alice @9"]);
     let finding = judged.only("member.disabled");
     assert_eq!(
         finding["message"],
