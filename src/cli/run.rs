@@ -2,7 +2,7 @@
 //! written in the asked format, and the outcome's verdict is the exit code.
 
 use super::args::*;
-use super::output::{Progress, done, fail, policy_errors_note, say, text, unknown_accounts};
+use super::output::{Progress, done, fail, policy_errors_note, say, text, unusable_selection};
 use crate::base::codes::Severity;
 use crate::observe::aws::LiveOptions;
 use crate::outcome::Verdict;
@@ -51,7 +51,7 @@ pub(super) fn check(args: CheckArgs, style: HumanStyle) -> ExitCode {
     drop(progress);
     let checked = match checked {
         Ok(checked) => checked,
-        Err(error) => return unknown_accounts(&error),
+        Err(error) => return unusable_selection(&error),
     };
     if verbose {
         for account in &checked.accounts {
@@ -88,7 +88,7 @@ pub(super) fn expiries(args: ExpiriesArgs) -> ExitCode {
     };
     let expiries = match crate::pipelines::expiries::run(&options) {
         Ok(expiries) => expiries,
-        Err(error) => return unknown_accounts(&error),
+        Err(error) => return unusable_selection(&error),
     };
     for failure in &expiries.failures {
         say(&format!(
@@ -99,6 +99,12 @@ pub(super) fn expiries(args: ExpiriesArgs) -> ExitCode {
     policy_errors_note(expiries.policy_errors);
     for stale in &expiries.stale {
         say(&format!("warning: {} ({})", stale.message, stale.help));
+    }
+    for warning in &expiries.warnings {
+        say(&format!(
+            "warning[{}]: {} ({})",
+            warning.code, warning.message, warning.help
+        ));
     }
     text(
         &report::expiries::render(&expiries, args.format),
@@ -119,7 +125,7 @@ pub(super) fn snapshot(args: SnapshotArgs) -> ExitCode {
     drop(progress);
     let recorded = match recorded {
         Ok(recorded) => recorded,
-        Err(error) => return unknown_accounts(&error),
+        Err(error) => return unusable_selection(&error),
     };
     for failure in &recorded.failures {
         say(&format!("error: {failure}"));
@@ -201,7 +207,7 @@ pub(super) fn verify_key(args: VerifyArgs) -> ExitCode {
     };
     let verified = match verify::run(&options) {
         Ok(verified) => verified,
-        Err(VerifyError::Unknown(error)) => return unknown_accounts(&error),
+        Err(VerifyError::Usage(error)) => return unusable_selection(&error),
         Err(VerifyError::Invalid(message)) => return fail(&message, Verdict::INVALID),
         Err(VerifyError::Unobserved(message)) => {
             return fail(

@@ -105,13 +105,8 @@ fn table(e: &Expiries) -> String {
         if e.credentials.len() == 1 { "" } else { "s" },
         judged(e)
     );
-    for stale in &e.stale {
-        let _ = writeln!(
-            out,
-            "STALE: {}; {}",
-            terminal(&stale.message),
-            terminal(&stale.help)
-        );
+    for (label, message, help) in recording_notes(e, ["STALE", "WARNING"]) {
+        let _ = writeln!(out, "{label}: {}; {}", terminal(message), terminal(help));
     }
     for failure in &e.failures {
         let _ = writeln!(
@@ -122,6 +117,18 @@ fn table(e: &Expiries) -> String {
         );
     }
     out
+}
+
+/// What the table and markdown say about recordings, in order: each stale one (labelled
+/// `labels[0]`), then every other warning (`labels[1]` and its code), as (label, message, help).
+fn recording_notes<'a>(
+    e: &'a Expiries,
+    [stale, warning]: [&'a str; 2],
+) -> impl Iterator<Item = (String, &'a str, &'a str)> {
+    let stale = (e.stale.iter()).map(move |s| (stale.to_owned(), &*s.message, &*s.help));
+    let other = (e.warnings.iter())
+        .map(move |w| (format!("{warning} ({})", w.code), &*w.message, &*w.help));
+    stale.chain(other)
 }
 
 fn json(e: &Expiries) -> String {
@@ -161,12 +168,18 @@ fn json(e: &Expiries) -> String {
         .iter()
         .map(|s| json!({"account_name": s.account, "captured_at": s.captured_at.map(|t| t.to_string()), "message": s.message}))
         .collect();
+    let warnings: Vec<_> = e
+        .warnings
+        .iter()
+        .map(|w| json!({"account_name": w.account, "code": w.code.as_str(), "message": w.message}))
+        .collect();
     let mut text = serde_json::to_string_pretty(&json!({
         "version": 1,
         "now": e.now.to_string(),
         "credentials": credentials,
         "unread": unread,
         "stale": stale,
+        "warnings": warnings,
     }))
     .expect("plain JSON");
     text.push('\n');
@@ -224,13 +237,9 @@ fn markdown(e: &Expiries) -> String {
         "## Credential expiry\n\nAll active credentials, {}.\n\n",
         judged(e)
     );
-    for stale in &e.stale {
-        let _ = writeln!(
-            out,
-            "> ⚠️ **Stale:** {} {}\n",
-            escape::markdown(&stale.message),
-            escape::markdown(&stale.help)
-        );
+    for (label, message, help) in recording_notes(e, ["Stale", "Warning"]) {
+        let (message, help) = (escape::markdown(message), escape::markdown(help));
+        let _ = writeln!(out, "> ⚠️ **{label}:** {message} {help}\n");
     }
     for failure in &e.failures {
         let _ = writeln!(
