@@ -20,7 +20,7 @@ For each account in ACCOUNTS below, the script
      AWS, so that reruns produce byte-identical files. The repairs, all in normalise_*: the credential report's
      dates, last use (moto records none) and N/A conventions; each role's RoleLastUsed (moto records none);
      the managed policies (AWS lists only the AWS managed policies attached in the account, moto all it ships;
-     AWS's field order); the access keys' creation dates. Every value moto derives from the seeded state
+     AWS's field order, customer managed first); the roles in AWS's order, by name; the access keys' dates. Every value moto derives from the seeded state
      (statuses, MFA, passwords, paths, trust and attached policies) is kept, after checking it against the table.
 
 The hex digits of the provider and role names are derived from the account id and set name (and a set's
@@ -270,14 +270,18 @@ ACCOUNTS = [
     # The legacy example (policies/legacy-iam-members.yaml): an invented account (555566667777 is no real
     # account) run the 2024 way, engineers with IAM users in SMCE-ProjectAdmins, kept so that the member rules
     # have an example. Grace's password is within the warning window; Linus has no MFA device; Edsger's password
-    # expired and SMCE disabled him; smce-audit-example is ignored by the policy. Its password policy lets
-    # passwords live 90 days, not SMCE's 60.
+    # expired and SMCE disabled him; smce-audit-example is ignored by the policy. The deployer's previous key
+    # was deactivated, not deleted, after its rotation. The account's password policy lets passwords live 90
+    # days, not SMCE's 60.
     Account("legacy-iam-members", "555566667777", created=1200, region="us-east-1", max_password_age=90, users=[
         engineer("example-engineer-ada", password_changed=20),
         engineer("example-engineer-grace", password_changed=52, password_used=3),
         engineer("example-engineer-linus", password_changed=20, mfa=False),
         engineer("example-engineer-edsger", password_changed=75, password_used=62, groups=(DISABLED,)),
-        deployer("legacy-hub", created=1100, keys=[Key(30, last_used=Used(0.2, "us-east-1"))]),
+        deployer("legacy-hub", created=1100, keys=[
+            Key(95, active=False, last_used=Used(50.5, "us-east-1")),
+            Key(30, last_used=Used(0.2, "us-east-1")),
+        ]),
         User("smce-audit-example", created=1000, keys=[Key(300, last_used=Used(2, "us-east-1", "iam"))]),
     ], roles=service_roles("legacy-hub", created=1150, sso_created=None)),
 ]
@@ -522,6 +526,9 @@ def normalise_details(account: Account, details: dict) -> dict:
     for entry in details["GroupDetailList"]:
         entry["GroupId"] = group_id(account, entry["GroupName"])
         entry["CreateDate"] = json_time(account.created)
+    # AWS lists roles by name (moto in the order they were made) and customer managed policies before AWS
+    # managed ones: as AWS does, so that a recording reads as one made against AWS.
+    details["RoleDetailList"].sort(key=lambda entry: entry["RoleName"])
     roles = {row.name: row for row in roles_of(account)}
     if sorted(roles) != sorted(entry["RoleName"] for entry in details["RoleDetailList"]):
         raise RuntimeError(f"{account.name}: the recording's roles are not the table's")
@@ -572,7 +579,7 @@ def normalise_details(account: Account, details: dict) -> dict:
         policy["CreateDate"], policy["UpdateDate"] = created, updated
         policy["PolicyVersionList"] = [{**version, "CreateDate": updated} for version in entry["PolicyVersionList"]]
         policies.append(policy)
-    details["Policies"] = policies
+    details["Policies"] = sorted(policies, key=lambda policy: policy["Arn"].startswith("arn:aws:iam::aws:"))
     return details
 
 
