@@ -267,13 +267,13 @@ ACCOUNTS = [
         *portal_sets(at("2025-06-10T17:45:00Z"), region="us-west-2", used=3),
         PermissionSet("AdministratorAccess", 40, (ADMINISTRATOR,), region="us-west-2", last_used=Used(33)),
     ], roles=service_roles("disasters", created=1590, sso_created=at("2025-06-10T17:30:00Z"))),
-    # The legacy example (policies/legacy-iam-members.yaml): an invented account (555566667777 is no real
+    # The legacy example (policies/legacy-members.yaml): an invented account (555566667777 is no real
     # account) run the 2024 way, engineers with IAM users in SMCE-ProjectAdmins, kept so that the member rules
     # have an example. Grace's password is within the warning window; Linus has no MFA device; Edsger's password
     # expired and SMCE disabled him; smce-audit-example is ignored by the policy. The deployer's previous key
     # was deactivated, not deleted, after its rotation. The account's password policy lets passwords live 90
     # days, not SMCE's 60.
-    Account("legacy-iam-members", "555566667777", created=1200, region="us-east-1", max_password_age=90, users=[
+    Account("legacy-members", "555566667777", created=1200, region="us-east-1", max_password_age=90, users=[
         engineer("example-engineer-ada", password_changed=20),
         engineer("example-engineer-grace", password_changed=52, password_used=3),
         engineer("example-engineer-linus", password_changed=20, mfa=False),
