@@ -242,13 +242,13 @@ ACCOUNTS = [
         *[s for s in portal_sets(at("2025-03-03T18:40:00Z"), used=0.1) if s.name != "Project-Power-User"],
         PermissionSet("Project-Power-User", 9, (POWER_USER, IAM_READ_ONLY), generation=1, last_used=Used(2)),
     ], roles=service_roles("nasa-veda", created=1480, sso_created=at("2025-03-03T18:31:00Z"))),
-    # The deployer still awaits its MFA exemption (in SMCE-UserRestrictions). Its key was rotated 12 days ago
-    # without committing the new credentials. An engineer's IAM user from before SSO is left over: SMCE disabled
-    # it when its password expired. SMDE never assigned Project-Read-Only to this account.
+    # The deployer still awaits its MFA exemption (in SMCE-UserRestrictions). Its key, rotated 50 days ago without
+    # committing the new credentials, expires in 10 days. An engineer's IAM user from before SSO is left over:
+    # SMCE disabled it when its password expired. SMDE never assigned Project-Read-Only to this account.
     Account("maap", "916098889494", created=1400, users=[
         engineer("example-engineer-katherine", created=920, password_changed=190, password_used=188,
                  groups=(DISABLED,)),
-        deployer("maap", created=600, groups=[RESTRICTED], keys=[Key(12, last_used=Used(0.1))]),
+        deployer("maap", created=600, groups=[RESTRICTED], keys=[Key(50, last_used=Used(0.1))]),
     ], permission_sets=[s for s in portal_sets(at("2025-05-20T15:00:00Z"), region="us-west-2")
                         if s.name != "Project-Read-Only"],
         roles=service_roles("maap", created=1390, sso_created=at("2025-05-20T14:52:00Z"))),

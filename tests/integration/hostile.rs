@@ -115,8 +115,15 @@ fn same_as_baseline_but(scratch: &Scratch, code: &str, what: &str) {
     let (expected_exit, mut expected) = baseline();
     let before = expected.len();
     expected.retain(|(c, _)| c != code);
-    assert!(expected.len() < before, "{what}: the baseline has no {code}");
-    assert_eq!((exit, findings(&report)), (expected_exit, expected), "{what}: {report}");
+    assert!(
+        expected.len() < before,
+        "{what}: the baseline has no {code}"
+    );
+    assert_eq!(
+        (exit, findings(&report)),
+        (expected_exit, expected),
+        "{what}: {report}"
+    );
 }
 
 /// Asserts a broken recording is exit 2 with one `fixture.invalid` naming `file` (at `line`).
@@ -833,7 +840,10 @@ fn a_member_missing_from_the_report_is_not_passed_as_verified() {
         .filter(|f| f["code"] == "member.mfa-missing")
         .cloned()
         .collect();
-    let principals: Vec<&str> = mfa.iter().map(|f| f["principal"].as_str().unwrap()).collect();
+    let principals: Vec<&str> = mfa
+        .iter()
+        .map(|f| f["principal"].as_str().unwrap())
+        .collect();
     assert_eq!(
         principals,
         ["example-engineer-grace", "example-engineer-linus"],

@@ -158,7 +158,7 @@ fn stale_recordings_warn_in_check_and_expiries() {
         .iter()
         .filter(|f| f["code"] == "fixture.stale")
         .collect();
-    assert_eq!(stale.len(), 4, "{}", check.stdout);
+    assert_eq!(stale.len(), 5, "{}", check.stdout);
     let veda = stale
         .iter()
         .find(|f| f["account_name"] == "nasa-veda")
@@ -197,17 +197,17 @@ fn stale_recordings_warn_in_check_and_expiries() {
         .lines()
         .filter(|l| l.starts_with("STALE: "))
         .collect();
-    assert_eq!(stale_lines.len(), 4, "{}", expiries.stdout);
+    assert_eq!(stale_lines.len(), 5, "{}", expiries.stdout);
     assert_eq!(
         expiries
             .stderr
             .lines()
             .filter(|l| l.starts_with("warning: "))
             .count(),
-        4
+        5
     );
     let json = smce_guard(["expiries", "--now", "2026-12-01", "--format", "json"]).json();
-    assert_eq!(json["stale"].as_array().unwrap().len(), 4);
+    assert_eq!(json["stale"].as_array().unwrap().len(), 5);
 }
 
 /// A credential's `last_used` in the expiries JSON.
@@ -223,8 +223,8 @@ fn calendar_events_alarm_and_name_who_must_act() {
     let dir = scratch_example();
     let policy = dir.path().join("policies/nasa-veda.yaml");
     let text = std::fs::read_to_string(&policy).unwrap().replace(
-        "  active_keys: 1\n",
-        "  active_keys: 1\n  owner: 2i2c engineering\n",
+        "  owner: Example 2i2c Engineering\n",
+        "  owner: 2i2c engineering\n",
     );
     std::fs::write(&policy, text).unwrap();
     let run = |format: &str| smce_guard_in(dir.path(), ["expiries", "--format", format]);
@@ -236,14 +236,15 @@ fn calendar_events_alarm_and_name_who_must_act() {
         .unwrap();
     assert_eq!(deployer["owner"], "2i2c engineering");
     assert_eq!(deployer["who_must_act"], "2i2c engineering");
+    // A member without an owner: the account's contacts must act (the legacy example).
     let engineer = credentials
         .iter()
-        .find(|c| c["account_name"] == "nasa-veda" && c["user"] == "example-engineer-ada")
+        .find(|c| c["account_name"] == "legacy-members" && c["user"] == "example-engineer-ada")
         .unwrap();
     assert_eq!(engineer["owner"], Value::Null);
     assert_eq!(
         engineer["who_must_act"],
-        "Example VEDA Representative <veda-rep@example.org>"
+        "Example Legacy Representative <legacy-rep@example.org>"
     );
     // Last use, from the credential report, in every format.
     let used = engine_last_used(deployer);
@@ -338,7 +339,7 @@ fn sarif_and_junit_say_when_and_pass_what_passed() {
     let run = &document["runs"][0];
     assert_eq!(run["properties"]["judged_at"], crate::common::RECORDED_AT);
     let accounts = run["properties"]["accounts"].as_array().unwrap();
-    assert_eq!(accounts.len(), 4);
+    assert_eq!(accounts.len(), 5);
     assert!(
         accounts
             .iter()
@@ -368,14 +369,14 @@ fn sarif_and_junit_say_when_and_pass_what_passed() {
         let run = smce_guard([&["check", "--format", "junit"], args].concat());
         junit_case(
             &run.stdout,
-            "nasa-veda",
-            "key.expiring [hub-continuous-deployer]",
+            "legacy-members",
+            "password.expiring [example-engineer-grace]",
         )
     };
     let (judged_at, failed, out) = expiring(&[]);
     assert_eq!(judged_at.as_deref(), Some(crate::common::RECORDED_AT));
     assert!(!failed, "a warning passes under --fail-on error");
-    assert!(out.contains("warning [key.expiring]"), "{out}");
+    assert!(out.contains("warning [password.expiring]"), "{out}");
     let (_, failed, out) = expiring(&["--fail-on", "warning"]);
     assert!(failed, "and fails under --fail-on warning");
     assert_eq!(out, "");
