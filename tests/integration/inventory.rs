@@ -17,7 +17,7 @@ const NOW: &str = "2026-08-21T00:00:00Z";
 
 /// The 20 AWS clusters as their files say: folder, `aws.account`, `aws.region`, and the
 /// credentials file's `sops.lastmodified`.
-const AWS: [(&str, &str, &str, &str); 20] = [
+pub(crate) const AWS: [(&str, &str, &str, &str); 20] = [
     (
         "2i2c-aws-us",
         "790657130469",
