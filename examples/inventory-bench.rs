@@ -53,7 +53,7 @@ fn main() -> std::process::ExitCode {
     let real = root.join("tests/data/infrastructure");
     let (best, median) = time(runs, &root, &real, &["policies", "--fixtures", "fixtures"]);
     report("30 real", &mb(&real), best, median, 30);
-    for n in sizes {
+    for &n in &sizes {
         let dir = root.join(format!("target/inventory-bench/{n}"));
         if !dir.join("done").exists() {
             generate(&dir, n);
