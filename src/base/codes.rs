@@ -63,7 +63,7 @@ macro_rules! codes {
 
 codes! {
     PolicyUnreadable = "policy.unreadable", Error,
-        checks: "A policy path is a regular file inside the folder given (a link only to another file there, never into `/proc`, `/sys` or `/dev`), can be read, and reads the same when `check` reads it again to judge its account.",
+        checks: "A policy path is a regular file inside the folder given (a link only to another file there), on an ordinary filesystem (never procfs, sysfs or another kernel interface; tmpfs is ordinary), can be read, and reads the same when `check` reads it again to judge its account.",
         why: "A gate that silently skips a file it cannot read would pass an account nobody checked; one that judged a file rewritten after lint would apply rules nobody linted.",
         fix: "Check the path and its permissions; if the file was being written, run again.";
     PolicyNoFiles = "policy.no-files", Error,
@@ -330,7 +330,21 @@ impl FromStr for Code {
             .iter()
             .copied()
             .find(|code| code.as_str() == s)
-            .ok_or_else(|| format!("unknown code `{s}`; `smce-guard explain` lists every code"))
+            .ok_or_else(|| {
+                let near: Vec<String> = (super::nearest::codes(s).iter())
+                    .map(|code| format!("`{code}`"))
+                    .collect();
+                match near.as_slice() {
+                    [] => format!("unknown code `{s}`; `smce-guard explain` lists every code"),
+                    [one] => format!(
+                        "unknown code `{s}`; did you mean {one}? (`smce-guard explain` lists every code)"
+                    ),
+                    [rest @ .., last] => format!(
+                        "unknown code `{s}`; did you mean {} or {last}? (`smce-guard explain` lists every code)",
+                        rest.join(", ")
+                    ),
+                }
+            })
     }
 }
 

@@ -104,9 +104,8 @@ pub fn stale(
             .with_detail("captured_at", captured.map(|c| c.to_string()))
             .with_detail("max_age_days", max_age_days)
             .with_help(format!(
-                "record it again: `smce-guard snapshot --account {}` (or read it live: `smce-guard check --live --account {}`)",
-                crate::base::shell::quote(name),
-                crate::base::shell::quote(name)
+                "record it again: `smce-guard snapshot {account}` (or read it live: `smce-guard check --live {account}`)",
+                account = crate::base::shell::option("--account", name)
             )),
     )
 }

@@ -11,10 +11,11 @@
 //! refuses.
 
 use crate::base::codes::Code;
+// The one YAML quoting of the crate (values and comments; see `base::yaml_text`).
+use crate::base::yaml_text::{comment, quoted as quote};
 use crate::engine;
 use crate::observe::{AccountState, ObserveError, Source};
 use crate::policy::model::{Account, Groups};
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 /// The deployer's user name in 2i2c's terraform.
@@ -40,38 +41,6 @@ pub enum InitError {
     Invalid(String),
     /// The account could not be read.
     Unobserved(String),
-}
-
-/// `s` as a YAML double-quoted scalar: printable ASCII as it is (but `"` and `\`), everything
-/// else escaped, so no value can end the scalar, the line or the document.
-pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            ' '..='~' => out.push(c),
-            c if (c as u32) <= 0xFFFF => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => {
-                let _ = write!(out, "\\U{:08X}", c as u32);
-            }
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// `s` made safe for a `#` comment: one line of printable ASCII (the rest escaped as `\u{..}`).
-fn comment(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            ' '..='~' => c.to_string(),
-            c => format!("\\u{{{:X}}}", c as u32),
-        })
-        .collect()
 }
 
 /// Reads the account and writes its policy's text.
@@ -275,25 +244,4 @@ fn write(
         }
     }
     y
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quoting_keeps_every_value_one_scalar() {
-        assert_eq!(quote("alice"), "\"alice\"");
-        assert_eq!(quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
-        assert_eq!(quote("x\ny: 1"), "\"x\\u000Ay: 1\"");
-        assert_eq!(quote("\u{2028}\u{7f}"), "\"\\u2028\\u007F\"");
-        assert_eq!(quote("\u{1F600}"), "\"\\U0001F600\"");
-        assert_eq!(comment("a\nb"), "a\\u{A}b");
-        for hostile in ["x\n---\nroot: ignore", "\"\n  - evil", "# c", "a\u{85}b"] {
-            let text = format!("k: {}\n", quote(hostile));
-            let parsed = crate::policy::yaml::parse(0, &text);
-            assert!(parsed.diagnostics.is_empty(), "{hostile:?}");
-            assert_eq!(parsed.value.unwrap()["k"], hostile, "{hostile:?}");
-        }
-    }
 }

@@ -160,9 +160,9 @@ fn verify(judged: AccountJudged<'_>, options: &VerifyOptions) -> Result<Verified
         .unwrap_or_default();
     if keys.iter().any(|k| k.id.is_none()) {
         return Err(VerifyError::Invalid(format!(
-            "the recording of `{}` has no access-keys.json: the credential report does not name key ids, so the key cannot be matched; record it again (`smce-guard snapshot --account {}`) or use --live",
+            "the recording of `{}` has no access-keys.json: the credential report does not name key ids, so the key cannot be matched; record it again (`smce-guard snapshot {}`) or use --live",
             options.account,
-            crate::base::shell::quote(&options.account)
+            crate::base::shell::option("--account", &options.account)
         )));
     }
     let held = keys

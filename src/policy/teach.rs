@@ -48,7 +48,7 @@ pub const REGIONS: &[&str] = &[
 /// the schema to having an entry here, so a new pattern cannot ship with a bare "invalid value".
 const PATTERNS: &[(&str, &str)] = &[
     (
-        "^[0-9]{12}$",
+        ACCOUNT_ID,
         "a 12-digit string (quote it, so leading zeros survive)",
     ),
     (
@@ -96,6 +96,20 @@ pub fn pattern_words(pattern: &str) -> Option<&'static str> {
         .iter()
         .find(|(known, _)| *known == pattern)
         .map(|(_, words)| *words)
+}
+
+/// The pattern of an AWS account id.
+pub const ACCOUNT_ID: &str = "^[0-9]{12}$";
+
+/// What is wrong with `value`, all digits, as an account id: how many digits it has when that is
+/// not twelve. `None` when it is not all digits (the pattern's words and a corrected value say
+/// it better) or has twelve.
+pub fn digit_count(value: &str) -> Option<String> {
+    let digits = value.chars().count();
+    (!value.is_empty() && value.chars().all(|c| c.is_ascii_digit()) && digits != 12).then(|| {
+        let s = if digits == 1 { "" } else { "s" };
+        format!("it has {digits} digit{s}; an AWS account id has 12")
+    })
 }
 
 /// `a`, `b` or `c`.
@@ -170,13 +184,18 @@ pub fn fix_string(node: &Value, value: &str, document: &Value) -> Option<String>
         .then(|| fixed.as_str().unwrap_or_default().to_owned())
 }
 
-/// `fixed` written as YAML: quoted when YAML would read it as something other than a string.
+/// `fixed` written as YAML: quoted ([`crate::base::yaml_text::quoted`]) when YAML would read it
+/// as something other than a string.
 pub fn yaml_string(fixed: &str) -> String {
     let plain = super::scalar::resolve(fixed, saphyr_parser::ScalarStyle::Plain);
-    if plain.is_string() && !fixed.contains(": ") && !fixed.starts_with(['*', '&', '!', '#']) {
+    if plain.is_string()
+        && !fixed.contains(": ")
+        && !fixed.contains(" #")
+        && !fixed.starts_with(['*', '&', '!', '#'])
+    {
         fixed.to_owned()
     } else {
-        format!("\"{fixed}\"")
+        crate::base::yaml_text::quoted(fixed)
     }
 }
 
@@ -348,7 +367,28 @@ mod tests {
         );
         assert_eq!(fix(PATTERNS[2].0, "mars"), None);
         assert_eq!(yaml_string("044405546166"), "\"044405546166\"");
+        assert_eq!(yaml_string("a #b"), "\"a #b\"");
         assert_eq!(yaml_string("nasa-cryo"), "nasa-cryo");
         assert_eq!(one_of(&["a".into(), "b".into(), "c".into()]), "a, b or c");
+    }
+
+    /// The one YAML quoting (`base::yaml_text`), read back by the policies' own parser: no value
+    /// adds a key, a line or a document.
+    #[test]
+    fn yaml_text_values_read_back_as_one_scalar() {
+        use crate::base::yaml_text::quoted;
+        for hostile in [
+            "x\n---\nroot: ignore",
+            "\"\n  - evil",
+            "# c",
+            "a\u{85}b",
+            "a ##[error]b",
+            "\u{1F600}\\",
+        ] {
+            let text = format!("k: {}\n", quoted(hostile));
+            let parsed = crate::policy::yaml::parse(0, &text);
+            assert!(parsed.diagnostics.is_empty(), "{hostile:?}");
+            assert_eq!(parsed.value.unwrap()["k"], hostile, "{hostile:?}");
+        }
     }
 }
