@@ -143,8 +143,8 @@ codes! {
         why: "A malformed resource can never match a grant, so the deployer check would be wrong.",
         fix: "Write the full ARN, e.g. `arn:aws:eks:us-west-2:444055461661:cluster/nasa-veda`.";
     PolicyArnMismatch = "policy.arn-mismatch", Error,
-        checks: "An EKS ARN in `deployer.allow` names the policy's own account id and region.",
-        why: "A copied policy that still names another account's cluster would let CI fail to deploy, or allow the wrong cluster.",
+        checks: "An EKS ARN in `deployer.allow` names the policy's own account id and region; a customer managed policy in `sso.permission_sets` is the policy's own account's.",
+        why: "A copied policy that still names another account's cluster would let CI fail to deploy, or allow the wrong cluster; a role can carry no other account's policy, so such a permission set could never match.",
         fix: "Use the account id and region from `account`.";
     PolicyClusterMismatch = "policy.cluster-mismatch", Warning,
         checks: "An EKS ARN in `deployer.allow` names the policy's own cluster (`deployer.cluster`).",
@@ -154,6 +154,10 @@ codes! {
         checks: "`account.role_arn` names a role in the policy's own account (`account.id`).",
         why: "A live run assumes that role with the caller's credentials; a role in another account would be assumed, and its account read, before the mismatch could be reported.",
         fix: "Use `arn:aws:iam::<account.id>:role/NAME`, or fix `account.id`.";
+    PolicyDuplicatePermissionSet = "policy.duplicate-permission-set", Error,
+        checks: "No permission set is declared twice in `sso.permission_sets`, and no set lists a managed policy twice.",
+        why: "A repeated entry is a copy-paste slip: two declarations of one set can disagree about its policies, and the check could only honour one.",
+        fix: "Keep one entry (merge their `managed_policies`).";
     WaiverExpired = "waiver.expired", Error,
         checks: "Every waiver's `until` date is today or later.",
         why: "Accepted drift must be looked at again; an expired waiver no longer hides its finding.",
@@ -298,6 +302,26 @@ codes! {
         checks: "With `--infrastructure DIR`: the deployer credentials CI decrypts (the sops file `aws.key` names) were re-encrypted (`sops.lastmodified`) after the creation of an active deployer key; a warning when, of two active keys, they predate only the newer.",
         why: "Credentials older than every key the account holds hold a deleted key: deploys fail with UnrecognizedClientException. Older than the newer of two: the rotation was never re-encrypted, and CI breaks when the older key is deleted.",
         fix: "Re-encrypt the newest active key's credentials with sops (`terraform output -raw continuous_deployer_creds`), commit, deploy, then delete the older key.";
+    PolicyNoContacts = "policy.no-contacts", Warning,
+        checks: "The policy names at least one `account.contacts` entry: who hears about expiring credentials.",
+        why: "SMCE gives five days' notice to an unclear inbox; without contacts the calendar and the reports say nobody must act, and a key expires unheard.",
+        fix: "Add `contacts:` under `account` with a `name` and an `email` (the community representative, the on-call engineer); `init` leaves a commented one to fill in.";
+    SsoPermissionSetMissing = "sso.permission-set-missing", Error,
+        checks: "Every permission set in `sso.permission_sets` is provisioned: an IAM role `AWSReservedSSO_<set>_<hex>` under `/aws-reserved/sso.amazonaws.com/` (with or without a region segment) whose trust policy allows `sts:AssumeRoleWithSAML` from the account's own `AWSSSO_<hex>_DO_NOT_DELETE` SAML provider. Passed, it names the role's ARN.",
+        why: "Engineers reach the account only through these sets (the Science Cloud portal); a set that is not provisioned locks them out, and the EKS access entry naming its role lets nobody into the cluster.",
+        fix: "Ask SMDE to assign the permission set to the account in IAM Identity Center; then point the EKS access entry at the new role ARN (`aws eks create-access-entry --principal-arn <ARN>`).";
+    SsoPermissionSetUnexpected = "sso.permission-set-unexpected", Error,
+        checks: "Every permission set provisioned into the account (an SSO role as `sso.permission-set-missing` describes it) is declared in `sso.permission_sets`; severity from `sso.unexpected` (default error).",
+        why: "An undeclared permission set is a way into the account nobody reviews; on SMCE only the portal's sets should be there.",
+        fix: "Declare the set in `sso.permission_sets` if it is intended, or ask SMDE to remove its assignment.";
+    SsoPermissionSetChanged = "sso.permission-set-changed", Error,
+        checks: "A declared permission set with `managed_policies` carries exactly those managed policies (its role's attached policies), no more and no fewer.",
+        why: "The set decides what every engineer who signs in with it may do; a policy added or removed in IAM Identity Center changes that for all of them at once, unreviewed.",
+        fix: "Restore the set's managed policies in IAM Identity Center (and re-provision it), or update `managed_policies` if the change is intended.";
+    SsoUnobserved = "sso.unobserved", Warning,
+        checks: "A policy with `sso:` is judged from a recording that read IAM roles: `snapshot.json` lists `Role` among its `entities`, or `RoleDetailList` is not empty. Otherwise the permission-set rules are not run (neither failed nor passed) and this warning says so.",
+        why: "Recordings made before roles were read have an empty `RoleDetailList`; read as 'no roles' it would call every permission set missing, read as nothing it would hide that SSO was never checked.",
+        fix: "Record the account again (`smce-guard snapshot --account NAME`, or the AWS CLI recipe, which lists roles and writes `entities`).";
 }
 
 impl Code {

@@ -6,16 +6,18 @@
 
 use std::fmt::Write as _;
 
-/// `s` as a YAML double-quoted scalar: printable ASCII as it is (but `"`, `\` and the first `#` of
-/// `##[`), everything else escaped, so no value can end the scalar, the line or the document.
+/// `s` as a YAML double-quoted scalar: printable ASCII as it is (but `"` and `\`), everything
+/// else escaped, so no value can end the scalar, the line or the document. The `[` of `##[` is
+/// escaped too (`\x5B`, the same character to YAML): a policy printed to a CI log must not hold
+/// the runner's legacy command marker.
 pub fn quoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
-    for (at, c) in s.char_indices() {
+    for c in s.chars() {
         match c {
+            '[' if out.ends_with("##") => out.push_str("\\x5B"),
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            '#' if s[at + 1..].starts_with("#[") => out.push_str("\\x23"),
             ' '..='~' => out.push(c),
             c if (c as u32) <= 0xFFFF => {
                 let _ = write!(out, "\\u{:04X}", c as u32);
@@ -30,12 +32,12 @@ pub fn quoted(s: &str) -> String {
 }
 
 /// `s` made safe for a `#` comment: one line of printable ASCII (the rest escaped as `\u{..}`),
-/// with `##[` broken up.
+/// without the runner's `##[` marker.
 pub fn comment(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for (at, c) in s.char_indices() {
+    for c in s.chars() {
         match c {
-            '#' if s[at + 1..].starts_with("#[") => out.push_str("\\u{23}"),
+            '[' if out.ends_with("##") => out.push_str("\\u{5B}"),
             ' '..='~' => out.push(c),
             c => {
                 let _ = write!(out, "\\u{{{:X}}}", c as u32);
@@ -56,8 +58,8 @@ mod tests {
         assert_eq!(quoted("x\ny: 1"), "\"x\\u000Ay: 1\"");
         assert_eq!(quoted("\u{2028}\u{7f}"), "\"\\u2028\\u007F\"");
         assert_eq!(quoted("\u{1F600}"), "\"\\U0001F600\"");
-        assert_eq!(quoted("a ##[error]"), "\"a \\x23#[error]\"");
+        assert_eq!(quoted("##[error]"), "\"##\\x5Berror]\"");
         assert_eq!(comment("a\nb"), "a\\u{A}b");
-        assert_eq!(comment("a ##[error]"), "a \\u{23}#[error]");
+        assert_eq!(comment("x ##[group]"), "x ##\\u{5B}group]");
     }
 }

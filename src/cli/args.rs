@@ -52,6 +52,12 @@ pub enum Command {
         after_help = "Examples:\n  smce-guard expiries\n  smce-guard expiries --within 30\n  smce-guard expiries --format ics --output smce-expiry.ics   # a calendar the team subscribes to\n  smce-guard expiries --format markdown >> \"$GITHUB_STEP_SUMMARY\"\n\nExit codes: 0, 2 an invalid policy or recording, 3 an account could not be observed."
     )]
     Expiries(ExpiriesArgs),
+    /// List every cluster of an infrastructure checkout: its deployer credentials' age against
+    /// their limit, and its account's verdict where a policy covers it.
+    #[command(
+        after_help = "Examples:\n  smce-guard inventory --infrastructure ../infrastructure\n  smce-guard inventory --infrastructure ../infrastructure policies/ --fixtures fixtures/ --format json\n  smce-guard inventory --infrastructure ../infrastructure --format ics --output rotations.ics\n\nCredentials are dated by the sops file's `lastmodified`, never decrypted, and held to the\npolicy's credentials.max_age_days (60 without a policy). Clusters on other clouds are listed as\nnot covered. Exit codes: 0 all within their limits, 1 credentials past their limit or an\naccount with an error finding, 2 bad input (a cluster file or policy that cannot be read, a\nbroken recording), 3 an account could not be read (when several apply: 2, then 3, then 1)."
+    )]
+    Inventory(super::inventory::InventoryArgs),
     /// Read accounts live and write their state in the recording format (AWS CLI shapes).
     #[command(
         after_help = "Examples:\n  smce-guard snapshot                              # every policy's account, into fixtures/\n  smce-guard snapshot --account nasa-veda --profile veda\n  smce-guard snapshot --role-name OrganizationAccountAccessRole --out /tmp/state\n\nEach file is written to a temporary name and renamed into place; an account that could not\nbe read keeps its previous recording. Exit codes: 0, 2 invalid policies, 3 an account could not be read."
@@ -70,7 +76,7 @@ pub enum Command {
     VerifyKey(VerifyArgs),
     /// Write a first policy for an account from what it holds now (review it before committing).
     #[command(
-        after_help = "Examples:\n  smce-guard init --account-name nasa-veda --infrastructure ../infrastructure --out policies/nasa-veda.yaml\n  smce-guard init --account-name maap --live --account-id 916098889494 --profile maap\n\nMembers are the users in the admins group, the deployer is hub-continuous-deployer, and every\nother user goes to ignore_users, marked as found, not approved. An existing --out file is never\nreplaced. Exit codes: 0, 2 bad input or an existing file, 3 the account could not be read."
+        after_help = "Examples:\n  smce-guard init --account-name nasa-veda --infrastructure ../infrastructure --out policies/nasa-veda.yaml\n  smce-guard init --account-name maap --live --account-id 916098889494 --profile maap\n\nThe policy declares what an SMCE account should be (the deployer with eks:DescribeCluster on its\ncluster and one key, no other IAM user, 60-day credentials), never what this one holds: check\nthen reports every difference. Contacts and the deployer's owner are commented placeholders that\nlint warns about until filled in. The $schema comment names a schema beside the policy (written\nthere when missing, never over another file). -v says what was read and decided. An existing\n--out file is never replaced. Exit codes: 0, 2 bad input or an existing file, 3 the account could\nnot be read."
     )]
     Init(super::init::InitArgs),
     /// Explain a diagnostic code: what it checks, why it matters on SMCE, how to fix it.
@@ -237,7 +243,8 @@ pub struct LiveArgs {
     /// Seconds to wait for IAM to generate the credential report.
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
     pub report_wait: u64,
-    /// Print the number of AWS requests per account on stderr.
+    /// Say more on stderr: the AWS requests per account read live; for init, what it read (the
+    /// recording or live account, the cluster file, the users and keys) and what it decided.
     #[arg(long, short)]
     pub verbose: bool,
 }

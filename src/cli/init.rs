@@ -1,11 +1,12 @@
-//! `init`: the command line's side of [`crate::pipelines::init`]. Chooses the `$schema` comment for where
-//! the policy is written, prints or writes it (never over an existing file), and picks the exit
-//! code through [`Verdict`].
+//! `init`: the command line's side of [`crate::pipelines::init`]. Finds the schema for where the
+//! policy is written (and writes it beside the policy when there is none), prints or writes the
+//! policy (never over an existing file), says on stderr what was read and decided with `-v`, and
+//! picks the exit code through [`Verdict`].
 
 use super::output::{fail, say};
 use super::{InfrastructureArgs, LiveArgs, NowArgs};
 use crate::outcome::Verdict;
-use crate::pipelines::init::{InitError, InitOptions};
+use crate::pipelines::init::{InitError, InitOptions, schema};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -36,22 +37,7 @@ pub struct InitArgs {
     pub now: NowArgs,
 }
 
-/// The schema's published address, for a policy written where no `../schemas/` copy is.
-const SCHEMA_URL: &str =
-    "https://raw.githubusercontent.com/OWNER/smce-guard/main/schemas/policy.schema.json";
-
 pub(super) fn run(args: InitArgs) -> ExitCode {
-    // A policy beside a `schemas/` folder (this repository's layout) points at that copy, so
-    // editors validate it offline; anywhere else at the published schema.
-    let beside = args
-        .out
-        .as_deref()
-        .map(crate::base::confined::parent_of)
-        .map(|dir| dir.join("../schemas/policy.schema.json"));
-    let schema = match beside {
-        Some(path) if path.is_file() => "../schemas/policy.schema.json",
-        _ => SCHEMA_URL,
-    };
     // Refused before the account is read: a live read costs requests.
     if let Some(out) = &args.out
         && std::fs::symlink_metadata(out).is_ok()
@@ -62,16 +48,29 @@ pub(super) fn run(args: InitArgs) -> ExitCode {
         ));
         return ExitCode::from(Verdict::INVALID.code());
     }
+    let verbose = args.aws.verbose;
+    let dir = args.out.as_deref().map(crate::base::confined::parent_of);
+    let place = match schema::place(dir.as_deref()) {
+        Ok(place) => place,
+        Err(message) => return fail(&message, Verdict::INVALID),
+    };
     let options = InitOptions {
         account_name: args.account_name,
         account_id: args.account_id,
         source: args.aws.source_or_fixtures(args.live, &args.fixtures),
         infrastructure: args.infrastructure.infrastructure,
-        schema: schema.to_owned(),
+        schema: place.reference.clone(),
         clock: args.now.clock(),
     };
-    let text = match crate::pipelines::init::run(&options) {
-        Ok(text) => text,
+    let mut notes = Vec::new();
+    let written = crate::pipelines::init::run(&options, &mut notes);
+    if verbose {
+        for note in &notes {
+            say(&format!("init: {note}"));
+        }
+    }
+    let policy = match written {
+        Ok(policy) => policy,
         Err(InitError::Invalid(message)) => return fail(&message, Verdict::INVALID),
         Err(InitError::Unobserved(message)) => {
             return fail(
@@ -80,14 +79,26 @@ pub(super) fn run(args: InitArgs) -> ExitCode {
             );
         }
     };
-    match &args.out {
-        None => super::output::text(&text, Verdict::OK, None),
-        Some(out) => match crate::base::atomic::write_new(out, text.as_bytes()) {
-            Ok(()) => ExitCode::from(Verdict::OK.code()),
-            Err(error) => fail(
-                &format!("cannot write {}: {error}", out.display()),
-                Verdict::INVALID,
-            ),
-        },
+    if verbose {
+        say(&format!("init: $schema={}", place.reference));
+    }
+    if let Some(note) = &place.note {
+        say(&format!("note: {note}"));
+    }
+    let Some(out) = &args.out else {
+        return super::output::text(&policy, Verdict::OK, None);
+    };
+    // The schema first: a policy is never left naming a schema that is not there.
+    match schema::provide(&place) {
+        Ok(Some(written)) => say(&format!("note: {written}")),
+        Ok(None) => {}
+        Err(message) => return fail(&message, Verdict::INVALID),
+    }
+    match crate::base::atomic::write_new(out, policy.as_bytes()) {
+        Ok(()) => ExitCode::from(Verdict::OK.code()),
+        Err(error) => fail(
+            &format!("cannot write {}: {error}", out.display()),
+            Verdict::INVALID,
+        ),
     }
 }

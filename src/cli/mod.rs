@@ -4,6 +4,7 @@
 
 mod args;
 mod init;
+mod inventory;
 mod man;
 mod output;
 mod run;
@@ -54,6 +55,7 @@ pub fn main() -> ExitCode {
         Command::Man => done(Verdict::OK, None, &|w| man::man_page(w)),
         Command::VerifyKey(args) => run::verify_key(args),
         Command::Init(args) => init::run(args),
+        Command::Inventory(args) => inventory::run(args),
         Command::Explain {
             code: Some(code), ..
         } => text(&report::explain::one(code), Verdict::OK, None),

@@ -5,7 +5,7 @@
 //! Every rule is registered once in [`rules::RULES`] and judged through it; the rule functions
 //! live by family: [`account`], [`members`], [`users`], [`deployer`] (with the permission matcher
 //! in [`permissions`], policy variables in [`variables`] and Deny in [`deny`]), [`rotation`],
-//! [`credentials`], [`usage`] and [`root`]. [`waivers`] then marks what the policy accepts.
+//! [`credentials`], [`usage`], [`root`] and [`sso`] (permission sets). [`waivers`] then marks what the policy accepts.
 
 pub mod account;
 pub mod credentials;
@@ -17,6 +17,7 @@ pub mod permissions;
 pub mod root;
 pub mod rotation;
 pub mod rules;
+pub mod sso;
 pub mod usage;
 pub mod users;
 pub mod variables;
@@ -157,11 +158,15 @@ pub fn checks_performed(
     policy: &Policy,
     state: &AccountState,
     credentials: Option<&SopsStamp>,
-) -> Vec<(Code, Option<String>)> {
+) -> Vec<crate::outcome::Check> {
     let cx = Context::new(policy, 0, state, Timestamp::UNIX_EPOCH).with_credentials(credentials);
     let mut checks = Vec::new();
     rules::walk(&cx, |rule, subject| {
-        checks.push((rule.code, subject.name.map(str::to_owned)));
+        checks.push(crate::outcome::Check {
+            code: rule.code,
+            principal: subject.name.map(str::to_owned),
+            arn: subject.role.map(|role| role.arn.clone()),
+        });
         true
     });
     checks

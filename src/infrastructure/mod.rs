@@ -6,6 +6,9 @@
 //! policy line and names the cluster file's line. The credentials file is never decrypted: only
 //! its `sops.lastmodified` instant is read, and handed to the engine (which stays pure) to compare
 //! with the deployer's keys. Files are read as policies are: regular files inside DIR, bounded.
+//! [`estate`] reads every cluster of a checkout with the same readers (`inventory`).
+
+pub mod estate;
 
 use crate::base::codes::Code;
 use crate::base::diag::{Diagnostic, Related};
@@ -107,7 +110,20 @@ fn parse(
     index.finish();
     match (parsed.value, parsed.diagnostics.first()) {
         (Some(value), None) => Ok((value, index)),
-        (_, Some(problem)) => Err(format!("{name} is not readable YAML: {}", problem.message)),
+        (_, Some(problem)) => {
+            // Where it went wrong, as a policy's syntax error says it: line and column.
+            let at = match &problem.location {
+                crate::base::diag::Location::Span(span) => {
+                    let (line, column) = SourceFile::new(name, text).line_col(span.start);
+                    format!(" (line {line}, column {column})")
+                }
+                _ => String::new(),
+            };
+            Err(format!(
+                "{name} is not readable YAML{at}: {}",
+                problem.message
+            ))
+        }
         (None, None) => Err(format!("{name} is empty")),
     }
 }

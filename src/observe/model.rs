@@ -1,6 +1,6 @@
 //! The observed IAM state of one account, whatever recorded or read it.
 
-use super::document::Document;
+use super::document::{Document, Patterns};
 use jiff::Timestamp;
 use std::collections::{BTreeSet, HashMap};
 
@@ -20,6 +20,10 @@ pub struct AccountState {
     pub root: Option<Root>,
     /// The account's password policy (`password-policy.json`, `GetAccountPasswordPolicy`).
     pub password_policy: PasswordPolicy,
+    /// The account's IAM roles, sorted by name; `None` when the recording did not read roles
+    /// (`snapshot.json` lists no `Role` among its `entities` and `RoleDetailList` is empty), so
+    /// that "no roles" is never taken for "no permission sets".
+    pub roles: Option<Vec<Role>>,
     /// Whether the credential report has the last-use columns: without them (an older
     /// recording) last use is unknown, not "never", and the unused-credential rules keep quiet.
     pub last_use_recorded: bool,
@@ -79,6 +83,30 @@ impl User {
     pub fn active_keys(&self) -> impl Iterator<Item = &AccessKey> {
         self.keys.iter().filter(|k| k.active)
     }
+}
+
+/// An IAM role as `GetAccountAuthorizationDetails` lists it, as far as the SSO rules read it.
+#[derive(Debug, Clone, Default)]
+pub struct Role {
+    pub name: String,
+    /// `/` unless the role was created under a path, e.g. `/aws-reserved/sso.amazonaws.com/`.
+    pub path: String,
+    pub arn: String,
+    /// The trust policy (`AssumeRolePolicyDocument`): who may assume the role.
+    pub trust: Vec<TrustStatement>,
+    /// Attached managed policies, by ARN.
+    pub attached_policies: Vec<String>,
+    pub inline_policies: Vec<NamedDocument>,
+}
+
+/// One statement of a role's trust policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustStatement {
+    pub allow: bool,
+    /// `Principal.Federated`: the identity providers (SAML or OIDC provider ARNs, or web
+    /// identity domains) the statement names; empty under `NotPrincipal`.
+    pub federated: Vec<String>,
+    pub actions: Patterns,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -21,6 +21,8 @@ pub struct Recording {
     pub source: Option<String>,
     /// `password-policy.json`; [`PasswordPolicy::NotRecorded`] without it.
     pub password_policy: PasswordPolicy,
+    /// `snapshot.json`'s `entities`: the entity types the authorization details were read with.
+    pub entities: Option<Vec<String>>,
 }
 
 impl Recording {
@@ -31,8 +33,13 @@ impl Recording {
         let gaad::Authorization {
             mut users,
             groups,
+            roles,
             managed_policies,
         } = self.authorization;
+        // A role listed proves roles were read (a filtered read lists none); an empty list
+        // proves it only when the snapshot says roles were asked for.
+        let roles_read =
+            !roles.is_empty() || (self.entities.iter().flatten()).any(|entity| entity == "Role");
         let mut account_ids = std::collections::BTreeSet::new();
         account_ids.extend(self.snapshot_account);
         let arns = users
@@ -87,6 +94,7 @@ impl Recording {
             source: self.source,
             users,
             groups,
+            roles: roles_read.then_some(roles),
             managed_policies,
             root: self.report.root,
             password_policy: self.password_policy,

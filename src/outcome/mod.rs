@@ -1,14 +1,16 @@
 //! Outcome types: what the pipelines produce and the reporters read. One account judged
-//! ([`account`]), credentials and their expiry ([`expiries`]), a held key verified
-//! ([`verification`]), and the verdict every exit code is picked from ([`verdict`]). This layer
+//! ([`account`]), credentials and their expiry ([`expiries`]), the estate of an infrastructure
+//! checkout ([`inventory`]), a held key verified ([`verification`]), and the verdict every exit code is picked from ([`verdict`]). This layer
 //! knows no pipeline, reporter, policy or observation: it holds plain results.
 
 pub mod account;
 pub mod expiries;
+pub mod inventory;
 pub mod verdict;
 pub mod verification;
 
 pub use account::{
-    AccountOutcome, AccountSummary, Checked, Coverage, Provenance, Refusal, Snapshotted, Status,
+    AccountOutcome, AccountSummary, Check, Checked, Coverage, Provenance, Refusal, Snapshotted,
+    Status,
 };
 pub use verdict::Verdict;

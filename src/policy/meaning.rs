@@ -73,6 +73,8 @@ fn check_rest(file: FileId, policy: &Policy, out: &mut Vec<Diagnostic>) {
     }
 
     check_role(file, &policy.account, out);
+    check_contacts(file, &policy.account, out);
+    super::sso::check(file, policy, out);
 
     let credentials = policy.credentials;
     if credentials.warn_days >= credentials.max_age_days {
@@ -115,6 +117,27 @@ fn check_role(file: FileId, account: &Account, out: &mut Vec<Diagnostic>) {
             )),
         );
     }
+}
+
+/// Someone hears about expiring credentials: at least one `account.contacts` entry. A member's or
+/// the deployer's `owner` does not replace them: unmanaged users and the root user have no owner,
+/// and the calendar names the contacts for them. A warning: the policy still judges the account.
+fn check_contacts(file: FileId, account: &Account, out: &mut Vec<Diagnostic>) {
+    if !account.contacts.is_empty() {
+        return;
+    }
+    out.push(
+        Diagnostic::new(
+            Code::PolicyNoContacts,
+            format!(
+                "account `{}` names no contacts: nobody would hear about its expiring credentials",
+                account.name
+            ),
+        )
+        .at(file, Route::of(["account"]).at_key())
+        .with_label("no `contacts`")
+        .with_help("add under `account`:\n  contacts:\n    - name: Example Representative\n      email: rep@example.org"),
+    );
 }
 
 /// Waivers name a finding code, a real date, and have not run out as of `today`; the ones that
@@ -352,7 +375,7 @@ mod tests {
     #[test]
     fn waivers_come_out_as_a_code_and_a_date() {
         let draft: Draft = serde_json::from_value(serde_json::json!({
-            "account": {"id": "444055461661", "name": "hub"},
+            "account": {"id": "444055461661", "name": "hub", "contacts": [{"email": "ops@example.org"}]},
             "waivers": [
                 {"code": "user.unmanaged", "reason": "r", "until": "2030-01-31"},
                 {"code": "policy.empty", "reason": "r", "until": "2030-02-30"},

@@ -15,6 +15,7 @@ mod offsets;
 mod read;
 mod scalar;
 pub mod schema;
+mod sso;
 mod teach;
 mod words;
 pub mod yaml;
@@ -273,8 +274,7 @@ pub fn lint_bytes(
 mod tests {
     use super::*;
 
-    const POLICY: &str =
-        "account:\n  id: \"123456789012\"\n  name: hub\nmembers:\n  - user: alice\n";
+    const POLICY: &str = "account:\n  id: \"123456789012\"\n  name: hub\n  contacts: [{email: ops@example.org}]\nmembers:\n  - user: alice\n";
 
     #[test]
     fn a_clean_policy_keeps_its_account_and_is_read_again_whole() {

@@ -32,6 +32,10 @@ pub struct Policy<W = Waiver> {
     pub root: Level,
     #[serde(default)]
     pub ignore_users: Vec<String>,
+    /// The IAM Identity Center permission sets the account must offer; `None` when the policy
+    /// says nothing about SSO (then no SSO rule runs).
+    #[serde(default)]
+    pub sso: Option<Sso>,
     // `Vec::new`, not `default`: the derive would otherwise ask for `W: Default`.
     #[serde(default = "Vec::new")]
     pub waivers: Vec<W>,
@@ -167,6 +171,30 @@ impl Default for Credentials {
     }
 }
 
+/// The `sso:` section: the permission sets (as the Science Cloud portal names them) that IAM
+/// Identity Center must have provisioned into the account, each an `AWSReservedSSO_<set>_<hex>`
+/// role.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sso {
+    pub permission_sets: Vec<PermissionSet>,
+    /// How to report a provisioned permission set the policy does not declare
+    /// (`sso.permission-set-unexpected`), as `unmanaged_users` does for IAM users.
+    #[serde(default)]
+    pub unexpected: Level,
+}
+
+/// One declared permission set.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PermissionSet {
+    /// The set's name as the portal shows it, e.g. `Project-Admin`.
+    pub name: String,
+    /// The managed policy ARNs its role must carry, exactly; `None` leaves them unjudged.
+    #[serde(default)]
+    pub managed_policies: Option<Vec<String>>,
+}
+
 /// How a configurable check reports: the `unmanaged_users` setting.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "lowercase")]
@@ -206,6 +234,7 @@ impl<W> Policy<W> {
             unmanaged_users,
             root,
             ignore_users,
+            sso,
             waivers: _,
         } = self;
         Policy {
@@ -217,6 +246,7 @@ impl<W> Policy<W> {
             unmanaged_users,
             root,
             ignore_users,
+            sso,
             waivers,
         }
     }

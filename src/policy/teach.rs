@@ -85,6 +85,14 @@ const PATTERNS: &[(&str, &str)] = &[
     ),
     ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "a date written YYYY-MM-DD"),
     (
+        "^[\\w+=,.@-]{1,32}$",
+        "a permission set name as the portal shows it: 1 to 32 letters, digits and + = , . @ _ - (no spaces), e.g. Project-Admin",
+    ),
+    (
+        "^arn:aws[a-z-]*:iam::(aws|[0-9]{12}):policy/[\\w+=,.@/-]{1,512}$",
+        "a managed policy ARN: arn:aws:iam::aws:policy/<name> (AWS managed) or arn:aws:iam::<12-digit account id>:policy/<name> (customer managed)",
+    ),
+    (
         "^([A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*/)*[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.ya?ml$",
         "a path relative to --infrastructure that ends in .yaml or .yml, with no `..`, `.` or empty part, e.g. config/clusters/nasa-veda/cluster.yaml",
     ),
@@ -101,9 +109,8 @@ pub fn pattern_words(pattern: &str) -> Option<&'static str> {
 /// The pattern of an AWS account id.
 pub const ACCOUNT_ID: &str = "^[0-9]{12}$";
 
-/// What is wrong with `value`, all digits, as an account id: how many digits it has when that is
-/// not twelve. `None` when it is not all digits (the pattern's words and a corrected value say
-/// it better) or has twelve.
+/// How many digits `value` has, all digits but not twelve, in words; else `None` (the pattern's
+/// words and a corrected value say it better).
 pub fn digit_count(value: &str) -> Option<String> {
     let digits = value.chars().count();
     (!value.is_empty() && value.chars().all(|c| c.is_ascii_digit()) && digits != 12).then(|| {
@@ -156,6 +163,16 @@ pub fn fix_string(node: &Value, value: &str, document: &Value) -> Option<String>
         }
         p if p.starts_with("^[a-z]{2}(-gov") => nearest(value, REGIONS.iter().copied())?.into(),
         "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$" => value.split_whitespace().collect(),
+        // Before the role ARN's arm, which also starts `^arn:aws`: a bare policy name is
+        // read as the AWS managed policy of that name, the usual case for a permission set.
+        p if p.starts_with("^arn:aws[a-z-]*:iam::(aws|") => {
+            let name = value
+                .trim()
+                .rsplit(['/', ':'])
+                .next()
+                .filter(|n| !n.is_empty())?;
+            format!("arn:aws:iam::aws:policy/{name}")
+        }
         p if p.starts_with("^arn:aws") => {
             let id = document.pointer("/account/id").and_then(Value::as_str)?;
             let role = value.rsplit(['/', ':']).next().filter(|r| !r.is_empty())?;
@@ -163,6 +180,7 @@ pub fn fix_string(node: &Value, value: &str, document: &Value) -> Option<String>
         }
         "^[\\w+=,.@-]{1,128}$" => squeeze(value, &iam, 128),
         "^[\\w+=,.@-]{1,64}$" => squeeze(value, &iam, 64),
+        "^[\\w+=,.@-]{1,32}$" => squeeze(value, &iam, 32),
         "^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$" => squeeze(
             value,
             &|c: char| c.is_ascii_alphanumeric() || "_-".contains(c),
@@ -184,8 +202,7 @@ pub fn fix_string(node: &Value, value: &str, document: &Value) -> Option<String>
         .then(|| fixed.as_str().unwrap_or_default().to_owned())
 }
 
-/// `fixed` written as YAML: quoted ([`crate::base::yaml_text::quoted`]) when YAML would read it
-/// as something other than a string.
+/// `fixed` written as YAML: quoted ([`crate::base::yaml_text::quoted`]) unless plain is a string.
 pub fn yaml_string(fixed: &str) -> String {
     let plain = super::scalar::resolve(fixed, saphyr_parser::ScalarStyle::Plain);
     if plain.is_string()
@@ -235,6 +252,7 @@ pub fn example(property: &str, document: &Value) -> String {
         "code" => "code: deployer.key-count".into(),
         "reason" => "reason: why the drift is accepted".into(),
         "until" => "until: 2030-12-31".into(),
+        "permission_sets" => "permission_sets:\n  - name: Project-Admin".into(),
         other => format!("{other}: ..."),
     }
 }
@@ -341,7 +359,7 @@ mod tests {
         let fix = |pattern: &str, value: &str| {
             fix_string(&json!({"type": "string", "pattern": pattern}), value, &doc)
         };
-        assert_eq!(PATTERNS.len(), 11);
+        assert_eq!(PATTERNS.len(), 13);
         let name = PATTERNS[1].0;
         assert_eq!(fix(name, "NASA Cryo").as_deref(), Some("nasa-cryo"));
         assert_eq!(fix(PATTERNS[2].0, "us-west2").as_deref(), Some("us-west-2"));
@@ -366,29 +384,17 @@ mod tests {
             Some("2030-01-31")
         );
         assert_eq!(fix(PATTERNS[2].0, "mars"), None);
+        assert_eq!(
+            fix(PATTERNS[10].0, "Project Admin").as_deref(),
+            Some("Project-Admin")
+        );
+        assert_eq!(
+            fix(PATTERNS[11].0, "AdministratorAccess").as_deref(),
+            Some("arn:aws:iam::aws:policy/AdministratorAccess")
+        );
         assert_eq!(yaml_string("044405546166"), "\"044405546166\"");
         assert_eq!(yaml_string("a #b"), "\"a #b\"");
         assert_eq!(yaml_string("nasa-cryo"), "nasa-cryo");
         assert_eq!(one_of(&["a".into(), "b".into(), "c".into()]), "a, b or c");
-    }
-
-    /// The one YAML quoting (`base::yaml_text`), read back by the policies' own parser: no value
-    /// adds a key, a line or a document.
-    #[test]
-    fn yaml_text_values_read_back_as_one_scalar() {
-        use crate::base::yaml_text::quoted;
-        for hostile in [
-            "x\n---\nroot: ignore",
-            "\"\n  - evil",
-            "# c",
-            "a\u{85}b",
-            "a ##[error]b",
-            "\u{1F600}\\",
-        ] {
-            let text = format!("k: {}\n", quoted(hostile));
-            let parsed = crate::policy::yaml::parse(0, &text);
-            assert!(parsed.diagnostics.is_empty(), "{hostile:?}");
-            assert_eq!(parsed.value.unwrap()["k"], hostile, "{hostile:?}");
-        }
     }
 }

@@ -234,12 +234,16 @@ pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
         if report.show_passed {
             out.push_str("passed:\n");
             for account in report.accounts {
-                for (code, principal) in report.passed(account) {
+                for check in report.passed(account) {
                     let _ = writeln!(
                         out,
-                        "  {}: {code} ✓{}",
+                        "  {}: {} ✓{}{}",
                         terminal(&account.name),
-                        principal.map_or_else(String::new, |p| format!(" {}", terminal(p)))
+                        check.code,
+                        (check.principal.as_deref())
+                            .map_or_else(String::new, |p| format!(" {}", terminal(p))),
+                        (check.arn.as_deref())
+                            .map_or_else(String::new, |arn| format!(": {}", terminal(arn)))
                     );
                 }
             }

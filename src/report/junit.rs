@@ -129,7 +129,7 @@ pub fn render(report: &Report<'_>) -> String {
         let mut keys: Vec<(Code, Option<&str>)> = account
             .checks
             .iter()
-            .map(|(code, principal)| (*code, principal.as_deref()))
+            .map(|check| (check.code, check.principal.as_deref()))
             .collect();
         keys.extend(findings.iter().map(|d| (d.code, d.principal.as_deref())));
         let mut seen = HashSet::new();

@@ -1,15 +1,21 @@
-//! Rendering diagnostics for people and machines: one file per output format.
+//! Rendering outcomes for people and machines. A check or lint report has one reporter per
+//! format ([`human`], [`json`], [`sarif`], [`junit`], [`markdown`], [`github`]); the credential
+//! list of `expiries` has its formats in [`expiries`] (its calendar writer in [`calendar`]), the
+//! estate of `inventory` in [`inventory`], `verify-key`'s answer in
+//! [`verification`], and `explain` in [`explain`]. Escaping for every target is [`escape`]'s.
 //!
 //! A finding's route into its policy is resolved to a byte span by the pipeline that judged it
 //! (`policy::locate`, while the policy's text is at hand); reporters are the only code that turns
 //! spans into lines and columns, and the only code that formats text for output. They write into
 //! a `String` (JSON and SARIF stream into a writer) and leave printing to the command line.
 
+pub mod calendar;
 pub mod escape;
 pub mod expiries;
 pub mod explain;
 pub mod github;
 pub mod human;
+pub mod inventory;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -19,7 +25,7 @@ pub mod verification;
 use crate::base::codes::{Code, Severity};
 use crate::base::diag::{Diagnostic, Tally};
 use crate::base::source::Files;
-use crate::outcome::AccountSummary;
+use crate::outcome::{AccountSummary, Check};
 use jiff::Timestamp;
 
 /// The output formats every command offers.
@@ -63,14 +69,13 @@ impl Report<'_> {
 
     /// The checks performed on `account` that no finding failed (waived findings included:
     /// accepted drift is not a pass), in the order they were performed.
-    pub fn passed<'a>(&self, account: &'a AccountSummary) -> Vec<(Code, Option<&'a str>)> {
+    pub fn passed<'a>(&self, account: &'a AccountSummary) -> Vec<&'a Check> {
         let failed: std::collections::HashSet<(Code, Option<&str>)> = (self.diagnostics.iter())
             .filter(|d| d.account.as_ref().is_some_and(|a| a.name == account.name))
             .map(|d| (d.code, d.principal.as_deref()))
             .collect();
         (account.checks.iter())
-            .map(|(code, principal)| (*code, principal.as_deref()))
-            .filter(|check| !failed.contains(check))
+            .filter(|check| !failed.contains(&(check.code, check.principal.as_deref())))
             .collect()
     }
 

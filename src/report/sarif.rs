@@ -142,7 +142,7 @@ impl Serialize for Results<'_> {
             .iter()
             .filter(|_| report.show_passed)
             .flat_map(|a| report.passed(a).into_iter().map(move |check| (a, check)))
-            .map(|(account, (code, principal))| pass(account, code, principal));
+            .map(|(account, check)| pass(account, check));
         serializer.collect_seq(
             report
                 .diagnostics
@@ -156,10 +156,14 @@ impl Serialize for Results<'_> {
 /// A check performed and passed, as a SARIF result of kind `pass`.
 fn pass<'a>(
     account: &'a crate::outcome::AccountSummary,
-    code: Code,
-    principal: Option<&'a str>,
+    check: &'a crate::outcome::Check,
 ) -> SarifResult<'a> {
+    let (code, principal) = (check.code, check.principal.as_deref());
     let whom = principal.map_or_else(String::new, |p| format!(" [{p}]"));
+    let whom = match &check.arn {
+        Some(arn) => format!("{whom} ({arn})"),
+        None => whom,
+    };
     SarifResult {
         kind: Some("pass"),
         level: "none",
@@ -172,6 +176,7 @@ fn pass<'a>(
             account_name: Some(&account.name),
             details: SortedDetails(&NO_DETAILS),
             principal,
+            arn: check.arn.as_deref(),
         },
         related_locations: None,
         rule_id: code.as_str(),
@@ -248,6 +253,9 @@ struct Properties<'a> {
     account_name: Option<&'a str>,
     details: SortedDetails<'a>,
     principal: Option<&'a str>,
+    /// A passed permission set's role ARN.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    arn: Option<&'a str>,
 }
 
 /// A finding's details as a JSON object with its keys sorted (the last of a repeated key wins).
@@ -320,6 +328,7 @@ fn result<'a>(report: &'a Report<'a>, d: &'a Diagnostic) -> SarifResult<'a> {
             account_name: d.account.as_ref().map(|a| a.name.as_str()),
             details: SortedDetails(&d.details),
             principal: d.principal.as_deref(),
+            arn: None,
         },
         related_locations: d.related.as_ref().map(|related| {
             [RelatedLocation {

@@ -115,6 +115,42 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A program of the tests' Python environment (`.venv-test/bin`, which scripts/test fills from
+/// scripts/requirements-dev.txt), else the first one on PATH, else `None`.
+pub fn tool(name: &str) -> Option<PathBuf> {
+    let venv = root().join(".venv-test/bin").join(name);
+    if venv.is_file() {
+        return Some(venv);
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+}
+
+/// The Python the consumer scripts and moto's seeding run with: the tests' environment's, which
+/// has their packages, else `python3` from PATH.
+pub fn python() -> PathBuf {
+    tool("python3").unwrap_or_else(|| PathBuf::from("python3"))
+}
+
+/// [`tool`], or `None` after saying the test is skipped, unless scripts/test runs the tests
+/// (`SMCE_GUARD_TEST_TOOLS=required`), where a missing tool fails the test.
+#[allow(clippy::print_stderr)] // The skip is said where cargo test shows it.
+pub fn required_tool(name: &str) -> Option<PathBuf> {
+    let found = tool(name);
+    if found.is_none() {
+        let why =
+            format!("`{name}` is not installed (scripts/python-env installs it into .venv-test/)");
+        assert!(
+            std::env::var("SMCE_GUARD_TEST_TOOLS").as_deref() != Ok("required"),
+            "{why}"
+        );
+        eprintln!("SKIPPED: {why}");
+    }
+    found
+}
+
 pub fn data(path: &str) -> PathBuf {
     root().join("tests/data").join(path)
 }

@@ -102,13 +102,13 @@ fn assert_inert(what: &str, text: &str) {
 /// Runs a consumer script from `tests/consumers/` on `input` and returns its JSON.
 pub fn consume(script: &str, input: &str) -> Value {
     let path = root().join("tests/consumers").join(script);
-    let mut python = Command::new("python3");
+    let mut python = Command::new(crate::common::python());
     python.arg(&path);
     let output = crate::common::with_stdin(python, input);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),
-        "{script} failed (scripts/test installs cmarkgfm and icalendar with pip):\n{stderr}"
+        "{script} failed (scripts/python-env installs cmarkgfm and icalendar into .venv-test/):\n{stderr}"
     );
     serde_json::from_slice(&output.stdout).unwrap()
 }
@@ -491,6 +491,69 @@ fn hostile_values_reach_no_runner_command_in_any_format_on_stdout() {
                     .iter()
                     .any(|k| k["key_id"] == HOSTILE),
                 "{text}"
+            );
+        }
+    }
+}
+
+/// `inventory` writes what the infrastructure checkout holds: a cluster folder named with every
+/// hostile piece (but `/`) and a cluster name holding the runner's markers reach no line the
+/// runner acts on, in any of its formats, and JSON reads them back whole.
+#[test]
+fn hostile_cluster_files_reach_no_runner_command_in_inventory() {
+    let dir = tempfile::tempdir().unwrap();
+    let infra = dir.path().join("infra");
+    crate::infrastructure::copy(&crate::common::data("infrastructure"), &infra);
+    let clusters = infra.join("config/clusters");
+    let name = HOSTILE.replace('/', "_");
+    crate::infrastructure::copy(&clusters.join("uw-escience"), &clusters.join(&name));
+    let file = clusters.join(&name).join("cluster.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let cluster = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("clusterName: "))
+        .expect("the copied cluster file names its cluster")
+        .to_owned();
+    std::fs::write(
+        &file,
+        text.replacen(
+            &format!("clusterName: {cluster}"),
+            "clusterName: \"x\\n::warning::pwned ##[error]y\"",
+            1,
+        ),
+    )
+    .unwrap();
+    for format in ["table", "json", "markdown", "ics"] {
+        let what = format!("inventory --format {format}");
+        let infra = infra.to_str().unwrap();
+        let args = [
+            "inventory",
+            "--infrastructure",
+            infra,
+            "--now",
+            NOW,
+            "--format",
+            format,
+        ];
+        let run = smce_guard_in(dir.path(), args);
+        assert!(run.code <= 2, "{what}: exit {}\n{}", run.code, run.stderr);
+        assert_inert(&format!("{what} stderr"), &run.stderr);
+        assert_runner_safe(&what, &run.stdout);
+        if format == "ics" {
+            assert_inert(&what, &run.stdout.replace("\r\n", "\n"));
+        } else {
+            assert_inert(&what, &run.stdout);
+        }
+        if format == "json" {
+            let read: Value = serde_json::from_str(&run.stdout).unwrap();
+            assert!(
+                read["clusters"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|c| c["name"] == name.as_str()),
+                "{what}: {}",
+                run.stdout
             );
         }
     }

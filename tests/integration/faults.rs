@@ -69,7 +69,7 @@ fn seeded(id: &str, stray: &str) -> Value {
 
 fn policy(id: &str, name: &str) -> String {
     format!(
-        "account:\n  id: \"{id}\"\n  name: {name}\nmembers: []\ndeployer:\n  user: {DEPLOYER}\n  cluster: hub\n  rotation_grace_days: 60\n"
+        "account:\n  id: \"{id}\"\n  name: {name}\n  contacts: [{{email: ops@example.org}}]\nmembers: []\ndeployer:\n  user: {DEPLOYER}\n  cluster: hub\n  rotation_grace_days: 60\n"
     )
 }
 

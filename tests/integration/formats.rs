@@ -1,5 +1,6 @@
 //! Every output format on the same cases, SARIF against the official schema, waivers, shards,
-//! `--output`, the expiry calendar, and the CI recipes in README (with the IAM role they use).
+//! `--output`, the expiry calendar, and the organization role's terraform (`iam/`). The CI
+//! recipes are tested in `recipes`.
 
 use crate::common::{finding_codes, root, smce_guard, smce_guard_in};
 use serde_json::Value;
@@ -55,6 +56,64 @@ fn junit_counts(text: &str) -> (usize, usize, usize) {
         }
     }
     (cases, failures, skipped)
+}
+
+/// A report as its snapshot holds it. SARIF's rule catalogue, the rule indexes into it and the
+/// crate version are redacted: they change with every new code or release, and are tested once
+/// (`sarif_rule_catalogue_is_every_code`), so a new code does not rewrite every snapshot.
+fn snapshotted(format: &str, stdout: &str) -> String {
+    if format != "sarif" {
+        return stdout.to_owned();
+    }
+    let mut sarif: Value = serde_json::from_str(stdout).unwrap();
+    for run in sarif["runs"].as_array_mut().unwrap() {
+        let driver = &mut run["tool"]["driver"];
+        driver["rules"] = Value::from("[the rule catalogue: sarif_rule_catalogue_is_every_code]");
+        driver["version"] = Value::from("[the crate version]");
+        for result in run["results"].as_array_mut().unwrap() {
+            result["ruleIndex"] = Value::from("[its index in the catalogue]");
+        }
+    }
+    serde_json::to_string_pretty(&sarif).unwrap() + "\n"
+}
+
+#[test]
+fn sarif_rule_catalogue_is_every_code() {
+    // `explain` lists every code, one per line, in the catalogue's order.
+    let codes: Vec<String> = smce_guard(["explain"])
+        .stdout
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|w| w.contains('.'))
+        .map(str::to_owned)
+        .collect();
+    let run = smce_guard(["check", "--format", "sarif"]);
+    let sarif = assert_valid_sarif(&run.stdout);
+    let driver = &sarif["runs"][0]["tool"]["driver"];
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    let rules = driver["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids, codes,
+        "the catalogue is every code, in the order `explain` lists them"
+    );
+    for rule in rules {
+        let id = rule["id"].as_str().unwrap();
+        let explained = smce_guard(["explain", id]).stdout;
+        let description = rule["shortDescription"]["text"].as_str().unwrap();
+        assert!(explained.contains(description), "{id}: {description}");
+        assert!(
+            (rule["help"]["markdown"].as_str().unwrap()).contains("**Fix:**"),
+            "{id}"
+        );
+        let level = rule["defaultConfiguration"]["level"].as_str().unwrap();
+        assert!(["error", "warning"].contains(&level), "{id}: {level}");
+    }
+    // Every result points at its own rule.
+    for result in sarif["runs"][0]["results"].as_array().unwrap() {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"], "{result}");
+    }
 }
 
 #[test]
@@ -118,7 +177,7 @@ fn check_in_every_format_on_the_repository_example() {
             }
             _ => {}
         }
-        insta::assert_snapshot!(format!("check-{format}"), run.stdout);
+        insta::assert_snapshot!(format!("check-{format}"), snapshotted(format, &run.stdout));
     }
 }
 
@@ -156,7 +215,7 @@ fn lint_in_every_format_on_one_broken_policy() {
             }
             _ => {}
         }
-        insta::assert_snapshot!(format!("lint-{format}"), run.stdout);
+        insta::assert_snapshot!(format!("lint-{format}"), snapshotted(format, &run.stdout));
     }
 }
 
@@ -494,242 +553,6 @@ fn expiries_calendar_parses_back_to_the_right_dates() {
         markdown.matches(" : active, ").count() + markdown.matches(" : crit, ").count(),
         credentials.len()
     );
-}
-
-/// The YAML inside a README recipe's markers (`<!-- NAME-recipe:start -->` ... `:end -->`).
-pub fn readme_recipe(readme: &str, name: &str) -> String {
-    let start = format!("<!-- {name}-recipe:start -->");
-    let end = format!("<!-- {name}-recipe:end -->");
-    let at = readme
-        .find(&start)
-        .unwrap_or_else(|| panic!("README has the {name} recipe"));
-    let until = at + readme[at..].find(&end).expect("the recipe ends");
-    let block = &readme[at + start.len()..until];
-    let yaml = block
-        .trim()
-        .strip_prefix("```yaml\n")
-        .and_then(|b| b.strip_suffix("```"))
-        .unwrap_or_else(|| panic!("the {name} recipe is one ```yaml block"));
-    yaml.to_string()
-}
-
-/// What a workflow's YAML holds that the tests look at, read with the YAML parser (which refuses
-/// the recipe if it is not well-formed YAML).
-#[derive(Default)]
-struct Workflow {
-    /// Every `run:` script.
-    runs: Vec<String>,
-    /// Every `uses:` reference.
-    uses: Vec<String>,
-}
-
-fn parse_workflow(name: &str, yaml: &str) -> Workflow {
-    use saphyr_parser::{Event, Parser};
-    // Per open collection: for a mapping, the key whose value comes next (None: a key comes next).
-    enum Open {
-        Map(Option<String>),
-        Seq,
-    }
-    let mut stack: Vec<Open> = Vec::new();
-    let mut workflow = Workflow::default();
-    let mut documents = 0;
-    for event in Parser::new_from_str(yaml) {
-        let (event, _) = event.unwrap_or_else(|e| panic!("the {name} recipe is not YAML: {e}"));
-        // A collection or scalar in value position consumes its mapping's pending key.
-        let key = match (&event, stack.last_mut()) {
-            (
-                Event::Scalar(..) | Event::MappingStart(..) | Event::SequenceStart(..),
-                Some(Open::Map(pending)),
-            ) => match pending.take() {
-                Some(key) => Some(key),
-                None => {
-                    match &event {
-                        Event::Scalar(text, ..) => *pending = Some(text.to_string()),
-                        _ => panic!("the {name} recipe has a collection as a mapping key"),
-                    }
-                    continue;
-                }
-            },
-            _ => None,
-        };
-        match event {
-            Event::DocumentStart(_) => documents += 1,
-            Event::Alias(_) => panic!("the {name} recipe uses an alias"),
-            Event::MappingStart(..) => stack.push(Open::Map(None)),
-            Event::SequenceStart(..) => stack.push(Open::Seq),
-            Event::MappingEnd | Event::SequenceEnd => {
-                stack.pop();
-            }
-            Event::Scalar(text, ..) => match key.as_deref() {
-                Some("run") => workflow.runs.push(text.to_string()),
-                Some("uses") => workflow.uses.push(text.to_string()),
-                _ => {}
-            },
-            _ => {}
-        }
-    }
-    assert_eq!(documents, 1, "the {name} recipe is one YAML document");
-    workflow
-}
-
-/// The `smce-guard` command lines of a shell script, each as its words after `smce-guard`: a
-/// command starts where a command may start and ends at a redirection, pipe or list operator.
-fn smce_guard_commands(script: &str) -> Vec<Vec<String>> {
-    const ENDS: [&str; 8] = ["|", "||", "&&", ";", ">", ">>", "<", "2>"];
-    const STARTS: [&str; 7] = ["|", "||", "&&", ";", "then", "do", "else"];
-    let script = script.replace("\\\n", " ");
-    let mut commands = Vec::new();
-    for line in script.lines() {
-        let words: Vec<&str> = line.split_whitespace().collect();
-        for (i, word) in words.iter().enumerate() {
-            let at_start = i == 0 || STARTS.contains(&words[i - 1]);
-            if *word != "smce-guard" || !at_start {
-                continue;
-            }
-            let command: Vec<String> = words[i + 1..]
-                .iter()
-                .take_while(|w| !ENDS.contains(w))
-                .map(|w| w.to_string())
-                .collect();
-            commands.push(command);
-        }
-    }
-    commands
-}
-
-/// Every `smce-guard` command in a workflow names a real subcommand, and every `--flag` is one
-/// that subcommand's `--help` lists. Returns the commands checked.
-fn assert_real_commands(name: &str, workflow: &Workflow) -> Vec<Vec<String>> {
-    let mut helps: std::collections::HashMap<String, String> = Default::default();
-    let mut checked = Vec::new();
-    for command in workflow
-        .runs
-        .iter()
-        .flat_map(|run| smce_guard_commands(run))
-    {
-        let sub = command
-            .first()
-            .filter(|w| !w.starts_with('-'))
-            .unwrap_or_else(|| panic!("the {name} recipe runs smce-guard without a subcommand"));
-        let help = helps.entry(sub.clone()).or_insert_with(|| {
-            let help = smce_guard([sub.as_str(), "--help"]);
-            assert_eq!(
-                help.code, 0,
-                "the {name} recipe names a subcommand that does not exist: {sub}"
-            );
-            help.stdout
-        });
-        for flag in command.iter().filter(|w| w.starts_with("--")) {
-            let flag = flag.split('=').next().unwrap();
-            assert!(
-                help.contains(flag),
-                "the {name} recipe: `smce-guard {sub}` has no flag {flag}"
-            );
-        }
-        checked.push(command);
-    }
-    checked
-}
-
-/// Whether one of `commands` is `sub` with all of `words` (flags and values, in any place).
-fn runs(commands: &[Vec<String>], sub: &str, words: &[&str]) -> bool {
-    commands
-        .iter()
-        .any(|c| c[0] == sub && words.iter().all(|w| c.iter().any(|x| x == w)))
-}
-
-#[test]
-fn readme_ci_recipe_names_only_real_commands_and_flags() {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let workflow = parse_workflow("ci", &readme_recipe(&readme, "ci"));
-    let commands = assert_real_commands("ci", &workflow);
-    assert!(
-        ["lint", "check", "expiries"]
-            .iter()
-            .all(|sub| runs(&commands, sub, &[])),
-        "the recipe runs lint, check and expiries: {commands:?}"
-    );
-    // The action runs the installed binary by its path (`"$SMCE_GUARD" lint`); the hook by name.
-    for (file, gate) in [
-        ("action.yml", "\"$SMCE_GUARD\" lint "),
-        (".pre-commit-hooks.yaml", "smce-guard lint"),
-    ] {
-        let text = std::fs::read_to_string(root().join(file)).unwrap();
-        assert!(text.contains(gate), "{file} runs the lint gate");
-    }
-}
-
-/// The scheduled recipes (the live check and the calendar): well-formed YAML, real commands and
-/// flags, actions pinned by commit, no expression expanded inside a shell script, credentials
-/// not left in the checkout, permissions only where a job asks for them.
-#[test]
-fn readme_live_and_calendar_recipes_are_real_pinned_and_scheduled() {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    for name in ["live", "calendar"] {
-        let yaml = readme_recipe(&readme, name);
-        let workflow = parse_workflow(name, &yaml);
-        let commands = assert_real_commands(name, &workflow);
-        match name {
-            "live" => {
-                assert!(runs(&commands, "check", &["--live", "--format", "json"]));
-                assert!(runs(&commands, "check", &["--live", "--format", "sarif"]));
-                assert!(runs(&commands, "check", &["--live", "--account"]));
-                assert!(runs(&commands, "expiries", &["--live", "--within", "30"]));
-                for needed in [
-                    "issues: write",
-                    "security-events: write",
-                    "GH_TOKEN: ${{ github.token }}",
-                    "github/codeql-action/upload-sarif@",
-                    "$GITHUB_STEP_SUMMARY",
-                ] {
-                    assert!(yaml.contains(needed), "the live recipe lacks {needed}");
-                }
-            }
-            _ => {
-                assert!(runs(&commands, "expiries", &["--live", "--format", "ics"]));
-                for needed in [
-                    "pages: write",
-                    "actions/upload-pages-artifact@",
-                    "actions/deploy-pages@",
-                    "smce-expiry.ics",
-                ] {
-                    assert!(yaml.contains(needed), "the calendar recipe lacks {needed}");
-                }
-            }
-        }
-        for needed in [
-            "\n  schedule:\n",
-            "\n  workflow_dispatch:",
-            "\npermissions: {}",
-            "\nconcurrency:\n",
-            "id-token: write",
-            "persist-credentials: false",
-            "aws-actions/configure-aws-credentials@",
-            "role-to-assume: ",
-            "aws-region: ",
-        ] {
-            assert!(yaml.contains(needed), "the {name} recipe lacks {needed:?}");
-        }
-        assert!(!workflow.uses.is_empty());
-        for uses in &workflow.uses {
-            let (_, commit) = uses.split_once('@').expect("a versioned action");
-            assert!(
-                commit.len() == 40 && commit.bytes().all(|b| b.is_ascii_hexdigit()),
-                "the {name} recipe: {uses} is not pinned by a full commit SHA"
-            );
-            let line = yaml.lines().find(|l| l.contains(uses.as_str())).unwrap();
-            assert!(
-                line.contains(" # v"),
-                "the {name} recipe: {uses} has no `# vX` comment"
-            );
-        }
-        for run in &workflow.runs {
-            assert!(
-                !run.contains("${{"),
-                "the {name} recipe expands an expression inside a script (pass it by env:): {run}"
-            );
-        }
-    }
 }
 
 /// The AWS side of the live recipe: the role trusts one branch of one repository, exactly, and

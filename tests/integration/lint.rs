@@ -1,4 +1,5 @@
-//! `smce-guard lint`: the repository's own policies, and the JSON contract.
+//! `smce-guard lint`: the repository's own policies, and the JSON contract. (The codes page and
+//! `explain` are tested in `docs`.)
 
 use crate::common::smce_guard;
 
@@ -15,60 +16,6 @@ fn repository_policies_lint_clean() {
             text.starts_with("# yaml-language-server: $schema=../schemas/policy.schema.json\n")
         );
     }
-}
-
-#[test]
-fn readme_code_table_is_explain_markdown() {
-    let readme = std::fs::read_to_string(crate::common::root().join("README.md")).unwrap();
-    let start = readme
-        .find("<!-- codes:start -->\n")
-        .expect("README has the codes table")
-        + "<!-- codes:start -->\n".len();
-    let end = readme.find("<!-- codes:end -->").unwrap();
-    let run = smce_guard(["explain", "--markdown"]);
-    assert_eq!(run.code, 0);
-    assert_eq!(
-        &readme[start..end],
-        run.stdout,
-        "README's code table is stale: paste `smce-guard explain --markdown`"
-    );
-    for line in run.stdout.lines().skip(2) {
-        assert!(line.starts_with("| `"), "{line}");
-    }
-}
-
-#[test]
-fn explain_knows_every_listed_code() {
-    let list = smce_guard(["explain"]);
-    assert_eq!(list.code, 0);
-    let codes: Vec<&str> = list
-        .stdout
-        .lines()
-        .take_while(|l| !l.is_empty())
-        .map(|l| l.split_whitespace().next().unwrap())
-        .collect();
-    // The list is exactly the README's code table, in its order.
-    let readme = std::fs::read_to_string(crate::common::root().join("README.md")).unwrap();
-    let table: Vec<&str> = readme
-        .lines()
-        .skip_while(|l| *l != "<!-- codes:start -->")
-        .take_while(|l| *l != "<!-- codes:end -->")
-        .filter_map(|l| l.strip_prefix("| `"))
-        .filter_map(|l| l.split_once('`').map(|(code, _)| code))
-        .collect();
-    assert_eq!(codes, table);
-    for code in codes {
-        let one = smce_guard(["explain", code]);
-        assert_eq!(one.code, 0, "{code}");
-        assert!(
-            one.stdout.starts_with(code)
-                && one.stdout.contains("Why: ")
-                && one.stdout.contains("Fix: "),
-            "{}",
-            one.stdout
-        );
-    }
-    assert_eq!(smce_guard(["explain", "no.such-code"]).code, 2);
 }
 
 /// A code that does not exist is answered with the nearest ones: a misspelling, a word of a

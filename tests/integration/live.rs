@@ -12,8 +12,10 @@
 //! GetAccountAuthorizationDetails (AWS always sends it; without it the live reader fails, see
 //! `managed_policy_without_a_policy_name_is_read`).
 
+mod inventory;
 mod password_policy;
 mod secrets;
+mod sso;
 
 use crate::common::{
     Run, assert_run, finding_codes, findings, only, request_counts, statuses, text,
@@ -106,7 +108,9 @@ fn users(account: &mut Value) -> &mut Vec<Value> {
 
 /// The policy of an account with `members` and the deployer on cluster `name`.
 fn policy(id: &str, name: &str, members: &[&str]) -> String {
-    let mut text = format!("account:\n  id: \"{id}\"\n  name: {name}\nmembers:\n");
+    let mut text = format!(
+        "account:\n  id: \"{id}\"\n  name: {name}\n  contacts: [{{email: ops@example.org}}]\nmembers:\n"
+    );
     if members.is_empty() {
         text = text.replace("members:\n", "members: []\n");
     }

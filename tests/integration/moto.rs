@@ -3,32 +3,26 @@
 //! and a small HTTP proxy that records every operation sent, can deny one account and can inject
 //! faults (throttling, error statuses, resets, slow and truncated answers; see [`Fault`]).
 //!
-//! Needs `moto_server` (moto 5.x) and boto3 on PATH: `pip install 'moto[server]'`.
+//! Needs `moto_server` (moto 5.x) and boto3: in `.venv-test/` (scripts/python-env), else on PATH.
 
 use crate::common::{Run, root};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const INSTALL: &str = "install it with `pip install 'moto[server]'` (moto 5.x; brings boto3)";
+const INSTALL: &str =
+    "scripts/python-env installs it into .venv-test/ (moto[server] 5.x; brings boto3)";
 
 /// A free port on 127.0.0.1 (bound, read and released: nothing listens on it afterwards).
 pub fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a free port on 127.0.0.1");
     listener.local_addr().unwrap().port()
-}
-
-fn on_path(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| candidate.is_file())
 }
 
 /// One `moto_server` on 127.0.0.1, killed when dropped (also while a failing test unwinds), and
@@ -44,7 +38,7 @@ pub struct Moto {
 impl Moto {
     /// Starts a server on a free port and waits until it answers.
     pub fn start() -> Moto {
-        let Some(exe) = on_path("moto_server") else {
+        let Some(exe) = crate::common::tool("moto_server") else {
             panic!("`moto_server` is not on PATH; the live-path tests need it: {INSTALL}");
         };
         // Another process may take the free port between our probe and moto's bind: try again.
@@ -109,7 +103,7 @@ impl Moto {
     /// secrets, the organization's account ids).
     pub fn seed(&self, scenario: &Value) -> Value {
         let script = root().join("tests/live/seed.py");
-        let mut python = Command::new("python3");
+        let mut python = Command::new(crate::common::python());
         python.arg(&script).arg(self.url());
         let output = crate::common::with_stdin(python, &scenario.to_string());
         let stderr = String::from_utf8_lossy(&output.stderr);

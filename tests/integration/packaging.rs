@@ -1,130 +1,17 @@
-//! How smce-guard reaches its users (issue 15): the completions and the man page name every
-//! subcommand, `--version` names the version and the commit, the action and the pre-commit hook
-//! install the wheel, the release workflow builds wheels only for targets maturin accepts, and
-//! zizmor finds nothing in the action, the release workflow or the README's recipes.
+//! How smce-guard reaches its users (issues 15 and 22): the completions and the man page name every
+//! subcommand, `--version` names the version and the commit, the action installs the wheels of
+//! its release by hash, the pre-commit hook lints, and the release workflow builds wheels only
+//! for targets maturin accepts, sums them, writes the hash-pinned requirements file, attests
+//! every file and publishes by trust. zizmor and the recipes are tested in `recipes`.
 
 use crate::common::{root, smce_guard};
-use crate::formats::readme_recipe;
-
-/// A YAML document as a tree (keys are scalars in the files read here), read with the crate's
-/// YAML parser, which refuses a file that is not well-formed YAML.
-#[derive(Debug)]
-enum Node {
-    Scalar(String),
-    Seq(Vec<Node>),
-    Map(Vec<(String, Node)>),
-}
-
-impl Node {
-    fn get(&self, key: &str) -> Option<&Node> {
-        match self {
-            Node::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    fn at(&self, path: &[&str]) -> &Node {
-        path.iter().fold(self, |node, key| {
-            node.get(key)
-                .unwrap_or_else(|| panic!("no {key} in {node:?}"))
-        })
-    }
-
-    fn text(&self) -> &str {
-        match self {
-            Node::Scalar(text) => text,
-            other => panic!("not a scalar: {other:?}"),
-        }
-    }
-
-    fn items(&self) -> &[Node] {
-        match self {
-            Node::Seq(items) => items,
-            other => panic!("not a sequence: {other:?}"),
-        }
-    }
-
-    fn keys(&self) -> Vec<&str> {
-        match self {
-            Node::Map(entries) => entries.iter().map(|(k, _)| k.as_str()).collect(),
-            other => panic!("not a mapping: {other:?}"),
-        }
-    }
-
-    /// Every value under `key` anywhere in the tree, in document order.
-    fn all<'a>(&'a self, key: &str, found: &mut Vec<&'a Node>) {
-        match self {
-            Node::Scalar(_) => {}
-            Node::Seq(items) => items.iter().for_each(|n| n.all(key, found)),
-            Node::Map(entries) => {
-                for (k, v) in entries {
-                    if k == key {
-                        found.push(v);
-                    }
-                    v.all(key, found);
-                }
-            }
-        }
-    }
-
-    fn scalars(&self, key: &str) -> Vec<String> {
-        let mut found = Vec::new();
-        self.all(key, &mut found);
-        found.iter().map(|n| n.text().to_owned()).collect()
-    }
-}
-
-fn parse_yaml(name: &str, yaml: &str) -> Node {
-    use saphyr_parser::{Event, Parser};
-    enum Open {
-        Map(Vec<(String, Node)>, Option<String>),
-        Seq(Vec<Node>),
-    }
-    let mut stack: Vec<Open> = Vec::new();
-    let mut done = None;
-    for event in Parser::new_from_str(yaml) {
-        let (event, _) = event.unwrap_or_else(|e| panic!("{name} is not YAML: {e}"));
-        let node = match event {
-            Event::Alias(_) => panic!("{name} uses an alias"),
-            Event::MappingStart(..) => {
-                stack.push(Open::Map(Vec::new(), None));
-                continue;
-            }
-            Event::SequenceStart(..) => {
-                stack.push(Open::Seq(Vec::new()));
-                continue;
-            }
-            Event::MappingEnd => match stack.pop() {
-                Some(Open::Map(entries, None)) => Node::Map(entries),
-                _ => panic!("{name}: unbalanced mapping"),
-            },
-            Event::SequenceEnd => match stack.pop() {
-                Some(Open::Seq(items)) => Node::Seq(items),
-                _ => panic!("{name}: unbalanced sequence"),
-            },
-            Event::Scalar(text, ..) => Node::Scalar(text.to_string()),
-            _ => continue,
-        };
-        match stack.last_mut() {
-            None => done = Some(node),
-            Some(Open::Seq(items)) => items.push(node),
-            Some(Open::Map(entries, pending)) => match pending.take() {
-                Some(key) => entries.push((key, node)),
-                None => match node {
-                    Node::Scalar(key) => *pending = Some(key),
-                    _ => panic!("{name} has a collection as a mapping key"),
-                },
-            },
-        }
-    }
-    done.unwrap_or_else(|| panic!("{name} holds no document"))
-}
+use crate::recipes::{Node, assert_no_expression_in_scripts, assert_pinned, parse_yaml};
 
 fn read(path: &str) -> String {
     std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// Cargo.toml's version: what the wheel, the action and the README install.
+/// Cargo.toml's version: what the wheel, the action and the recipes install.
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The subcommands `smce-guard --help` lists.
@@ -222,60 +109,31 @@ fn version_names_the_cargo_version_and_the_commit_when_known() {
     }
 }
 
-/// Every `uses:` is pinned by a full commit SHA with a `# vX` comment on its line.
-fn assert_pinned(name: &str, text: &str, tree: &Node) {
-    let uses = tree.scalars("uses");
-    assert!(!uses.is_empty(), "{name} uses no action");
-    for uses in uses {
-        let (_, commit) = uses.split_once('@').expect("a versioned action");
-        assert!(
-            commit.len() == 40 && commit.bytes().all(|b| b.is_ascii_hexdigit()),
-            "{name}: {uses} is not pinned by a full commit SHA"
-        );
-        let line = text.lines().find(|l| l.contains(uses.as_str())).unwrap();
-        assert!(
-            line.contains(" # v"),
-            "{name}: {uses} has no `# vX` comment"
-        );
-    }
-}
-
-fn assert_no_expression_in_scripts(name: &str, tree: &Node) {
-    for run in tree.scalars("run") {
-        assert!(
-            !run.contains("${{"),
-            "{name} expands an expression inside a script (pass it by env:): {run}"
-        );
-    }
-}
-
 #[test]
-fn action_parses_installs_the_pinned_wheel_and_takes_the_readmes_inputs() {
+fn action_parses_installs_its_release_by_hash_and_takes_the_documented_inputs() {
     let text = read("action.yml");
     let action = parse_yaml("action.yml", &text);
     let inputs = action.at(&["inputs"]).keys();
-    // README names the inputs in one sentence: `uses: OWNER/smce-guard@...` with inputs ...
-    let readme = read("README.md");
-    let listed = readme
+    // The CI page names the inputs in one sentence: `uses: OWNER/smce-guard@...` with inputs ...
+    let page = read("docs/ci.md");
+    let listed = page
         .split("`uses: OWNER/smce-guard@")
         .nth(1)
         .and_then(|rest| rest.split_once(" with inputs "))
         .and_then(|(_, list)| list.split('.').next())
-        .expect("README names the action's inputs after `uses: OWNER/smce-guard@...`");
+        .expect("docs/ci.md names the action's inputs after `uses: OWNER/smce-guard@...`");
     let named: Vec<&str> = listed.split('`').skip(1).step_by(2).collect();
-    assert_eq!(named, inputs, "README's inputs are action.yml's, in order");
+    assert_eq!(
+        named, inputs,
+        "docs/ci.md's inputs are action.yml's, in order"
+    );
     for input in &inputs {
         let description = action.at(&["inputs", input, "description"]).text();
         assert!(!description.is_empty());
     }
     assert_eq!(action.at(&["runs", "using"]).text(), "composite");
     let runs = action.scalars("run");
-    assert!(
-        runs.iter().any(|r| r.contains(&format!(
-            "pip install --quiet --disable-pip-version-check smce-guard=={VERSION}\n"
-        ))),
-        "action.yml installs smce-guard=={VERSION} with pip"
-    );
+    crate::recipes::assert_installs_by_hash("action.yml", &text, &runs);
     assert!(!text.contains("cargo install"), "no build from source");
     assert_pinned("action.yml", &text, &action);
     assert_no_expression_in_scripts("action.yml", &action);
@@ -310,35 +168,11 @@ fn pre_commit_hook_installs_the_package_and_lints_the_whole_directory() {
     assert!(pyproject.contains("name = \"smce-guard\""));
     assert!(pyproject.contains("bindings = \"bin\""));
     assert!(pyproject.contains("dynamic = [\"version\"]"));
-    // The README's wheel-only variant pins the same version.
-    let readme = read("README.md");
-    assert!(readme.contains(&format!("additional_dependencies: [smce-guard=={VERSION}]")));
-}
-
-#[test]
-fn readme_recipes_install_the_pinned_wheel_and_name_no_missing_repository() {
-    let readme = read("README.md");
-    assert!(
-        !readme.contains("github.com/2i2c-org/smce-guard")
-            && !readme.contains("2i2c-org/smce-guard@"),
-        "README names a repository that does not exist"
-    );
-    for name in ["ci", "live", "calendar"] {
-        let yaml = readme_recipe(&readme, name);
-        let tree = parse_yaml(name, &yaml);
-        let runs = tree.scalars("run");
-        assert!(
-            runs.iter()
-                .any(|r| r == &format!("pip install smce-guard=={VERSION}")),
-            "the {name} recipe installs smce-guard=={VERSION} with pip"
-        );
-        assert!(
-            !yaml.contains("cargo install"),
-            "the {name} recipe builds from source"
-        );
-        assert_pinned(name, &yaml, &tree);
-        assert_no_expression_in_scripts(name, &tree);
-    }
+    // The documented hook pins the release's tag, and no hook installs the wheel by name
+    // (pre-commit cannot check a hash).
+    let page = read("docs/ci.md");
+    assert!(page.contains(&format!("rev: v{VERSION}\n")));
+    assert!(!page.contains("additional_dependencies: [smce-guard"));
 }
 
 /// Target triples maturin builds wheels for (maturin 1.16's `Target`: the Linux, macOS and
@@ -446,46 +280,59 @@ fn release_workflow_builds_wheels_maturin_accepts_and_publishes_by_trust() {
         0,
         "nothing by default"
     );
-    // Plain binaries and their sums go to the release.
-    assert!(text.contains("SHA256SUMS") && text.contains("gh release upload"));
-}
-
-/// zizmor (GitHub Actions' static analyser; `pip install zizmor`, which `scripts/test` does when
-/// it is missing) finds nothing in the action, the release workflow or the README's recipes.
-#[test]
-#[allow(clippy::print_stderr)] // The skip is said where cargo test shows it.
-fn zizmor_finds_nothing_in_the_action_the_release_or_the_recipes() {
-    let found = std::process::Command::new("zizmor")
-        .arg("--version")
-        .output();
-    if !found.is_ok_and(|o| o.status.success()) {
-        eprintln!(
-            "SKIPPED: zizmor is not installed (`pip install zizmor`; scripts/test installs it)"
-        );
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let workflows = dir.path().join(".github/workflows");
-    std::fs::create_dir_all(&workflows).unwrap();
-    let readme = read("README.md");
-    let mut files = vec![
-        root().join("action.yml"),
-        root().join(".github/workflows/release.yml"),
-    ];
-    for name in ["ci", "live", "calendar"] {
-        let path = workflows.join(format!("{name}.yml"));
-        std::fs::write(&path, readme_recipe(&readme, name)).unwrap();
-        files.push(path);
-    }
-    let out = std::process::Command::new("zizmor")
-        .args(["--offline", "--persona", "pedantic", "--format", "plain"])
-        .args(&files)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    // One job sums every wheel and binary, writes the requirements file from the sums with the
+    // script the tests run, and attests every file; it alone holds the attestation permissions.
+    let sums = workflow.at(&["jobs", "sums"]);
+    let script = sums.scalars("run").join("\n");
     assert!(
-        out.status.success() && stdout.contains("No findings"),
-        "zizmor found something:\n{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
+        script.contains("sha256sum -- smce_guard-*.whl smce-guard-* > SHA256SUMS"),
+        "{script}"
+    );
+    assert!(
+        script.contains("scripts/requirements-from-sums SHA256SUMS")
+            && script.contains("--output smce-guard-requirements.txt"),
+        "{script}"
+    );
+    let attest = sums
+        .at(&["steps"])
+        .items()
+        .iter()
+        .find(|s| {
+            s.get("uses")
+                .is_some_and(|u| u.text().starts_with("actions/attest-build-provenance@"))
+        })
+        .expect("the sums job attests the build provenance");
+    let subjects = attest.at(&["with", "subject-path"]).text();
+    for subject in [
+        "release/smce_guard-*.whl",
+        "release/smce-guard-*",
+        "release/SHA256SUMS",
+    ] {
+        assert!(subjects.lines().any(|l| l.trim() == subject), "{subjects}");
+    }
+    for (job, node) in workflow.at(&["jobs"]).entries() {
+        let permissions = node.at(&["permissions"]);
+        let attests = job == "sums";
+        assert_eq!(
+            permissions.get("attestations").map(Node::text),
+            attests.then_some("write"),
+            "{job}: attestations"
+        );
+        if job != "pypi" {
+            assert_eq!(
+                permissions.get("id-token").map(Node::text),
+                attests.then_some("write"),
+                "{job}: id-token"
+            );
+        }
+    }
+    // PyPI's own attestations, and nothing published that was not summed and attested.
+    assert_eq!(pypi.at(&["needs"]).text(), "sums");
+    assert!(pypi.scalars("attestations").iter().any(|a| a == "true"));
+    // Every wheel, binary, the sums and the requirements file go to the release.
+    let assets = workflow.at(&["jobs", "assets"]).scalars("run").join("\n");
+    assert!(
+        assets.contains("gh release upload \"$TAG\" smce_guard-*.whl smce-guard-* SHA256SUMS"),
+        "{assets}"
     );
 }

@@ -12,7 +12,11 @@ The scenario (JSON on stdin):
                     "attached": ["SMCE-AdminAccess"]}],
         "users": [{"name": "alice", "groups": ["SMCE-ProjectAdmins"], "inline": [...], "attached": [...],
                    "password": true, "mfa": true, "keys": ["Active", "Inactive"]}],
-        "password_policy": {"MinimumPasswordLength": 14, "MaxPasswordAge": 90}
+        "password_policy": {"MinimumPasswordLength": 14, "MaxPasswordAge": 90},
+        "saml_providers": ["AWSSSO_0123456789abcdef_DO_NOT_DELETE"],
+        "roles": [{"name": "AWSReservedSSO_Project-Admin_0123456789abcdef",
+                   "path": "/aws-reserved/sso.amazonaws.com/", "trust": {...},
+                   "attached": ["Project-Admin-Access"], "inline": [...]}]
      }],
      "organization": {"accounts": [{"name": "science", "status": "ACTIVE"},
                                    {"name": "retired", "status": "SUSPENDED"}]},
@@ -20,7 +24,9 @@ The scenario (JSON on stdin):
 
 Every field but `id` and `name` is optional. `password_policy` holds the keyword arguments of
 iam:UpdateAccountPasswordPolicy; without it the account has no password policy. `attached` names a customer managed policy of the same account
-(or is a full policy ARN). Seeding is additive: running it again on the same server adds to what is there.
+(or is a full policy ARN). `saml_providers` are created by name (with placeholder metadata); a role's `trust` is
+its AssumeRolePolicyDocument, `path` defaults to `/` (moto, unlike IAM, lets anyone create a role under
+/aws-reserved/, which is how a permission set's role is made). Seeding is additive: running it again on the same server adds to what is there.
 Each account is reached by sts:AssumeRole into arn:aws:iam::<id>:role/seed (moto needs no such role and keeps
 every account apart); the organization is created by moto's default account 123456789012, its management
 account. moto 5.2.1's organizations:CloseAccount marks an account SUSPENDED at once, which is how a
@@ -72,6 +78,15 @@ def seed_account(endpoint: str, sts, account: dict, keys_out: list) -> None:
         iam.update_account_password_policy(**account["password_policy"])
     for policy in account.get("managed_policies", []):
         iam.create_policy(PolicyName=policy["name"], PolicyDocument=json.dumps(policy["document"]))
+    for provider in account.get("saml_providers", []):
+        iam.create_saml_provider(Name=provider, SAMLMetadataDocument="<EntityDescriptor/>".ljust(1000))
+    for role in account.get("roles", []):
+        name = role["name"]
+        iam.create_role(RoleName=name, Path=role.get("path", "/"), AssumeRolePolicyDocument=json.dumps(role["trust"]))
+        for inline in role.get("inline", []):
+            iam.put_role_policy(RoleName=name, PolicyName=inline["name"], PolicyDocument=json.dumps(inline["document"]))
+        for policy in role.get("attached", []):
+            iam.attach_role_policy(RoleName=name, PolicyArn=arn(policy))
     for group in account.get("groups", []):
         iam.create_group(GroupName=group["name"])
         for inline in group.get("inline", []):

@@ -14,10 +14,16 @@ pub const DEPLOYER: &str = "hub-continuous-deployer";
 pub const CLUSTER: &str = "arn:aws:eks:us-west-2:111122223333:cluster/acme";
 pub const POLICY_FILE: &str = "policies/acme.yaml";
 
+/// The base policy's contacts line (line 2), for a case that names others.
+pub const CONTACTS: &str = "  contacts: [{name: Acme Operations, email: ops@acme.example}]\n";
+
 /// The base policy. Findings point into it; the line numbers the tests assert are:
-/// 2 `account.id`, 3 `account.name`, 5 `members[0].user`, 7 `deployer.user`, 10 `deployer.allow[0]`,
-/// 12 `deployer.active_keys`, 14 `max_age_days`, 15 `warn_days`, 16 `unmanaged_users`.
+/// 3 `account.id`, 4 `account.name`, 6 `members[0].user`, 8 `deployer.user`, 11 `deployer.allow[0]`,
+/// 13 `deployer.active_keys`, 15 `max_age_days`, 16 `warn_days`, 17 `unmanaged_users`. Its
+/// contacts come first, on line 2, so that every later line sits one below where it sat before
+/// `policy.no-contacts` existed (a clean account names who hears about its credentials).
 pub const POLICY: &str = r#"account:
+  contacts: [{name: Acme Operations, email: ops@acme.example}]
   id: "111122223333"
   name: acme
 members:
@@ -178,6 +184,8 @@ pub struct Case {
     pub users: Vec<Value>,
     pub groups: Vec<Value>,
     pub policies: Vec<Value>,
+    /// `RoleDetailList`: empty, as every recording made before roles were read.
+    pub roles: Vec<Value>,
     pub rows: Vec<Row>,
     /// `access-keys.json`; `None` leaves the file out (keys then come from the report).
     pub keys: Option<Vec<Value>>,
@@ -243,6 +251,7 @@ impl Case {
                 "SMCE-AdminAccess",
                 &[("v1", true, doc(json!([allow(json!("*"), json!("*"))])))],
             )],
+            roles: Vec::new(),
             rows: vec![alice, deployer_row],
             keys: Some(vec![key(
                 DEPLOYER,
@@ -303,7 +312,7 @@ impl Case {
         let gaad = json!({
             "UserDetailList": self.users,
             "GroupDetailList": self.groups,
-            "RoleDetailList": [],
+            "RoleDetailList": self.roles,
             "Policies": self.policies,
         });
         serde_json::to_string_pretty(&gaad).unwrap()
@@ -443,4 +452,11 @@ pub fn run(cases: &[&Case], args: &[&str]) -> Run {
     let mut all = vec!["check", "policies", "--fixtures", "fixtures"];
     all.extend_from_slice(args);
     smce_guard_in(dir.path(), all)
+}
+
+/// Writes `case` into one fresh directory and runs the binary there with `args` (any command).
+pub fn smce_guard_in_case(case: &Case, args: &[&str]) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    case.write(dir.path());
+    smce_guard_in(dir.path(), args)
 }

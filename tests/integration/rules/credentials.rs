@@ -30,7 +30,7 @@ fn key_fresh_one_second_before_the_warning_window() {
 fn key_expiring_from_the_warning_window_until_expiry() {
     let case = alice_with_key();
     let judged = case.judge_at("2026-10-16T00:00:00Z");
-    expect(&judged, 0, &["warning key.expiring alice @15"]);
+    expect(&judged, 0, &["warning key.expiring alice @16"]);
     let details = &judged.only("key.expiring")["details"];
     assert_eq!(
         (
@@ -45,7 +45,7 @@ fn key_expiring_from_the_warning_window_until_expiry() {
         )
     );
     let judged = case.judge_at("2026-10-30T23:59:59Z");
-    expect(&judged, 0, &["warning key.expiring alice @15"]);
+    expect(&judged, 0, &["warning key.expiring alice @16"]);
     assert_eq!(judged.only("key.expiring")["details"]["days_left"], 0);
 }
 
@@ -53,10 +53,10 @@ fn key_expiring_from_the_warning_window_until_expiry() {
 fn key_expired_at_and_past_expiry() {
     let case = alice_with_key();
     let judged = case.judge_at("2026-10-31T00:00:00Z");
-    expect(&judged, 1, &["error key.expired alice @14"]);
+    expect(&judged, 1, &["error key.expired alice @15"]);
     assert_eq!(judged.only("key.expired")["details"]["days_left"], 0);
     let judged = case.judge_at("2026-11-02T00:00:00Z");
-    expect(&judged, 1, &["error key.expired alice @14"]);
+    expect(&judged, 1, &["error key.expired alice @15"]);
     assert_eq!(judged.only("key.expired")["details"]["days_left"], -2);
     // Whole days, toward zero as every command counts them: 2.5 days past expiry is -2.
     assert_eq!(
@@ -89,12 +89,12 @@ fn key_windows_follow_the_policy() {
     expect(
         &case.judge_at("2026-09-26T00:00:00Z"),
         0,
-        &["warning key.expiring alice @15"],
+        &["warning key.expiring alice @16"],
     );
     expect(
         &case.judge_at("2026-10-01T00:00:00Z"),
         1,
-        &["error key.expired alice @14"],
+        &["error key.expired alice @15"],
     );
 }
 
@@ -126,8 +126,8 @@ fn access_keys_json_wins_over_the_report() {
         &judged,
         1,
         &[
-            "error key.expired alice @14",
-            "warning key.unused alice @13",
+            "error key.expired alice @15",
+            "warning key.unused alice @14",
         ],
     );
     assert_eq!(
@@ -142,7 +142,7 @@ fn report_keys_without_access_keys_json() {
     case.keys = None;
     case.row("alice").keys[1] = Some((true, "2026-09-01T00:00:00+00:00".into()));
     let judged = case.judge_at("2026-10-20T00:00:00Z");
-    expect(&judged, 0, &["warning key.expiring alice @15"]);
+    expect(&judged, 0, &["warning key.expiring alice @16"]);
     let details = &judged.only("key.expiring")["details"];
     assert_eq!(
         (
@@ -177,8 +177,8 @@ fn credential_rules_cover_undeclared_users() {
         &case.judge(),
         1,
         &[
-            "error key.expired svc @14",
-            "error password.expired svc @14",
+            "error key.expired svc @15",
+            "error password.expired svc @15",
         ],
     );
 }
@@ -195,7 +195,7 @@ fn password_boundaries() {
     let case = alice_with_password();
     expect(&case.judge_at("2026-10-15T23:59:59Z"), 0, &[]);
     let judged = case.judge_at("2026-10-16T00:00:00Z");
-    expect(&judged, 0, &["warning password.expiring alice @15"]);
+    expect(&judged, 0, &["warning password.expiring alice @16"]);
     let details = &judged.only("password.expiring")["details"];
     assert_eq!(
         (&details["expires_at"], &details["days_left"]),
@@ -204,10 +204,10 @@ fn password_boundaries() {
     expect(
         &case.judge_at("2026-10-30T23:59:59Z"),
         0,
-        &["warning password.expiring alice @15"],
+        &["warning password.expiring alice @16"],
     );
     let judged = case.judge_at("2026-10-31T00:00:00Z");
-    expect(&judged, 1, &["error password.expired alice @14"]);
+    expect(&judged, 1, &["error password.expired alice @15"]);
     assert_eq!(judged.only("password.expired")["details"]["days_left"], 0);
 }
 

@@ -7,8 +7,8 @@ use super::expect;
 use super::permissions::deployer_with;
 use serde_json::{Value, json};
 
-const DENIED: &str = "error deployer.denied hub-continuous-deployer @10";
-const MISSING: &str = "error deployer.missing-permission hub-continuous-deployer @10";
+const DENIED: &str = "error deployer.denied hub-continuous-deployer @11";
+const MISSING: &str = "error deployer.missing-permission hub-continuous-deployer @11";
 
 fn readonly() -> Value {
     allow(json!("eks:DescribeCluster"), json!(CLUSTER))
@@ -123,7 +123,7 @@ fn the_restricted_and_disabled_groups_are_reported_once_by_name() {
         expect(
             &case.judge(),
             1,
-            &[&format!("error {code} hub-continuous-deployer @7")],
+            &[&format!("error {code} hub-continuous-deployer @8")],
         );
     }
 }

@@ -13,7 +13,7 @@ fn deployer_missing_stops_the_other_deployer_rules() {
     expect(
         &case.judge(),
         1,
-        &["error deployer.missing hub-continuous-deployer @7"],
+        &["error deployer.missing hub-continuous-deployer @8"],
     );
 }
 
@@ -38,7 +38,7 @@ fn deployer_restricted() {
     expect(
         &case.judge(),
         1,
-        &["error deployer.restricted hub-continuous-deployer @7"],
+        &["error deployer.restricted hub-continuous-deployer @8"],
     );
 }
 
@@ -49,7 +49,7 @@ fn deployer_disabled() {
     expect(
         &case.judge(),
         1,
-        &["error deployer.disabled hub-continuous-deployer @7"],
+        &["error deployer.disabled hub-continuous-deployer @8"],
     );
 }
 
@@ -60,7 +60,7 @@ fn deployer_console_access() {
     expect(
         &case.judge(),
         1,
-        &["error deployer.console-access hub-continuous-deployer @7"],
+        &["error deployer.console-access hub-continuous-deployer @8"],
     );
 }
 
@@ -72,8 +72,8 @@ fn deployer_console_password_also_ages() {
         &case.judge(),
         1,
         &[
-            "error deployer.console-access hub-continuous-deployer @7",
-            "error password.expired hub-continuous-deployer @14",
+            "error deployer.console-access hub-continuous-deployer @8",
+            "error password.expired hub-continuous-deployer @15",
         ],
     );
 }
@@ -92,7 +92,7 @@ fn key_count_error_without_an_active_key() {
     expect(
         &judged,
         1,
-        &["error deployer.key-count hub-continuous-deployer @12"],
+        &["error deployer.key-count hub-continuous-deployer @13"],
     );
     assert_eq!(
         judged.only("deployer.key-count")["details"],
@@ -117,7 +117,7 @@ fn key_count_warning_with_more_active_keys_than_declared() {
     expect(
         &judged,
         0,
-        &["warning deployer.key-count hub-continuous-deployer @12"],
+        &["warning deployer.key-count hub-continuous-deployer @13"],
     );
     assert_eq!(
         judged.only("deployer.key-count")["details"],
@@ -152,7 +152,7 @@ fn key_count_from_the_report_without_access_keys_json() {
     expect(
         &judged,
         0,
-        &["warning deployer.key-count hub-continuous-deployer @12"],
+        &["warning deployer.key-count hub-continuous-deployer @13"],
     );
     assert_eq!(
         judged.only("deployer.key-count")["details"]["active_keys"],

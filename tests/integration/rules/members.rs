@@ -13,7 +13,7 @@ fn member_missing() {
         .replace("  - user: alice\n", "  - user: alice\n  - user: bob\n");
     // A report row alone does not make a user: users come from the authorization details.
     case.rows.push(row("bob"));
-    expect(&case.judge(), 1, &["error member.missing bob @6"]);
+    expect(&case.judge(), 1, &["error member.missing bob @7"]);
 }
 
 #[test]
@@ -21,7 +21,7 @@ fn member_not_admin() {
     let mut case = Case::base();
     case.user("alice")["GroupList"] = json!(["SMCE-UserRestrictions"]);
     let judged = case.judge();
-    expect(&judged, 1, &["error member.not-admin alice @5"]);
+    expect(&judged, 1, &["error member.not-admin alice @6"]);
     assert_eq!(
         judged.only("member.not-admin")["details"]["groups"],
         json!(["SMCE-UserRestrictions"])
@@ -39,17 +39,17 @@ fn member_admin_through_a_renamed_admins_group() {
     expect(&case.judge(), 0, &[]);
     // ... and the default group no longer counts.
     case.user("alice")["GroupList"] = json!(["SMCE-ProjectAdmins"]);
-    expect(&case.judge(), 1, &["error member.not-admin alice @7"]);
+    expect(&case.judge(), 1, &["error member.not-admin alice @8"]);
 }
 
 #[test]
 fn member_mfa_missing() {
     let mut case = Case::base();
     case.row("alice").mfa = false;
-    expect(&case.judge(), 1, &["error member.mfa-missing alice @5"]);
+    expect(&case.judge(), 1, &["error member.mfa-missing alice @6"]);
     // A member newer than the credential report has no MFA as far as the recording shows.
     case.rows.retain(|r| r.user != "alice");
-    expect(&case.judge(), 1, &["error member.mfa-missing alice @5"]);
+    expect(&case.judge(), 1, &["error member.mfa-missing alice @6"]);
 }
 
 #[test]
@@ -68,5 +68,5 @@ fn member_mfa_in_upper_case_is_active() {
 fn member_disabled() {
     let mut case = Case::base();
     case.user("alice")["GroupList"] = json!(["SMCE-ProjectAdmins", "AccountDisabled"]);
-    expect(&case.judge(), 1, &["error member.disabled alice @5"]);
+    expect(&case.judge(), 1, &["error member.disabled alice @6"]);
 }

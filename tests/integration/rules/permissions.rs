@@ -8,9 +8,9 @@ use super::case::{
 use super::expect;
 use serde_json::{Value, json};
 
-const EXCESS: &str = "error deployer.excess-permission hub-continuous-deployer @10";
-const MISSING: &str = "error deployer.missing-permission hub-continuous-deployer @10";
-const DENIED: &str = "error deployer.denied hub-continuous-deployer @10";
+const EXCESS: &str = "error deployer.excess-permission hub-continuous-deployer @11";
+const MISSING: &str = "error deployer.missing-permission hub-continuous-deployer @11";
+const DENIED: &str = "error deployer.denied hub-continuous-deployer @11";
 
 /// The base account with the deployer's inline policy replaced by one holding `statements`.
 pub(super) fn deployer_with(statements: Value) -> Case {
@@ -417,8 +417,8 @@ fn missing_permission_for_the_default_allow() {
         &judged,
         1,
         &[
-            "error deployer.excess-permission hub-continuous-deployer @6",
-            "error deployer.missing-permission hub-continuous-deployer @6",
+            "error deployer.excess-permission hub-continuous-deployer @7",
+            "error deployer.missing-permission hub-continuous-deployer @7",
         ],
     );
     assert_eq!(

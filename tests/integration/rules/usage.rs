@@ -55,7 +55,7 @@ fn key_unused_after_unused_days_since_last_use() {
     let case = alice_key("2026-09-30T00:00:00Z", Some(last));
     expect(&fresh(&case, &after(last, 45, -1)), 0, &[]);
     let judged = fresh(&case, &after(last, 45, 0));
-    expect(&judged, 0, &["warning key.unused alice @13"]);
+    expect(&judged, 0, &["warning key.unused alice @14"]);
     let finding = judged.only("key.unused");
     assert_eq!(finding["details"]["last_used"], "2026-10-01T00:00:00Z");
     assert_eq!(finding["details"]["idle_days"], 45);
@@ -79,7 +79,7 @@ fn key_never_used_counts_from_its_creation() {
     let case = alice_key(created, None);
     expect(&fresh(&case, &after(created, 45, -1)), 0, &[]);
     let judged = fresh(&case, &after(created, 45, 0));
-    expect(&judged, 0, &["warning key.unused alice @13"]);
+    expect(&judged, 0, &["warning key.unused alice @14"]);
     assert!(
         judged.only("key.unused")["message"]
             .as_str()
@@ -99,7 +99,7 @@ fn password_unused_after_unused_days_or_never_used() {
     expect(
         &fresh(&case, &after(last, 45, 0)),
         0,
-        &["warning password.unused alice @13"],
+        &["warning password.unused alice @14"],
     );
     case.row("alice").password_used = None;
     let changed = "2026-10-10T00:00:00Z";
@@ -107,7 +107,7 @@ fn password_unused_after_unused_days_or_never_used() {
     expect(
         &fresh(&case, &after(changed, 45, 0)),
         0,
-        &["warning password.unused alice @13"],
+        &["warning password.unused alice @14"],
     );
 }
 
@@ -136,7 +136,7 @@ fn rotation_incomplete_when_ci_never_used_the_newer_key() {
     expect(
         &judged,
         1,
-        &["error deployer.rotation-incomplete hub-continuous-deployer @6"],
+        &["error deployer.rotation-incomplete hub-continuous-deployer @7"],
     );
     let finding = judged.only("deployer.rotation-incomplete");
     assert_eq!(finding["details"]["older_key_id"], "AKIADEPLOYER0000001");
@@ -174,7 +174,7 @@ fn rotation_incomplete_when_the_older_key_is_used_after_the_grace() {
     expect(
         &judged,
         1,
-        &["error deployer.rotation-incomplete hub-continuous-deployer @6"],
+        &["error deployer.rotation-incomplete hub-continuous-deployer @7"],
     );
     assert!(
         judged.only("deployer.rotation-incomplete")["message"]
@@ -197,7 +197,7 @@ fn deployer_key_unused_when_ci_never_used_its_only_key() {
     expect(
         &fresh(&case, &after(created, 1, 0)),
         0,
-        &["warning deployer.key-unused hub-continuous-deployer @7"],
+        &["warning deployer.key-unused hub-continuous-deployer @8"],
     );
     // Used once, long ago: the same after `unused_days`.
     let last = "2026-11-16T00:00:00Z";
@@ -206,7 +206,7 @@ fn deployer_key_unused_when_ci_never_used_its_only_key() {
     expect(
         &fresh(&case, &after(last, 45, 0)),
         0,
-        &["warning deployer.key-unused hub-continuous-deployer @7"],
+        &["warning deployer.key-unused hub-continuous-deployer @8"],
     );
     // The deployer's keys are never `key.unused`: for CI, unused means something else.
     assert!(
@@ -249,8 +249,8 @@ fn root_key_and_mfa_at_the_policy_s_level() {
         &strict.judge(),
         1,
         &[
-            "error root.access-key - @18",
-            "error root.mfa-missing - @18",
+            "error root.access-key - @19",
+            "error root.mfa-missing - @19",
         ],
     );
     let mut quiet = case;
@@ -269,7 +269,7 @@ fn the_account_s_password_policy_agrees_with_max_age_days() {
         json!({"PasswordPolicy": {"MinimumPasswordLength": 14, "ExpirePasswords": true, "MaxPasswordAge": 90}}),
     );
     let judged = case.judge();
-    expect(&judged, 0, &["warning account.password-policy - @14"]);
+    expect(&judged, 0, &["warning account.password-policy - @15"]);
     assert_eq!(
         judged.only("account.password-policy")["details"]["max_password_age"],
         90
@@ -294,7 +294,7 @@ fn a_password_expires_at_the_earlier_of_max_age_and_the_report_s_next_rotation()
     case.overrides
         .push(("credential-report.csv", Override::Text(rotated)));
     let judged = case.judge_at(NOW);
-    expect(&judged, 0, &["warning password.expiring alice @15"]);
+    expect(&judged, 0, &["warning password.expiring alice @16"]);
     let details = &judged.only("password.expiring")["details"];
     assert_eq!(details["expires_at"], "2026-11-25T00:00:00Z");
     assert_eq!(details["expires_by"], "password_next_rotation");
@@ -304,8 +304,8 @@ fn a_password_expires_at_the_earlier_of_max_age_and_the_report_s_next_rotation()
         &judged,
         0,
         &[
-            "warning key.expiring hub-continuous-deployer @15",
-            "warning password.expiring alice @15",
+            "warning key.expiring hub-continuous-deployer @16",
+            "warning password.expiring alice @16",
         ],
     );
     assert_eq!(

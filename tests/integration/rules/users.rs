@@ -10,14 +10,14 @@ fn unmanaged_user_at_each_level() {
     case.users.push(user("mallory", &["AccountDisabled"]));
     let judged = case.judge();
     // Only user.unmanaged: member.disabled is for members.
-    expect(&judged, 1, &["error user.unmanaged mallory @16"]);
+    expect(&judged, 1, &["error user.unmanaged mallory @17"]);
     assert_eq!(
         judged.only("user.unmanaged")["details"]["arn"],
         format!("arn:aws:iam::{ID}:user/mallory")
     );
 
     case.policy = POLICY.replace("unmanaged_users: error", "unmanaged_users: warning");
-    expect(&case.judge(), 0, &["warning user.unmanaged mallory @16"]);
+    expect(&case.judge(), 0, &["warning user.unmanaged mallory @17"]);
 
     case.policy = POLICY.replace("unmanaged_users: error", "unmanaged_users: ignore");
     expect(&case.judge(), 0, &[]);

@@ -6,8 +6,8 @@ use super::case::{Case, DEPLOYER, POLICY, allow, inline};
 use super::expect;
 use serde_json::{Value, json};
 
-const EXCESS: &str = "error deployer.excess-permission hub-continuous-deployer @10";
-const MISSING: &str = "error deployer.missing-permission hub-continuous-deployer @10";
+const EXCESS: &str = "error deployer.excess-permission hub-continuous-deployer @11";
+const MISSING: &str = "error deployer.missing-permission hub-continuous-deployer @11";
 
 /// The deployer's `eks-readonly` granting DescribeCluster on `resource`, in a document of
 /// `version` (none when `None`).
@@ -41,7 +41,7 @@ fn a_principal_tag_or_its_default() {
     let arn = "arn:aws:eks:us-west-2:111122223333:cluster/${aws:PrincipalTag/cluster, 'hub'}";
     let hub = POLICY.replace("cluster/acme\n", "cluster/hub\n");
     // Declaring another cluster than `deployer.cluster` is itself a lint warning.
-    const OTHER: &str = "warning policy.cluster-mismatch - @11";
+    const OTHER: &str = "warning policy.cluster-mismatch - @12";
     // Without the tag, the default: the cluster `hub`.
     let mut case = readonly_on(arn, NEW);
     case.policy = hub.clone();
@@ -63,7 +63,7 @@ fn username_userid_and_type() {
     );
     case.policy = POLICY.replace("cluster/acme\n", "cluster/hub-continuous-deployer\n");
     // Declaring another cluster than `deployer.cluster` is itself a lint warning.
-    const OTHER: &str = "warning policy.cluster-mismatch - @11";
+    const OTHER: &str = "warning policy.cluster-mismatch - @12";
     expect(&case.judge(), 0, &[OTHER]);
     let mut case = readonly_on(
         "arn:aws:eks:us-west-2:111122223333:cluster/${aws:userid}-${aws:PrincipalType}",

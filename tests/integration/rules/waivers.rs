@@ -44,8 +44,8 @@ fn waiver_by_code_marks_every_finding_of_that_code() {
         &judged,
         0,
         &[
-            "error user.unmanaged mallory @16",
-            "error user.unmanaged svc @16",
+            "error user.unmanaged mallory @17",
+            "error user.unmanaged svc @17",
         ],
     );
     assert_eq!(waived(&judged, "user.unmanaged"), [true, true]);
@@ -66,8 +66,8 @@ fn waiver_with_a_principal_marks_only_that_principal() {
         &judged,
         1,
         &[
-            "error user.unmanaged mallory @16",
-            "error user.unmanaged svc @16",
+            "error user.unmanaged mallory @17",
+            "error user.unmanaged svc @17",
         ],
     );
     assert_eq!(waived(&judged, "user.unmanaged"), [true, false]);
@@ -88,8 +88,8 @@ fn waiver_for_another_principal_marks_nothing_and_is_unused() {
         &judged,
         1,
         &[
-            "error user.unmanaged mallory @16",
-            "warning waiver.unused - @19",
+            "error user.unmanaged mallory @17",
+            "warning waiver.unused - @20",
         ],
     );
     assert_eq!(waived(&judged, "user.unmanaged"), [false]);
@@ -112,7 +112,7 @@ fn mallory_waived_until_the_20th() -> Case {
 fn waiver_until_today_holds_to_the_last_second_of_the_day() {
     // One second before midnight UTC of the day after `until`: `until` is today.
     let judged = mallory_waived_until_the_20th().judge_at("2026-11-20T23:59:59Z");
-    expect(&judged, 0, &["error user.unmanaged mallory @16"]);
+    expect(&judged, 0, &["error user.unmanaged mallory @17"]);
     assert_eq!(waived(&judged, "user.unmanaged"), [true]);
     assert_eq!(judged.status, Some("ok"));
 }
@@ -129,8 +129,8 @@ fn waiver_until_yesterday_is_expired_and_no_longer_honoured() {
             &judged,
             2,
             &[
-                "error user.unmanaged mallory @16",
-                "error waiver.expired - @22",
+                "error user.unmanaged mallory @17",
+                "error waiver.expired - @23",
             ],
         );
         assert_eq!(waived(&judged, "user.unmanaged"), [false], "{now}");
@@ -148,9 +148,9 @@ fn unused_waiver_is_a_warning_at_its_line() {
     );
     let judged = case.judge();
     // A warning alone does not fail the run.
-    expect(&judged, 0, &["warning waiver.unused - @19"]);
+    expect(&judged, 0, &["warning waiver.unused - @20"]);
     assert_eq!(
-        case.policy.lines().nth(18),
+        case.policy.lines().nth(19),
         Some("  - code: member.missing")
     );
     let message = judged.only("waiver.unused")["message"]
