@@ -2,7 +2,7 @@
 //! written in the asked format, and the outcome's verdict is the exit code.
 
 use super::args::*;
-use super::output::{Progress, done, fail, policy_errors_note, say, text, unknown_accounts};
+use super::output::{Progress, done, fail, policy_errors_note, say, text, unusable_selection};
 use crate::base::codes::Severity;
 use crate::observe::aws::LiveOptions;
 use crate::outcome::Verdict;
@@ -52,7 +52,7 @@ pub(super) fn check(args: CheckArgs, style: HumanStyle) -> ExitCode {
     drop(progress);
     let checked = match checked {
         Ok(checked) => checked,
-        Err(error) => return unknown_accounts(&error),
+        Err(error) => return unusable_selection(&error),
     };
     if verbose {
         for account in &checked.accounts {
@@ -89,7 +89,7 @@ pub(super) fn expiries(args: ExpiriesArgs) -> ExitCode {
     };
     let expiries = match crate::pipelines::expiries::run(&options) {
         Ok(expiries) => expiries,
-        Err(error) => return unknown_accounts(&error),
+        Err(error) => return unusable_selection(&error),
     };
     // The table on stdout names unread accounts and stale recordings itself; anywhere else (a
     // machine format, a file) they are said on stderr. Either way each is said once.
@@ -106,6 +106,14 @@ pub(super) fn expiries(args: ExpiriesArgs) -> ExitCode {
     if !table_on_stdout {
         for stale in &expiries.stale {
             say(&format!("warning: {} ({})", stale.message, stale.help));
+        }
+    }
+    if !table_on_stdout {
+        for warning in &expiries.warnings {
+            say(&format!(
+                "warning[{}]: {} ({})",
+                warning.code, warning.message, warning.help
+            ));
         }
     }
     done(expiries.verdict(), args.output.as_deref(), &|w| {
@@ -125,7 +133,7 @@ pub(super) fn snapshot(args: SnapshotArgs) -> ExitCode {
     drop(progress);
     let recorded = match recorded {
         Ok(recorded) => recorded,
-        Err(error) => return unknown_accounts(&error),
+        Err(error) => return unusable_selection(&error),
     };
     for failure in &recorded.failures {
         say(&format!("error: {failure}"));
@@ -207,7 +215,7 @@ pub(super) fn verify_key(args: VerifyArgs) -> ExitCode {
     };
     let verified = match verify::run(&options) {
         Ok(verified) => verified,
-        Err(VerifyError::Unknown(error)) => return unknown_accounts(&error),
+        Err(VerifyError::Usage(error)) => return unusable_selection(&error),
         Err(VerifyError::Invalid(message)) => return fail(&message, Verdict::INVALID),
         Err(VerifyError::Unobserved(message)) => {
             return fail(

@@ -5,6 +5,7 @@
 //! matcher judges them; Deny statements and the permissions boundary are `deployer.denied`'s
 //! ([`super::deny`]).
 
+use super::groups::InGroup;
 use super::rules::Subject;
 use super::variables::{self, Principal, Reading};
 use super::{Judging, permissions};
@@ -37,32 +38,27 @@ pub fn missing(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic
 
 /// `deployer.restricted`: the deployer is not in the MFA-enforcing group.
 pub fn restricted(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
-    let restricted = &cx.policy.groups.restricted;
-    let Some(user) = subject.user.filter(|u| u.in_group(restricted)) else {
+    let Some(found) = InGroup::find(subject.user, &cx.policy.groups.restricted) else {
         return;
     };
-    let name = user.name.as_str();
     out.push(
-        cx.finding(user_route(), format!("the deployer `{name}` is in `{restricted}`: its MFA exemption is not in place"))
-            .for_principal(name)
+        found
+            .finding(cx, user_route(), "the deployer", ": its MFA exemption is not in place")
             .with_help("ask the community representative to request the MFA exemption from SMCE; it is done when the user has left that group"),
     );
 }
 
 /// `deployer.disabled`: the deployer is not in the disabled group.
 pub fn disabled(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
-    let disabled = &cx.policy.groups.disabled;
-    let Some(user) = subject.user.filter(|u| u.in_group(disabled)) else {
+    let Some(found) = InGroup::find(subject.user, &cx.policy.groups.disabled) else {
         return;
     };
-    let name = user.name.as_str();
     out.push(
-        cx.finding(user_route(), format!("the deployer `{name}` is in `{disabled}`"))
-            .for_principal(name)
+        found
+            .finding(cx, user_route(), "the deployer", "")
             .with_help(format!(
-                "rotate its key (`terraform apply -replace=aws_iam_access_key.continuous_deployer`), then `aws iam remove-user-from-group {} {}`",
-                option("--group-name", disabled),
-                option("--user-name", name)
+                "rotate its key (`terraform apply -replace=aws_iam_access_key.continuous_deployer`), then {}",
+                found.removal()
             )),
     );
 }

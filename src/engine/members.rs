@@ -2,6 +2,7 @@
 //! disabled. Each judges one member ([`Subject::member`] is its index in `members`).
 
 use super::Judging;
+use super::groups::InGroup;
 use super::rules::Subject;
 use crate::base::diag::Diagnostic;
 use crate::base::shell::option;
@@ -75,21 +76,15 @@ pub fn mfa_missing(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagno
 
 /// `member.disabled`: the member is not in the disabled group.
 pub fn disabled(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
-    let disabled = &cx.policy.groups.disabled;
-    let Some(user) = subject.user.filter(|u| u.in_group(disabled)) else {
+    let Some(found) = InGroup::find(subject.user, &cx.policy.groups.disabled) else {
         return;
     };
-    let name = user.name.as_str();
     out.push(
-        cx.finding(
-            route(subject),
-            format!("member `{name}` is in `{disabled}`"),
-        )
-        .for_principal(name)
-        .with_help(format!(
-            "reset the expired credential, then `aws iam remove-user-from-group {} {}`",
-            option("--group-name", disabled),
-            option("--user-name", name)
-        )),
+        found
+            .finding(cx, route(subject), "member", "")
+            .with_help(format!(
+                "reset the expired credential, then {}",
+                found.removal()
+            )),
     );
 }

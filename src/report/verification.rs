@@ -38,11 +38,14 @@ pub fn sentence(verified: &Verified) -> String {
         ),
         KeyState::Unproven { captured_at } => {
             let recorded = match captured_at {
-                Some(at) => format!("was captured at {at}"),
-                None => "does not say when it was captured".to_owned(),
+                Some(at) => format!(
+                    "was captured at {at}, {} before the instant judged,",
+                    crate::base::clock::age_words(*at, verified.judged_at)
+                ),
+                None => "does not say when it was captured, so its age is unknown,".to_owned(),
             };
             format!(
-                "the recording of {who} {recorded}, longer ago than --max-age allows: it cannot prove whether {key} is the current key; record it again (`smce-guard snapshot {account}`) or ask live (`--live`)",
+                "the recording of {who} {recorded} longer ago than --max-age allows: it cannot prove whether {key} is the current key; record it again (`smce-guard snapshot {account}`) or ask live (`--live`)",
                 account = crate::base::shell::option("--account", &verified.account)
             )
         }

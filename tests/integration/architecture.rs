@@ -76,8 +76,7 @@ fn imports(text: &str) -> BTreeSet<String> {
 }
 
 #[test]
-// The import graph is printed for the record (`--nocapture`): the docs draw it.
-#[allow(clippy::print_stdout)]
+#[allow(clippy::print_stdout)] // The graph is printed for the record, where cargo test shows it.
 fn every_layer_imports_only_the_layers_below_it() {
     let src = crate::common::root().join("src");
     let allowed: BTreeMap<&str, &[&str]> = ALLOWED.iter().copied().collect();

@@ -217,9 +217,10 @@ fn expiries_json_streams_credentials_under_a_memory_limit() {
 }
 
 /// `expiries --format json` streamed is the version 1 document byte for byte: the file
-/// `tests/data/expiries-v1.json` is what the version that built the whole document wrote for
-/// these accounts (credentials with contacts, one without a name, owners; a stale recording; an
-/// account not read).
+/// `tests/data/expiries-v1.json` is what the code that built the whole document as a value wrote
+/// for these accounts (370645a's shape, with the `warnings` list main added in 9aa1949; written by
+/// 9aa1949's binary): credentials with contacts, one without a name, owners; a stale recording;
+/// an account not read.
 #[test]
 fn expiries_json_is_version_1_byte_for_byte() {
     let mut acme = contacted(2, 2);

@@ -380,3 +380,94 @@ fn a_broken_cluster_file_is_called_a_cluster_file() {
         assert!(!message.contains("polic"), "{message}");
     }
 }
+
+/// `deployer.credentials-stale` says what is known. `sops-in-use` and `sops-unused` (in
+/// `tests/data/accounts/`) both have credentials re-encrypted on 2026-09-01 and one active key
+/// created on 2026-10-15; the first's key was used this morning, the second's never. The file in
+/// git cannot hold either key, which is certain; that deploys fail is certain only for the key
+/// nobody uses: a key in use means CI (or something) holds newer credentials than git. The help
+/// speaks of one key where there is one.
+#[test]
+fn stale_credentials_say_what_the_key_use_shows() {
+    let run = execute(command(
+        &data("accounts"),
+        [
+            "check",
+            "--infrastructure",
+            "infrastructure",
+            "--account",
+            "sops-in-use",
+            "--account",
+            "sops-unused",
+            "--format",
+            "json",
+        ],
+    ));
+    let stale: Vec<Value> = run.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "deployer.credentials-stale")
+        .cloned()
+        .collect();
+    let said = |f: &Value| {
+        (
+            f["severity"].clone(),
+            f["message"].clone(),
+            f["help"].clone(),
+        )
+    };
+    assert_eq!(
+        stale.iter().map(said).collect::<Vec<_>>(),
+        [
+            (
+                "error".into(),
+                "config/clusters/sops-in-use/enc-deployer-credentials.secret.json was re-encrypted at 2026-09-01T00:00:00Z, before every active key was created, so it holds a key the account no longer has; yet AKIAEXAMPLESOPSUSED1 was used at 2026-11-20T06:00:00Z, after that: something holds newer credentials than git, so CI may hold a newer copy, and deploys that decrypt the copy in git fail with UnrecognizedClientException (keys: AKIAEXAMPLESOPSUSED1 (created 2026-10-15T09:00:00Z, last used 2026-11-20T06:00:00Z))".into(),
+                "check which key CI holds (`sops -d config/clusters/sops-in-use/enc-deployer-credentials.secret.json | smce-guard verify-key --account sops-in-use`): if it is AKIAEXAMPLESOPSUSED1, commit the copy CI holds so git has it too; otherwise re-encrypt the active key's credentials with sops (`terraform output -raw continuous_deployer_creds`), commit and deploy".into(),
+            ),
+            (
+                "error".into(),
+                "config/clusters/sops-unused/enc-deployer-credentials.secret.json was re-encrypted at 2026-09-01T00:00:00Z, before every active key was created: CI holds a key the account no longer has, and deploys fail with UnrecognizedClientException (keys: AKIAEXAMPLESOPSIDLE1 (created 2026-10-15T09:00:00Z, never used))".into(),
+                "re-encrypt the active key's credentials with sops (`terraform output -raw continuous_deployer_creds`), commit and deploy".into(),
+            ),
+        ]
+    );
+    assert_eq!(stale[0]["details"]["used_since"], "AKIAEXAMPLESOPSUSED1");
+    assert_eq!(stale[1]["details"]["used_since"], Value::Null);
+    // Neither help speaks of an older key where there is only one.
+    for finding in &stale {
+        assert!(
+            !finding["help"].as_str().unwrap().contains("older"),
+            "{finding}"
+        );
+    }
+
+    // `sops-rotated`: credentials re-encrypted between two keys, the newer in use since (a
+    // warning). Where there are two keys, the help ends by deleting the older one.
+    let run = execute(command(
+        &data("accounts"),
+        [
+            "check",
+            "--infrastructure",
+            "infrastructure",
+            "--account",
+            "sops-rotated",
+            "--format",
+            "json",
+        ],
+    ));
+    let finding = crate::common::only(&run, "deployer.credentials-stale");
+    assert_eq!(finding["severity"], "warning");
+    let message = finding["message"].as_str().unwrap();
+    assert!(
+        message.contains("before the newer active key was created, so it holds the older one; yet AKIAEXAMPLESOPSNEW01 was used at 2026-11-20T06:00:00Z, after that: CI may hold a newer copy than git"),
+        "{message}"
+    );
+    assert!(
+        finding["help"]
+            .as_str()
+            .unwrap()
+            .ends_with("re-encrypt the credentials of AKIAEXAMPLESOPSNEW01 with sops (`terraform output -raw continuous_deployer_creds`), commit and deploy, then delete the older key"),
+        "{finding}"
+    );
+}

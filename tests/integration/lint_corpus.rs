@@ -444,8 +444,26 @@ fn a_directory_of_broken_files_reports_every_file() {
     let run = lint_json(CORPUS);
     assert_eq!(run.code, 2);
     let found = diagnostics(&run);
+    // Its subfolders' files are not read, and said to be (`policy.skipped`, on no file).
+    let (skipped, in_files): (Vec<&Value>, Vec<&Value>) =
+        found.iter().partition(|d| d["code"] == "policy.skipped");
+    let skipped: Vec<String> = skipped
+        .iter()
+        .map(|d| d["message"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            format!(
+                "{CORPUS}/duplicate-account-id holds 2 policy files (nasa-veda.yaml, veda-staging.yaml) that are not read: only the files directly in {CORPUS} are policies, so their accounts are not checked"
+            ),
+            format!(
+                "{CORPUS}/duplicate-account-name holds 2 policy files (maap.yaml, nisar.yaml) that are not read: only the files directly in {CORPUS} are policies, so their accounts are not checked"
+            ),
+        ]
+    );
     let mut by_file: BTreeMap<String, Vec<(Value, Value, Value)>> = BTreeMap::new();
-    for d in &found {
+    for d in in_files {
         let file = d["file"]
             .as_str()
             .unwrap_or_else(|| panic!("diagnostic without a file: {d}"))

@@ -26,4 +26,5 @@ mod properties;
 mod recipes;
 mod rules;
 mod select;
+mod silent;
 mod verify;

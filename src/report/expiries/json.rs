@@ -17,6 +17,8 @@ struct JsonDocument<'a> {
     /// short list from an incomplete one.
     unread: Vec<JsonUnread<'a>>,
     version: u32,
+    /// Other warnings about recordings (a partial key listing), by account.
+    warnings: Vec<JsonWarning<'a>>,
 }
 
 /// The credentials, serialised one after another as the writer takes them.
@@ -100,6 +102,13 @@ struct JsonStale<'a> {
 }
 
 #[derive(Serialize)]
+struct JsonWarning<'a> {
+    account_name: &'a str,
+    code: &'static str,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
 struct JsonUnread<'a> {
     account_name: &'a str,
     reason: &'a str,
@@ -123,6 +132,13 @@ pub(super) fn json(e: &Expiries, out: &mut dyn Write) -> io::Result<()> {
             })
             .collect(),
         version: 1,
+        warnings: (e.warnings.iter())
+            .map(|w| JsonWarning {
+                account_name: &w.account,
+                code: w.code.as_str(),
+                message: &w.message,
+            })
+            .collect(),
     };
     escape::json(out, &document)
 }

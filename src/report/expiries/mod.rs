@@ -124,13 +124,8 @@ fn table(e: &Expiries, out: &mut dyn Write) -> io::Result<()> {
         if e.credentials.len() == 1 { "" } else { "s" },
         judged(e)
     )?;
-    for stale in &e.stale {
-        writeln!(
-            out,
-            "STALE: {}; {}",
-            terminal(&stale.message),
-            terminal(&stale.help)
-        )?;
+    for (label, message, help) in recording_notes(e, ["STALE", "WARNING"]) {
+        writeln!(out, "{label}: {}; {}", terminal(message), terminal(help))?;
     }
     for failure in &e.failures {
         writeln!(
@@ -143,6 +138,18 @@ fn table(e: &Expiries, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// What the table and markdown say about recordings, in order: each stale one (labelled
+/// `labels[0]`), then every other warning (`labels[1]` and its code), as (label, message, help).
+fn recording_notes<'a>(
+    e: &'a Expiries,
+    [stale, warning]: [&'a str; 2],
+) -> impl Iterator<Item = (String, &'a str, &'a str)> {
+    let stale = (e.stale.iter()).map(move |s| (stale.to_owned(), &*s.message, &*s.help));
+    let other = (e.warnings.iter())
+        .map(move |w| (format!("{warning} ({})", w.code), &*w.message, &*w.help));
+    stale.chain(other)
+}
+
 fn markdown(e: &Expiries, out: &mut dyn Write) -> io::Result<()> {
     let today = crate::base::clock::utc_date(e.now);
     write!(
@@ -150,13 +157,9 @@ fn markdown(e: &Expiries, out: &mut dyn Write) -> io::Result<()> {
         "## Credential expiry\n\nAll active credentials, {}.\n\n",
         judged(e)
     )?;
-    for stale in &e.stale {
-        writeln!(
-            out,
-            "> ⚠️ **Stale:** {} {}\n",
-            escape::markdown(&stale.message),
-            escape::markdown(&stale.help)
-        )?;
+    for (label, message, help) in recording_notes(e, ["Stale", "Warning"]) {
+        let (message, help) = (escape::markdown(message), escape::markdown(help));
+        writeln!(out, "> ⚠️ **{label}:** {message} {help}\n")?;
     }
     for failure in &e.failures {
         writeln!(
