@@ -370,21 +370,7 @@ impl FromStr for Code {
             .iter()
             .copied()
             .find(|code| code.as_str() == s)
-            .ok_or_else(|| {
-                let near: Vec<String> = (super::nearest::codes(s).iter())
-                    .map(|code| format!("`{code}`"))
-                    .collect();
-                match near.as_slice() {
-                    [] => format!("unknown code `{s}`; `smce-guard explain` lists every code"),
-                    [one] => format!(
-                        "unknown code `{s}`; did you mean {one}? (`smce-guard explain` lists every code)"
-                    ),
-                    [rest @ .., last] => format!(
-                        "unknown code `{s}`; did you mean {} or {last}? (`smce-guard explain` lists every code)",
-                        rest.join(", ")
-                    ),
-                }
-            })
+            .ok_or_else(|| super::nearest::unknown(s))
     }
 }
 

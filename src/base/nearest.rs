@@ -24,6 +24,19 @@ pub fn codes(query: &str) -> Vec<Code> {
         .collect()
 }
 
+/// Why `query` is no code, with the nearest codes offered.
+pub fn unknown(query: &str) -> String {
+    let near: Vec<String> = (codes(query).iter())
+        .map(|code| format!("`{code}`"))
+        .collect();
+    let list = match near.as_slice() {
+        [] => return format!("unknown code `{query}`; `smce-guard explain` lists every code"),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    };
+    format!("unknown code `{query}`; did you mean {list}? (`smce-guard explain` lists every code)")
+}
+
 /// The kind of match (lower is nearer) and its distance within the kind; `None` when the code
 /// has nothing to do with the query.
 fn score(query: &str, asked: &[&str], code: Code) -> Option<(u8, usize)> {

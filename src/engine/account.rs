@@ -139,8 +139,8 @@ pub fn partial(policy: &Policy, file: FileId, state: &AccountState) -> Option<Di
         .with_label("recorded state of this account")
         .with_detail("users", users.clone())
         .with_help(format!(
-            "record it again: `smce-guard snapshot --account {}`, or list each user's keys (`aws iam list-access-keys --user-name USER`) into one access-keys.json",
-            crate::base::shell::quote(name)
+            "record it again: `smce-guard snapshot {}`, or list each user's keys (`aws iam list-access-keys --user-name USER`) into one access-keys.json",
+            crate::base::shell::option("--account", name)
         )),
     )
 }
