@@ -8,7 +8,8 @@ Needs Python 3.11, boto3, moto 5.x (`moto_server` on PATH) and the AWS CLI. No n
 credentials: moto_server listens on a free port on 127.0.0.1 only, and is stopped again at the end, also on failure.
 
 For each account in ACCOUNTS below, the script
-  1. seeds the emulated account (groups, policies, users, passwords, MFA devices, access keys) with boto3,
+  1. seeds the emulated account (groups, policies, users, passwords, MFA devices, access keys) through
+     tests/live/seed.py, the one builder of AWS test state that the live-path tests seed moto with too,
   2. records the five fixture files with the same AWS CLI commands one would run against real AWS
      (see README, "Recorded state"),
   3. rewrites every timestamp to the fixed value the table gives (days before CAPTURED_AT) and every random id
@@ -29,7 +30,6 @@ import io
 import json
 import os
 import re
-import secrets
 import shutil
 import signal
 import socket
@@ -42,6 +42,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+# The one builder of AWS test state, which the live-path tests seed moto with too.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "live"))
+import seed as seeding  # noqa: E402
+
 # --------------------------------------------------------------------------------------------------------------
 # The data: what each account holds. Times are days before CAPTURED_AT (fractions allowed).
 # --------------------------------------------------------------------------------------------------------------
@@ -50,7 +54,7 @@ CAPTURED_AT = datetime(2026, 11, 20, 9, 0, 0, tzinfo=timezone.utc)
 SOURCE = "moto_server seeded by scripts/record-fixtures.py"
 MAX_PASSWORD_AGE_DAYS = 60  # SMCE's account password policy; the report's password_next_rotation follows it
 DEPLOYER = "hub-continuous-deployer"
-ADMINS, RESTRICTED, DISABLED = "SMCE-ProjectAdmins", "SMCE-UserRestrictions", "AccountDisabled"
+ADMINS, RESTRICTED, DISABLED = seeding.ADMINS, seeding.RESTRICTED, seeding.DISABLED
 
 
 @dataclass(frozen=True)
@@ -155,33 +159,7 @@ ACCOUNTS = [
     }),
 ]
 
-# What SMCE puts into every account.
-ADMIN_POLICY = ("SMCE-AdminAccess", [{"Effect": "Allow", "Action": "*", "Resource": "*"}])
-GROUP_INLINE_POLICIES = {
-    RESTRICTED: ("RequireMFA", [{
-        "Sid": "DenyAllExceptMfaSetupUnlessSignedInWithMFA",
-        "Effect": "Deny",
-        "NotAction": [
-            "iam:ChangePassword",
-            "iam:CreateVirtualMFADevice",
-            "iam:EnableMFADevice",
-            "iam:GetAccountPasswordPolicy",
-            "iam:GetUser",
-            "iam:ListMFADevices",
-            "iam:ListVirtualMFADevices",
-            "iam:ResyncMFADevice",
-            "sts:GetSessionToken",
-        ],
-        "Resource": "*",
-        "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},
-    }]),
-    DISABLED: ("DenyAll", [{"Effect": "Deny", "Action": "*", "Resource": "*"}]),
-}
-GROUP_ATTACHED_POLICIES = {ADMINS: [ADMIN_POLICY[0]]}
-
-
-def document(statements: list[dict]) -> dict:
-    return {"Version": "2012-10-17", "Statement": statements}
+document = seeding.document
 
 
 def eks_readonly(account: Account, cluster: str) -> dict:
@@ -305,53 +283,37 @@ def assume_account(server: MotoServer, account: Account) -> dict:
     return sts.assume_role(RoleArn=role, RoleSessionName="record-fixtures")["Credentials"]
 
 
-def seed(server: MotoServer, account: Account, creds: dict) -> dict[str, tuple[str, int]]:
-    """Create the account's IAM state; return moto's access key id -> (user, index in the user's key list)."""
-    import boto3
-
-    iam = boto3.client("iam", endpoint_url=server.url, region_name=IAM_REGION,
-                       aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-                       aws_session_token=creds["SessionToken"])
-    if account.max_password_age is not None:
-        iam.update_account_password_policy(MinimumPasswordLength=14, RequireSymbols=True, RequireNumbers=True,
-                                           RequireUppercaseCharacters=True, RequireLowercaseCharacters=True,
-                                           AllowUsersToChangePassword=True, MaxPasswordAge=account.max_password_age,
-                                           PasswordReusePrevention=24)
-    policy_arns = {}
-    for name, statements in [ADMIN_POLICY, *((n, s) for n, (_, s) in account.extra_policies.items())]:
-        arn = iam.create_policy(PolicyName=name, PolicyDocument=json.dumps(document(statements)))["Policy"]["Arn"]
-        policy_arns[name] = arn
-    for group in (ADMINS, RESTRICTED, DISABLED):
-        iam.create_group(GroupName=group)
-        if group in GROUP_INLINE_POLICIES:
-            name, statements = GROUP_INLINE_POLICIES[group]
-            iam.put_group_policy(GroupName=group, PolicyName=name, PolicyDocument=json.dumps(document(statements)))
-        for name in GROUP_ATTACHED_POLICIES.get(group, []):
-            iam.attach_group_policy(GroupName=group, PolicyArn=policy_arns[name])
-
-    keys: dict[str, tuple[str, int]] = {}
+def describe(account: Account) -> dict:
+    """The account as the seeding module's description: SMCE's baseline, then the table's state."""
+    users = []
     for user in account.users:
-        iam.create_user(UserName=user.name)
+        entry = {"name": user.name, "groups": user.groups, "attached": user.attached,
+                 "password": user.password is not None, "mfa": user.mfa,
+                 "keys": ["Active" if key.active else "Inactive" for key in user.keys]}
         if user.deployer_of:
-            iam.put_user_policy(UserName=user.name, PolicyName="eks-readonly",
-                                PolicyDocument=json.dumps(eks_readonly(account, user.deployer_of)))
-        for name in user.attached:
-            iam.attach_user_policy(UserName=user.name, PolicyArn=policy_arns[name])
-        for group in user.groups:
-            iam.add_user_to_group(GroupName=group, UserName=user.name)
-        if user.password:
-            # Random and never stored: only the login profile's existence is recorded.
-            iam.create_login_profile(UserName=user.name, Password=secrets.token_urlsafe(18) + "Aa1!")
-        if user.mfa:
-            serial = iam.create_virtual_mfa_device(VirtualMFADeviceName=user.name)["VirtualMFADevice"]["SerialNumber"]
-            iam.enable_mfa_device(UserName=user.name, SerialNumber=serial,
-                                  AuthenticationCode1="123456", AuthenticationCode2="654321")
-        for index, key in enumerate(user.keys):
-            key_id = iam.create_access_key(UserName=user.name)["AccessKey"]["AccessKeyId"]  # secret discarded
-            if not key.active:
-                iam.update_access_key(UserName=user.name, AccessKeyId=key_id, Status="Inactive")
-            keys[key_id] = (user.name, index)
-    return keys
+            entry["inline"] = [{"name": "eks-readonly", "document": eks_readonly(account, user.deployer_of)}]
+        users.append(entry)
+    spec = {
+        "id": account.id,
+        "smce": True,
+        "managed_policies": [{"name": name, "document": document(statements)}
+                             for name, (_, statements) in account.extra_policies.items()],
+        "users": users,
+    }
+    if account.max_password_age is not None:
+        spec["password_policy"] = {
+            "MinimumPasswordLength": 14, "RequireSymbols": True, "RequireNumbers": True,
+            "RequireUppercaseCharacters": True, "RequireLowercaseCharacters": True,
+            "AllowUsersToChangePassword": True, "MaxPasswordAge": account.max_password_age,
+            "PasswordReusePrevention": 24,
+        }
+    return spec
+
+
+def seed(server: MotoServer, account: Account) -> dict[str, tuple[str, int]]:
+    """Create the account's IAM state; return moto's access key id -> (user, index in the user's key list)."""
+    keys = seeding.seed_account(server.url, describe(account)).keys
+    return {key["id"]: (key["user"], key["index"]) for key in keys}  # secrets discarded
 
 
 def aws(env: dict, *args: str, missing: str | None = None) -> str:
@@ -405,7 +367,7 @@ def normalise_details(account: Account, details: dict) -> dict:
     policies = []
     for entry in details["Policies"]:
         name = entry["Arn"].rsplit("/", 1)[1]
-        created = json_time(account.created if name == ADMIN_POLICY[0] else account.extra_policies[name][0])
+        created = json_time(account.created if name == seeding.SMCE_ADMIN_POLICY else account.extra_policies[name][0])
         policy = {
             "PolicyName": name,
             "PolicyId": policy_id(account, name),
@@ -519,8 +481,8 @@ def to_json(value: dict) -> str:
 
 
 def record_account(server: MotoServer, account: Account, out_dir: Path) -> list[Path]:
+    moto_keys = seed(server, account)
     creds = assume_account(server, account)
-    moto_keys = seed(server, account, creds)
     raw = record(clean_env(server, creds))
     if raw["account_id"] != account.id:
         raise RuntimeError(f"recorded account {raw['account_id']}, expected {account.id}")

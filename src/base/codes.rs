@@ -63,7 +63,7 @@ macro_rules! codes {
 
 codes! {
     PolicyUnreadable = "policy.unreadable", Error,
-        checks: "A policy path is a regular file inside the folder given (a link only to another file there, never into `/proc`, `/sys` or `/dev`), can be read, and reads the same when `check` reads it again to judge its account.",
+        checks: "A policy path is a regular file inside the folder given (a link only to another file there), on an ordinary filesystem (never procfs, sysfs or another kernel interface; tmpfs is ordinary), can be read, and reads the same when `check` reads it again to judge its account.",
         why: "A gate that silently skips a file it cannot read would pass an account nobody checked; one that judged a file rewritten after lint would apply rules nobody linted.",
         fix: "Check the path and its permissions; if the file was being written, run again.";
     PolicyNoFiles = "policy.no-files", Error,
@@ -300,8 +300,8 @@ codes! {
         fix: "Correct whichever side is wrong; the message names both lines.";
     DeployerCredentialsStale = "deployer.credentials-stale", Error,
         checks: "With `--infrastructure DIR`: the deployer credentials CI decrypts (the sops file `aws.key` names) were re-encrypted (`sops.lastmodified`) after the creation of an active deployer key; a warning when, of two active keys, they predate only the newer.",
-        why: "Credentials older than every key the account holds hold a deleted key: deploys fail with UnrecognizedClientException. Older than the newer of two: the rotation was never re-encrypted, and CI breaks when the older key is deleted.",
-        fix: "Re-encrypt the newest active key's credentials with sops (`terraform output -raw continuous_deployer_creds`), commit, deploy, then delete the older key.";
+        why: "Credentials re-encrypted before every active key was created hold a key the account no longer has active: deploys that decrypt them fail with UnrecognizedClientException (a key in use since then means CI may hold a newer copy than git; the message says which). Older than the newer of two: the rotation was never re-encrypted, and CI breaks when the older key is deleted.",
+        fix: "Re-encrypt the newest active key's credentials with sops (`terraform output -raw continuous_deployer_creds`) and commit them; deploy, and once CI uses that key, delete any older one.";
     PolicyNoContacts = "policy.no-contacts", Warning,
         checks: "The policy names at least one `account.contacts` entry: who hears about expiring credentials.",
         why: "SMCE gives five days' notice to an unclear inbox; without contacts the calendar and the reports say nobody must act, and a key expires unheard.",
@@ -322,6 +322,22 @@ codes! {
         checks: "A policy with `sso:` is judged from a recording that read IAM roles: `snapshot.json` lists `Role` among its `entities`, or `RoleDetailList` is not empty. Otherwise the permission-set rules are not run (neither failed nor passed) and this warning says so.",
         why: "Recordings made before roles were read have an empty `RoleDetailList`; read as 'no roles' it would call every permission set missing, read as nothing it would hide that SSO was never checked.",
         fix: "Record the account again (`smce-guard snapshot --account NAME`, or the AWS CLI recipe, which lists roles and writes `entities`).";
+    FixturePartial = "fixture.partial", Warning,
+        checks: "A recording's key listing (`access-keys.json`) lists every user whose active key the credential report shows; the users it leaves out keep the report's keys, and the warning names them.",
+        why: "`aws iam list-access-keys` without `--user-name` lists only the caller's own keys: a listing taken as complete would hide every other user's expired key.",
+        fix: "Record the account again with `smce-guard snapshot --account NAME`, or list each user's keys (`aws iam list-access-keys --user-name USER`) into one `access-keys.json`.";
+    AccountGroupMissing = "account.group-missing", Warning,
+        checks: "The account has each group the policy writes under `groups` (`admins`, `restricted`, `disabled`; SMCE's default names are not required), compared without regard to case as IAM compares group names; an error for `groups.admins` when members are declared.",
+        why: "A rule about a group the account does not have passes by default: `deployer.restricted ✓` then says nothing about the MFA exemption, and no member can be in an admins group that does not exist.",
+        fix: "Correct the group's name under `groups` (the message names the account's groups), or ask SMCE why the account lacks it.";
+    PolicySkipped = "policy.skipped", Warning,
+        checks: "A directory of policies holds its `*.yaml`/`*.yml` policies directly: policy files in its subfolders are not read, and are reported.",
+        why: "A policy moved into a subfolder is never checked, and its account would pass without a word.",
+        fix: "Move the file up into the directory given, pass the subfolder too (`smce-guard check policies policies/SUB`), or delete it.";
+    FixtureOrphan = "fixture.orphan", Warning,
+        checks: "When a whole directory of policies is checked (no `--account`, no `--shard`), every recording under `--fixtures` belongs to an account some policy declares.",
+        why: "A recording without a policy is an account nobody checks any more, or a policy renamed or lost: its credentials expire unseen.",
+        fix: "Write the account's policy (`smce-guard init`), fix the policy's `account.name`, or delete the recording.";
 }
 
 impl Code {
@@ -354,7 +370,7 @@ impl FromStr for Code {
             .iter()
             .copied()
             .find(|code| code.as_str() == s)
-            .ok_or_else(|| format!("unknown code `{s}`; `smce-guard explain` lists every code"))
+            .ok_or_else(|| super::nearest::unknown(s))
     }
 }
 

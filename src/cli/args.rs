@@ -60,7 +60,7 @@ pub enum Command {
     Inventory(super::inventory::InventoryArgs),
     /// Read accounts live and write their state in the recording format (AWS CLI shapes).
     #[command(
-        after_help = "Examples:\n  smce-guard snapshot                              # every policy's account, into fixtures/\n  smce-guard snapshot --account nasa-veda --profile veda\n  smce-guard snapshot --role-name OrganizationAccountAccessRole --out /tmp/state\n\nEach file is written to a temporary name and renamed into place; an account that could not\nbe read keeps its previous recording. Exit codes: 0, 2 invalid policies, 3 an account could not be read."
+        after_help = "Examples:\n  smce-guard snapshot                              # every policy's account, into fixtures/\n  smce-guard snapshot --account nasa-veda --profile veda\n  smce-guard snapshot --role-name smce-guard-reader --out /tmp/state\n\nEach file is written to a temporary name and renamed into place; an account that could not\nbe read keeps its previous recording. Exit codes: 0, 2 invalid policies, 3 an account could not be read."
     )]
     Snapshot(SnapshotArgs),
     /// Compare the caller's AWS Organization with the policies: uncovered, foreign and suspended accounts.
@@ -71,7 +71,7 @@ pub enum Command {
     /// Tell whether the key CI holds is the deployer's newest active key (a rotation you can prove).
     #[command(
         name = "verify-key",
-        after_help = "Examples:\n  sops -d config/clusters/nasa-veda/enc-deployer-credentials.secret.json | smce-guard verify-key --account nasa-veda --live\n  smce-guard verify-key --account nasa-veda --key-id AKIAEXAMPLEGZQBEFHQR\n\nWithout --key-id the key is read from standard input, as the JSON `aws iam create-access-key`\nprints; its secret is never printed, logged or written.\nExit codes: 0 CI holds the newest active key and it is not expiring, 1 it does not (unknown,\ninactive, the older of two, or expiring), 2 bad input, 3 the account could not be read."
+        after_help = "Examples:\n  sops -d config/clusters/nasa-veda/enc-deployer-credentials.secret.json | smce-guard verify-key --account nasa-veda --live\n  smce-guard verify-key --account nasa-veda --key-id AKIAEXAMPLEGZQBEFHQR\n\nWithout --key-id the key is read from standard input, as the JSON `aws iam create-access-key`\nprints; its secret is never printed, logged or written.\nExit codes: 0 CI holds the newest active key and it is not expiring, 1 it does not (unknown,\ninactive, the older of two, expiring or expired) or the recording is too old to prove it,\n2 bad input, 3 the account could not be read."
     )]
     VerifyKey(VerifyArgs),
     /// Write a first policy for an account (review it before committing), or one for every AWS

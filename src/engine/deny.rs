@@ -28,7 +28,10 @@ pub fn denied(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>
     let allow = cx.policy.deployer_allow();
     let who = Principal::of(user, &cx.policy.account.id);
     let groups = &cx.policy.groups;
-    let named = |group: &str| group == groups.restricted || group == groups.disabled;
+    let named = |group: &str| {
+        crate::observe::model::same_group(group, &groups.restricted)
+            || crate::observe::model::same_group(group, &groups.disabled)
+    };
     let mut sources = reaching(cx, user);
     sources.retain(|(origin, _)| !origin.group.is_some_and(named));
     let boundary = user.permissions_boundary.as_deref().map(|arn| {

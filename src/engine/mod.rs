@@ -3,7 +3,7 @@
 //! state was recorded or read live.
 //!
 //! Every rule is registered once in [`rules::RULES`] and judged through it; the rule functions
-//! live by family: [`account`], [`members`], [`users`], [`deployer`] (with the permission matcher
+//! live by family: [`account`], [`groups`], [`members`], [`users`], [`deployer`] (with the permission matcher
 //! in [`permissions`], policy variables in [`variables`] and Deny in [`deny`]), [`rotation`],
 //! [`credentials`], [`usage`], [`root`] and [`sso`] (permission sets). [`waivers`] then marks what the policy accepts.
 
@@ -11,6 +11,7 @@ pub mod account;
 pub mod credentials;
 pub mod deny;
 pub mod deployer;
+pub mod groups;
 pub mod judge;
 pub mod members;
 pub mod permissions;

@@ -6,8 +6,8 @@
 //! and its tests.
 
 use super::{
-    Context, Judging, account, credentials, deny, deployer, members, root, rotation, sso, usage,
-    users,
+    Context, Judging, account, credentials, deny, deployer, groups, members, root, rotation, sso,
+    usage, users,
 };
 use crate::base::codes::Code;
 use crate::base::diag::Diagnostic;
@@ -107,6 +107,7 @@ pub const RULES: &[Rule] = &[
     rule(Code::RootAccessKey, Subjects::Account, root_reported, root::access_key),
     rule(Code::RootMfaMissing, Subjects::Account, root_reported, root::mfa_missing),
     rule(Code::AccountPasswordPolicy, Subjects::Account, password_policy_recorded, account::password_policy),
+    rule(Code::AccountGroupMissing, Subjects::Account, always, groups::missing),
     rule(Code::SsoUnobserved, Subjects::Account, sso_unobserved, sso::unobserved),
     rule(Code::SsoPermissionSetMissing, Subjects::PermissionSets, roles_read, sso::missing),
     rule(Code::SsoPermissionSetChanged, Subjects::PermissionSets, set_policies_declared, sso::changed),

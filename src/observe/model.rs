@@ -27,6 +27,10 @@ pub struct AccountState {
     /// Whether the credential report has the last-use columns: without them (an older
     /// recording) last use is unknown, not "never", and the unused-credential rules keep quiet.
     pub last_use_recorded: bool,
+    /// Users the key listing (`access-keys.json`) leaves out although the credential report shows
+    /// them an active key, sorted: their keys are the report's (a listing made without
+    /// `--user-name` holds only the caller's keys), and the recording is `fixture.partial`.
+    pub keys_unlisted: Vec<String>,
 }
 
 /// The root user, as the credential report's `<root_account>` row shows it.
@@ -75,9 +79,23 @@ pub struct User {
     pub reported: bool,
 }
 
+/// Whether two group names name the same IAM group: IAM group names are unique without regard
+/// to case, so a policy's `smce-userrestrictions` is the account's `SMCE-UserRestrictions`.
+pub fn same_group(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
 impl User {
+    /// Whether the user is in `group`, whatever its case (see [`same_group`]).
     pub fn in_group(&self, group: &str) -> bool {
-        self.groups.iter().any(|g| g == group)
+        self.group(group).is_some()
+    }
+
+    /// The user's group that `group` names, as the account spells it.
+    pub fn group(&self, group: &str) -> Option<&str> {
+        (self.groups.iter())
+            .find(|g| same_group(g, group))
+            .map(String::as_str)
     }
 
     pub fn active_keys(&self) -> impl Iterator<Item = &AccessKey> {
@@ -154,6 +172,13 @@ impl AccessKey {
 }
 
 impl AccountState {
+    /// The account's group that `name` names, whatever its case (see [`same_group`]).
+    pub fn group(&self, name: &str) -> Option<&Group> {
+        self.groups
+            .get(name)
+            .or_else(|| self.groups.values().find(|g| same_group(&g.name, name)))
+    }
+
     pub fn user(&self, name: &str) -> Option<&User> {
         self.users
             .binary_search_by(|u| u.name.as_str().cmp(name))

@@ -108,12 +108,49 @@ pub struct Contact {
     pub email: String,
 }
 
+/// The groups SMCE's rules are about, by the names the account gives them (SMCE's by default).
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(from = "GroupsText")]
 pub struct Groups {
     pub admins: String,
     pub restricted: String,
     pub disabled: String,
+    /// Which names the policy writes under `groups`, rather than takes by default: a written
+    /// name the account lacks is `account.group-missing`.
+    pub written: GroupsWritten,
+}
+
+/// Which of the three group names a policy writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GroupsWritten {
+    pub admins: bool,
+    pub restricted: bool,
+    pub disabled: bool,
+}
+
+/// `groups` as the document spells it: each name, if written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroupsText {
+    admins: Option<String>,
+    restricted: Option<String>,
+    disabled: Option<String>,
+}
+
+impl From<GroupsText> for Groups {
+    fn from(text: GroupsText) -> Self {
+        let default = Groups::default();
+        Groups {
+            written: GroupsWritten {
+                admins: text.admins.is_some(),
+                restricted: text.restricted.is_some(),
+                disabled: text.disabled.is_some(),
+            },
+            admins: text.admins.unwrap_or(default.admins),
+            restricted: text.restricted.unwrap_or(default.restricted),
+            disabled: text.disabled.unwrap_or(default.disabled),
+        }
+    }
 }
 
 impl Default for Groups {
@@ -122,6 +159,7 @@ impl Default for Groups {
             admins: "SMCE-ProjectAdmins".into(),
             restricted: "SMCE-UserRestrictions".into(),
             disabled: "AccountDisabled".into(),
+            written: GroupsWritten::default(),
         }
     }
 }

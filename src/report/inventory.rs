@@ -242,7 +242,7 @@ fn json(i: &Inventory) -> String {
         .collect();
     let (expired, expiring, problems) = counts(i);
     let aws = i.clusters.iter().filter(|c| c.covered()).count();
-    let mut text = serde_json::to_string_pretty(&json!({
+    super::escape::json_text(&json!({
         "version": 1,
         "now": i.now.to_string(),
         "infrastructure": i.infrastructure,
@@ -258,9 +258,6 @@ fn json(i: &Inventory) -> String {
             "policy_errors": i.policy_errors,
         },
     }))
-    .expect("plain JSON");
-    text.push('\n');
-    text
 }
 
 fn markdown_page(i: &Inventory) -> String {

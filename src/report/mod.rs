@@ -154,15 +154,13 @@ fn streamed(
 }
 
 /// Writes one pretty JSON document and a final newline through a buffer: the JSON and SARIF
-/// reports serialise straight into it as they are produced.
+/// reports serialise straight into it as they are produced, escaped for a CI log
+/// ([`escape::json`]).
 pub(crate) fn write_document(
     out: &mut dyn std::io::Write,
     document: &impl serde::Serialize,
 ) -> std::io::Result<()> {
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
-    serde_json::to_writer_pretty(&mut out, document)?;
-    std::io::Write::write_all(&mut out, b"\n")?;
-    std::io::Write::flush(&mut out)
+    escape::json(out, document)
 }
 
 pub(crate) fn severity_word(severity: Severity, count: usize) -> String {

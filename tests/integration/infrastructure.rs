@@ -127,13 +127,20 @@ fn a_cluster_file_that_differs_is_caught_at_the_policy_line_naming_its_own() {
         ]
     );
     assert_eq!(run.code, 2);
-    // SARIF names the cluster file's line as a related location, and stays valid SARIF.
+    // SARIF names the cluster file's line as a related location, by its path from where the
+    // command ran (the repository a report is uploaded from, as the policy's own location is),
+    // and stays valid SARIF.
     let sarif = scratch.run("lint", &["--format", "sarif"]);
     let sarif = crate::formats::assert_valid_sarif(&sarif.stdout);
     let related = &sarif["runs"][0]["results"][0]["relatedLocations"][0];
     assert_eq!(
         related["physicalLocation"]["artifactLocation"]["uri"],
-        "config/clusters/nasa-veda/cluster.yaml"
+        "infra/config/clusters/nasa-veda/cluster.yaml"
+    );
+    assert!(scratch.path(VEDA).is_file());
+    assert_eq!(
+        related["physicalLocation"]["artifactLocation"].get("uriBaseId"),
+        None
     );
     assert_eq!(related["physicalLocation"]["region"]["startLine"], 8);
     assert_eq!(related["message"]["text"], "aws.account: 444055461662");
@@ -305,5 +312,162 @@ fn credentials_older_than_the_keys_are_stale_and_a_yaml_sops_file_is_read_too() 
         junit.stdout.contains("deployer.credentials-stale"),
         "{}",
         junit.stdout
+    );
+}
+
+/// A cluster file outside the directory the command runs in is named relative to the
+/// infrastructure directory, whose absolute `file:` URI the run gives as `INFRASTRUCTURE`; the
+/// two resolve to the file, and the document is valid SARIF.
+#[test]
+fn sarif_names_a_cluster_file_outside_the_repository_by_its_own_base() {
+    let scratch = Scratch::new();
+    scratch.edit(VEDA, "region: us-west-2", "region: us-east-1");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let infra = scratch.path("infra");
+    let policies = scratch.path("policies");
+    let args = [
+        "lint",
+        policies.to_str().unwrap(),
+        "--infrastructure",
+        infra.to_str().unwrap(),
+        "--format",
+        "sarif",
+    ];
+    let run = execute(command(elsewhere.path(), args));
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let sarif = crate::formats::assert_valid_sarif(&run.stdout);
+    let location = &sarif["runs"][0]["results"][0]["relatedLocations"][0]["physicalLocation"];
+    let artifact = &location["artifactLocation"];
+    assert_eq!(artifact["uri"], "config/clusters/nasa-veda/cluster.yaml");
+    assert_eq!(artifact["uriBaseId"], "INFRASTRUCTURE");
+    let base = sarif["runs"][0]["originalUriBaseIds"]["INFRASTRUCTURE"]["uri"]
+        .as_str()
+        .expect("the base is given");
+    let directory = base.strip_prefix("file://").expect("a file URI");
+    assert!(directory.ends_with('/'), "{base}");
+    let resolved = Path::new(directory).join(artifact["uri"].as_str().unwrap());
+    assert_eq!(
+        std::fs::canonicalize(resolved).unwrap(),
+        std::fs::canonicalize(scratch.path(VEDA)).unwrap()
+    );
+}
+
+/// A cluster file the policies' parser refuses is reported as a cluster file, never as a policy.
+#[test]
+fn a_broken_cluster_file_is_called_a_cluster_file() {
+    let scratch = Scratch::new();
+    let text = std::fs::read_to_string(scratch.path(VEDA)).unwrap();
+    for (broken, said) in [
+        (
+            format!("{text}x: &a 1\ny: *a\n"),
+            "YAML anchors and aliases are not allowed in cluster files",
+        ),
+        (
+            format!("{text}---\nprovider: aws\n"),
+            "a cluster file holds exactly one YAML document",
+        ),
+    ] {
+        scratch.write(VEDA, &broken);
+        let run = scratch.run("lint", &["--format", "json"]);
+        let missing: Vec<String> = diagnostics(&run)
+            .into_iter()
+            .filter(|d| d.starts_with("infrastructure.missing policies/nasa-veda.yaml"))
+            .collect();
+        assert_eq!(missing.len(), 1, "{}", run.stdout);
+        // `code file:line message`: the message never speaks of a policy.
+        let message = missing[0].splitn(3, ' ').nth(2).unwrap();
+        assert!(message.ends_with(said), "{message}");
+        assert!(!message.contains("polic"), "{message}");
+    }
+}
+
+/// `deployer.credentials-stale` says what is known. `sops-in-use` and `sops-unused` (in
+/// `tests/data/accounts/`) both have credentials re-encrypted on 2026-09-01 and one active key
+/// created on 2026-10-15; the first's key was used this morning, the second's never. The file in
+/// git cannot hold either key, which is certain; that deploys fail is certain only for the key
+/// nobody uses: a key in use means CI (or something) holds newer credentials than git. The help
+/// speaks of one key where there is one.
+#[test]
+fn stale_credentials_say_what_the_key_use_shows() {
+    let run = execute(command(
+        &data("accounts"),
+        [
+            "check",
+            "--infrastructure",
+            "infrastructure",
+            "--account",
+            "sops-in-use",
+            "--account",
+            "sops-unused",
+            "--format",
+            "json",
+        ],
+    ));
+    let stale: Vec<Value> = run.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "deployer.credentials-stale")
+        .cloned()
+        .collect();
+    let said = |f: &Value| {
+        (
+            f["severity"].clone(),
+            f["message"].clone(),
+            f["help"].clone(),
+        )
+    };
+    assert_eq!(
+        stale.iter().map(said).collect::<Vec<_>>(),
+        [
+            (
+                "error".into(),
+                "config/clusters/sops-in-use/enc-deployer-credentials.secret.json was re-encrypted at 2026-09-01T00:00:00Z, before every active key was created, so it holds a key the account no longer has; yet AKIAEXAMPLESOPSUSED1 was used at 2026-11-20T06:00:00Z, after that: something holds newer credentials than git, so CI may hold a newer copy, and deploys that decrypt the copy in git fail with UnrecognizedClientException (keys: AKIAEXAMPLESOPSUSED1 (created 2026-10-15T09:00:00Z, last used 2026-11-20T06:00:00Z))".into(),
+                "check which key CI holds (`sops -d config/clusters/sops-in-use/enc-deployer-credentials.secret.json | smce-guard verify-key --account sops-in-use`): if it is AKIAEXAMPLESOPSUSED1, commit the copy CI holds so git has it too; otherwise re-encrypt the active key's credentials with sops (`terraform output -raw continuous_deployer_creds`), commit and deploy".into(),
+            ),
+            (
+                "error".into(),
+                "config/clusters/sops-unused/enc-deployer-credentials.secret.json was re-encrypted at 2026-09-01T00:00:00Z, before every active key was created: CI holds a key the account no longer has, and deploys fail with UnrecognizedClientException (keys: AKIAEXAMPLESOPSIDLE1 (created 2026-10-15T09:00:00Z, never used))".into(),
+                "re-encrypt the active key's credentials with sops (`terraform output -raw continuous_deployer_creds`), commit and deploy".into(),
+            ),
+        ]
+    );
+    assert_eq!(stale[0]["details"]["used_since"], "AKIAEXAMPLESOPSUSED1");
+    assert_eq!(stale[1]["details"]["used_since"], Value::Null);
+    // Neither help speaks of an older key where there is only one.
+    for finding in &stale {
+        assert!(
+            !finding["help"].as_str().unwrap().contains("older"),
+            "{finding}"
+        );
+    }
+
+    // `sops-rotated`: credentials re-encrypted between two keys, the newer in use since (a
+    // warning). Where there are two keys, the help ends by deleting the older one.
+    let run = execute(command(
+        &data("accounts"),
+        [
+            "check",
+            "--infrastructure",
+            "infrastructure",
+            "--account",
+            "sops-rotated",
+            "--format",
+            "json",
+        ],
+    ));
+    let finding = crate::common::only(&run, "deployer.credentials-stale");
+    assert_eq!(finding["severity"], "warning");
+    let message = finding["message"].as_str().unwrap();
+    assert!(
+        message.contains("before the newer active key was created, so it holds the older one; yet AKIAEXAMPLESOPSNEW01 was used at 2026-11-20T06:00:00Z, after that: CI may hold a newer copy than git"),
+        "{message}"
+    );
+    assert!(
+        finding["help"]
+            .as_str()
+            .unwrap()
+            .ends_with("re-encrypt the credentials of AKIAEXAMPLESOPSNEW01 with sops (`terraform output -raw continuous_deployer_creds`), commit and deploy, then delete the older key"),
+        "{finding}"
     );
 }

@@ -958,20 +958,16 @@ fn live_recipe_keeps_one_issue_per_account_and_publishes_nothing_sensitive() {
 
     let moto = crate::moto::Moto::start();
     let id = "123456789012"; // moto's account for its `testing` credentials
-    let deployer = json!({
-        "name": "hub-continuous-deployer",
-        "inline": [{"name": "eks-readonly", "document": {"Version": "2012-10-17", "Statement": [{
-            "Effect": "Allow",
-            "Action": "eks:DescribeCluster",
-            "Resource": format!("arn:aws:eks:us-west-2:{id}:cluster/{account}"),
-        }]}}],
-        "keys": ["Active"],
-    });
+    // An SMCE account (the one builder's baseline) holding the deployer and a stranger.
+    use crate::moto::scenario;
     let stranger = "secret-contractor-zq";
-    let seeded = moto.seed(&json!({"accounts": [{
-        "id": id,
-        "users": [deployer, {"name": stranger, "keys": ["Active"]}],
-    }]}));
+    let seeded = moto.seed(&json!({"accounts": [scenario::account(
+        id,
+        vec![
+            scenario::deployer(id, &account),
+            json!({"name": stranger, "keys": ["Active"]}),
+        ],
+    )]}));
     let key_ids: Vec<String> = seeded["keys"]
         .as_array()
         .unwrap()

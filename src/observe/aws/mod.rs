@@ -1,18 +1,21 @@
 //! The live reader: one account's IAM state through the AWS SDK, with the fewest requests, written
 //! in the recordings' shapes and parsed by the same code as a recording.
 //!
-//! Per account: AssumeRole or GetCallerIdentity (either names the account reached),
+//! Per account: AssumeRole (with the reader's session policy, [`session`]) or GetCallerIdentity
+//! (either names the account reached),
 //! GetAccountAuthorizationDetails (all pages), GenerateCredentialReport (polled with bounded
 //! backoff), GetCredentialReport, ListAccountAliases, GetAccountPasswordPolicy, and ListAccessKeys
 //! only for users whose report row shows an active key: 7 requests plus one per such user on a
 //! one-page account.
 
 pub mod errors;
+pub mod mask;
 pub mod organization;
 pub mod paging;
 pub mod profiles;
 pub mod redact;
 mod reports;
+pub mod session;
 pub mod wire;
 
 pub use errors::failure;
@@ -187,6 +190,8 @@ async fn read(
                 .role_arn(role)
                 .role_session_name("smce-guard")
                 .duration_seconds(900)
+                // Whatever the role may do, the session may only read (session.rs).
+                .policy(session::policy())
                 .send()
                 .await
                 .map_err(|e| failure(&format!("sts:AssumeRole {role}"), &e))?;

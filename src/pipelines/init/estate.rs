@@ -186,7 +186,8 @@ fn decide(cluster: &Scanned, dir: &Path, existing: &Existing, schema: &str) -> D
         }
     };
     // Held to its cluster file as `lint --infrastructure` holds it: no policy that fails there.
-    let (found, _) = crate::infrastructure::compare(dir, &policy, 0);
+    let naming = crate::infrastructure::Place::of(dir);
+    let (found, _) = crate::infrastructure::compare(dir, &naming, &policy, 0);
     if let Some(problem) = found.iter().find(|d| d.severity == Severity::Error) {
         return done(InitAction::Refused {
             reason: format!(

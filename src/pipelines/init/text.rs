@@ -8,7 +8,6 @@
 //! a key to the policy.
 
 use crate::policy::model::Groups;
-use std::fmt::Write as _;
 
 /// Everything the policy says, decided before it is written.
 #[derive(Debug, Clone)]
@@ -55,46 +54,8 @@ pub const SMCE_PERMISSION_SETS: [&str; 3] =
 /// SMCE's limit on a credential's age, which is also the policy's default `max_age_days`.
 pub const SMCE_MAX_AGE_DAYS: u32 = 60;
 
-/// `s` as a YAML double-quoted scalar: printable ASCII as it is (but `"` and `\`), everything
-/// else escaped, so no value can end the scalar, the line or the document. The `[` of `##[` is
-/// escaped too (`\x5B`, the same character to YAML): a policy printed to a CI log must not hold
-/// the runner's legacy command marker.
-pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '[' if out.ends_with("##") => out.push_str("\\x5B"),
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            ' '..='~' => out.push(c),
-            c if (c as u32) <= 0xFFFF => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => {
-                let _ = write!(out, "\\U{:08X}", c as u32);
-            }
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// `s` made safe for a `#` comment: one line of printable ASCII (the rest escaped as `\u{..}`),
-/// without the runner's `##[` marker.
-pub fn comment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '[' if out.ends_with("##") => out.push_str("\\u{5B}"),
-            ' '..='~' => out.push(c),
-            c => {
-                let _ = write!(out, "\\u{{{:X}}}", c as u32);
-            }
-        }
-    }
-    out
-}
+// The one YAML quoting of the crate (values and comments), as `quote` and `comment` here.
+pub use crate::base::yaml_text::{comment, quoted as quote};
 
 /// `names` for a comment: each escaped, joined by commas.
 fn listed(names: &[String]) -> String {
@@ -244,16 +205,10 @@ pub fn write(plan: &Plan) -> String {
 mod tests {
     use super::*;
 
+    /// The quoting (`base::yaml_text`) read back by the policies' own parser: no value adds a
+    /// key, a line or a document.
     #[test]
-    fn quoting_keeps_every_value_one_scalar() {
-        assert_eq!(quote("alice"), "\"alice\"");
-        assert_eq!(quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
-        assert_eq!(quote("x\ny: 1"), "\"x\\u000Ay: 1\"");
-        assert_eq!(quote("\u{2028}\u{7f}"), "\"\\u2028\\u007F\"");
-        assert_eq!(quote("\u{1F600}"), "\"\\U0001F600\"");
-        assert_eq!(comment("a\nb"), "a\\u{A}b");
-        assert_eq!(comment("x ##[group]"), "x ##\\u{5B}group]");
-        assert_eq!(quote("##[error]"), "\"##\\x5Berror]\"");
+    fn yaml_values_read_back_as_one_scalar() {
         for hostile in [
             "x\n---\nroot: ignore",
             "\"\n  - evil",

@@ -413,6 +413,8 @@ impl Case {
         )
         .unwrap();
         if self.no_folder {
+            // The recordings' folder is there; this account's is not.
+            std::fs::create_dir_all(root.join("fixtures")).unwrap();
             return;
         }
         let dir = root.join("fixtures").join(&self.name);
