@@ -47,6 +47,10 @@ pub struct DeployerFound {
     pub groups: Vec<String>,
 }
 
+/// The permission sets the Science Cloud portal offers on an SMCE account (2026).
+pub const SMCE_PERMISSION_SETS: [&str; 3] =
+    ["Project-Admin", "Project-Power-User", "Project-Read-Only"];
+
 /// SMCE's limit on a credential's age, which is also the policy's default `max_age_days`.
 pub const SMCE_MAX_AGE_DAYS: u32 = 60;
 
@@ -77,8 +81,16 @@ pub fn write(plan: &Plan) -> String {
     line(
         "# Written by `smce-guard init`: what an SMCE account should be, by SMCE's rules, so that",
     );
-    line("# `check` reports whatever the account holds beyond it. Fill in the contacts and the");
-    line("# deployer's owner, review, then commit.");
+    line("# `check` reports whatever the account holds beyond it. Fill in the contacts, the");
+    line("# deployer's owner and the permission sets, review, then commit.");
+    if plan.found.is_none()
+        && let Some(file) = &plan.cluster_file
+    {
+        line(&format!(
+            "# Written from {} alone: the account itself was not read.",
+            comment(file)
+        ));
+    }
     line("account:");
     line(&format!("  id: {}", quote(&plan.id)));
     line(&format!("  name: {}", quote(&plan.name)));
@@ -161,6 +173,20 @@ pub fn write(plan: &Plan) -> String {
                 }
             }
         }
+    }
+    // Which sets an account must offer is the team's to say: SMCE's portal offers three, 2i2c's
+    // own organization others. Declared, a missing one is an error, so init declares none.
+    line(
+        "# Permission sets (IAM Identity Center) the account must offer: left for the team to fill",
+    );
+    line(
+        "# in. An SMCE account offers these three in the Science Cloud portal; uncomment the ones",
+    );
+    line("# this account must have, and `check` reports one missing or one not declared:");
+    line("# sso:");
+    line("#   permission_sets:");
+    for set in SMCE_PERMISSION_SETS {
+        line(&format!("#     - name: {set}"));
     }
     line(&format!(
         "# credentials: SMCE's limits are the defaults (keys and passwords expire at {SMCE_MAX_AGE_DAYS} days)."
