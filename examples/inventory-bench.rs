@@ -1,10 +1,11 @@
 //! Benchmark of `smce-guard inventory`: the real 30 cluster folders of 2i2c's infrastructure
 //! repository (`tests/data/infrastructure/`, with the repository's four SMCE policies and their
-//! recordings), then
-//! synthetic checkouts of N clusters (two in three on AWS, each with a sops-encrypted credentials
-//! file shaped like the real ones; one in three on GCP), with a policy for one AWS cluster in ten
-//! and no recordings. Reports the best and median wall time of each, and the time per cluster,
-//! which stays flat when the cost is linear.
+//! recordings), then synthetic checkouts of N clusters (two in three on AWS, each with a
+//! sops-encrypted credentials file shaped like the real ones; one in three on GCP), with a policy
+//! for one AWS cluster in ten and no recordings. Reports the best and median wall time of each,
+//! and the time per cluster, which stays flat when the cost is linear. Then the same for `init
+//! --infrastructure` (the estate's policies), into a fresh `--out-dir` each run: a policy for
+//! every AWS cluster, linted and written one by one.
 //!
 //! Run: `cargo run --release --locked --example inventory-bench -- --clusters 250,500,1000,2000`
 //! The checkouts are written under `target/inventory-bench/` and reused between runs.
@@ -64,8 +65,8 @@ fn main() -> std::process::ExitCode {
         &real,
         &[&smce[..], &["--fixtures", "fixtures"]].concat(),
     );
-    report("30 real", bytes(&real), best, median, 30);
-    for n in sizes {
+    report("30 real", &mb(&real), best, median, 30);
+    for &n in &sizes {
         let dir = root.join(format!("target/inventory-bench/{n}"));
         if !dir.join("done").exists() {
             generate(&dir, n);
@@ -73,15 +74,60 @@ fn main() -> std::process::ExitCode {
         }
         let infra = dir.join("infra");
         let (best, median) = time(runs, &dir, &infra, &["policies", "--fixtures", "fixtures"]);
-        report(&n.to_string(), bytes(&infra), best, median, n);
+        report(&n.to_string(), &mb(&infra), best, median, n);
+    }
+    println!(
+        "\n`init --infrastructure DIR --out-dir NEW` (a policy for every AWS cluster, none there yet)"
+    );
+    println!(
+        "{:>9} {:>9} {:>12} {:>12} {:>14}",
+        "clusters", "policies", "best", "median", "best/policy"
+    );
+    let scratch = root.join("target/inventory-bench/init-out");
+    let (best, median) = time_init(runs, &real, &scratch);
+    report("30 real", "20", best, median, 20);
+    for n in sizes {
+        let infra = root.join(format!("target/inventory-bench/{n}/infra"));
+        let aws = (0..n).filter(|i| i % 3 != 2).count();
+        let (best, median) = time_init(runs, &infra, &scratch);
+        report(&n.to_string(), &aws.to_string(), best, median, aws);
     }
     std::process::ExitCode::SUCCESS
 }
 
-fn report(what: &str, bytes: u64, best: Duration, median: Duration, clusters: usize) {
+/// Best and median of `runs` runs of the estate's `init` on `infra`, each into a new folder.
+fn time_init(runs: usize, infra: &Path, scratch: &Path) -> (Duration, Duration) {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let _ = std::fs::remove_dir_all(scratch);
+            std::fs::create_dir_all(scratch).unwrap();
+            let mut command = Command::new(std::env::current_exe().unwrap());
+            command
+                .env("SMCE_BENCH_CHILD", "1")
+                .current_dir(scratch)
+                .args(["init", "--infrastructure"])
+                .arg(infra)
+                .args(["--out-dir", "policies"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped());
+            let started = Instant::now();
+            let output = command.output().unwrap();
+            let took = started.elapsed();
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            took
+        })
+        .collect();
+    times.sort();
+    (times[0], times[times.len() / 2])
+}
+
+fn report(what: &str, second: &str, best: Duration, median: Duration, clusters: usize) {
     println!(
-        "{what:>9} {:>9.2} {:>9.1} ms {:>9.1} ms {:>11.1} µs",
-        bytes as f64 / 1e6,
+        "{what:>9} {second:>9} {:>9.1} ms {:>9.1} ms {:>11.1} µs",
         best.as_secs_f64() * 1e3,
         median.as_secs_f64() * 1e3,
         best.as_secs_f64() * 1e6 / clusters as f64,
@@ -116,6 +162,11 @@ fn time(runs: usize, dir: &Path, infra: &Path, extra: &[&str]) -> (Duration, Dur
         .collect();
     times.sort();
     (times[0], times[times.len() / 2])
+}
+
+/// The size of the files under `dir`, in MB.
+fn mb(dir: &Path) -> String {
+    format!("{:.2}", bytes(dir) as f64 / 1e6)
 }
 
 fn bytes(dir: &Path) -> u64 {

@@ -63,7 +63,7 @@ macro_rules! codes {
 
 codes! {
     PolicyUnreadable = "policy.unreadable", Error,
-        checks: "A policy path is a regular file inside the folder given (a link only to another file there, never into `/proc`, `/sys` or `/dev`), can be read, and reads the same when `check` reads it again to judge its account.",
+        checks: "A policy path is a regular file inside the folder given (a link only to another file there), on an ordinary filesystem (never procfs, sysfs or another kernel interface; tmpfs is ordinary), can be read, and reads the same when `check` reads it again to judge its account.",
         why: "A gate that silently skips a file it cannot read would pass an account nobody checked; one that judged a file rewritten after lint would apply rules nobody linted.",
         fix: "Check the path and its permissions; if the file was being written, run again.";
     PolicyNoFiles = "policy.no-files", Error,
@@ -370,7 +370,7 @@ impl FromStr for Code {
             .iter()
             .copied()
             .find(|code| code.as_str() == s)
-            .ok_or_else(|| format!("unknown code `{s}`; `smce-guard explain` lists every code"))
+            .ok_or_else(|| super::nearest::unknown(s))
     }
 }
 

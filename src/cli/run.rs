@@ -6,6 +6,7 @@ use super::output::{Progress, done, fail, policy_errors_note, say, text, unusabl
 use crate::base::codes::Severity;
 use crate::observe::aws::LiveOptions;
 use crate::outcome::Verdict;
+use crate::report::expiries::ExpiriesFormat;
 use crate::report::{self, Format, HumanStyle, Report};
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -90,27 +91,34 @@ pub(super) fn expiries(args: ExpiriesArgs) -> ExitCode {
         Ok(expiries) => expiries,
         Err(error) => return unusable_selection(&error),
     };
-    for failure in &expiries.failures {
-        say(&format!(
-            "error: account `{}` could not be read: {}",
-            failure.account, failure.reason
-        ));
+    // The table on stdout names unread accounts and stale recordings itself; anywhere else (a
+    // machine format, a file) they are said on stderr. Either way each is said once.
+    let table_on_stdout = args.format == ExpiriesFormat::Table && args.output.is_none();
+    if !table_on_stdout {
+        for failure in &expiries.failures {
+            say(&format!(
+                "error: account `{}` could not be read: {}",
+                failure.account, failure.reason
+            ));
+        }
     }
     policy_errors_note(expiries.policy_errors);
-    for stale in &expiries.stale {
-        say(&format!("warning: {} ({})", stale.message, stale.help));
+    if !table_on_stdout {
+        for stale in &expiries.stale {
+            say(&format!("warning: {} ({})", stale.message, stale.help));
+        }
     }
-    for warning in &expiries.warnings {
-        say(&format!(
-            "warning[{}]: {} ({})",
-            warning.code, warning.message, warning.help
-        ));
+    if !table_on_stdout {
+        for warning in &expiries.warnings {
+            say(&format!(
+                "warning[{}]: {} ({})",
+                warning.code, warning.message, warning.help
+            ));
+        }
     }
-    text(
-        &report::expiries::render(&expiries, args.format),
-        expiries.verdict(),
-        args.output.as_deref(),
-    )
+    done(expiries.verdict(), args.output.as_deref(), &|w| {
+        report::expiries::write(&expiries, args.format, w)
+    })
 }
 
 pub(super) fn snapshot(args: SnapshotArgs) -> ExitCode {

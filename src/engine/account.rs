@@ -105,9 +105,8 @@ pub fn stale(
             .with_detail("captured_at", captured.map(|c| c.to_string()))
             .with_detail("max_age_days", max_age_days)
             .with_help(format!(
-                "record it again: `smce-guard snapshot --account {}` (or read it live: `smce-guard check --live --account {}`)",
-                crate::base::shell::quote(name),
-                crate::base::shell::quote(name)
+                "record it again: `smce-guard snapshot {account}` (or read it live: `smce-guard check --live {account}`)",
+                account = crate::base::shell::option("--account", name)
             )),
     )
 }
@@ -140,8 +139,8 @@ pub fn partial(policy: &Policy, file: FileId, state: &AccountState) -> Option<Di
         .with_label("recorded state of this account")
         .with_detail("users", users.clone())
         .with_help(format!(
-            "record it again: `smce-guard snapshot --account {}`, or list each user's keys (`aws iam list-access-keys --user-name USER`) into one access-keys.json",
-            crate::base::shell::quote(name)
+            "record it again: `smce-guard snapshot {}`, or list each user's keys (`aws iam list-access-keys --user-name USER`) into one access-keys.json",
+            crate::base::shell::option("--account", name)
         )),
     )
 }

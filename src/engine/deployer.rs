@@ -10,7 +10,7 @@ use super::rules::Subject;
 use super::variables::{self, Principal, Reading};
 use super::{Judging, permissions};
 use crate::base::diag::Diagnostic;
-use crate::base::shell::quote;
+use crate::base::shell::option;
 use crate::base::source::Route;
 use crate::observe::User;
 use crate::observe::document::{Document, Statement};
@@ -76,8 +76,8 @@ pub fn console_access(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Dia
         )
         .for_principal(name)
         .with_help(format!(
-            "`aws iam delete-login-profile --user-name {}`; CI needs only its access key",
-            quote(name)
+            "`aws iam delete-login-profile {}`; CI needs only its access key",
+            option("--user-name", name)
         )),
     );
 }
@@ -284,9 +284,9 @@ pub fn missing_permission(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec
                     .with_detail("action", grant.action.clone())
                     .with_detail("resource", grant.resource.clone())
                     .with_help(format!(
-                        "restore the `eks-readonly` inline policy: `aws iam put-user-policy --user-name {} --policy-name eks-readonly --policy-document {}`",
-                        quote(name),
-                        quote(&format!(
+                        "restore the `eks-readonly` inline policy: `aws iam put-user-policy {} --policy-name eks-readonly {}`",
+                        option("--user-name", name),
+                        option("--policy-document", &format!(
                             r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{},"Resource":{}}}]}}"#,
                             serde_json::Value::from(grant.action.as_str()),
                             serde_json::Value::from(grant.resource.as_str())
@@ -351,6 +351,6 @@ pub fn key_count(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnost
     } else {
         finding
             .with_severity(crate::base::codes::Severity::Warning)
-            .with_help(format!("after a rotation, delete the old key: `aws iam delete-access-key --user-name {} --access-key-id <old id>` (keys: {})", quote(name), active.join(", ")))
+            .with_help(format!("after a rotation, delete the old key: `aws iam delete-access-key {} --access-key-id <old id>` (keys: {})", option("--user-name", name), active.join(", ")))
     });
 }

@@ -10,7 +10,7 @@ use super::Judging;
 use super::rules::Subject;
 use crate::base::codes::Severity;
 use crate::base::diag::Diagnostic;
-use crate::base::shell::quote;
+use crate::base::shell::option;
 use crate::base::source::Route;
 use crate::observe::User;
 
@@ -66,9 +66,9 @@ impl<'a> InGroup<'a> {
     /// The command that takes the user out of the group.
     pub fn removal(&self) -> String {
         format!(
-            "`aws iam remove-user-from-group --group-name {} --user-name {}`",
-            quote(self.actual),
-            quote(&self.user.name)
+            "`aws iam remove-user-from-group {} {}`",
+            option("--group-name", self.actual),
+            option("--user-name", &self.user.name)
         )
     }
 }

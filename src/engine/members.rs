@@ -5,7 +5,7 @@ use super::Judging;
 use super::groups::InGroup;
 use super::rules::Subject;
 use crate::base::diag::Diagnostic;
-use crate::base::shell::quote;
+use crate::base::shell::option;
 use crate::base::source::Route;
 
 /// The policy line of the member a subject stands for.
@@ -25,9 +25,9 @@ pub fn missing(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic
             .for_principal(name)
             .with_label("declared here")
             .with_help(format!(
-                "create it: `aws iam create-user --user-name {user}` and `aws iam add-user-to-group --group-name {} --user-name {user}`, or remove the member",
-                quote(&cx.policy.groups.admins),
-                user = quote(name)
+                "create it: `aws iam create-user {user}` and `aws iam add-user-to-group {} {user}`, or remove the member",
+                option("--group-name", &cx.policy.groups.admins),
+                user = option("--user-name", name)
             )),
     );
 }
@@ -47,9 +47,9 @@ pub fn not_admin(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnost
         .for_principal(name)
         .with_detail("groups", user.groups.clone())
         .with_help(format!(
-            "`aws iam add-user-to-group --group-name {} --user-name {}`",
-            quote(admins),
-            quote(name)
+            "`aws iam add-user-to-group {} {}`",
+            option("--group-name", admins),
+            option("--user-name", name)
         )),
     );
 }

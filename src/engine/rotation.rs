@@ -192,9 +192,9 @@ pub fn credentials_stale(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<
     let help = match used {
         None => reencrypt,
         Some((key, _)) => format!(
-            "check which key CI holds (`sops -d {} | smce-guard verify-key --account {}`): if it is {}, commit the copy CI holds so git has it too; otherwise {reencrypt}",
+            "check which key CI holds (`sops -d {} | smce-guard verify-key {}`): if it is {}, commit the copy CI holds so git has it too; otherwise {reencrypt}",
             crate::base::shell::quote(&stamp.file),
-            crate::base::shell::quote(&cx.policy.account.name),
+            crate::base::shell::option("--account", &cx.policy.account.name),
             key.label()
         ),
     };

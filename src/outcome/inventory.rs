@@ -1,7 +1,8 @@
 //! The estate (`inventory`): every cluster of an infrastructure checkout, what its cluster file
 //! says, how old the deployer credentials it names are against their limit, and, where a policy
 //! covers its account, that account's verdict. Clusters on other clouds are listed as not covered;
-//! a cluster whose files cannot be read is listed with its problems.
+//! a cluster whose files cannot be read is listed with its problems. [`Inventory::accounts`]
+//! gathers the AWS clusters by account, with the standing of the account's oldest credentials.
 
 use super::expiries::Standing;
 use super::verdict::Verdict;
@@ -45,6 +46,9 @@ impl Cluster {
 pub struct AwsCluster {
     /// `aws.account` (or a 12-digit top-level `account`).
     pub account_id: Option<String>,
+    /// The account's name: its policy's `account.name`, else the cluster's folder name, whichever
+    /// first is a valid `account.name`; `None` when neither is.
+    pub account_name: Option<String>,
     pub region: Option<String>,
     /// `aws.clusterName`.
     pub cluster_name: Option<String>,
@@ -148,5 +152,80 @@ impl Inventory {
                 .any(|c| c.standing == Standing::Expired)
                 || policies().any(|p| p.judgement == Judgement::Drift && p.errors > 0),
         }
+    }
+}
+
+/// How an account's deployer credentials stand, over all its clusters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AccountStanding {
+    /// Every credentials file is dated and outside its warning window.
+    Ok,
+    /// A credentials file could not be dated, and none is expiring or expired.
+    Unknown,
+    /// A credentials file is within its warning window, none past its limit.
+    Expiring,
+    /// A credentials file is past its limit.
+    Expired,
+}
+
+impl AccountStanding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountStanding::Ok => "ok",
+            AccountStanding::Unknown => "unknown",
+            AccountStanding::Expiring => "expiring",
+            AccountStanding::Expired => "expired",
+        }
+    }
+}
+
+/// One AWS account of the estate: the clusters that name it, by folder name.
+pub struct Account<'a> {
+    pub id: &'a str,
+    /// The first cluster's account name ([`AwsCluster::account_name`]).
+    pub name: Option<&'a str>,
+    pub clusters: Vec<&'a Cluster>,
+    /// The worst standing of its clusters' credentials.
+    pub standing: AccountStanding,
+    /// The oldest dated credentials of the account (the first due), if any is dated.
+    pub oldest: Option<&'a Credentials>,
+    /// The limit its credentials are held to (one per account: the policy's, else the default).
+    pub limit: Limit,
+}
+
+impl Inventory {
+    /// The AWS accounts of the estate, by id, each with its clusters in folder order. A cluster
+    /// whose file names no well-formed account id belongs to no account (it is listed with its
+    /// problems).
+    pub fn accounts(&self) -> Vec<Account<'_>> {
+        let mut by_id: std::collections::BTreeMap<&str, Account<'_>> = Default::default();
+        for cluster in &self.clusters {
+            let Some(aws) = &cluster.aws else { continue };
+            let Some(id) = aws.account_id.as_deref() else {
+                continue;
+            };
+            let standing = match aws.credentials.as_ref().map(|c| c.standing) {
+                None => AccountStanding::Unknown,
+                Some(Standing::Fresh) => AccountStanding::Ok,
+                Some(Standing::Expiring) => AccountStanding::Expiring,
+                Some(Standing::Expired) => AccountStanding::Expired,
+            };
+            let account = by_id.entry(id).or_insert_with(|| Account {
+                id,
+                name: aws.account_name.as_deref(),
+                clusters: Vec::new(),
+                standing: AccountStanding::Ok,
+                oldest: None,
+                limit: aws.limit,
+            });
+            account.clusters.push(cluster);
+            account.standing = account.standing.max(standing);
+            if let Some(c) = &aws.credentials
+                && account.oldest.is_none_or(|o| c.due < o.due)
+            {
+                account.oldest = Some(c);
+            }
+        }
+        by_id.into_values().collect()
     }
 }

@@ -16,7 +16,7 @@ use crate::outcome::Status;
 use crate::outcome::inventory::{
     AwsCluster, Cluster, Credentials, Inventory, Judgement, Limit, PolicyVerdict,
 };
-use crate::policy::model::Credentials as Ages;
+use crate::policy::model::{Credentials as Ages, is_account_name};
 use crate::policy::{self, Declared, PolicySet};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -176,62 +176,37 @@ fn cluster(
     files: &Files,
     clock: Clock,
 ) -> Cluster {
+    let problems = scanned.problems();
+    let account_id = scanned.account_id().map(str::to_owned);
     let Scanned {
         name,
         path,
         file,
         credentials,
     } = scanned;
-    let mut problems = Vec::new();
     let file = match file {
-        Ok(file) => file,
-        Err(problem) => {
+        Ok(file) if file.provider.as_deref() == Some("aws") => file,
+        Ok(file) => {
+            return Cluster {
+                name,
+                file: path,
+                provider: file.provider,
+                aws: None,
+                problems,
+            };
+        }
+        Err(_) => {
             return Cluster {
                 name,
                 file: path,
                 provider: None,
                 aws: None,
-                problems: vec![problem],
+                problems,
             };
         }
     };
-    if file.provider.as_deref() != Some("aws") {
-        if file.provider.is_none() {
-            problems.push(format!("{path} says no `provider`"));
-        }
-        return Cluster {
-            name,
-            file: path,
-            provider: file.provider,
-            aws: None,
-            problems,
-        };
-    }
     let value =
         |field: &Option<crate::infrastructure::Field>| field.as_ref().map(|f| f.value.clone());
-    for (field, key) in [
-        (&file.account_id, "aws.account"),
-        (&file.region, "aws.region"),
-        (&file.cluster_name, "aws.clusterName"),
-        (&file.key, "aws.key"),
-    ] {
-        if field.is_none() {
-            let alias = if key == "aws.account" {
-                " (a top-level `account` that is not 12 digits is the console sign-in alias, not the id)"
-            } else {
-                ""
-            };
-            problems.push(format!("{path} names no `{key}`{alias}"));
-        }
-    }
-    let mut account_id = value(&file.account_id);
-    if let Some(id) =
-        account_id.take_if(|id| id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()))
-    {
-        problems.push(format!(
-            "{path}: `aws.account` is `{id}`, not a 12-digit account id"
-        ));
-    }
     let covered = account_id.as_deref().and_then(|id| covering.get(id));
     let ages = covered.and_then(|c| c.ages);
     let limit = Limit {
@@ -241,12 +216,15 @@ fn cluster(
     };
     let (credentials_file, dated) = match credentials {
         Some((relative, Ok(modified))) => (Some(relative), Some(dated(modified, limit, clock))),
-        Some((relative, Err(problem))) => {
-            problems.push(problem);
-            (Some(relative), None)
-        }
+        Some((relative, Err(_))) => (Some(relative), None),
         None => (None, None),
     };
+    // The name a policy for the account has, or would have (`init` names it after the folder).
+    let account_name = [covered.map(|c| &c.declared.account.name), Some(&name)]
+        .into_iter()
+        .flatten()
+        .find(|n| is_account_name(n))
+        .cloned();
     let policy = match (covered, account_id.as_deref()) {
         (Some(c), Some(id)) => Some(match &c.invalid {
             Some(reason) => unjudged(files, c, Judgement::PolicyInvalid, reason.clone()),
@@ -263,6 +241,7 @@ fn cluster(
         provider: file.provider.clone(),
         aws: Some(AwsCluster {
             account_id,
+            account_name,
             region: value(&file.region),
             cluster_name: value(&file.cluster_name),
             credentials_file,

@@ -119,9 +119,9 @@ impl fmt::Display for SelectError {
             ),
             SelectError::NoRecordings(dir) => write!(
                 f,
-                "--fixtures {}: no such folder (it holds the recordings, one folder per account name); give the right folder, record the accounts with `smce-guard snapshot --out {}`, or read them live with --live",
+                "--fixtures {}: no such folder (it holds the recordings, one folder per account name); give the right folder, record the accounts with `smce-guard snapshot {}`, or read them live with --live",
                 dir.display(),
-                crate::base::shell::quote(&dir.display().to_string())
+                crate::base::shell::option("--out", &dir.display().to_string())
             ),
         }
     }

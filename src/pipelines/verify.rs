@@ -169,9 +169,9 @@ fn verify(judged: AccountJudged<'_>, options: &VerifyOptions) -> Result<Verified
             "no access-keys.json".to_owned()
         };
         return Err(VerifyError::Invalid(format!(
-            "the recording of `{}` has {lacks}: the credential report does not name key ids, so the key cannot be matched; record it again (`smce-guard snapshot --account {}`) or use --live",
+            "the recording of `{}` has {lacks}: the credential report does not name key ids, so the key cannot be matched; record it again (`smce-guard snapshot {}`) or use --live",
             options.account,
-            crate::base::shell::quote(&options.account)
+            crate::base::shell::option("--account", &options.account)
         )));
     }
     let held = keys

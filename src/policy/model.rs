@@ -87,6 +87,19 @@ pub struct Account {
     pub cluster_config: Option<String>,
 }
 
+/// The schema's pattern for `account.name`, which [`is_account_name`] decides without a regex.
+pub const ACCOUNT_NAME_PATTERN: &str = "^[a-z0-9][a-z0-9._-]{0,62}$";
+
+/// Whether `name` may be an `account.name` ([`ACCOUNT_NAME_PATTERN`]): what `init` names a
+/// policy after a cluster folder, and `inventory` an account, only when it is one.
+pub fn is_account_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    let first = bytes.next();
+    first.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && name.len() <= 63
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
@@ -307,5 +320,35 @@ impl<W> Policy<W> {
 
     pub fn is_ignored(&self, user: &str) -> bool {
         self.ignore_users.iter().any(|ignored| ignored == user)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_names_are_what_the_schema_allows() {
+        let schema: serde_json::Value =
+            serde_json::from_str(crate::policy::schema::SCHEMA).unwrap();
+        assert_eq!(
+            schema["properties"]["account"]["properties"]["name"]["pattern"],
+            ACCOUNT_NAME_PATTERN
+        );
+        for good in ["nasa-veda", "2i2c-aws-us", "a", "x.y_z", &"a".repeat(63)] {
+            assert!(is_account_name(good), "{good}");
+        }
+        for bad in [
+            "",
+            "-x",
+            ".x",
+            "Nasa",
+            "a b",
+            "evil|<img>",
+            "é",
+            &"a".repeat(64),
+        ] {
+            assert!(!is_account_name(bad), "{bad}");
+        }
     }
 }

@@ -48,7 +48,7 @@ pub const REGIONS: &[&str] = &[
 /// the schema to having an entry here, so a new pattern cannot ship with a bare "invalid value".
 const PATTERNS: &[(&str, &str)] = &[
     (
-        "^[0-9]{12}$",
+        ACCOUNT_ID,
         "a 12-digit string (quote it, so leading zeros survive)",
     ),
     (
@@ -104,6 +104,19 @@ pub fn pattern_words(pattern: &str) -> Option<&'static str> {
         .iter()
         .find(|(known, _)| *known == pattern)
         .map(|(_, words)| *words)
+}
+
+/// The pattern of an AWS account id.
+pub const ACCOUNT_ID: &str = "^[0-9]{12}$";
+
+/// How many digits `value` has, all digits but not twelve, in words; else `None` (the pattern's
+/// words and a corrected value say it better).
+pub fn digit_count(value: &str) -> Option<String> {
+    let digits = value.chars().count();
+    (!value.is_empty() && value.chars().all(|c| c.is_ascii_digit()) && digits != 12).then(|| {
+        let s = if digits == 1 { "" } else { "s" };
+        format!("it has {digits} digit{s}; an AWS account id has 12")
+    })
 }
 
 /// `a`, `b` or `c`.
@@ -189,13 +202,17 @@ pub fn fix_string(node: &Value, value: &str, document: &Value) -> Option<String>
         .then(|| fixed.as_str().unwrap_or_default().to_owned())
 }
 
-/// `fixed` written as YAML: quoted when YAML would read it as something other than a string.
+/// `fixed` written as YAML: quoted ([`crate::base::yaml_text::quoted`]) unless plain is a string.
 pub fn yaml_string(fixed: &str) -> String {
     let plain = super::scalar::resolve(fixed, saphyr_parser::ScalarStyle::Plain);
-    if plain.is_string() && !fixed.contains(": ") && !fixed.starts_with(['*', '&', '!', '#']) {
+    if plain.is_string()
+        && !fixed.contains(": ")
+        && !fixed.contains(" #")
+        && !fixed.starts_with(['*', '&', '!', '#'])
+    {
         fixed.to_owned()
     } else {
-        format!("\"{fixed}\"")
+        crate::base::yaml_text::quoted(fixed)
     }
 }
 
@@ -376,6 +393,7 @@ mod tests {
             Some("arn:aws:iam::aws:policy/AdministratorAccess")
         );
         assert_eq!(yaml_string("044405546166"), "\"044405546166\"");
+        assert_eq!(yaml_string("a #b"), "\"a #b\"");
         assert_eq!(yaml_string("nasa-cryo"), "nasa-cryo");
         assert_eq!(one_of(&["a".into(), "b".into(), "c".into()]), "a, b or c");
     }

@@ -1,11 +1,14 @@
-//! The one iCalendar (RFC 5545) writer: all-day events, each with display alarms, folded at 75
-//! octets with text escaped for the calendar. `expiries` (an event on each credential's warning
-//! date and one on its expiry date) and `inventory` (an event on each deployer credentials file's
-//! due date) build their events and hand them here, and take their alarms' instants from
-//! [`warning_alarm`] and [`expiry_alarm`], so both calendars remind alike.
+//! The one iCalendar (RFC 5545) writer: all-day events, each with display alarms, its lines
+//! folded and its text escaped by the escaping layer ([`ics_line`], [`ics_text`], [`ics_token`]:
+//! no physical line is one the Actions runner acts on). `expiries` (an event on each credential's
+//! warning date and one on its expiry date) and `inventory` (an event on each deployer
+//! credentials file's due date) build their events and hand them here, one at a time
+//! ([`Writer`]: a calendar of every credential is never held whole), and take their alarms'
+//! instants from [`warning_alarm`] and [`expiry_alarm`], so both calendars remind alike.
 
-use super::escape::{ics_text, ics_token};
+use super::escape::{ics_line, ics_text, ics_token};
 use jiff::Timestamp;
+use std::io::{self, Write};
 
 /// One all-day event.
 pub struct Event {
@@ -37,20 +40,6 @@ pub fn expiry_alarm(expires_at: Timestamp) -> Timestamp {
         .unwrap_or(expires_at)
 }
 
-/// Folds a content line at 75 octets, never inside a UTF-8 character (RFC 5545 §3.1).
-fn fold(line: &str, out: &mut String) {
-    let mut width = 0;
-    for ch in line.chars() {
-        if width + ch.len_utf8() > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(ch);
-        width += ch.len_utf8();
-    }
-    out.push_str("\r\n");
-}
-
 /// An instant as an iCalendar UTC DATE-TIME.
 fn instant(t: Timestamp) -> String {
     jiff::tz::TimeZone::UTC
@@ -65,21 +54,38 @@ fn date(t: Timestamp) -> String {
         .to_string()
 }
 
-/// The calendar `name` holding `events`, stamped `now`.
-pub fn write(name: &str, now: Timestamp, events: &[Event]) -> String {
-    let mut out = String::new();
-    let stamp = instant(now);
-    for line in [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//2i2c//smce-guard//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        &format!("X-WR-CALNAME:{}", ics_text(name)),
-    ] {
-        fold(line, &mut out);
+/// Writes a calendar to its writer event by event: [`Writer::begin`], [`Writer::event`] for
+/// each, [`Writer::end`].
+pub struct Writer<'w> {
+    out: &'w mut dyn Write,
+    stamp: String,
+    /// One event's lines, reused.
+    buffer: String,
+}
+
+impl<'w> Writer<'w> {
+    /// The calendar `name`, stamped `now`: its header written.
+    pub fn begin(out: &'w mut dyn Write, name: &str, now: Timestamp) -> io::Result<Self> {
+        let mut writer = Writer {
+            out,
+            stamp: instant(now),
+            buffer: String::new(),
+        };
+        for line in [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//2i2c//smce-guard//EN",
+            "CALSCALE:GREGORIAN",
+            "METHOD:PUBLISH",
+            &format!("X-WR-CALNAME:{}", ics_text(name)),
+        ] {
+            ics_line(line, &mut writer.buffer);
+        }
+        writer.flush()?;
+        Ok(writer)
     }
-    for event in events {
+
+    pub fn event(&mut self, event: &Event) -> io::Result<()> {
         let next = event
             .day
             .saturating_add(jiff::SignedDuration::from_hours(24))
@@ -88,7 +94,7 @@ pub fn write(name: &str, now: Timestamp, events: &[Event]) -> String {
         let mut lines = vec![
             "BEGIN:VEVENT".to_owned(),
             format!("UID:{}@smce-guard", uid.join("-")),
-            format!("DTSTAMP:{stamp}"),
+            format!("DTSTAMP:{}", self.stamp),
             format!("DTSTART;VALUE=DATE:{}", date(event.day)),
             format!("DTEND;VALUE=DATE:{}", date(next)),
             format!("SUMMARY:{}", ics_text(&event.summary)),
@@ -112,27 +118,39 @@ pub fn write(name: &str, now: Timestamp, events: &[Event]) -> String {
         }
         lines.push("END:VEVENT".to_owned());
         for line in lines {
-            fold(&line, &mut out);
+            ics_line(&line, &mut self.buffer);
         }
+        self.flush()
     }
-    fold("END:VCALENDAR", &mut out);
-    out
+
+    pub fn end(mut self) -> io::Result<()> {
+        ics_line("END:VCALENDAR", &mut self.buffer);
+        self.flush()
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.write_all(self.buffer.as_bytes())?;
+        self.buffer.clear();
+        Ok(())
+    }
+}
+
+/// The calendar `name` holding `events`, stamped `now`, as text.
+pub fn write(name: &str, now: Timestamp, events: &[Event]) -> String {
+    let mut bytes = Vec::new();
+    let written = Writer::begin(&mut bytes, name, now).and_then(|mut writer| {
+        for event in events {
+            writer.event(event)?;
+        }
+        writer.end()
+    });
+    written.expect("writing to memory cannot fail");
+    String::from_utf8(bytes).expect("a calendar is UTF-8")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn folding_keeps_lines_within_75_octets_and_characters_whole() {
-        let mut out = String::new();
-        fold(&format!("SUMMARY:{}", "é".repeat(60)), &mut out);
-        for line in out.split("\r\n").filter(|l| !l.is_empty()) {
-            assert!(line.len() <= 75, "{line}");
-        }
-        let unfolded = out.replace("\r\n ", "");
-        assert_eq!(unfolded.trim_end(), format!("SUMMARY:{}", "é".repeat(60)));
-    }
 
     #[test]
     fn text_values_are_escaped() {

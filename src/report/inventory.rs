@@ -7,7 +7,9 @@ use super::calendar;
 use super::escape::{markdown, markdown_code, terminal};
 use crate::base::clock::utc_date;
 use crate::outcome::expiries::Standing;
-use crate::outcome::inventory::{AwsCluster, Cluster, Credentials, Inventory, PolicyVerdict};
+use crate::outcome::inventory::{
+    Account, AwsCluster, Cluster, Credentials, Inventory, PolicyVerdict,
+};
 use serde_json::{Value, json};
 use std::fmt::Write;
 
@@ -188,6 +190,26 @@ fn policy_json(p: &PolicyVerdict) -> Value {
     })
 }
 
+/// One account: its clusters and the standing of its oldest credentials, for a script that
+/// keeps one issue per account.
+fn account_json(a: &Account<'_>) -> Value {
+    let oldest = a.oldest;
+    json!({
+        "account_id": a.id,
+        "name": a.name,
+        "clusters": a.clusters.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+        "status": a.standing.as_str(),
+        "last_modified": oldest.map(|c| c.modified.to_string()),
+        "age_days": oldest.map(|c| c.age_days),
+        "warn_at": oldest.map(|c| c.warn_at.to_string()),
+        "due": oldest.map(|c| c.due.to_string()),
+        "days_left": oldest.map(|c| c.days_left),
+        "max_age_days": a.limit.max_age_days,
+        "warn_days": a.limit.warn_days,
+        "limit_from": if a.limit.from_policy { "policy" } else { "default" },
+    })
+}
+
 fn json(i: &Inventory) -> String {
     let clusters: Vec<Value> = (i.clusters.iter())
         .map(|c| {
@@ -201,6 +223,7 @@ fn json(i: &Inventory) -> String {
             if let Some(a) = &c.aws {
                 let extra = json!({
                     "account_id": a.account_id,
+                    "account_name": a.account_name,
                     "region": a.region,
                     "cluster_name": a.cluster_name,
                     "credentials_file": a.credentials_file,
@@ -219,11 +242,12 @@ fn json(i: &Inventory) -> String {
         .collect();
     let (expired, expiring, problems) = counts(i);
     let aws = i.clusters.iter().filter(|c| c.covered()).count();
-    let mut text = serde_json::to_string_pretty(&json!({
+    super::escape::json_text(&json!({
         "version": 1,
         "now": i.now.to_string(),
         "infrastructure": i.infrastructure,
         "clusters": clusters,
+        "accounts": i.accounts().iter().map(account_json).collect::<Vec<_>>(),
         "summary": {
             "clusters": i.clusters.len(),
             "aws": aws,
@@ -234,9 +258,6 @@ fn json(i: &Inventory) -> String {
             "policy_errors": i.policy_errors,
         },
     }))
-    .expect("plain JSON");
-    text.push('\n');
-    text
 }
 
 fn markdown_page(i: &Inventory) -> String {

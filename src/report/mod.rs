@@ -1,7 +1,7 @@
 //! Rendering outcomes for people and machines. A check or lint report has one reporter per
 //! format ([`human`], [`json`], [`sarif`], [`junit`], [`markdown`], [`github`]); the credential
 //! list of `expiries` has its formats in [`expiries`] (its calendar writer in [`calendar`]), the
-//! estate of `inventory` in [`inventory`], `verify-key`'s answer in
+//! estate of `inventory` in [`inventory`], what `init` wrote for the estate in [`init`], `verify-key`'s answer in
 //! [`verification`], and `explain` in [`explain`]. Escaping for every target is [`escape`]'s.
 //!
 //! A finding's route into its policy is resolved to a byte span by the pipeline that judged it
@@ -15,6 +15,7 @@ pub mod expiries;
 pub mod explain;
 pub mod github;
 pub mod human;
+pub mod init;
 pub mod inventory;
 pub mod json;
 pub mod junit;
@@ -153,15 +154,13 @@ fn streamed(
 }
 
 /// Writes one pretty JSON document and a final newline through a buffer: the JSON and SARIF
-/// reports serialise straight into it as they are produced.
+/// reports serialise straight into it as they are produced, escaped for a CI log
+/// ([`escape::json`]).
 pub(crate) fn write_document(
     out: &mut dyn std::io::Write,
     document: &impl serde::Serialize,
 ) -> std::io::Result<()> {
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
-    serde_json::to_writer_pretty(&mut out, document)?;
-    std::io::Write::write_all(&mut out, b"\n")?;
-    std::io::Write::flush(&mut out)
+    escape::json(out, document)
 }
 
 pub(crate) fn severity_word(severity: Severity, count: usize) -> String {

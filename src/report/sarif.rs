@@ -31,6 +31,10 @@ struct Document<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     column_kind: &'static str,
+    /// Where `INFRASTRUCTURE` is, when a related location lies outside the directory the command
+    /// ran in (the repository the report is read in) and is named relative to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    original_uri_base_ids: Option<BaseIds<'a>>,
     /// When a `check` judged (absent for `lint`).
     #[serde(skip_serializing_if = "Option::is_none")]
     properties: Option<RunProperties<'a>>,
@@ -51,6 +55,20 @@ struct AccountJudged<'a> {
     judged_at: Option<String>,
     name: &'a str,
 }
+
+#[derive(Serialize)]
+struct BaseIds<'a> {
+    #[serde(rename = "INFRASTRUCTURE")]
+    infrastructure: BaseUri<'a>,
+}
+
+#[derive(Serialize)]
+struct BaseUri<'a> {
+    uri: &'a str,
+}
+
+/// The `uriBaseId` of a file named relative to the infrastructure directory.
+const INFRASTRUCTURE: &str = "INFRASTRUCTURE";
 
 #[derive(Serialize)]
 struct Tool {
@@ -212,8 +230,12 @@ struct Physical<'a> {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Artifact<'a> {
     uri: std::borrow::Cow<'a, str>,
+    /// Set when `uri` is relative to another directory than the repository's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -288,7 +310,10 @@ fn result<'a>(report: &'a Report<'a>, d: &'a Diagnostic) -> SarifResult<'a> {
         });
         [Location {
             physical_location: Physical {
-                artifact_location: Artifact { uri },
+                artifact_location: Artifact {
+                    uri,
+                    uri_base_id: None,
+                },
                 region,
             },
         }]
@@ -314,6 +339,7 @@ fn result<'a>(report: &'a Report<'a>, d: &'a Diagnostic) -> SarifResult<'a> {
                 physical_location: Physical {
                     artifact_location: Artifact {
                         uri: related.file.as_str().into(),
+                        uri_base_id: related.root.is_some().then_some(INFRASTRUCTURE),
                     },
                     region: Some(Region {
                         end_column: related.column + 1,
@@ -342,6 +368,11 @@ pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Resu
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         runs: [Run {
             column_kind: "unicodeCodePoints",
+            original_uri_base_ids: (report.diagnostics.iter())
+                .find_map(|d| d.related.as_ref()?.root.as_deref())
+                .map(|uri| BaseIds {
+                    infrastructure: BaseUri { uri },
+                }),
             properties: report.check.then(|| RunProperties {
                 accounts: (report.accounts.iter())
                     .map(|a| AccountJudged {

@@ -962,43 +962,14 @@ fn every_documented_key_status_is_read_and_nothing_else() {
     );
 }
 
-/// Runs `command` and returns its run, failing the test if it has not finished within a minute:
-/// a read that blocks (a pipe, a kernel interface) would otherwise hang the suite.
-fn promptly(mut command: std::process::Command) -> Run {
-    use std::process::Stdio;
-    use std::time::{Duration, Instant};
-    command.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = command.spawn().expect("the smce-guard binary runs");
-    // Drained while it runs: a report larger than a pipe's buffer would otherwise block the
-    // child on its write, and look like a blocked read.
-    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_end(&mut bytes);
-            }
-            String::from_utf8_lossy(&bytes).into_owned()
-        })
-    };
-    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
-    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("smce-guard did not finish within 60 s: a read blocked");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let status = child.wait().unwrap();
-    let run = Run {
-        code: status.code().expect("not killed by a signal"),
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-    };
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    run
+/// [`crate::common::promptly`] within a minute: a read that blocks (a pipe, a kernel interface)
+/// would otherwise hang the suite.
+fn promptly(command: std::process::Command) -> Run {
+    crate::common::promptly(
+        command,
+        std::time::Duration::from_secs(60),
+        "smce-guard (a read blocked)",
+    )
 }
 
 fn mkfifo(path: &Path) {
@@ -1098,7 +1069,7 @@ fn a_recording_linked_to_the_environment_or_out_of_the_fixtures_is_refused_unrea
     std::os::unix::fs::symlink("/proc/self/environ", &keys).unwrap();
     let run = refused_without_echo(dir, &["check"], env, secret);
     let message = invalid_message(&run);
-    assert!(message.ends_with(&format!("fixtures/{NAME}/access-keys.json is a symbolic link to a file under /proc, a kernel interface rather than a file; refusing to read it")), "{message}");
+    assert!(message.ends_with(&format!("fixtures/{NAME}/access-keys.json is a symbolic link to a file on procfs (/proc), a kernel interface rather than a file; refusing to read it")), "{message}");
 
     // A recording elsewhere holding a distinctive line would be quoted in the excerpt of its error.
     std::fs::remove_file(&keys).unwrap();
@@ -1159,5 +1130,87 @@ fn links_to_pipes_end_promptly_with_a_refusal() {
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert!(
         invalid_message(&run).ends_with("is a symbolic link to a named pipe, not a regular file")
+    );
+}
+
+#[test]
+fn output_onto_a_pipe_without_a_reader_is_refused_at_once() {
+    let scratch = Scratch::new();
+    let dir = scratch.dir.path();
+    let pipe = dir.join("report.fifo");
+    mkfifo(&pipe);
+    for args in [
+        &["check", "--format", "json", "--output"][..],
+        &["lint", "--output"][..],
+        &["expiries", "--format", "json", "--output"][..],
+    ] {
+        let mut command = crate::common::command(dir, args);
+        command.arg(&pipe);
+        let run = promptly(command);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("report.fifo: it is a named pipe with no reader"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    // With a reader, the report goes through the pipe whole.
+    let reader = {
+        let pipe = pipe.clone();
+        std::thread::spawn(move || {
+            loop {
+                // Opened again until the writer came and went.
+                let text = std::fs::read_to_string(&pipe).unwrap();
+                if !text.is_empty() {
+                    return text;
+                }
+            }
+        })
+    };
+    let mut run = None;
+    for _ in 0..500 {
+        let mut command = crate::common::command(dir, ["check", "--format", "json", "--output"]);
+        command.arg(&pipe);
+        let attempt = promptly(command);
+        if !attempt.stderr.contains("no reader") {
+            run = Some(attempt);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let run = run.expect("the reader opened the pipe");
+    // The scratch account's own verdict; what matters is that the report went through whole.
+    assert!(run.code <= 1, "{}", run.stderr);
+    let report: Value = serde_json::from_str(&reader.join().unwrap()).unwrap();
+    assert_eq!(report["version"], 1);
+}
+
+#[test]
+fn a_policy_on_tmpfs_under_dev_shm_is_read() {
+    // CI systems give scratch space on /dev/shm: a tmpfs, an ordinary filesystem.
+    let dir = tempfile::tempdir_in("/dev/shm").expect("/dev/shm, as on CI runners");
+    let policies = dir.path().join("policies");
+    std::fs::create_dir(&policies).unwrap();
+    std::fs::copy(
+        crate::common::root().join("policies/nasa-veda.yaml"),
+        policies.join("nasa-veda.yaml"),
+    )
+    .unwrap();
+    let run = crate::common::smce_guard_in(dir.path(), ["lint", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.json()["diagnostics"], serde_json::json!([]));
+    // And a recording there too, linked from the fixtures folder or not.
+    let fixtures = dir.path().join("fixtures/nasa-veda");
+    std::fs::create_dir_all(&fixtures).unwrap();
+    for entry in std::fs::read_dir(crate::common::root().join("fixtures/nasa-veda")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), fixtures.join(entry.file_name())).unwrap();
+    }
+    let run = crate::common::smce_guard_in(dir.path(), ["check", "--format", "json"]);
+    assert!(
+        !run.stdout.contains("fixture.invalid") && !run.stdout.contains("policy.unreadable"),
+        "{}",
+        run.stdout
     );
 }

@@ -157,13 +157,20 @@ fn a_cluster_file_that_differs_is_caught_at_the_policy_line_naming_its_own() {
         ]
     );
     assert_eq!(run.code, 2);
-    // SARIF names the cluster file's line as a related location, and stays valid SARIF.
+    // SARIF names the cluster file's line as a related location, by its path from where the
+    // command ran (the repository a report is uploaded from, as the policy's own location is),
+    // and stays valid SARIF.
     let sarif = scratch.run("lint", &["--format", "sarif"]);
     let sarif = crate::formats::assert_valid_sarif(&sarif.stdout);
     let related = &sarif["runs"][0]["results"][0]["relatedLocations"][0];
     assert_eq!(
         related["physicalLocation"]["artifactLocation"]["uri"],
-        "config/clusters/nasa-veda/cluster.yaml"
+        "infra/config/clusters/nasa-veda/cluster.yaml"
+    );
+    assert!(scratch.path(VEDA).is_file());
+    assert_eq!(
+        related["physicalLocation"]["artifactLocation"].get("uriBaseId"),
+        None
     );
     assert_eq!(related["physicalLocation"]["region"]["startLine"], 8);
     assert_eq!(related["message"]["text"], "aws.account: 444055461662");
@@ -382,6 +389,72 @@ fn the_example_shows_the_credentials_git_predates() {
     assert!(
         findings(&run).contains(&"nasa-veda error key.expired hub-continuous-deployer".to_owned())
     );
+}
+
+/// A cluster file outside the directory the command runs in is named relative to the
+/// infrastructure directory, whose absolute `file:` URI the run gives as `INFRASTRUCTURE`; the
+/// two resolve to the file, and the document is valid SARIF.
+#[test]
+fn sarif_names_a_cluster_file_outside_the_repository_by_its_own_base() {
+    let scratch = Scratch::new();
+    scratch.edit(VEDA, "region: us-west-2", "region: us-east-1");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let infra = scratch.path("infra");
+    let policies = scratch.path("policies");
+    let args = [
+        "lint",
+        policies.to_str().unwrap(),
+        "--infrastructure",
+        infra.to_str().unwrap(),
+        "--format",
+        "sarif",
+    ];
+    let run = execute(command(elsewhere.path(), args));
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let sarif = crate::formats::assert_valid_sarif(&run.stdout);
+    let location = &sarif["runs"][0]["results"][0]["relatedLocations"][0]["physicalLocation"];
+    let artifact = &location["artifactLocation"];
+    assert_eq!(artifact["uri"], "config/clusters/nasa-veda/cluster.yaml");
+    assert_eq!(artifact["uriBaseId"], "INFRASTRUCTURE");
+    let base = sarif["runs"][0]["originalUriBaseIds"]["INFRASTRUCTURE"]["uri"]
+        .as_str()
+        .expect("the base is given");
+    let directory = base.strip_prefix("file://").expect("a file URI");
+    assert!(directory.ends_with('/'), "{base}");
+    let resolved = Path::new(directory).join(artifact["uri"].as_str().unwrap());
+    assert_eq!(
+        std::fs::canonicalize(resolved).unwrap(),
+        std::fs::canonicalize(scratch.path(VEDA)).unwrap()
+    );
+}
+
+/// A cluster file the policies' parser refuses is reported as a cluster file, never as a policy.
+#[test]
+fn a_broken_cluster_file_is_called_a_cluster_file() {
+    let scratch = Scratch::new();
+    let text = std::fs::read_to_string(scratch.path(VEDA)).unwrap();
+    for (broken, said) in [
+        (
+            format!("{text}x: &a 1\ny: *a\n"),
+            "YAML anchors and aliases are not allowed in cluster files",
+        ),
+        (
+            format!("{text}---\nprovider: aws\n"),
+            "a cluster file holds exactly one YAML document",
+        ),
+    ] {
+        scratch.write(VEDA, &broken);
+        let run = scratch.run("lint", &["--format", "json"]);
+        let missing: Vec<String> = diagnostics(&run)
+            .into_iter()
+            .filter(|d| d.starts_with("infrastructure.missing policies/nasa-veda.yaml"))
+            .collect();
+        assert_eq!(missing.len(), 1, "{}", run.stdout);
+        // `code file:line message`: the message never speaks of a policy.
+        let message = missing[0].splitn(3, ' ').nth(2).unwrap();
+        assert!(message.ends_with(said), "{message}");
+        assert!(!message.contains("polic"), "{message}");
+    }
 }
 
 /// `deployer.credentials-stale` says what is known. `sops-in-use` and `sops-unused` (in

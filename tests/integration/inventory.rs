@@ -17,7 +17,7 @@ const NOW: &str = "2026-08-21T00:00:00Z";
 
 /// The 20 AWS clusters as their files say: folder, `aws.account`, `aws.region`, and the
 /// credentials file's `sops.lastmodified`.
-const AWS: [(&str, &str, &str, &str); 20] = [
+pub(crate) const AWS: [(&str, &str, &str, &str); 20] = [
     (
         "2i2c-aws-us",
         "790657130469",
@@ -235,6 +235,7 @@ fn every_aws_cluster_of_the_real_estate_with_its_credentials_age_and_the_others_
                     "covered": true,
                     "problems": [],
                     "account_id": account,
+                    "account_name": name,
                     "region": region,
                     "cluster_name": name,
                     "credentials_file": format!("config/clusters/{name}/enc-deployer-credentials.secret.json"),
@@ -278,6 +279,44 @@ fn every_aws_cluster_of_the_real_estate_with_its_credentials_age_and_the_others_
         json!({"clusters": 30, "aws": 20, "not_covered": 10, "expired": 18, "expiring": 2,
                "with_problems": 0, "policy_errors": 0})
     );
+    // One account per AWS cluster here, by id, each standing as its one cluster does.
+    let accounts = json["accounts"].as_array().unwrap();
+    assert_eq!(accounts.len(), 20);
+    let mut ids: Vec<&str> = AWS.iter().map(|a| a.1).collect();
+    ids.sort_unstable();
+    assert_eq!(
+        accounts
+            .iter()
+            .map(|a| a["account_id"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ids
+    );
+    for (name, account, ..) in AWS {
+        let c = cluster(&clusters, name);
+        let a = accounts
+            .iter()
+            .find(|a| a["account_id"] == account)
+            .unwrap();
+        let credentials = &c["credentials"];
+        assert_eq!(
+            a,
+            &json!({
+                "account_id": account,
+                "name": name,
+                "clusters": [name],
+                "status": credentials["status"],
+                "last_modified": credentials["last_modified"],
+                "age_days": credentials["age_days"],
+                "warn_at": credentials["warn_at"],
+                "due": credentials["due"],
+                "days_left": credentials["days_left"],
+                "max_age_days": 60,
+                "warn_days": 15,
+                "limit_from": "default",
+            }),
+            "{name}"
+        );
+    }
     // Nothing is decrypted, or even shown encrypted.
     for format in ["json", "table", "markdown", "ics"] {
         let out = inventory(
@@ -704,4 +743,109 @@ fn inventory_has_help_with_an_example_and_needs_a_checkout() {
     env.env("SMCE_GUARD_INFRASTRUCTURE", data("infrastructure"));
     let run = execute(env);
     assert_eq!(run.json()["summary"]["clusters"], 30);
+}
+
+/// `accounts` gathers the clusters of one account: the worst standing of its credentials, the
+/// oldest of them, the policy's name (else the first folder's, when it is a valid account name),
+/// and `unknown` while a credentials file cannot be dated and none is past its window.
+#[test]
+fn accounts_gather_their_clusters_with_the_oldest_credentials_and_the_worst_standing() {
+    let dir = scratch();
+    let clusters_dir = dir.path().join("infra/config/clusters");
+    // A second cluster in uw-escience's account (its credentials 2026-07-03), rotated later.
+    copy(
+        &clusters_dir.join("uw-escience"),
+        &clusters_dir.join("uw-escience-staging"),
+    );
+    edit(
+        &clusters_dir.join("uw-escience-staging/enc-deployer-credentials.secret.json"),
+        "2026-07-03T15:43:30Z",
+        "2026-08-01T00:00:00Z",
+    );
+    // Two clusters in a new account: one dated, one that cannot be dated.
+    for (name, from) in [("zeta-a", "neurohackademy"), ("zeta-b", "temple")] {
+        copy(&clusters_dir.join(from), &clusters_dir.join(name));
+    }
+    let account_of = |name: &str, from: &str| {
+        edit(
+            &clusters_dir.join(name).join("cluster.yaml"),
+            &format!("account: {from}"),
+            "account: 999900001111",
+        )
+    };
+    account_of("zeta-a", "181398284065");
+    account_of("zeta-b", "324830304144");
+    std::fs::write(
+        clusters_dir.join("zeta-b/enc-deployer-credentials.secret.json"),
+        "{}",
+    )
+    .unwrap();
+    // A folder whose name no policy may carry, alone in its account.
+    copy(&clusters_dir.join("victor"), &clusters_dir.join("Odd Name"));
+    edit(
+        &clusters_dir.join("Odd Name/cluster.yaml"),
+        "account: 129856558350",
+        "account: 999900002222",
+    );
+    // uw-escience's account declared by a policy of another name, with its own limits.
+    std::fs::create_dir(dir.path().join("policies")).unwrap();
+    std::fs::write(
+        dir.path().join("policies/escience.yaml"),
+        "account:\n  id: \"334807430785\"\n  name: escience\n  contacts: [{email: ops@example.org}]\ncredentials:\n  max_age_days: 90\n  warn_days: 30\n",
+    )
+    .unwrap();
+    let infra = dir.path().join("infra");
+    let account = |now: &str, id: &str| -> Value {
+        let run = inventory(dir.path(), &infra, now, &["--format", "json"]);
+        let json = run.json();
+        (json["accounts"].as_array().unwrap().iter())
+            .find(|a| a["account_id"] == id)
+            .unwrap_or_else(|| panic!("no account {id}:\n{}", run.stdout))
+            .clone()
+    };
+    let escience = account("2026-08-21T00:00:00Z", "334807430785");
+    assert_eq!(
+        escience,
+        json!({
+            "account_id": "334807430785",
+            "name": "escience",
+            "clusters": ["uw-escience", "uw-escience-staging"],
+            // 48 days of 90, warned from day 60.
+            "status": "ok",
+            "last_modified": "2026-07-03T15:43:30Z",
+            "age_days": 48,
+            "warn_at": "2026-09-01T15:43:30Z",
+            "due": "2026-10-01T15:43:30Z",
+            "days_left": 41,
+            "max_age_days": 90,
+            "warn_days": 30,
+            "limit_from": "policy",
+        })
+    );
+    // The older cluster decides: expiring from 2026-09-01, though the other is fresh then.
+    assert_eq!(account("2026-09-02", "334807430785")["status"], "expiring");
+    assert_eq!(account("2026-10-02", "334807430785")["status"], "expired");
+    // One credentials file undated, the other fresh: unknown; past its window: expiring.
+    let zeta = account("2026-07-01", "999900001111");
+    assert_eq!(
+        (
+            zeta["name"].clone(),
+            zeta["clusters"].clone(),
+            zeta["status"].clone(),
+            zeta["last_modified"].clone()
+        ),
+        (
+            json!("zeta-a"),
+            json!(["zeta-a", "zeta-b"]),
+            json!("unknown"),
+            json!("2026-06-30T14:16:49Z")
+        )
+    );
+    assert_eq!(account("2026-08-20", "999900001111")["status"], "expiring");
+    // No name a policy could carry: none.
+    let odd = account("2026-07-01", "999900002222");
+    assert_eq!(
+        (odd["name"].clone(), odd["status"].clone()),
+        (Value::Null, json!("expired"))
+    );
 }

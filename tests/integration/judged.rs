@@ -190,24 +190,33 @@ fn stale_recordings_warn_in_check_and_expiries() {
     ]);
     assert!(!lenient.stdout.contains("fixture.stale"));
 
+    // The staleness of each recording is said once: by the table when it is on stdout, on
+    // stderr otherwise (a machine format, or the table in a file).
+    let warnings = |run: &crate::common::Run| {
+        (run.stderr.lines())
+            .filter(|l| l.starts_with("warning: the recording of"))
+            .count()
+    };
+    let stale_lines = |text: &str| text.lines().filter(|l| l.starts_with("STALE: ")).count();
     let expiries = smce_guard(["expiries", "--now", "2026-12-01"]);
     assert_eq!(expiries.code, 0, "{}", expiries.stderr);
-    let stale_lines: Vec<&str> = expiries
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("STALE: "))
-        .collect();
-    assert_eq!(stale_lines.len(), 5, "{}", expiries.stdout);
-    assert_eq!(
-        expiries
-            .stderr
-            .lines()
-            .filter(|l| l.starts_with("warning: "))
-            .count(),
-        5
-    );
-    let json = smce_guard(["expiries", "--now", "2026-12-01", "--format", "json"]).json();
-    assert_eq!(json["stale"].as_array().unwrap().len(), 5);
+    assert_eq!(stale_lines(&expiries.stdout), 5, "{}", expiries.stdout);
+    assert_eq!(warnings(&expiries), 0, "{}", expiries.stderr);
+    let run = smce_guard(["expiries", "--now", "2026-12-01", "--format", "json"]);
+    assert_eq!(run.json()["stale"].as_array().unwrap().len(), 5);
+    assert_eq!(warnings(&run), 5, "{}", run.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("expiries.txt");
+    let run = smce_guard([
+        "expiries",
+        "--now",
+        "2026-12-01",
+        "--output",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(run.stdout, "");
+    assert_eq!(warnings(&run), 5, "{}", run.stderr);
+    assert_eq!(stale_lines(&std::fs::read_to_string(&file).unwrap()), 5);
 }
 
 /// A credential's `last_used` in the expiries JSON.

@@ -19,13 +19,12 @@
 //! The cases that would take megabytes to commit (a 2 MB file, a billion-laughs alias bomb, deep
 //! nesting) are generated into a temporary directory by the tests at the end.
 
-use crate::common::{Run, root, smce_guard};
+use crate::common::{Run, root, smce_guard, within};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The corpus, relative to the repository root (so reports name files relatively).
 const CORPUS: &str = "tests/data/lint";
@@ -522,27 +521,6 @@ fn a_directory_of_broken_files_reports_every_file() {
         "{}",
         human.stdout
     );
-}
-
-/// Runs `f` on another thread and fails if it takes longer than `limit` (a hang fails the test
-/// rather than blocking the suite forever).
-fn within<T: Send + 'static>(
-    limit: Duration,
-    what: &str,
-    f: impl FnOnce() -> T + Send + 'static,
-) -> T {
-    let (send, receive) = mpsc::channel();
-    let started = Instant::now();
-    std::thread::spawn(move || {
-        let _ = send.send(f());
-    });
-    match receive.recv_timeout(limit) {
-        Ok(value) => value,
-        Err(mpsc::RecvTimeoutError::Timeout) => panic!("{what} did not finish within {limit:?}"),
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            panic!("{what} failed after {:?}", started.elapsed())
-        }
-    }
 }
 
 /// Writes `text` as `name` into a fresh temporary directory.

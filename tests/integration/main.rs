@@ -5,6 +5,7 @@
 mod architecture;
 #[allow(dead_code)] // Each helper is used by some modules only.
 mod common;
+mod costs;
 mod docs;
 mod escaping;
 mod faults;

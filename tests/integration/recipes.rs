@@ -3,8 +3,11 @@
 //! only from a release's hash-pinned requirements file and is included into a page; zizmor finds
 //! nothing in them, the action or `.github/workflows/`; the pull-request gate runs for real on a
 //! copy of 2i2c's cluster files; the live check's steps run for real against `moto_server` with a
-//! stand-in `gh`, and write no user name or key id where the public can read it; the terraform
-//! parses with python-hcl2 and trusts one branch of one repository.
+//! stand-in `gh`, and write no user name or key id where the public can read it; the estate
+//! check's steps run day after day on a copy of 2i2c's 30 cluster folders ([`inventory`]); the
+//! terraform parses with python-hcl2 and trusts one branch of one repository.
+
+mod inventory;
 
 use crate::common::{python, required_tool, root, smce_guard};
 use serde_json::{Value, json};
