@@ -71,7 +71,7 @@ pub enum Command {
     /// Tell whether the key CI holds is the deployer's newest active key (a rotation you can prove).
     #[command(
         name = "verify-key",
-        after_help = "Examples:\n  sops -d config/clusters/nasa-veda/enc-deployer-credentials.secret.json | smce-guard verify-key --account nasa-veda --live\n  smce-guard verify-key --account nasa-veda --key-id AKIAEXAMPLEGZQBEFHQR\n\nWithout --key-id the key is read from standard input, as the JSON `aws iam create-access-key`\nprints; its secret is never printed, logged or written.\nExit codes: 0 CI holds the newest active key and it is not expiring, 1 it does not (unknown,\ninactive, the older of two, expiring or expired) or the recording is too old to prove it,\n2 bad input, 3 the account could not be read."
+        after_help = "Examples:\n  sops -d config/clusters/nasa-veda/enc-deployer-credentials.secret.json | smce-guard verify-key --account nasa-veda --live\n  smce-guard verify-key --account nasa-veda --key-id AKIAEXAMPLE35EMZB4UA\n\nWithout --key-id the key is read from standard input, as the JSON `aws iam create-access-key`\nprints; its secret is never printed, logged or written.\nExit codes: 0 CI holds the newest active key and it is not expiring, 1 it does not (unknown,\ninactive, the older of two, expiring or expired) or the recording is too old to prove it,\n2 bad input, 3 the account could not be read."
     )]
     VerifyKey(VerifyArgs),
     /// Write a first policy for an account (review it before committing), or one for every AWS

@@ -306,8 +306,20 @@ fn exit_code_table_agrees_with_what_each_command_does() {
         2,
     );
     add(&["explain", "no.such-code"], 2);
-    // The real estate: credentials past their limit (exit 1); no checkout at all (exit 2).
-    add(&["inventory", "--infrastructure", estate], 1);
+    // The real estate with the four SMCE policies: credentials past their limit (exit 1); with
+    // every policy of the example, the legacy one is a policy error (its invented account has no
+    // cluster file: exit 2); no checkout at all (exit 2).
+    let smce =
+        ["disasters", "maap", "nasa-ghg-hub", "nasa-veda"].map(|n| format!("policies/{n}.yaml"));
+    add(
+        &[
+            &["inventory", "--infrastructure", estate][..],
+            &smce.each_ref().map(String::as_str),
+        ]
+        .concat(),
+        1,
+    );
+    add(&["inventory", "--infrastructure", estate], 2);
     add(&["inventory", "--infrastructure", "nowhere"], 2);
     add(&["init", "--infrastructure", "nowhere"], 2);
     add(&["completions", "tcsh"], 2);

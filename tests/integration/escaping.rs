@@ -52,7 +52,7 @@ pub fn hostile_example() -> tempfile::TempDir {
         "    - name: Example VEDA Representative",
         &format!("    - name: {}", yaml_quoted(HOSTILE)),
     ) + &format!(
-        "waivers:\n  - code: key.expiring\n    reason: {}\n    until: \"2099-01-01\"\n",
+        "waivers:\n  - code: key.expired\n    reason: {}\n    until: \"2099-01-01\"\n",
         yaml_quoted(HOSTILE)
     );
     std::fs::write(&policy, text).unwrap();
@@ -172,7 +172,7 @@ fn hostile_values_reach_every_check_format_as_text_only() {
     let waived = findings
         .iter()
         .find(|f| f["waiver"].is_object())
-        .expect("the hostile waiver marks the deployer's expiring key");
+        .expect("the hostile waiver marks the deployer's expired key");
     assert_eq!(waived["waiver"]["reason"], HOSTILE);
     assert_eq!(waived["details"]["key_id"], HOSTILE);
     assert!(

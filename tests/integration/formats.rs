@@ -246,7 +246,7 @@ fn waivers_mark_findings_and_stale_ones_are_reported() {
     let maap = dir.path().join("policies/maap.yaml");
     let mut text = std::fs::read_to_string(&maap).unwrap();
     text.push_str(
-        "waivers:\n  - code: user.unmanaged\n    principal: old-contractor-example\n    reason: contract ends in December\n    until: \"2099-12-31\"\n  - code: member.missing\n    reason: nobody is missing\n    until: \"2099-12-31\"\n",
+        "waivers:\n  - code: user.unmanaged\n    principal: example-engineer-katherine\n    reason: SMDE deletes the user in December\n    until: \"2099-12-31\"\n  - code: member.missing\n    reason: nobody is missing\n    until: \"2099-12-31\"\n",
     );
     std::fs::write(&maap, text).unwrap();
     let run = smce_guard_in(
@@ -267,7 +267,7 @@ fn waivers_mark_findings_and_stale_ones_are_reported() {
     assert_eq!(unmanaged["waived"], true);
     assert_eq!(
         unmanaged["waiver"],
-        serde_json::json!({"reason": "contract ends in December", "until": "2099-12-31"})
+        serde_json::json!({"reason": "SMDE deletes the user in December", "until": "2099-12-31"})
     );
     assert!(
         findings
@@ -298,7 +298,7 @@ fn waivers_mark_findings_and_stale_ones_are_reported() {
         )
         .stdout;
         assert!(
-            out.contains("contract ends in December"),
+            out.contains("SMDE deletes the user in December"),
             "{format} does not show the waiver"
         );
     }
@@ -329,7 +329,7 @@ fn a_waiver_alone_turns_drift_into_a_pass() {
     let dir = scratch_example();
     let veda = dir.path().join("policies/nasa-veda.yaml");
     let mut text = std::fs::read_to_string(&veda).unwrap();
-    text.push_str("waivers:\n  - code: key.expiring\n    reason: rotation booked\n    until: \"2026-11-25\"\n  - code: password.expiring\n    principal: example-engineer-grace\n    reason: on leave\n    until: \"2026-11-25\"\n");
+    text.push_str("waivers:\n  - code: key.expired\n    reason: rotation booked\n    until: \"2026-11-25\"\n  - code: sso.permission-set-changed\n    principal: Project-Power-User\n    reason: SMDE restores the set on Monday\n    until: \"2026-11-25\"\n");
     std::fs::write(&veda, text).unwrap();
     let args = [
         "check",
@@ -341,7 +341,7 @@ fn a_waiver_alone_turns_drift_into_a_pass() {
         "json",
     ];
     let run = smce_guard_in(dir.path(), args);
-    assert_eq!(run.code, 0, "both warnings waived: {}", run.stdout);
+    assert_eq!(run.code, 0, "both findings waived: {}", run.stdout);
     assert_eq!(run.json()["accounts"][0]["status"], "ok");
     // After `until`, the waiver is an error and no longer honoured.
     let later = smce_guard_in(
@@ -406,7 +406,7 @@ fn shards_cover_every_account_exactly_once() {
             let run = smce_guard(["check", "--shard", &shard, "--format", "json"]);
             // A shard that holds no account is refused (a run that judges nothing must not
             // pass), by `expiries` too.
-            if run.code == 2 && run.stderr.contains("selects none of the 4 account(s)") {
+            if run.code == 2 && run.stderr.contains("selects none of the 5 account(s)") {
                 let expiries = smce_guard(["expiries", "--shard", &shard]);
                 assert_eq!(expiries.code, 2, "{shard}: {}", expiries.stderr);
                 continue;
@@ -510,10 +510,12 @@ fn expiries_calendar_parses_back_to_the_right_dates() {
         .iter()
         .find(|c| c["account_name"] == "nasa-veda" && c["kind"] == "access-key")
         .unwrap();
-    assert_eq!(deployer["expires_at"], "2026-11-30T09:00:00Z");
-    assert_eq!(deployer["warn_at"], "2026-11-15T09:00:00Z");
-    assert_eq!(deployer["days_left"], 10);
+    // The key of 2026-03-09, never rotated since: 60 days, warned 15 before.
+    assert_eq!(deployer["expires_at"], "2026-05-08T13:04:00Z");
+    assert_eq!(deployer["warn_at"], "2026-04-23T13:04:00Z");
+    assert_eq!(deployer["days_left"], -195);
     assert_eq!(deployer["contacts"][0]["email"], "veda-rep@example.org");
+    assert_eq!(deployer["who_must_act"], "Example 2i2c Engineering");
 
     let run = smce_guard(["expiries", "--format", "ics"]);
     assert_eq!(run.code, 0);
@@ -534,7 +536,7 @@ fn expiries_calendar_parses_back_to_the_right_dates() {
         .unwrap();
     assert_eq!(
         (warn.1.as_str(), expire.1.as_str()),
-        ("20261115", "20261130")
+        ("20260423", "20260508")
     );
     assert!(expire.2.contains("nasa-veda") && expire.2.contains(key));
 
@@ -546,7 +548,9 @@ fn expiries_calendar_parses_back_to_the_right_dates() {
             .iter()
             .all(|c| c["days_left"].as_i64().unwrap() <= 10)
     );
-    assert_eq!(within["credentials"].as_array().unwrap().len(), 4);
+    // Four expired (two deployer keys, two passwords), Grace's password (due in 8 days) and maap's
+    // deployer key (in 10).
+    assert_eq!(within["credentials"].as_array().unwrap().len(), 6);
 
     let table = smce_guard(["expiries"]).stdout;
     assert!(table.lines().next().unwrap().starts_with("EXPIRES_AT"));
@@ -556,7 +560,7 @@ fn expiries_calendar_parses_back_to_the_right_dates() {
     assert!(markdown.contains(&format!(
         "access key {key} of hub-continuous-deployer : crit, "
     )));
-    assert!(markdown.contains(", 2026-10-01, 2026-11-30\n"));
+    assert!(markdown.contains(", 2026-03-09, 2026-05-08\n"));
     assert_eq!(
         markdown.matches(" : active, ").count() + markdown.matches(" : crit, ").count(),
         credentials.len()

@@ -6,7 +6,12 @@ use crate::common::{RECORDED_AT, command, data, execute, findings, root, smce_gu
 use serde_json::Value;
 use std::path::Path;
 
-/// A scratch copy of the real infrastructure checkout and of `policies/`.
+/// The repository's legacy example: its account is invented, so the real checkout has no cluster
+/// for it (`the_repository_policies_agree_with_the_real_cluster_files`).
+const LEGACY: &str = "legacy-members.yaml";
+
+/// A scratch copy of the real infrastructure checkout and of the four SMCE policies of
+/// `policies/` (not the legacy example, which no cluster file describes).
 struct Scratch {
     dir: tempfile::TempDir,
 }
@@ -16,6 +21,7 @@ impl Scratch {
         let dir = tempfile::tempdir().unwrap();
         copy(&data("infrastructure"), &dir.path().join("infra"));
         copy(&root().join("policies"), &dir.path().join("policies"));
+        std::fs::remove_file(dir.path().join("policies").join(LEGACY)).unwrap();
         Scratch { dir }
     }
 
@@ -82,6 +88,8 @@ const VEDA: &str = "infra/config/clusters/nasa-veda/cluster.yaml";
 
 #[test]
 fn the_repository_policies_agree_with_the_real_cluster_files() {
+    // The four SMCE policies agree with their cluster files; the legacy example, an invented
+    // account, has none, and is the one diagnostic.
     let run = smce_guard([
         "lint",
         "policies",
@@ -90,6 +98,28 @@ fn the_repository_policies_agree_with_the_real_cluster_files() {
         "--format",
         "json",
     ]);
+    assert_eq!(
+        diagnostics(&run),
+        [
+            "infrastructure.missing policies/legacy-members.yaml:8 no cluster file for this account: config/clusters/legacy-members/cluster.yaml does not exist in tests/data/infrastructure"
+        ],
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.code, 2);
+    let mut args = [
+        "lint",
+        "--infrastructure",
+        "tests/data/infrastructure",
+        "--format",
+        "json",
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(
+        ["disasters", "maap", "nasa-ghg-hub", "nasa-veda"].map(|n| format!("policies/{n}.yaml")),
+    );
+    let run = smce_guard(&args);
     assert_eq!(diagnostics(&run), Vec::<String>::new(), "{}", run.stderr);
     assert_eq!(run.code, 0);
     // The same through the environment, as CI would set it once.
@@ -116,10 +146,10 @@ fn a_cluster_file_that_differs_is_caught_at_the_policy_line_naming_its_own() {
         diagnostics(&run),
         [
             format!(
-                "infrastructure.mismatch policies/nasa-veda.yaml:4 account id `444055461661` here, `444055461662` in the cluster file {place}8)"
+                "infrastructure.mismatch policies/nasa-veda.yaml:7 account id `444055461661` here, `444055461662` in the cluster file {place}8)"
             ),
             format!(
-                "infrastructure.mismatch policies/nasa-veda.yaml:6 region `us-west-2` here, `us-east-1` in the cluster file {place}12)"
+                "infrastructure.mismatch policies/nasa-veda.yaml:9 region `us-west-2` here, `us-east-1` in the cluster file {place}12)"
             ),
             format!(
                 "infrastructure.mismatch policies/nasa-veda.yaml:15 EKS cluster `nasa-veda` here, `nasa-veda-2` in the cluster file {place}11)"
@@ -149,7 +179,7 @@ fn a_cluster_file_that_differs_is_caught_at_the_policy_line_naming_its_own() {
     assert_eq!(check.code, 2);
     assert!(
         findings(&check)
-            .contains(&"nasa-veda warning key.expiring hub-continuous-deployer".to_owned())
+            .contains(&"nasa-veda error key.expired hub-continuous-deployer".to_owned())
     );
 }
 
@@ -190,7 +220,7 @@ fn a_policy_that_differs_is_caught_too_and_cluster_config_names_another_file() {
     assert_eq!(
         diagnostics(&run),
         [
-            "infrastructure.mismatch policies/nasa-ghg-hub.yaml:13 EKS cluster `ghg` here, `nasa-ghg-hub` in the cluster file (cluster file: config/clusters/nasa-ghg-hub/cluster.yaml:11)"
+            "infrastructure.mismatch policies/nasa-ghg-hub.yaml:15 EKS cluster `ghg` here, `nasa-ghg-hub` in the cluster file (cluster file: config/clusters/nasa-ghg-hub/cluster.yaml:11)"
         ]
     );
     // A top-level id written as a string is compared.
@@ -200,7 +230,7 @@ fn a_policy_that_differs_is_caught_too_and_cluster_config_names_another_file() {
         "account: \"444055461699\"",
     );
     let run = scratch.run("lint", &["--format", "json"]);
-    assert!(diagnostics(&run)[1].starts_with("infrastructure.mismatch policies/nasa-veda.yaml:4 account id `444055461661` here, `444055461699`"), "{:?}", diagnostics(&run));
+    assert!(diagnostics(&run)[1].starts_with("infrastructure.mismatch policies/nasa-veda.yaml:7 account id `444055461661` here, `444055461699`"), "{:?}", diagnostics(&run));
     // A path out of DIR is refused by the schema.
     scratch.edit(
         "policies/nasa-veda.yaml",
@@ -211,7 +241,7 @@ fn a_policy_that_differs_is_caught_too_and_cluster_config_names_another_file() {
     assert!(
         diagnostics(&run)
             .iter()
-            .any(|d| d.starts_with("policy.invalid-value policies/nasa-veda.yaml:7")),
+            .any(|d| d.starts_with("policy.invalid-value policies/nasa-veda.yaml:10")),
         "{:?}",
         diagnostics(&run)
     );
@@ -241,10 +271,10 @@ fn a_missing_cluster_file_another_cloud_and_undatable_credentials_are_missing() 
     let run = scratch.run("lint", &["--format", "json"]);
     let found = diagnostics(&run);
     assert_eq!(found.len(), 4, "{found:?}");
-    assert!(found[0].starts_with("infrastructure.missing policies/disasters.yaml:5 config/clusters/disasters/cluster.yaml says `provider: gcp`"), "{found:?}");
+    assert!(found[0].starts_with("infrastructure.missing policies/disasters.yaml:7 config/clusters/disasters/cluster.yaml says `provider: gcp`"), "{found:?}");
     assert!(
         found[1].starts_with(
-            "infrastructure.missing policies/maap.yaml:5 no cluster file for this account: "
+            "infrastructure.missing policies/maap.yaml:7 no cluster file for this account: "
         ) && found[1].ends_with("does not exist in infra"),
         "{found:?}"
     );
@@ -259,14 +289,9 @@ fn a_missing_cluster_file_another_cloud_and_undatable_credentials_are_missing() 
 #[test]
 fn credentials_older_than_the_keys_are_stale_and_a_yaml_sops_file_is_read_too() {
     let scratch = Scratch::new();
-    // disasters holds two active keys (2026-10-11 and 2026-11-10): credentials re-encrypted
-    // between them are a rotation not re-encrypted (warning).
-    let disasters = "infra/config/clusters/disasters/enc-deployer-credentials.secret.json";
-    scratch.edit(
-        disasters,
-        "\"lastmodified\": \"2026-03-09T13:26:34Z\"",
-        "\"lastmodified\": \"2026-10-20T00:00:00Z\"",
-    );
+    // disasters holds two active keys (2026-03-09T13:19, the one in git, and 2026-11-14): its
+    // real credentials, re-encrypted between them (13:26), are a rotation not re-encrypted
+    // (warning).
     // nasa-ghg-hub's credentials as a YAML sops file, re-encrypted after its key.
     scratch.edit(
         "infra/config/clusters/nasa-ghg-hub/cluster.yaml",
@@ -282,23 +307,24 @@ fn credentials_older_than_the_keys_are_stale_and_a_yaml_sops_file_is_read_too() 
         .into_iter()
         .filter(|f| f.contains("credentials-stale"))
         .collect();
+    // nasa-veda's key was created minutes before its credentials were re-encrypted (git holds it).
     assert_eq!(
         stale,
         [
             "disasters warning deployer.credentials-stale hub-continuous-deployer",
             "maap error deployer.credentials-stale hub-continuous-deployer",
-            "nasa-veda error deployer.credentials-stale hub-continuous-deployer",
         ]
     );
     let finding = &run.json()["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["code"] == "deployer.credentials-stale" && f["account_name"] == "nasa-veda")
+        .find(|f| f["code"] == "deployer.credentials-stale" && f["account_name"] == "maap")
         .cloned()
         .unwrap();
-    assert_eq!(finding["line"], 14);
-    assert_eq!(finding["details"]["lastmodified"], "2026-03-09T13:11:49Z");
+    // At `deployer:`, since the policy writes no `deployer.user`.
+    assert_eq!(finding["line"], 12);
+    assert_eq!(finding["details"]["lastmodified"], "2026-03-09T13:13:22Z");
     assert!(
         finding["message"]
             .as_str()
@@ -312,6 +338,56 @@ fn credentials_older_than_the_keys_are_stale_and_a_yaml_sops_file_is_read_too() 
         junit.stdout.contains("deployer.credentials-stale"),
         "{}",
         junit.stdout
+    );
+}
+
+/// The repository's example against the real cluster files, unchanged: no rotation is committed
+/// after 2026-03-09, so git predates the key of every account whose deployer was rotated since
+/// (nasa-ghg-hub and maap, whose new keys are in use: CI may hold a newer copy), and a rotation
+/// half done (disasters: git holds the older of its two keys). nasa-veda's key is the one git
+/// holds, never rotated: not stale, but expired. The legacy example has no cluster file.
+#[test]
+fn the_example_shows_the_credentials_git_predates() {
+    let run = smce_guard([
+        "check",
+        "--infrastructure",
+        "tests/data/infrastructure",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        run.code, 2,
+        "infrastructure.missing is invalid input: {}",
+        run.stdout
+    );
+    let json = run.json();
+    let listed: Vec<String> = (json["findings"].as_array().unwrap().iter())
+        .filter(|f| {
+            let code = f["code"].as_str().unwrap();
+            code.starts_with("infrastructure.") || code == "deployer.credentials-stale"
+        })
+        .map(|f| {
+            let lastmodified = crate::common::text(&f["details"]["lastmodified"]);
+            let used = crate::common::text(&f["details"]["used_since"]);
+            format!(
+                "{} {} {} {lastmodified} {used}",
+                crate::common::text(&f["file"]),
+                f["severity"].as_str().unwrap(),
+                f["code"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "policies/legacy-members.yaml error infrastructure.missing - -",
+            "policies/disasters.yaml warning deployer.credentials-stale 2026-03-09T13:26:34Z -",
+            "policies/maap.yaml error deployer.credentials-stale 2026-03-09T13:13:22Z AKIAEXAMPLEJFU3DIYZH",
+            "policies/nasa-ghg-hub.yaml error deployer.credentials-stale 2026-03-09T13:27:56Z AKIAEXAMPLEFHJPNN7FG",
+        ]
+    );
+    assert!(
+        findings(&run).contains(&"nasa-veda error key.expired hub-continuous-deployer".to_owned())
     );
 }
 

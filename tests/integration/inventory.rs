@@ -346,7 +346,9 @@ fn every_aws_cluster_of_the_real_estate_with_its_credentials_age_and_the_others_
 }
 
 /// The repository's own policies and recordings: the four SMCE clusters are held to their
-/// policies' limits and carry the verdict `check` gives their accounts.
+/// policies' limits and carry the verdict `check` gives their accounts. The legacy example's
+/// invented account has no cluster in the checkout: a policy error (exit 2), and every cluster is
+/// still listed and judged.
 #[test]
 fn covered_accounts_carry_the_verdict_check_gives_them() {
     let run = execute(command(
@@ -364,7 +366,9 @@ fn covered_accounts_carry_the_verdict_check_gives_them() {
             "json",
         ],
     ));
-    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.json()["summary"]["policy_errors"], 1);
+    assert!(run.stderr.contains("1 policy error(s)"), "{}", run.stderr);
     let clusters = clusters(&run);
     let check = execute(command(
         &root(),
@@ -435,6 +439,8 @@ fn an_account_without_a_recording_says_so_and_exit_codes_follow_the_credentials(
         }
     }
     copy(&root().join("policies"), &dir.path().join("policies"));
+    // The legacy example's account has no cluster: only the four SMCE policies here.
+    std::fs::remove_file(dir.path().join("policies/legacy-members.yaml")).unwrap();
     std::fs::create_dir(dir.path().join("fixtures")).unwrap();
     let infra = dir.path().join("infra");
     let run = |now: &str| inventory(dir.path(), &infra, now, &["--format", "json"]);
@@ -590,6 +596,8 @@ fn unreadable_and_broken_recordings_are_exit_3_and_2() {
     let dir = scratch();
     copy(&root().join("policies"), &dir.path().join("policies"));
     copy(&root().join("fixtures"), &dir.path().join("fixtures"));
+    // The legacy example's account has no cluster: only the four SMCE policies here.
+    std::fs::remove_file(dir.path().join("policies/legacy-members.yaml")).unwrap();
     let infra = dir.path().join("infra");
     let json = |run: &Run, name: &str| cluster(&clusters(run), name)["policy"].clone();
     // A recording without its credential report: the account is unobserved (3 outranks 1).

@@ -902,9 +902,9 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// The pull-request gate's steps, run for real on a checkout like 2i2c-org/infrastructure's: the
-/// real cluster files of the four SMCE hubs and the repository's policies in
-/// `smce-guard/policies/`. It passes, writes its summary, and fails on a policy that disagrees
-/// with its cluster file.
+/// real cluster files of the four SMCE hubs and the repository's policies for them in
+/// `smce-guard/policies/` (not the legacy example, an invented account with no cluster). It
+/// passes, writes its summary, and fails on a policy that disagrees with its cluster file.
 #[test]
 fn pull_request_gate_runs_on_a_copy_of_the_infrastructure_checkout() {
     let path = "docs/recipes/workflows/smce-guard-pull-request.yml";
@@ -916,6 +916,12 @@ fn pull_request_gate_runs_on_a_copy_of_the_infrastructure_checkout() {
         &root().join("policies"),
         &checkout.path().join("smce-guard/policies"),
     );
+    std::fs::remove_file(
+        checkout
+            .path()
+            .join("smce-guard/policies/legacy-members.yaml"),
+    )
+    .unwrap();
     let state = checkout.path().join("gh.json");
     let tools = tool_dir(&state);
     let env = runner_env(tools.path());

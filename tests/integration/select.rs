@@ -5,7 +5,7 @@
 
 use crate::common::{finding_codes, smce_guard};
 
-const KNOWN: &str = "known: disasters, maap, nasa-ghg-hub, nasa-veda";
+const KNOWN: &str = "known: disasters, legacy-members, maap, nasa-ghg-hub, nasa-veda";
 
 #[test]
 fn an_unknown_account_is_a_usage_error_in_every_command() {
@@ -94,7 +94,7 @@ fn a_selection_of_no_account_is_a_usage_error() {
     let run = smce_guard(["check", "--account", "nasa-veda", "--shard", "1/2"]);
     assert!(
         run.stderr
-            .starts_with("error: --account nasa-veda --shard 1/2 selects none of the 4 account(s)"),
+            .starts_with("error: --account nasa-veda --shard 1/2 selects none of the 5 account(s)"),
         "{}",
         run.stderr
     );

@@ -70,10 +70,10 @@ fn verify_key_names_what_the_key_ci_holds_is() {
     );
     assert_eq!((run.code, verdict(&run).as_str()), (1, "older"));
     assert_eq!(run.json()["newer_key_id"], "AKIAEXAMPLEMTUILP47P");
-    // nasa-veda: the active key expires in 10 days; the old one is inactive; another is unknown.
+    // maap: the active key expires in 10 days.
     let run = verify(
         &[
-            &["--account", "nasa-veda", "--key-id", "AKIAEXAMPLEGZQBEFHQR"],
+            &["--account", "maap", "--key-id", "AKIAEXAMPLEJFU3DIYZH"],
             &json[..],
         ]
         .concat(),
@@ -81,9 +81,26 @@ fn verify_key_names_what_the_key_ci_holds_is() {
     );
     assert_eq!((run.code, verdict(&run).as_str()), (1, "expiring"));
     assert_eq!(run.json()["days_left"], 10);
+    // nasa-veda: the key of 2026-03-09, never rotated since, expired.
     let run = verify(
         &[
             &["--account", "nasa-veda", "--key-id", "AKIAEXAMPLE35EMZB4UA"],
+            &json[..],
+        ]
+        .concat(),
+        None,
+    );
+    assert_eq!((run.code, verdict(&run).as_str()), (1, "expired"));
+    assert_eq!(run.json()["days_left"], -195);
+    // legacy-members: the deployer's previous key is inactive; another key is unknown.
+    let run = verify(
+        &[
+            &[
+                "--account",
+                "legacy-members",
+                "--key-id",
+                "AKIAEXAMPLEPGCN5YLRN",
+            ],
             &json[..],
         ]
         .concat(),
