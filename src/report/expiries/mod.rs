@@ -97,16 +97,42 @@ fn fix(c: &Credential) -> String {
 }
 
 fn table(e: &Expiries, out: &mut dyn Write) -> io::Result<()> {
+    // Columns as wide as their longest value (real cluster names reach 20 characters), and at
+    // least as wide as before, so that short names keep the familiar layout.
+    let widest =
+        |least: usize, values: &mut dyn Iterator<Item = usize>| values.fold(least, usize::max);
+    let account = widest(
+        14,
+        &mut e
+            .credentials
+            .iter()
+            .map(|c| terminal(&c.account_name).chars().count()),
+    );
+    let user = widest(
+        28,
+        &mut e
+            .credentials
+            .iter()
+            .map(|c| terminal(&c.user).chars().count()),
+    );
+    let credential = widest(
+        34,
+        &mut e
+            .credentials
+            .iter()
+            .map(|c| terminal(&what(c)).chars().count()),
+    );
     writeln!(
         out,
-        "{:<21} {:>5} {:<9} {:<14} {:<28} {:<34} {:<10} WHO MUST ACT",
+        "{:<21} {:>5} {:<9} {:<account$} {:<user$} {:<credential$} {:<10} WHO MUST ACT",
         "EXPIRES_AT", "DAYS", "STATUS", "ACCOUNT", "USER", "CREDENTIAL", "LAST_USED"
     )?;
     for c in &e.credentials {
         writeln!(
             out,
-            "{:<21} {:>5} {:<9} {:<14} {:<28} {:<34} {:<10} {}{}",
-            c.expires_at,
+            "{:<21} {:>5} {:<9} {:<account$} {:<user$} {:<credential$} {:<10} {}{}",
+            // jiff's Display ignores width: padded as text, so the columns after it line up.
+            c.expires_at.to_string(),
             c.days_left,
             status(c),
             terminal(&c.account_name),
