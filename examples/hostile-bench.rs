@@ -8,13 +8,21 @@
 //!   recorded resource of R bytes (the review's 15 KB/1.5 MB and 30 KB/3 MB), and the worst case
 //!   the matcher still judges: both at IAM's size limit;
 //! - `sarif`: `check --format sarif` on one account of N users, with its peak resident memory
-//!   (`VmHWM`), next to `--format json` on the same recording.
+//!   (`VmHWM`), next to `--format json` on the same recording;
+//! - `columns`: `check` of one account whose credential report has N extra columns (the
+//!   duplicate-column check of issue 20);
+//! - `waivers`: `check` of an account of 10,000 users whose policy has W waivers, each for one
+//!   user's finding (waivers x findings, issue 20);
+//! - `expiries`: `expiries --format json` of an account of U users (a key and a password each)
+//!   whose policy has C contacts, with its peak resident memory: every credential names the
+//!   contacts, so the output grows with U x C, the memory must not (issue 20).
 //!
 //! Every CLI run is a child process (this binary run as the CLI, as fleet-bench does).
 //!
 //! Run: `cargo run --release --locked --example hostile-bench` (README: Performance). Sizes can be
-//! given: `--junit 20000,40000 --lint 50000,100000 --glob 15000:1500000,30000:3000000
-//! --sarif 40000,80000`; an empty list (`--sarif ''`) skips a case. Data goes under
+//! given: `--junit 20000,40000 --lint 10000,20000,40000,100000 --glob 15000:1500000,30000:3000000
+//! --sarif 40000,80000 --columns 25000,50000,100000 --waivers 2500,5000,10000 --expiries
+//! 1500:250,1500:1000,20000:0`; an empty list (`--sarif ''`) skips a case. Data goes under
 //! `target/hostile/`.
 
 // A benchmark reports on stdout; that is its job.
@@ -40,9 +48,18 @@ fn main() -> std::process::ExitCode {
         return code;
     }
     let mut junit = vec![20_000, 40_000];
-    let mut lint = vec![50_000, 100_000];
+    let mut lint = vec![10_000, 20_000, 40_000, 100_000];
     let mut glob = vec![(15_000, 1_500_000), (30_000, 3_000_000)];
     let mut sarif = vec![40_000, 80_000];
+    let mut columns = vec![25_000, 50_000, 100_000];
+    let mut waivers = vec![2_500, 5_000, 10_000];
+    let mut expiries = vec![
+        (1_500, 250),
+        (1_500, 500),
+        (1_500, 1_000),
+        (20_000, 0),
+        (40_000, 0),
+    ];
     let args: Vec<String> = std::env::args().skip(1).collect();
     let list = |v: &str| -> Vec<usize> {
         v.split(',')
@@ -50,31 +67,35 @@ fn main() -> std::process::ExitCode {
             .map(|n| n.parse().expect("a list of sizes: N[,N...]"))
             .collect()
     };
+    let pairs = |v: &str| -> Vec<(usize, usize)> {
+        v.split(',')
+            .filter(|s| !s.is_empty())
+            .map(|p| {
+                let (a, b) = p.split_once(':').expect("a list of pairs: A:B[,A:B...]");
+                (a.parse().unwrap(), b.parse().unwrap())
+            })
+            .collect()
+    };
     for pair in args.chunks(2) {
         match (pair[0].as_str(), pair.get(1)) {
             ("--junit", Some(v)) => junit = list(v),
             ("--lint", Some(v)) => lint = list(v),
             ("--sarif", Some(v)) => sarif = list(v),
-            ("--glob", Some(v)) => {
-                glob = v
-                    .split(',')
-                    .filter(|s| !s.is_empty())
-                    .map(|p| {
-                        let (c, r) = p.split_once(':').expect("--glob C:R[,C:R...]");
-                        (c.parse().unwrap(), r.parse().unwrap())
-                    })
-                    .collect()
-            }
+            ("--columns", Some(v)) => columns = list(v),
+            ("--waivers", Some(v)) => waivers = list(v),
+            ("--expiries", Some(v)) => expiries = pairs(v),
+            ("--glob", Some(v)) => glob = pairs(v),
             _ => panic!(
-                "usage: hostile-bench [--junit N,..] [--lint N,..] [--glob C:R,..] [--sarif N,..]"
+                "usage: hostile-bench [--junit N,..] [--lint N,..] [--glob C:R,..] [--sarif N,..] \
+                 [--columns N,..] [--waivers W,..] [--expiries U:C,..]"
             ),
         }
     }
     let root = PathBuf::from("target/hostile");
     for &n in &junit {
         let dir = account(&root, n);
-        let (json, _) = child(&["check", "--format", "json"], &dir);
-        let (time, _) = child(&["check", "--format", "junit"], &dir);
+        let (json, _) = child(&["check", "--format", "json"], &dir, 1);
+        let (time, _) = child(&["check", "--format", "junit"], &dir, 1);
         println!(
             "junit  {n:>7} users       check --format junit {:>8.2} s   (json {:.2} s)",
             time.as_secs_f64(),
@@ -120,8 +141,8 @@ fn main() -> std::process::ExitCode {
     }
     for &n in &sarif {
         let dir = account(&root, n);
-        let (json, json_peak) = child(&["check", "--format", "json"], &dir);
-        let (time, peak) = child(&["check", "--format", "sarif"], &dir);
+        let (json, json_peak) = child(&["check", "--format", "json"], &dir, 1);
+        let (time, peak) = child(&["check", "--format", "sarif"], &dir, 1);
         let bytes = std::fs::metadata(dir.join("fixtures/hub/authorization-details.json"))
             .map_or(0, |m| m.len());
         println!(
@@ -133,12 +154,46 @@ fn main() -> std::process::ExitCode {
             json_peak as f64 / 1024.0,
         );
     }
+    for &n in &columns {
+        let dir = wide_report(&root, n);
+        let bytes = std::fs::metadata(dir.join("fixtures/hub/credential-report.csv"))
+            .map_or(0, |m| m.len());
+        let (time, _) = child(&["check", "--format", "json"], &dir, 1);
+        println!(
+            "columns {n:>6} extra columns ({:>5} KB report)  check {:>8.2} s",
+            bytes / 1000,
+            time.as_secs_f64()
+        );
+    }
+    for &w in &waivers {
+        let dir = waived(&root, WAIVED_USERS, w);
+        let bytes = std::fs::metadata(dir.join("fixtures/hub/authorization-details.json"))
+            .map_or(0, |m| m.len());
+        let (time, _) = child(&["check", "--format", "json"], &dir, 1);
+        println!(
+            "waivers {w:>6} waivers over {WAIVED_USERS} users ({:>3} MB recorded)  check {:>8.2} s",
+            bytes / 1_000_000,
+            time.as_secs_f64()
+        );
+    }
+    for &(users, contacts) in &expiries {
+        let dir = contacted(&root, users, contacts);
+        let bytes = std::fs::metadata(dir.join("fixtures/hub/authorization-details.json"))
+            .map_or(0, |m| m.len());
+        let (time, peak) = child(&["expiries", "--format", "json"], &dir, 0);
+        println!(
+            "expiries {users:>6} users ({:>3} MB recorded) x {contacts:>5} contacts  {:>7.2} s  peak RSS {:>8.1} MB",
+            bytes / 1_000_000,
+            time.as_secs_f64(),
+            peak as f64 / 1024.0
+        );
+    }
     std::process::ExitCode::SUCCESS
 }
 
-/// Runs the CLI with `args` on the account in `dir`, its report to /dev/null; its wall time and
-/// peak resident memory in kB.
-fn child(args: &[&str], dir: &Path) -> (Duration, u64) {
+/// Runs the CLI with `args` on the account in `dir`, its report to /dev/null, expecting exit
+/// `code`; its wall time and peak resident memory in kB.
+fn child(args: &[&str], dir: &Path, code: i32) -> (Duration, u64) {
     let mut command = Command::new(std::env::current_exe().unwrap());
     command.env("SMCE_BENCH_CHILD", "1");
     command.args(args);
@@ -148,11 +203,7 @@ fn child(args: &[&str], dir: &Path) -> (Duration, u64) {
     let out = command.output().unwrap();
     let time = start.elapsed();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "the account has drift: {stderr}"
-    );
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
     let peak = stderr
         .lines()
         .find_map(|l| l.strip_prefix("peak "))
@@ -197,6 +248,94 @@ fn unknown_keys(root: &Path, n: usize) -> PathBuf {
     }
     std::fs::write(&file, text).unwrap();
     file
+}
+
+/// The users of the `waivers` case's account.
+const WAIVED_USERS: usize = 10_000;
+
+/// `account(users)` whose policy has `waivers` waivers of `user.unmanaged`, one per user (the
+/// first `waivers` users; any beyond the users match nothing).
+fn waived(root: &Path, users: usize, waivers: usize) -> PathBuf {
+    let dir = root.join(format!("waived-{users}-{waivers}"));
+    if dir.join("done").exists() {
+        return dir;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_account(&account(root, users), &dir);
+    let mut policy = std::fs::read_to_string(dir.join("policies/hub.yaml")).unwrap();
+    policy.push_str("waivers:\n");
+    for i in 0..waivers {
+        let _ = write!(
+            policy,
+            "  - code: user.unmanaged\n    principal: engineer-{i:06}\n    reason: r\n    until: \"2099-01-01\"\n"
+        );
+    }
+    std::fs::write(dir.join("policies/hub.yaml"), policy).unwrap();
+    std::fs::write(dir.join("done"), "").unwrap();
+    dir
+}
+
+/// `account(users)` whose policy names `contacts` contacts.
+fn contacted(root: &Path, users: usize, contacts: usize) -> PathBuf {
+    let dir = root.join(format!("contacted-{users}-{contacts}"));
+    if dir.join("done").exists() {
+        return dir;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_account(&account(root, users), &dir);
+    let path = dir.join("policies/hub.yaml");
+    let mut policy = std::fs::read_to_string(&path).unwrap();
+    if contacts > 0 {
+        let mut list = String::from("  contacts:\n");
+        for i in 0..contacts {
+            let _ = write!(
+                list,
+                "    - name: Contact {i}\n      email: contact-{i}@example.org\n"
+            );
+        }
+        policy = policy.replace("  name: hub\n", &format!("  name: hub\n{list}"));
+    }
+    std::fs::write(&path, policy).unwrap();
+    std::fs::write(dir.join("done"), "").unwrap();
+    dir
+}
+
+/// One user's account whose credential report has `n` extra columns (each row as wide).
+fn wide_report(root: &Path, n: usize) -> PathBuf {
+    let dir = root.join(format!("columns-{n}"));
+    if dir.join("done").exists() {
+        return dir;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_account(&account(root, 1), &dir);
+    let path = dir.join("fixtures/hub/credential-report.csv");
+    let report = std::fs::read_to_string(&path).unwrap();
+    let mut wide = String::new();
+    for (i, line) in report.lines().enumerate() {
+        wide.push_str(line);
+        for c in 0..n {
+            if i == 0 {
+                let _ = write!(wide, ",x{c:05x}");
+            } else {
+                wide.push(',');
+            }
+        }
+        wide.push('\n');
+    }
+    std::fs::write(&path, wide).unwrap();
+    std::fs::write(dir.join("done"), "").unwrap();
+    dir
+}
+
+/// Copies the policy and recording of an account folder built by [`account`].
+fn copy_account(from: &Path, to: &Path) {
+    for sub in ["policies", "fixtures/hub"] {
+        std::fs::create_dir_all(to.join(sub)).unwrap();
+        for entry in std::fs::read_dir(from.join(sub)).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), to.join(sub).join(entry.file_name())).unwrap();
+        }
+    }
 }
 
 /// One account of `n` users, none of them declared and each with an old key: findings per user.

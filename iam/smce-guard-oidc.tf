@@ -10,8 +10,18 @@
 #   assume: the trust policy requires sub = repo:OWNER/REPO:ref:refs/heads/BRANCH exactly
 #   (StringEquals, no wildcards), so pull requests, forks, other branches, tags and environments
 #   are refused.
-# - Its only permissions: iam/smce-guard-readonly.json, the whole policy the checker needs (a test
-#   holds it equal to the operations the binary sends), read from that file so the two never drift.
+# - Its only permissions, read from the two files beside this one so they never drift (a test
+#   holds their union equal to the operations the binary sends):
+#   iam/smce-guard-reader.json, the IAM reads (for an account read without assuming a role), and
+#   iam/smce-guard-organization.json, organizations:ListAccounts and sts:AssumeRole into the role
+#   `smce-guard-reader` of each member account.
+#
+# Give each member account a dedicated read-only role named smce-guard-reader, granted
+# iam/smce-guard-reader.json and trusting this role, rather than letting the checker assume
+# OrganizationAccountAccessRole (an administrator in every member account by default): the
+# binary passes iam/smce-guard-reader.json as the session policy of every role it assumes, so its
+# own sessions can only read, but credentials allowed to assume an administrator role are worth
+# stealing.
 #
 # Apply it in the account the checker starts from; store the role_arn output as the repository
 # variable SMCE_GUARD_ROLE_ARN.
@@ -48,7 +58,7 @@ variable "github_branch" {
 }
 
 variable "role_name" {
-  description = "The name of the read-only role."
+  description = "The name of the checker's role: it reads IAM and assumes each member account's smce-guard-reader role."
   type        = string
   default     = "smce-guard-readonly"
 }
@@ -93,10 +103,16 @@ resource "aws_iam_role" "smce_guard" {
   max_session_duration = 3600
 }
 
-resource "aws_iam_role_policy" "smce_guard_readonly" {
-  name   = "smce-guard-readonly"
+resource "aws_iam_role_policy" "smce_guard_reader" {
+  name   = "smce-guard-reader"
   role   = aws_iam_role.smce_guard.id
-  policy = jsonencode(jsondecode(file("${path.module}/smce-guard-readonly.json")))
+  policy = jsonencode(jsondecode(file("${path.module}/smce-guard-reader.json")))
+}
+
+resource "aws_iam_role_policy" "smce_guard_organization" {
+  name   = "smce-guard-organization"
+  role   = aws_iam_role.smce_guard.id
+  policy = jsonencode(jsondecode(file("${path.module}/smce-guard-organization.json")))
 }
 
 output "role_arn" {

@@ -5,7 +5,8 @@
 //! systems), synced, then renamed over the target. A new file is created `0600` (reports and
 //! recordings name users and keys; the user widens them deliberately); a file that is replaced
 //! keeps its mode. Devices and pipes (`--output /dev/stdout`) are written to as they are: renaming
-//! over them would replace the device with a plain file.
+//! over them would replace the device with a plain file. A named pipe is opened without waiting:
+//! with no reader it is refused at once instead of blocking the run for ever.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -13,13 +14,36 @@ use std::path::{Path, PathBuf};
 /// Writes one file atomically through `write`.
 pub fn write_file(path: &Path, write: &dyn Fn(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-        let mut device = std::fs::OpenOptions::new().write(true).open(path)?;
+        let mut device = open_device(path)?;
         write(&mut device)?;
         return device.flush();
     }
     let mut staged = Staged::new(path)?;
     write(staged.file.as_file_mut())?;
     staged.commit()
+}
+
+/// Opens a device or pipe for writing. Opened without blocking: a named pipe with no reader
+/// would otherwise block the open for ever (the kernel answers ENXIO instead, which is refused);
+/// once open, writes block again as they should.
+#[cfg(unix)]
+fn open_device(path: &Path) -> io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let opened = std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path);
+    let file = match opened {
+        Err(error) if error.raw_os_error() == Some(libc::ENXIO) => {
+            return Err(io::Error::other(
+                "it is a named pipe with no reader; start its reader first (smce-guard does not wait for one)",
+            ));
+        }
+        other => other?,
+    };
+    let flags = rustix::fs::fcntl_getfl(&file)?;
+    rustix::fs::fcntl_setfl(&file, flags - rustix::fs::OFlags::NONBLOCK)?;
+    Ok(file)
 }
 
 /// Writes a new file atomically, never replacing one: `AlreadyExists` if `path` exists, even
@@ -154,5 +178,38 @@ mod tests {
         assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
         assert!(!is_symlink(&path));
         assert_eq!(std::fs::read(&path).unwrap(), b"report");
+    }
+
+    #[test]
+    fn a_pipe_without_a_reader_is_refused_at_once_and_one_with_a_reader_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("report.fifo");
+        let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        let refused = write_file(&pipe, &|w| w.write_all(b"report")).unwrap_err();
+        assert!(
+            refused.to_string().contains("named pipe with no reader"),
+            "{refused}"
+        );
+        // With a reader, the whole report goes through, however large (the writes block).
+        let reader = {
+            let pipe = pipe.clone();
+            std::thread::spawn(move || std::fs::read(pipe).unwrap())
+        };
+        let report = vec![b'x'; 1 << 20];
+        let mut written = Err(io::Error::other("not tried"));
+        for _ in 0..500 {
+            written = write_file(&pipe, &|w| w.write_all(&report));
+            if written.is_ok() {
+                break;
+            }
+            // The reader may not have opened its end yet.
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        written.unwrap();
+        assert_eq!(reader.join().unwrap().len(), report.len());
+        // The pipe is still a pipe, not replaced by a file.
+        use std::os::unix::fs::FileTypeExt;
+        assert!(std::fs::metadata(&pipe).unwrap().file_type().is_fifo());
     }
 }

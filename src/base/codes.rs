@@ -63,7 +63,7 @@ macro_rules! codes {
 
 codes! {
     PolicyUnreadable = "policy.unreadable", Error,
-        checks: "A policy path is a regular file inside the folder given (a link only to another file there, never into `/proc`, `/sys` or `/dev`), can be read, and reads the same when `check` reads it again to judge its account.",
+        checks: "A policy path is a regular file inside the folder given (a link only to another file there), on an ordinary filesystem (never procfs, sysfs or another kernel interface; tmpfs is ordinary), can be read, and reads the same when `check` reads it again to judge its account.",
         why: "A gate that silently skips a file it cannot read would pass an account nobody checked; one that judged a file rewritten after lint would apply rules nobody linted.",
         fix: "Check the path and its permissions; if the file was being written, run again.";
     PolicyNoFiles = "policy.no-files", Error,
@@ -143,8 +143,8 @@ codes! {
         why: "A malformed resource can never match a grant, so the deployer check would be wrong.",
         fix: "Write the full ARN, e.g. `arn:aws:eks:us-west-2:444055461661:cluster/nasa-veda`.";
     PolicyArnMismatch = "policy.arn-mismatch", Error,
-        checks: "An EKS ARN in `deployer.allow` names the policy's own account id and region.",
-        why: "A copied policy that still names another account's cluster would let CI fail to deploy, or allow the wrong cluster.",
+        checks: "An EKS ARN in `deployer.allow` names the policy's own account id and region; a customer managed policy in `sso.permission_sets` is the policy's own account's.",
+        why: "A copied policy that still names another account's cluster would let CI fail to deploy, or allow the wrong cluster; a role can carry no other account's policy, so such a permission set could never match.",
         fix: "Use the account id and region from `account`.";
     PolicyClusterMismatch = "policy.cluster-mismatch", Warning,
         checks: "An EKS ARN in `deployer.allow` names the policy's own cluster (`deployer.cluster`).",
@@ -154,6 +154,10 @@ codes! {
         checks: "`account.role_arn` names a role in the policy's own account (`account.id`).",
         why: "A live run assumes that role with the caller's credentials; a role in another account would be assumed, and its account read, before the mismatch could be reported.",
         fix: "Use `arn:aws:iam::<account.id>:role/NAME`, or fix `account.id`.";
+    PolicyDuplicatePermissionSet = "policy.duplicate-permission-set", Error,
+        checks: "No permission set is declared twice in `sso.permission_sets`, and no set lists a managed policy twice.",
+        why: "A repeated entry is a copy-paste slip: two declarations of one set can disagree about its policies, and the check could only honour one.",
+        fix: "Keep one entry (merge their `managed_policies`).";
     WaiverExpired = "waiver.expired", Error,
         checks: "Every waiver's `until` date is today or later.",
         why: "Accepted drift must be looked at again; an expired waiver no longer hides its finding.",
@@ -296,12 +300,44 @@ codes! {
         fix: "Correct whichever side is wrong; the message names both lines.";
     DeployerCredentialsStale = "deployer.credentials-stale", Error,
         checks: "With `--infrastructure DIR`: the deployer credentials CI decrypts (the sops file `aws.key` names) were re-encrypted (`sops.lastmodified`) after the creation of an active deployer key; a warning when, of two active keys, they predate only the newer.",
-        why: "Credentials older than every key the account holds hold a deleted key: deploys fail with UnrecognizedClientException. Older than the newer of two: the rotation was never re-encrypted, and CI breaks when the older key is deleted.",
-        fix: "Re-encrypt the newest active key's credentials with sops (`terraform output -raw continuous_deployer_creds`), commit, deploy, then delete the older key.";
+        why: "Credentials re-encrypted before every active key was created hold a key the account no longer has active: deploys that decrypt them fail with UnrecognizedClientException (a key in use since then means CI may hold a newer copy than git; the message says which). Older than the newer of two: the rotation was never re-encrypted, and CI breaks when the older key is deleted.",
+        fix: "Re-encrypt the newest active key's credentials with sops (`terraform output -raw continuous_deployer_creds`) and commit them; deploy, and once CI uses that key, delete any older one.";
     PolicyNoContacts = "policy.no-contacts", Warning,
         checks: "The policy names at least one `account.contacts` entry: who hears about expiring credentials.",
         why: "SMCE gives five days' notice to an unclear inbox; without contacts the calendar and the reports say nobody must act, and a key expires unheard.",
         fix: "Add `contacts:` under `account` with a `name` and an `email` (the community representative, the on-call engineer); `init` leaves a commented one to fill in.";
+    SsoPermissionSetMissing = "sso.permission-set-missing", Error,
+        checks: "Every permission set in `sso.permission_sets` is provisioned: an IAM role `AWSReservedSSO_<set>_<hex>` under `/aws-reserved/sso.amazonaws.com/` (with or without a region segment) whose trust policy allows `sts:AssumeRoleWithSAML` from the account's own `AWSSSO_<hex>_DO_NOT_DELETE` SAML provider. Passed, it names the role's ARN.",
+        why: "Engineers reach the account only through these sets (the Science Cloud portal); a set that is not provisioned locks them out, and the EKS access entry naming its role lets nobody into the cluster.",
+        fix: "Ask SMDE to assign the permission set to the account in IAM Identity Center; then point the EKS access entry at the new role ARN (`aws eks create-access-entry --principal-arn <ARN>`).";
+    SsoPermissionSetUnexpected = "sso.permission-set-unexpected", Error,
+        checks: "Every permission set provisioned into the account (an SSO role as `sso.permission-set-missing` describes it) is declared in `sso.permission_sets`; severity from `sso.unexpected` (default error).",
+        why: "An undeclared permission set is a way into the account nobody reviews; on SMCE only the portal's sets should be there.",
+        fix: "Declare the set in `sso.permission_sets` if it is intended, or ask SMDE to remove its assignment.";
+    SsoPermissionSetChanged = "sso.permission-set-changed", Error,
+        checks: "A declared permission set with `managed_policies` carries exactly those managed policies (its role's attached policies), no more and no fewer.",
+        why: "The set decides what every engineer who signs in with it may do; a policy added or removed in IAM Identity Center changes that for all of them at once, unreviewed.",
+        fix: "Restore the set's managed policies in IAM Identity Center (and re-provision it), or update `managed_policies` if the change is intended.";
+    SsoUnobserved = "sso.unobserved", Warning,
+        checks: "A policy with `sso:` is judged from a recording that read IAM roles: `snapshot.json` lists `Role` among its `entities`, or `RoleDetailList` is not empty. Otherwise the permission-set rules are not run (neither failed nor passed) and this warning says so.",
+        why: "Recordings made before roles were read have an empty `RoleDetailList`; read as 'no roles' it would call every permission set missing, read as nothing it would hide that SSO was never checked.",
+        fix: "Record the account again (`smce-guard snapshot --account NAME`, or the AWS CLI recipe, which lists roles and writes `entities`).";
+    FixturePartial = "fixture.partial", Warning,
+        checks: "A recording's key listing (`access-keys.json`) lists every user whose active key the credential report shows; the users it leaves out keep the report's keys, and the warning names them.",
+        why: "`aws iam list-access-keys` without `--user-name` lists only the caller's own keys: a listing taken as complete would hide every other user's expired key.",
+        fix: "Record the account again with `smce-guard snapshot --account NAME`, or list each user's keys (`aws iam list-access-keys --user-name USER`) into one `access-keys.json`.";
+    AccountGroupMissing = "account.group-missing", Warning,
+        checks: "The account has each group the policy writes under `groups` (`admins`, `restricted`, `disabled`; SMCE's default names are not required), compared without regard to case as IAM compares group names; an error for `groups.admins` when members are declared.",
+        why: "A rule about a group the account does not have passes by default: `deployer.restricted ✓` then says nothing about the MFA exemption, and no member can be in an admins group that does not exist.",
+        fix: "Correct the group's name under `groups` (the message names the account's groups), or ask SMCE why the account lacks it.";
+    PolicySkipped = "policy.skipped", Warning,
+        checks: "A directory of policies holds its `*.yaml`/`*.yml` policies directly: policy files in its subfolders are not read, and are reported.",
+        why: "A policy moved into a subfolder is never checked, and its account would pass without a word.",
+        fix: "Move the file up into the directory given, pass the subfolder too (`smce-guard check policies policies/SUB`), or delete it.";
+    FixtureOrphan = "fixture.orphan", Warning,
+        checks: "When a whole directory of policies is checked (no `--account`, no `--shard`), every recording under `--fixtures` belongs to an account some policy declares.",
+        why: "A recording without a policy is an account nobody checks any more, or a policy renamed or lost: its credentials expire unseen.",
+        fix: "Write the account's policy (`smce-guard init`), fix the policy's `account.name`, or delete the recording.";
     DeployerAccessUncertain = "deployer.access-uncertain", Warning,
         checks: "IAM's decision on each `deployer.allow` entry for a CI request does not depend on condition keys CI requests do not fix (the runner's address, the organization, a VPC, the user agent, resource tags: docs/access.md); the message names the keys and the values that deny.",
         why: "A grant that holds only from some addresses or organizations fails deploys the day CI runs elsewhere, and no recording can tell which it will be.",
@@ -338,31 +374,9 @@ impl FromStr for Code {
             .iter()
             .copied()
             .find(|code| code.as_str() == s)
-            .ok_or_else(|| format!("unknown code `{s}`; `smce-guard explain` lists every code"))
+            .ok_or_else(|| super::nearest::unknown(s))
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_are_unique_and_kebab_case() {
-        let mut seen = std::collections::HashSet::new();
-        for code in Code::ALL {
-            let id = code.as_str();
-            assert!(seen.insert(id), "duplicate code {id}");
-            let (family, name) = id.split_once('.').expect("family.name");
-            for part in [family, name] {
-                assert!(
-                    !part.is_empty()
-                        && part
-                            .chars()
-                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
-                    "{id}"
-                );
-            }
-            assert_eq!(id.parse::<Code>().unwrap(), *code);
-        }
-    }
-}
+mod tests;

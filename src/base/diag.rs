@@ -58,8 +58,12 @@ pub struct Diagnostic {
 /// report holds, so it travels as a path, a span and the line and column they fall on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Related {
-    /// The path as the user would look it up (relative to the directory given).
+    /// The file's path from the directory the command ran in (the repository a report is read
+    /// in) when it is inside it; else from the directory [`Related::root`] names.
     pub file: String,
+    /// The absolute `file:` URI (ending in `/`) of the directory `file` is relative to, when that
+    /// is not the one the command ran in (SARIF's `uriBaseId`); `None` otherwise.
+    pub root: Option<String>,
     pub span: Span,
     /// 1-based, in characters, as [`crate::base::source::SourceFile::line_col`] counts them.
     pub line: usize,

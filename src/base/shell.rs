@@ -1,6 +1,7 @@
-//! POSIX shell quoting for the copy-paste fix commands in findings' help. User, group and key
-//! names come from recordings and policies: quoted, a name such as `x$(id)` stays one argument
-//! instead of running a command when the help is pasted into a shell.
+//! POSIX shell quoting for the copy-paste fix commands in findings' help, the one place shell
+//! words are quoted. User, group and key names come from recordings and policies: quoted, a name
+//! such as `x$(id)` stays one argument instead of running a command when the help is pasted into
+//! a shell, and one such as `-lead` stays the value of its flag instead of becoming a flag.
 
 use std::borrow::Cow;
 
@@ -18,9 +19,20 @@ pub fn quote(word: &str) -> Cow<'_, str> {
     }
 }
 
+/// `flag` with `value` as its argument: `--user-name alice`, or `--user-name=-lead` when the
+/// value starts with `-`, which the AWS CLI (and clap) would otherwise read as the next flag.
+/// Both forms are read the same by every tool the fix commands name.
+pub fn option(flag: &str, value: &str) -> String {
+    if value.starts_with('-') {
+        format!("{flag}={}", quote(value))
+    } else {
+        format!("{flag} {}", quote(value))
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::quote;
+    use super::{option, quote};
 
     #[test]
     fn names_stay_one_argument() {
@@ -33,5 +45,13 @@ mod tests {
             quote("arn:aws:eks:us-west-2:1:cluster/x"),
             "arn:aws:eks:us-west-2:1:cluster/x"
         );
+    }
+
+    #[test]
+    fn a_value_like_a_flag_stays_the_flags_value() {
+        assert_eq!(option("--user-name", "alice"), "--user-name alice");
+        assert_eq!(option("--user-name", "-lead"), "--user-name=-lead");
+        assert_eq!(option("--user-name", "-a b"), "--user-name='-a b'");
+        assert_eq!(option("--group-name", "x$(id)"), "--group-name 'x$(id)'");
     }
 }

@@ -3,7 +3,7 @@
 //! answer and picks the exit code: 0 allowed, 1 denied or implicitly denied, 2 bad input, 3 the
 //! account could not be read, 4 uncertain.
 
-use super::output::{fail, text, unknown_accounts};
+use super::output::{fail, text, unusable_selection};
 use super::{ClockArgs, StateArgs};
 use crate::outcome::Verdict;
 use crate::pipelines::access::{AccessError, AccessOptions};
@@ -118,7 +118,7 @@ pub(super) fn run(args: AccessArgs) -> ExitCode {
     };
     let answer = match crate::pipelines::access::run(&options) {
         Ok(answer) => answer,
-        Err(AccessError::Unknown(error)) => return unknown_accounts(&error),
+        Err(AccessError::Unknown(error)) => return unusable_selection(&error),
         Err(AccessError::Invalid(message)) => return fail(&message, Verdict::INVALID),
         Err(AccessError::Unobserved(message)) => {
             return fail(

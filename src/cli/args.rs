@@ -52,9 +52,15 @@ pub enum Command {
         after_help = "Examples:\n  smce-guard expiries\n  smce-guard expiries --within 30\n  smce-guard expiries --format ics --output smce-expiry.ics   # a calendar the team subscribes to\n  smce-guard expiries --format markdown >> \"$GITHUB_STEP_SUMMARY\"\n\nExit codes: 0, 2 an invalid policy or recording, 3 an account could not be observed."
     )]
     Expiries(ExpiriesArgs),
+    /// List every cluster of an infrastructure checkout: its deployer credentials' age against
+    /// their limit, and its account's verdict where a policy covers it.
+    #[command(
+        after_help = "Examples:\n  smce-guard inventory --infrastructure ../infrastructure\n  smce-guard inventory --infrastructure ../infrastructure policies/ --fixtures fixtures/ --format json\n  smce-guard inventory --infrastructure ../infrastructure --format ics --output rotations.ics\n\nCredentials are dated by the sops file's `lastmodified`, never decrypted, and held to the\npolicy's credentials.max_age_days (60 without a policy). Clusters on other clouds are listed as\nnot covered. Exit codes: 0 all within their limits, 1 credentials past their limit or an\naccount with an error finding, 2 bad input (a cluster file or policy that cannot be read, a\nbroken recording), 3 an account could not be read (when several apply: 2, then 3, then 1)."
+    )]
+    Inventory(super::inventory::InventoryArgs),
     /// Read accounts live and write their state in the recording format (AWS CLI shapes).
     #[command(
-        after_help = "Examples:\n  smce-guard snapshot                              # every policy's account, into fixtures/\n  smce-guard snapshot --account nasa-veda --profile veda\n  smce-guard snapshot --role-name OrganizationAccountAccessRole --out /tmp/state\n\nEach file is written to a temporary name and renamed into place; an account that could not\nbe read keeps its previous recording. Exit codes: 0, 2 invalid policies, 3 an account could not be read."
+        after_help = "Examples:\n  smce-guard snapshot                              # every policy's account, into fixtures/\n  smce-guard snapshot --account nasa-veda --profile veda\n  smce-guard snapshot --role-name smce-guard-reader --out /tmp/state\n\nEach file is written to a temporary name and renamed into place; an account that could not\nbe read keeps its previous recording. Exit codes: 0, 2 invalid policies, 3 an account could not be read."
     )]
     Snapshot(SnapshotArgs),
     /// Compare the caller's AWS Organization with the policies: uncovered, foreign and suspended accounts.
@@ -65,7 +71,7 @@ pub enum Command {
     /// Tell whether the key CI holds is the deployer's newest active key (a rotation you can prove).
     #[command(
         name = "verify-key",
-        after_help = "Examples:\n  sops -d config/clusters/nasa-veda/enc-deployer-credentials.secret.json | smce-guard verify-key --account nasa-veda --live\n  smce-guard verify-key --account nasa-veda --key-id AKIAEXAMPLEGZQBEFHQR\n\nWithout --key-id the key is read from standard input, as the JSON `aws iam create-access-key`\nprints; its secret is never printed, logged or written.\nExit codes: 0 CI holds the newest active key and it is not expiring, 1 it does not (unknown,\ninactive, the older of two, or expiring), 2 bad input, 3 the account could not be read."
+        after_help = "Examples:\n  sops -d config/clusters/nasa-veda/enc-deployer-credentials.secret.json | smce-guard verify-key --account nasa-veda --live\n  smce-guard verify-key --account nasa-veda --key-id AKIAEXAMPLE35EMZB4UA\n\nWithout --key-id the key is read from standard input, as the JSON `aws iam create-access-key`\nprints; its secret is never printed, logged or written.\nExit codes: 0 CI holds the newest active key and it is not expiring, 1 it does not (unknown,\ninactive, the older of two, expiring or expired) or the recording is too old to prove it,\n2 bad input, 3 the account could not be read."
     )]
     VerifyKey(VerifyArgs),
     /// Tell what IAM would decide for one request of the deployer (or another user): allowed,
@@ -74,9 +80,10 @@ pub enum Command {
         after_help = "Examples:\n  smce-guard access --account nasa-veda eks:DescribeCluster arn:aws:eks:us-west-2:444055461661:cluster/nasa-veda\n  smce-guard access --account nasa-veda eks:DescribeCluster arn:aws:eks:us-west-2:444055461661:cluster/nasa-veda --context aws:SourceIp=192.0.2.10 --live\n  smce-guard access --account maap s3:GetObject arn:aws:s3:::maap-data/x --as example-engineer --format json\n\nThe request is a call signed with the user's access key (docs/access.md lists its context);\n--context gives a condition key a value. Exit codes: 0 allowed, 1 denied or implicitly denied,\n2 bad input, 3 the account could not be read, 4 uncertain (the decision depends on keys the\ncontext does not fix)."
     )]
     Access(super::access::AccessArgs),
-    /// Write a first policy for an account from what it holds now (review it before committing).
+    /// Write a first policy for an account (review it before committing), or one for every AWS
+    /// cluster of an infrastructure checkout that has none.
     #[command(
-        after_help = "Examples:\n  smce-guard init --account-name nasa-veda --infrastructure ../infrastructure --out policies/nasa-veda.yaml\n  smce-guard init --account-name maap --live --account-id 916098889494 --profile maap\n\nThe policy declares what an SMCE account should be (the deployer with eks:DescribeCluster on its\ncluster and one key, no other IAM user, 60-day credentials), never what this one holds: check\nthen reports every difference. Contacts and the deployer's owner are commented placeholders that\nlint warns about until filled in. The $schema comment names a schema beside the policy (written\nthere when missing, never over another file). -v says what was read and decided. An existing\n--out file is never replaced. Exit codes: 0, 2 bad input or an existing file, 3 the account could\nnot be read."
+        after_help = "Examples:\n  smce-guard init --account-name nasa-veda --infrastructure ../infrastructure --out policies/nasa-veda.yaml\n  smce-guard init --account-name maap --live --account-id 916098889494 --profile maap\n  smce-guard init --infrastructure ../infrastructure --out-dir smce-guard/policies   # the estate\n\nThe policy declares what an SMCE account should be (the deployer with eks:DescribeCluster on its\ncluster and one key, no other IAM user, 60-day credentials), never what this one holds: check\nthen reports every difference. Contacts, the deployer's owner and the permission sets (sso:) are\ncommented placeholders; lint warns about the contacts until filled in. The $schema comment names a\nschema beside the policy (written there when missing, never over another file). -v says what was\nread and decided. An existing --out file is never replaced.\n\nWithout --account-name, --infrastructure writes a policy for every AWS cluster of the checkout\nwhose account has none in --out-dir (default policies/), named after the cluster's folder, from\nthe cluster files alone (no account is read), and lists on stdout what it wrote and what it\nskipped: an account with a policy (by id or by name), a cluster on another cloud, broken cluster\nfiles, a file in the way. Nothing is ever replaced; run it again after adding clusters.\n\nExit codes: 0, 2 bad input or an existing file (for the estate: a cluster whose files are broken,\nor a policy that could not be written), 3 the account could not be read."
     )]
     Init(super::init::InitArgs),
     /// Explain a diagnostic code: what it checks, why it matters on SMCE, how to fix it.

@@ -5,6 +5,7 @@
 mod access;
 mod args;
 mod init;
+mod inventory;
 mod man;
 mod output;
 mod run;
@@ -56,6 +57,7 @@ pub fn main() -> ExitCode {
         Command::VerifyKey(args) => run::verify_key(args),
         Command::Access(args) => access::run(args),
         Command::Init(args) => init::run(args),
+        Command::Inventory(args) => inventory::run(args),
         Command::Explain {
             code: Some(code), ..
         } => text(&report::explain::one(code), Verdict::OK, None),

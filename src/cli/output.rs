@@ -3,7 +3,7 @@
 //! [`Verdict`].
 
 use crate::outcome::Verdict;
-use crate::pipelines::select::UnknownAccounts;
+use crate::pipelines::select::SelectError;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -56,8 +56,9 @@ pub(super) fn fail(message: &str, verdict: Verdict) -> ExitCode {
     ExitCode::from(verdict.code())
 }
 
-/// Reports a usage error about `--account` names (exit 2).
-pub(super) fn unknown_accounts(error: &UnknownAccounts) -> ExitCode {
+/// Reports a usage error about what a command reads: `--account`, `--shard`, `--fixtures`
+/// (exit 2).
+pub(super) fn unusable_selection(error: &SelectError) -> ExitCode {
     fail(&error.to_string(), Verdict::INVALID)
 }
 

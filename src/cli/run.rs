@@ -2,10 +2,11 @@
 //! written in the asked format, and the outcome's verdict is the exit code.
 
 use super::args::*;
-use super::output::{Progress, done, fail, policy_errors_note, say, text, unknown_accounts};
+use super::output::{Progress, done, fail, policy_errors_note, say, text, unusable_selection};
 use crate::base::codes::Severity;
 use crate::observe::aws::LiveOptions;
 use crate::outcome::Verdict;
+use crate::report::expiries::ExpiriesFormat;
 use crate::report::{self, Format, HumanStyle, Report};
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -51,7 +52,7 @@ pub(super) fn check(args: CheckArgs, style: HumanStyle) -> ExitCode {
     drop(progress);
     let checked = match checked {
         Ok(checked) => checked,
-        Err(error) => return unknown_accounts(&error),
+        Err(error) => return unusable_selection(&error),
     };
     if verbose {
         for account in &checked.accounts {
@@ -88,23 +89,36 @@ pub(super) fn expiries(args: ExpiriesArgs) -> ExitCode {
     };
     let expiries = match crate::pipelines::expiries::run(&options) {
         Ok(expiries) => expiries,
-        Err(error) => return unknown_accounts(&error),
+        Err(error) => return unusable_selection(&error),
     };
-    for failure in &expiries.failures {
-        say(&format!(
-            "error: account `{}` could not be read: {}",
-            failure.account, failure.reason
-        ));
+    // The table on stdout names unread accounts and stale recordings itself; anywhere else (a
+    // machine format, a file) they are said on stderr. Either way each is said once.
+    let table_on_stdout = args.format == ExpiriesFormat::Table && args.output.is_none();
+    if !table_on_stdout {
+        for failure in &expiries.failures {
+            say(&format!(
+                "error: account `{}` could not be read: {}",
+                failure.account, failure.reason
+            ));
+        }
     }
     policy_errors_note(expiries.policy_errors);
-    for stale in &expiries.stale {
-        say(&format!("warning: {} ({})", stale.message, stale.help));
+    if !table_on_stdout {
+        for stale in &expiries.stale {
+            say(&format!("warning: {} ({})", stale.message, stale.help));
+        }
     }
-    text(
-        &report::expiries::render(&expiries, args.format),
-        expiries.verdict(),
-        args.output.as_deref(),
-    )
+    if !table_on_stdout {
+        for warning in &expiries.warnings {
+            say(&format!(
+                "warning[{}]: {} ({})",
+                warning.code, warning.message, warning.help
+            ));
+        }
+    }
+    done(expiries.verdict(), args.output.as_deref(), &|w| {
+        report::expiries::write(&expiries, args.format, w)
+    })
 }
 
 pub(super) fn snapshot(args: SnapshotArgs) -> ExitCode {
@@ -119,7 +133,7 @@ pub(super) fn snapshot(args: SnapshotArgs) -> ExitCode {
     drop(progress);
     let recorded = match recorded {
         Ok(recorded) => recorded,
-        Err(error) => return unknown_accounts(&error),
+        Err(error) => return unusable_selection(&error),
     };
     for failure in &recorded.failures {
         say(&format!("error: {failure}"));
@@ -201,7 +215,7 @@ pub(super) fn verify_key(args: VerifyArgs) -> ExitCode {
     };
     let verified = match verify::run(&options) {
         Ok(verified) => verified,
-        Err(VerifyError::Unknown(error)) => return unknown_accounts(&error),
+        Err(VerifyError::Usage(error)) => return unusable_selection(&error),
         Err(VerifyError::Invalid(message)) => return fail(&message, Verdict::INVALID),
         Err(VerifyError::Unobserved(message)) => {
             return fail(

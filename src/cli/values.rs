@@ -83,3 +83,20 @@ impl ValueEnum for AnswerFormat {
         }))
     }
 }
+
+impl ValueEnum for crate::report::inventory::InventoryFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        use crate::report::inventory::InventoryFormat::*;
+        &[Table, Json, Markdown, Ics]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        use crate::report::inventory::InventoryFormat::*;
+        Some(PossibleValue::new(match self {
+            Table => "table",
+            Json => "json",
+            Markdown => "markdown",
+            Ics => "ics",
+        }))
+    }
+}

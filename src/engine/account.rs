@@ -1,5 +1,6 @@
-//! Account rules: the observed state belongs to the policy's account; and two checks of a
-//! recording's clock: it is consistent with the credentials it holds, and not stale.
+//! Account rules: the observed state belongs to the policy's account; and three checks of a
+//! recording: its clock is consistent with the credentials it holds, it is not stale, and its key
+//! listing leaves out no user whose active key the credential report shows.
 
 use super::Judging;
 use super::rules::Subject;
@@ -104,10 +105,43 @@ pub fn stale(
             .with_detail("captured_at", captured.map(|c| c.to_string()))
             .with_detail("max_age_days", max_age_days)
             .with_help(format!(
-                "record it again: `smce-guard snapshot --account {}` (or read it live: `smce-guard check --live --account {}`)",
-                crate::base::shell::quote(name),
-                crate::base::shell::quote(name)
+                "record it again: `smce-guard snapshot {account}` (or read it live: `smce-guard check --live {account}`)",
+                account = crate::base::shell::option("--account", name)
             )),
+    )
+}
+
+/// `fixture.partial`: the recording's key listing leaves out users whose active keys the
+/// credential report shows ([`AccountState::keys_unlisted`]); their keys were judged from the
+/// report. Not a rule of the table: like `fixture.stale`, it is about the recording.
+pub fn partial(policy: &Policy, file: FileId, state: &AccountState) -> Option<Diagnostic> {
+    let users = &state.keys_unlisted;
+    if users.is_empty() {
+        return None;
+    }
+    let name = &policy.account.name;
+    let listed: Vec<String> = users.iter().map(|u| format!("`{u}`")).collect();
+    let (noun, pronoun) = if users.len() == 1 {
+        ("user", "its")
+    } else {
+        ("users", "their")
+    };
+    Some(
+        Diagnostic::new(
+            Code::FixturePartial,
+            format!(
+                "the key listing (access-keys.json) of `{name}` leaves out {noun} {}, whose active keys the credential report shows: {pronoun} keys were judged from the report, without key ids (a listing made without `--user-name` holds only the caller's keys)",
+                listed.join(", ")
+            ),
+        )
+        .at(file, Route::of(["account", "name"]))
+        .for_account(super::account_ref(policy))
+        .with_label("recorded state of this account")
+        .with_detail("users", users.clone())
+        .with_help(format!(
+            "record it again: `smce-guard snapshot {}`, or list each user's keys (`aws iam list-access-keys --user-name USER`) into one access-keys.json",
+            crate::base::shell::option("--account", name)
+        )),
     )
 }
 

@@ -5,7 +5,7 @@ use super::Judging;
 use super::rules::Subject;
 use crate::base::clock::{expiry_words, whole_days};
 use crate::base::diag::Diagnostic;
-use crate::base::shell::quote;
+use crate::base::shell::option;
 use crate::base::source::Route;
 use jiff::{SignedDuration, Timestamp};
 
@@ -223,14 +223,14 @@ fn keys(cx: &Judging<'_>, subject: &Subject<'_>, standing: Standing, out: &mut V
         let label = key.label();
         let help = if is_deployer {
             format!(
-                "rotate: `terraform apply -replace=aws_iam_access_key.continuous_deployer`, re-encrypt the new credentials for CI, then check that `aws iam list-access-keys --user-name {}` no longer lists {label}",
-                quote(name)
+                "rotate: `terraform apply -replace=aws_iam_access_key.continuous_deployer`, re-encrypt the new credentials for CI, then check that `aws iam list-access-keys {}` no longer lists {label}",
+                option("--user-name", name)
             )
         } else {
             format!(
-                "rotate: `aws iam create-access-key --user-name {user}`, switch its users to the new key, then `aws iam delete-access-key --user-name {user} --access-key-id {}`",
-                quote(&label),
-                user = quote(name)
+                "rotate: `aws iam create-access-key {user}`, switch its users to the new key, then `aws iam delete-access-key {user} {}`",
+                option("--access-key-id", &label),
+                user = option("--user-name", name)
             )
         };
         let mut finding = cx
@@ -277,8 +277,8 @@ fn password(
             .with_detail("expires_by", limit)
             .with_detail("days_left", expiry.days_left)
             .with_help(format!(
-                "change it now (console: Security credentials), or reset it: `aws iam update-login-profile --user-name {} --password-reset-required`; if SMCE acted, also remove the user from `{}`",
-                quote(name),
+                "change it now (console: Security credentials), or reset it: `aws iam update-login-profile {} --password-reset-required`; if SMCE acted, also remove the user from `{}`",
+                option("--user-name", name),
                 cx.policy.groups.disabled
             )),
     );

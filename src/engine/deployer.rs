@@ -6,13 +6,14 @@
 //! `deployer.allow` in [`super::excess`], and decisions that turn on unknown keys in
 //! [`super::uncertain`].
 
+use super::groups::InGroup;
 use super::iam::Tri;
 use super::iam::decision::{Doc, Outcome};
 use super::rules::Subject;
 use super::variables::{self, Principal, Reading};
 use super::{Judging, deciding, effective, permissions};
 use crate::base::diag::Diagnostic;
-use crate::base::shell::quote;
+use crate::base::shell::option;
 use crate::base::source::Route;
 use crate::observe::User;
 use crate::observe::document::{Document, Statement};
@@ -41,32 +42,27 @@ pub fn missing(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic
 
 /// `deployer.restricted`: the deployer is not in the MFA-enforcing group.
 pub fn restricted(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
-    let restricted = &cx.policy.groups.restricted;
-    let Some(user) = subject.user.filter(|u| u.in_group(restricted)) else {
+    let Some(found) = InGroup::find(subject.user, &cx.policy.groups.restricted) else {
         return;
     };
-    let name = user.name.as_str();
     out.push(
-        cx.finding(user_route(), format!("the deployer `{name}` is in `{restricted}`: its MFA exemption is not in place"))
-            .for_principal(name)
+        found
+            .finding(cx, user_route(), "the deployer", ": its MFA exemption is not in place")
             .with_help("ask the community representative to request the MFA exemption from SMCE; it is done when the user has left that group"),
     );
 }
 
 /// `deployer.disabled`: the deployer is not in the disabled group.
 pub fn disabled(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
-    let disabled = &cx.policy.groups.disabled;
-    let Some(user) = subject.user.filter(|u| u.in_group(disabled)) else {
+    let Some(found) = InGroup::find(subject.user, &cx.policy.groups.disabled) else {
         return;
     };
-    let name = user.name.as_str();
     out.push(
-        cx.finding(user_route(), format!("the deployer `{name}` is in `{disabled}`"))
-            .for_principal(name)
+        found
+            .finding(cx, user_route(), "the deployer", "")
             .with_help(format!(
-                "rotate its key (`terraform apply -replace=aws_iam_access_key.continuous_deployer`), then `aws iam remove-user-from-group --group-name {} --user-name {}`",
-                quote(disabled),
-                quote(name)
+                "rotate its key (`terraform apply -replace=aws_iam_access_key.continuous_deployer`), then {}",
+                found.removal()
             )),
     );
 }
@@ -84,8 +80,8 @@ pub fn console_access(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Dia
         )
         .for_principal(name)
         .with_help(format!(
-            "`aws iam delete-login-profile --user-name {}`; CI needs only its access key",
-            quote(name)
+            "`aws iam delete-login-profile {}`; CI needs only its access key",
+            option("--user-name", name)
         )),
     );
 }
@@ -266,13 +262,16 @@ fn missing_finding(
     conditional: bool,
 ) -> Diagnostic {
     let restore = format!(
-        "restore the `eks-readonly` inline policy: `aws iam put-user-policy --user-name {} --policy-name eks-readonly --policy-document {}`",
-        quote(name),
-        quote(&format!(
-            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{},"Resource":{}}}]}}"#,
-            serde_json::Value::from(grant.action.as_str()),
-            serde_json::Value::from(grant.resource.as_str())
-        ))
+        "restore the `eks-readonly` inline policy: `aws iam put-user-policy {} --policy-name eks-readonly {}`",
+        option("--user-name", name),
+        option(
+            "--policy-document",
+            &format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{},"Resource":{}}}]}}"#,
+                serde_json::Value::from(grant.action.as_str()),
+                serde_json::Value::from(grant.resource.as_str())
+            )
+        )
     );
     let help = if conditional {
         format!(
@@ -349,6 +348,6 @@ pub fn key_count(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnost
     } else {
         finding
             .with_severity(crate::base::codes::Severity::Warning)
-            .with_help(format!("after a rotation, delete the old key: `aws iam delete-access-key --user-name {} --access-key-id <old id>` (keys: {})", quote(name), active.join(", ")))
+            .with_help(format!("after a rotation, delete the old key: `aws iam delete-access-key {} --access-key-id <old id>` (keys: {})", option("--user-name", name), active.join(", ")))
     });
 }

@@ -42,7 +42,10 @@ impl<'a> Setup<'a> {
         leave_out: &[&str],
     ) -> Setup<'a> {
         let mut sources = reaching(state, user);
-        sources.retain(|(origin, _)| !origin.group.is_some_and(|g| leave_out.contains(&g)));
+        // IAM compares group names without regard to case, as `groups.*` are read everywhere.
+        let left_out =
+            |g: &str| (leave_out.iter()).any(|l| crate::observe::model::same_group(g, l));
+        sources.retain(|(origin, _)| !origin.group.is_some_and(left_out));
         let boundary = user.permissions_boundary.as_deref().map(|arn| {
             let document = (state.managed_policies.get(arn)).and_then(|p| p.document.as_ref());
             (arn, document)

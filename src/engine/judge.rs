@@ -169,6 +169,8 @@ pub fn account(
         .flatten();
     let is_stale = stale.is_some();
     findings.extend(stale);
+    // So is a key listing that leaves users out: their keys are judged, from the report.
+    findings.extend(super::account::partial(policy, file, &state));
     Judged {
         outcome: outcome(summary, findings, None, provenance, is_stale, None),
         state: Some(state),

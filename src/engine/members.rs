@@ -2,9 +2,10 @@
 //! disabled. Each judges one member ([`Subject::member`] is its index in `members`).
 
 use super::Judging;
+use super::groups::InGroup;
 use super::rules::Subject;
 use crate::base::diag::Diagnostic;
-use crate::base::shell::quote;
+use crate::base::shell::option;
 use crate::base::source::Route;
 
 /// The policy line of the member a subject stands for.
@@ -24,9 +25,9 @@ pub fn missing(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic
             .for_principal(name)
             .with_label("declared here")
             .with_help(format!(
-                "create it: `aws iam create-user --user-name {user}` and `aws iam add-user-to-group --group-name {} --user-name {user}`, or remove the member",
-                quote(&cx.policy.groups.admins),
-                user = quote(name)
+                "create it: `aws iam create-user {user}` and `aws iam add-user-to-group {} {user}`, or remove the member",
+                option("--group-name", &cx.policy.groups.admins),
+                user = option("--user-name", name)
             )),
     );
 }
@@ -46,9 +47,9 @@ pub fn not_admin(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnost
         .for_principal(name)
         .with_detail("groups", user.groups.clone())
         .with_help(format!(
-            "`aws iam add-user-to-group --group-name {} --user-name {}`",
-            quote(admins),
-            quote(name)
+            "`aws iam add-user-to-group {} {}`",
+            option("--group-name", admins),
+            option("--user-name", name)
         )),
     );
 }
@@ -75,18 +76,15 @@ pub fn mfa_missing(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagno
 
 /// `member.disabled`: the member is not in the disabled group.
 pub fn disabled(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
-    let disabled = &cx.policy.groups.disabled;
-    let Some(user) = subject.user.filter(|u| u.in_group(disabled)) else {
+    let Some(found) = InGroup::find(subject.user, &cx.policy.groups.disabled) else {
         return;
     };
-    let name = user.name.as_str();
     out.push(
-        cx.finding(route(subject), format!("member `{name}` is in `{disabled}`"))
-            .for_principal(name)
+        found
+            .finding(cx, route(subject), "member", "")
             .with_help(format!(
-                "reset the expired credential, then `aws iam remove-user-from-group --group-name {} --user-name {}`",
-                quote(disabled),
-                quote(name)
+                "reset the expired credential, then {}",
+                found.removal()
             )),
     );
 }

@@ -3,8 +3,9 @@
 //! state was recorded or read live.
 //!
 //! Every rule is registered once in [`rules::RULES`] and judged through it; the rule functions
-//! live by family: [`account`], [`members`], [`users`], [`deployer`], [`rotation`],
-//! [`credentials`], [`usage`] and [`root`]. [`waivers`] then marks what the policy accepts.
+//! live by family: [`account`], [`groups`], [`members`], [`users`], [`deployer`], [`rotation`],
+//! [`credentials`], [`usage`], [`root`] and [`sso`] (permission sets). [`waivers`] then marks
+//! what the policy accepts.
 //!
 //! What the deployer may do is IAM's decision: the evaluator in [`iam`], the deployer's policies
 //! and CI context in [`effective`], and the permission rules built on it: missing permissions in
@@ -21,6 +22,7 @@ pub mod deny;
 pub mod deployer;
 pub mod effective;
 pub mod excess;
+pub mod groups;
 pub mod iam;
 pub mod judge;
 pub mod members;
@@ -29,6 +31,7 @@ pub mod reach;
 pub mod root;
 pub mod rotation;
 pub mod rules;
+pub mod sso;
 pub mod uncertain;
 pub mod usage;
 pub mod users;
@@ -175,11 +178,15 @@ pub fn checks_performed(
     policy: &Policy,
     state: &AccountState,
     credentials: Option<&SopsStamp>,
-) -> Vec<(Code, Option<String>)> {
+) -> Vec<crate::outcome::Check> {
     let cx = Context::new(policy, 0, state, Timestamp::UNIX_EPOCH).with_credentials(credentials);
     let mut checks = Vec::new();
     rules::walk(&cx, |rule, subject| {
-        checks.push((rule.code, subject.name.map(str::to_owned)));
+        checks.push(crate::outcome::Check {
+            code: rule.code,
+            principal: subject.name.map(str::to_owned),
+            arn: subject.role.map(|role| role.arn.clone()),
+        });
         true
     });
     checks

@@ -133,35 +133,76 @@ pub fn key_unused(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnos
 }
 
 /// `deployer.credentials-stale`: the credentials CI decrypts were re-encrypted before every
-/// active key was created (error: CI holds a key the account no longer has), or, of two active
-/// keys, before the newer (warning: the rotation was not re-encrypted).
+/// active key was created (error: the file holds a key the account no longer has active), or, of
+/// two active keys, before the newer (warning: the rotation was not re-encrypted). What is
+/// certain is said as such; when the credential report shows the key the file predates used after
+/// the file's date, something holds that key, so CI may hold a newer copy than git, and the
+/// message says so rather than that deploys fail.
 pub fn credentials_stale(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    use crate::base::codes::Severity;
     let (Some(user), Some(stamp)) = (subject.user, cx.credentials) else {
         return;
     };
     let mut keys: Vec<&AccessKey> = user.active_keys().filter(|k| k.created.is_some()).collect();
     keys.sort_by_key(|k| k.created);
-    let Some(newest) = keys.last() else { return };
+    let Some(&newest) = keys.last() else { return };
     let older_than = |key: &&AccessKey| key.created.is_some_and(|c| stamp.modified < c);
-    let (severity, what) = if keys.iter().all(older_than) {
-        (
-            crate::base::codes::Severity::Error,
-            "every active key: CI holds a key the account no longer has, and deploys fail with UnrecognizedClientException",
-        )
-    } else if keys.len() >= 2 && older_than(newest) {
-        (
-            crate::base::codes::Severity::Warning,
-            "the newer active key: the rotation was not re-encrypted, and CI breaks when the older key is deleted",
-        )
-    } else {
+    let every = keys.iter().all(older_than);
+    let rotation_not_reencrypted = keys.len() >= 2 && older_than(&newest);
+    if !(every || rotation_not_reencrypted) {
         return;
+    }
+    // The key the file cannot hold and that the report shows in use since the file's date.
+    let used = (keys.iter().rev())
+        .filter(|k| older_than(k))
+        .find_map(|k| k.last_used.filter(|t| *t > stamp.modified).map(|t| (*k, t)));
+    let (severity, what) = match (every, used) {
+        (true, None) => (
+            Severity::Error,
+            "before every active key was created: CI holds a key the account no longer has, and deploys fail with UnrecognizedClientException".to_owned(),
+        ),
+        (true, Some((key, at))) => (
+            Severity::Error,
+            format!(
+                "before every active key was created, so it holds a key the account no longer has; yet {} was used at {at}, after that: something holds newer credentials than git, so CI may hold a newer copy, and deploys that decrypt the copy in git fail with UnrecognizedClientException",
+                key.label()
+            ),
+        ),
+        (false, None) => (
+            Severity::Warning,
+            "before the newer active key was created: the rotation was not re-encrypted, and CI breaks when the older key is deleted".to_owned(),
+        ),
+        (false, Some((key, at))) => (
+            Severity::Warning,
+            format!(
+                "before the newer active key was created, so it holds the older one; yet {} was used at {at}, after that: CI may hold a newer copy than git, and the copy in git breaks deploys once the older key is deleted",
+                key.label()
+            ),
+        ),
     };
     let keys_text: Vec<String> = keys.iter().map(|k| describe(k)).collect();
+    let reencrypt = if keys.len() >= 2 {
+        format!(
+            "re-encrypt the credentials of {} with sops (`terraform output -raw continuous_deployer_creds`), commit and deploy, then delete the older key",
+            newest.label()
+        )
+    } else {
+        "re-encrypt the active key's credentials with sops (`terraform output -raw continuous_deployer_creds`), commit and deploy".to_owned()
+    };
+    let help = match used {
+        None => reencrypt,
+        Some((key, _)) => format!(
+            "check which key CI holds (`sops -d {} | smce-guard verify-key {}`): if it is {}, commit the copy CI holds so git has it too; otherwise {reencrypt}",
+            crate::base::shell::quote(&stamp.file),
+            crate::base::shell::option("--account", &cx.policy.account.name),
+            key.label()
+        ),
+    };
     out.push(
         cx.finding(
             Route::of(["deployer", "user"]),
             format!(
-                "{} was re-encrypted at {}, before {what} (keys: {})",
+                "{} was re-encrypted at {}, {what} (keys: {})",
                 stamp.file,
                 stamp.modified,
                 keys_text.join(", ")
@@ -169,14 +210,11 @@ pub fn credentials_stale(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<
         )
         .with_severity(severity)
         .for_principal(subject.name.unwrap_or_default())
-        .with_label("the credentials CI decrypts predate this user's key")
-        .with_help(
-            crate::base::codes::Code::DeployerCredentialsStale
-                .explanation()
-                .fix,
-        )
+        .with_label("the credentials in git predate this user's key")
+        .with_help(help)
         .with_detail("credentials_file", stamp.file.clone())
         .with_detail("lastmodified", stamp.modified.to_string())
-        .with_detail("newest_key", newest.label()),
+        .with_detail("newest_key", newest.label())
+        .with_detail("used_since", used.map(|(key, _)| key.label())),
     );
 }

@@ -6,12 +6,12 @@
 //! and its tests.
 
 use super::{
-    Context, Judging, account, credentials, deny, deployer, excess, members, root, rotation,
-    uncertain, usage, users,
+    Context, Judging, account, credentials, deny, deployer, excess, groups, members, root,
+    rotation, sso, uncertain, usage, users,
 };
 use crate::base::codes::Code;
 use crate::base::diag::Diagnostic;
-use crate::observe::User;
+use crate::observe::{Role, User};
 use crate::policy::model::Level;
 
 /// Whom a rule judges: the candidates, each of which the rule's `applies` may still pass over.
@@ -25,6 +25,12 @@ pub enum Subjects {
     Users,
     /// The declared deployer, when the policy declares one.
     Deployer,
+    /// Each declared permission set (`sso.permission_sets`), once per role that provisions it,
+    /// or once with no role when none does.
+    PermissionSets,
+    /// Each permission set provisioned into the account (its role), when the policy has `sso:`
+    /// and roles were read.
+    ProvisionedSets,
 }
 
 /// One principal (or the account) as a rule sees it.
@@ -34,8 +40,11 @@ pub struct Subject<'a> {
     pub name: Option<&'a str>,
     /// Its IAM user, when it has one.
     pub user: Option<&'a User>,
-    /// Its index in `members`, for member rules (findings point at that entry).
+    /// Its index in `members` (member rules) or in `sso.permission_sets` (a declared permission
+    /// set): findings point at that entry.
     pub member: Option<usize>,
+    /// The role of a permission set, when one provisions it.
+    pub role: Option<&'a Role>,
 }
 
 /// Judges one subject, pushing findings of the rule's code.
@@ -99,6 +108,11 @@ pub const RULES: &[Rule] = &[
     rule(Code::RootAccessKey, Subjects::Account, root_reported, root::access_key),
     rule(Code::RootMfaMissing, Subjects::Account, root_reported, root::mfa_missing),
     rule(Code::AccountPasswordPolicy, Subjects::Account, password_policy_recorded, account::password_policy),
+    rule(Code::AccountGroupMissing, Subjects::Account, always, groups::missing),
+    rule(Code::SsoUnobserved, Subjects::Account, sso_unobserved, sso::unobserved),
+    rule(Code::SsoPermissionSetMissing, Subjects::PermissionSets, roles_read, sso::missing),
+    rule(Code::SsoPermissionSetChanged, Subjects::PermissionSets, set_policies_declared, sso::changed),
+    rule(Code::SsoPermissionSetUnexpected, Subjects::ProvisionedSets, unexpected_reported, sso::unexpected),
 ];
 
 /// The rule registered for `code`, if it is a drift rule.
@@ -114,12 +128,14 @@ pub fn subjects<'a>(cx: &Context<'a>, subjects: Subjects) -> Vec<Subject<'a>> {
             name: None,
             user: None,
             member: None,
+            role: None,
         }],
         Subjects::Members => (cx.policy.members.iter().enumerate())
             .map(|(i, member)| Subject {
                 name: Some(member.user.as_str()),
                 user: state.user(&member.user),
                 member: Some(i),
+                role: None,
             })
             .collect(),
         Subjects::Users => (state.users.iter())
@@ -127,6 +143,7 @@ pub fn subjects<'a>(cx: &Context<'a>, subjects: Subjects) -> Vec<Subject<'a>> {
                 name: Some(user.name.as_str()),
                 user: Some(user),
                 member: None,
+                role: None,
             })
             .collect(),
         Subjects::Deployer => (cx.policy.deployer.iter())
@@ -134,9 +151,54 @@ pub fn subjects<'a>(cx: &Context<'a>, subjects: Subjects) -> Vec<Subject<'a>> {
                 name: Some(deployer.user.as_str()),
                 user: state.user(&deployer.user),
                 member: None,
+                role: None,
             })
             .collect(),
+        Subjects::PermissionSets => {
+            let Some(declared) = &cx.policy.sso else {
+                return Vec::new();
+            };
+            let provisioned = provisioned(cx);
+            let mut out = Vec::new();
+            for (i, set) in declared.permission_sets.iter().enumerate() {
+                let subject = |role| Subject {
+                    name: Some(set.name.as_str()),
+                    user: None,
+                    member: Some(i),
+                    role,
+                };
+                let before = out.len();
+                out.extend(
+                    (provisioned.iter())
+                        .filter(|(name, _)| *name == set.name)
+                        .map(|(_, role)| subject(Some(*role))),
+                );
+                if out.len() == before {
+                    out.push(subject(None));
+                }
+            }
+            out
+        }
+        Subjects::ProvisionedSets => match &cx.policy.sso {
+            None => Vec::new(),
+            Some(_) => (provisioned(cx).into_iter())
+                .map(|(set, role)| Subject {
+                    name: Some(set),
+                    user: None,
+                    member: None,
+                    role: Some(role),
+                })
+                .collect(),
+        },
     }
+}
+
+/// The account's provisioned permission sets, when roles were read.
+fn provisioned<'a>(cx: &Context<'a>) -> Vec<(&'a str, &'a Role)> {
+    let state: &'a crate::observe::AccountState = cx.state;
+    (state.roles.as_deref())
+        .map(|roles| sso::provisioned(roles, &cx.policy.account.id))
+        .unwrap_or_default()
 }
 
 /// Walks the table: for each run of rules with the same subjects, each subject, then each rule
@@ -215,6 +277,30 @@ fn root_reported(cx: &Context<'_>, _: &Subject<'_>) -> bool {
 
 fn password_policy_recorded(cx: &Context<'_>, _: &Subject<'_>) -> bool {
     cx.state.password_policy != crate::observe::PasswordPolicy::NotRecorded
+}
+
+/// The policy declares permission sets, and the recording did not read roles.
+fn sso_unobserved(cx: &Context<'_>, _: &Subject<'_>) -> bool {
+    cx.policy.sso.is_some() && cx.state.roles.is_none()
+}
+
+fn roles_read(cx: &Context<'_>, _: &Subject<'_>) -> bool {
+    cx.state.roles.is_some()
+}
+
+/// A declared set with a role, whose `managed_policies` the policy lists.
+fn set_policies_declared(cx: &Context<'_>, subject: &Subject<'_>) -> bool {
+    let declared = (cx.policy.sso.as_ref())
+        .zip(subject.member)
+        .and_then(|(sso, i)| sso.permission_sets.get(i));
+    subject.role.is_some() && declared.is_some_and(|set| set.managed_policies.is_some())
+}
+
+fn unexpected_reported(cx: &Context<'_>, _: &Subject<'_>) -> bool {
+    cx.policy
+        .sso
+        .as_ref()
+        .is_some_and(|sso| sso.unexpected != Level::Ignore)
 }
 
 fn holds_password(cx: &Context<'_>, subject: &Subject<'_>) -> bool {

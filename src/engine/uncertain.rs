@@ -97,8 +97,8 @@ pub fn access_uncertain(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<D
                 .with_detail("keys", keys_detail)
                 .with_detail("statements", statements.iter().map(|t| deciding::detail(&setup, t)).collect::<Vec<_>>())
                 .with_help(format!(
-                    "pin what the team knows of its CI requests in `deployer.context` (e.g. `- key: aws:SourceIp` with the runners' ranges), or remove the condition; `smce-guard access --account {} {} {}` shows the evaluation",
-                    crate::base::shell::quote(&cx.policy.account.name),
+                    "pin what the team knows of its CI requests in `deployer.context` (e.g. `- key: aws:SourceIp` with the runners' ranges), or remove the condition; `smce-guard access {} {} {}` shows the evaluation",
+                    crate::base::shell::option("--account", &cx.policy.account.name),
                     crate::base::shell::quote(&grant.action),
                     crate::base::shell::quote(&grant.resource)
                 )),

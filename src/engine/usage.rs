@@ -6,7 +6,7 @@
 use super::Judging;
 use super::rules::Subject;
 use crate::base::diag::Diagnostic;
-use crate::base::shell::quote;
+use crate::base::shell::option;
 use crate::base::source::Route;
 use jiff::{SignedDuration, Timestamp};
 
@@ -76,9 +76,9 @@ pub fn key_unused(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnos
             .with_detail("last_used", idle.last_used.map(|t| t.to_string()))
             .with_detail("idle_days", idle.days)
             .with_help(format!(
-                "deactivate it (`aws iam update-access-key --user-name {user} --access-key-id {key} --status Inactive`), then delete it once nothing breaks (`aws iam delete-access-key --user-name {user} --access-key-id {key}`)",
-                user = quote(&user.name),
-                key = quote(&label)
+                "deactivate it (`aws iam update-access-key {user} {key} --status Inactive`), then delete it once nothing breaks (`aws iam delete-access-key {user} {key}`)",
+                user = option("--user-name", &user.name),
+                key = option("--access-key-id", &label)
             )),
         );
     }
@@ -109,8 +109,8 @@ pub fn password_unused(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Di
         .with_detail("last_used", idle.last_used.map(|t| t.to_string()))
         .with_detail("idle_days", idle.days)
         .with_help(format!(
-            "delete the login profile (`aws iam delete-login-profile --user-name {}`): engineers sign in through SSO; or have its user sign in",
-            quote(&user.name)
+            "delete the login profile (`aws iam delete-login-profile {}`): engineers sign in through SSO; or have its user sign in",
+            option("--user-name", &user.name)
         )),
     );
 }

@@ -4,7 +4,7 @@ use super::Judging;
 use super::rules::Subject;
 use crate::base::codes::Severity;
 use crate::base::diag::Diagnostic;
-use crate::base::shell::quote;
+use crate::base::shell::option;
 use crate::base::source::Route;
 use crate::policy::model::Level;
 
@@ -31,8 +31,8 @@ pub fn unmanaged(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnost
             .with_label("undeclared users are reported at this level")
             .with_detail("arn", user.arn.clone())
             .with_help(format!(
-                "add `{name}` to `members`, list it in `ignore_users` if someone else manages it, or delete it (`aws iam delete-user --user-name {}` after removing its keys, password, MFA devices and groups)",
-                quote(name)
+                "add `{name}` to `members`, list it in `ignore_users` if someone else manages it, or delete it (`aws iam delete-user {}` after removing its keys, password, MFA devices and groups)",
+                option("--user-name", name)
             )),
     );
 }

@@ -6,6 +6,9 @@
 //! policy line and names the cluster file's line. The credentials file is never decrypted: only
 //! its `sops.lastmodified` instant is read, and handed to the engine (which stays pure) to compare
 //! with the deployer's keys. Files are read as policies are: regular files inside DIR, bounded.
+//! [`estate`] reads every cluster of a checkout with the same readers (`inventory`).
+
+pub mod estate;
 
 use crate::base::codes::Code;
 use crate::base::diag::{Diagnostic, Related};
@@ -47,10 +50,13 @@ pub struct ClusterFile {
 
 impl ClusterFile {
     /// The cluster file's place of `field`, for a finding that names it.
+    /// The file's path (relative to the infrastructure directory) is placed for the report by
+    /// [`Place::name`].
     pub fn related(&self, field: &Field) -> Related {
         let (line, column) = self.source.line_col(field.span.start);
         Related {
             file: self.path.clone(),
+            root: None,
             span: field.span,
             line,
             column,
@@ -92,14 +98,32 @@ fn read_text(dir: &Path, relative: &str) -> Result<String, String> {
 }
 
 /// Parses YAML (or JSON, which is YAML) with the policies' own parser: no anchors, no
-/// duplicate keys, bounded depth. Returns the value and where each node sits.
-fn parse(name: &str, text: &str) -> Result<(Value, crate::base::source::RouteIndex), String> {
-    let parsed = crate::policy::yaml::parse(0, text);
+/// duplicate keys, bounded depth; its messages name the file as what it is (`what`), never a
+/// policy. Returns the value and where each node sits.
+fn parse(
+    name: &str,
+    text: &str,
+    what: crate::policy::yaml::Document,
+) -> Result<(Value, crate::base::source::RouteIndex), String> {
+    let parsed = crate::policy::yaml::parse_as(0, text, what);
     let mut index = parsed.index;
     index.finish();
     match (parsed.value, parsed.diagnostics.first()) {
         (Some(value), None) => Ok((value, index)),
-        (_, Some(problem)) => Err(format!("{name} is not readable YAML: {}", problem.message)),
+        (_, Some(problem)) => {
+            // Where it went wrong, as a policy's syntax error says it: line and column.
+            let at = match &problem.location {
+                crate::base::diag::Location::Span(span) => {
+                    let (line, column) = SourceFile::new(name, text).line_col(span.start);
+                    format!(" (line {line}, column {column})")
+                }
+                _ => String::new(),
+            };
+            Err(format!(
+                "{name} is not readable YAML{at}: {}",
+                problem.message
+            ))
+        }
         (None, None) => Err(format!("{name} is empty")),
     }
 }
@@ -107,7 +131,7 @@ fn parse(name: &str, text: &str) -> Result<(Value, crate::base::source::RouteInd
 /// Reads and parses `relative` (a cluster file) under `dir`.
 pub fn read_cluster(dir: &Path, relative: &str) -> Result<ClusterFile, String> {
     let text = read_text(dir, relative)?;
-    let (value, index) = parse(relative, &text)?;
+    let (value, index) = parse(relative, &text, crate::policy::yaml::Document::ClusterFile)?;
     let field = |pointer: &str, key: &'static str| -> Option<Field> {
         let value = match value.pointer(pointer)? {
             Value::String(s) => s.clone(),
@@ -137,7 +161,7 @@ pub fn read_cluster(dir: &Path, relative: &str) -> Result<ClusterFile, String> {
 /// decrypting anything.
 pub fn sops_modified(dir: &Path, relative: &str) -> Result<Timestamp, String> {
     let text = read_text(dir, relative)?;
-    let (value, _) = parse(relative, &text)?;
+    let (value, _) = parse(relative, &text, crate::policy::yaml::Document::SopsFile)?;
     let Some(sops) = value.get("sops") else {
         return Err(format!(
             "{relative} has no `sops` block: it is not a sops-encrypted file"
@@ -152,9 +176,88 @@ pub fn sops_modified(dir: &Path, relative: &str) -> Result<Timestamp, String> {
     })
 }
 
+/// How a report names a file of the infrastructure directory for a reader elsewhere (SARIF, read
+/// in the repository the report is uploaded from): by its path from the directory the command
+/// runs in when the infrastructure directory is inside it (`--infrastructure .` in a checkout of
+/// the infrastructure repository), else relative to the infrastructure directory, whose
+/// absolute `file:` URI goes with it.
+pub struct Place {
+    /// The infrastructure directory's path from the current directory.
+    inside: Option<std::path::PathBuf>,
+    /// Its `file:` URI, when it is not inside.
+    root: Option<String>,
+}
+
+impl Place {
+    pub fn of(dir: &Path) -> Place {
+        let real = std::fs::canonicalize(dir);
+        let here = std::env::current_dir().and_then(std::fs::canonicalize);
+        match (real, here) {
+            (Ok(real), Ok(here)) => match real.strip_prefix(&here) {
+                Ok(inside) => Place {
+                    inside: Some(inside.to_owned()),
+                    root: None,
+                },
+                Err(_) => Place {
+                    inside: None,
+                    root: Some(file_uri(&real)),
+                },
+            },
+            // Unresolvable (it was read, so this is a race): as the user named it.
+            _ => Place {
+                inside: Some(dir.to_owned()),
+                root: None,
+            },
+        }
+    }
+
+    /// `related`, its file named for a reader of the report.
+    fn name(&self, mut related: Related) -> Related {
+        if let Some(inside) = &self.inside {
+            let path = inside.join(&related.file);
+            related.file = path.to_string_lossy().replace('\\', "/");
+        }
+        related.root = self.root.clone();
+        related
+    }
+}
+
+/// `file:///…/` for an absolute directory, each byte outside a path's plain characters
+/// percent-encoded.
+fn file_uri(dir: &Path) -> String {
+    const ENCODED: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'[')
+        .add(b'\\')
+        .add(b']')
+        .add(b'^')
+        .add(b'`')
+        .add(b'{')
+        .add(b'|')
+        .add(b'}');
+    let path = dir.to_string_lossy();
+    let encoded = percent_encoding::utf8_percent_encode(&path, ENCODED);
+    let mut uri = format!("file://{encoded}");
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    uri
+}
+
 /// Holds one policy to its cluster file: the findings, and the deployer credentials' instant
-/// when there is one to judge.
-pub fn compare(dir: &Path, policy: &Policy, file: FileId) -> (Vec<Diagnostic>, Option<SopsStamp>) {
+/// when there is one to judge. Files the findings name are named as `naming` says.
+pub fn compare(
+    dir: &Path,
+    naming: &Place,
+    policy: &Policy,
+    file: FileId,
+) -> (Vec<Diagnostic>, Option<SopsStamp>) {
     let path = cluster_path(&policy.account);
     let missing = |message: String| {
         Diagnostic::new(Code::InfrastructureMissing, message)
@@ -197,7 +300,7 @@ pub fn compare(dir: &Path, policy: &Policy, file: FileId) -> (Vec<Diagnostic>, O
             )
             .at(file, route)
             .with_label(format!("cluster file: {place}"))
-            .with_related(cluster.related(theirs))
+            .with_related(naming.name(cluster.related(theirs)))
             .with_help(Code::InfrastructureMismatch.explanation().fix),
         );
     };
@@ -239,7 +342,7 @@ pub fn compare(dir: &Path, policy: &Policy, file: FileId) -> (Vec<Diagnostic>, O
                             "the deployer credentials cannot be dated: {message} (cluster file: {place})"
                         ))
                         .at(file, Route::of(["deployer"]))
-                        .with_related(cluster.related(key)),
+                        .with_related(naming.name(cluster.related(key))),
                     );
                     None
                 }
@@ -254,6 +357,7 @@ pub fn compare(dir: &Path, policy: &Policy, file: FileId) -> (Vec<Diagnostic>, O
 /// set; returns each account's deployer credentials instant, by account name.
 pub fn apply(set: &mut PolicySet, dir: &Path) -> HashMap<String, SopsStamp> {
     let mut stamps = HashMap::new();
+    let naming = Place::of(dir);
     let valid: std::collections::HashSet<FileId> = set.valid().map(|d| d.file).collect();
     let mut found = Vec::new();
     for declared in set.policies.iter().filter(|d| valid.contains(&d.file)) {
@@ -264,7 +368,7 @@ pub fn apply(set: &mut PolicySet, dir: &Path) -> HashMap<String, SopsStamp> {
                 continue;
             }
         };
-        let (mut diagnostics, stamp) = compare(dir, &reread.policy, declared.file);
+        let (mut diagnostics, stamp) = compare(dir, &naming, &reread.policy, declared.file);
         crate::policy::locate(&reread.index, &mut diagnostics);
         if let Some(stamp) = stamp {
             stamps.insert(declared.account.name.clone(), stamp);

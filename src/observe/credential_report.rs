@@ -62,18 +62,18 @@ pub fn parse(text: &str) -> Result<CredentialReport, ParseError> {
         .has_headers(true)
         .from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| csv_error(&e))?.clone();
-    // Which of two same-named columns holds the truth would be a guess.
-    for (i, name) in headers.iter().enumerate() {
-        if headers
-            .iter()
-            .skip(i + 1)
-            .any(|other| other.trim() == name.trim())
-        {
-            return Err(ParseError::new(
-                format!("the credential report has two `{}` columns", name.trim()),
-                Some(0),
-            ));
-        }
+    // Which of two same-named columns holds the truth would be a guess. One set of the names
+    // seen: a report of 100,000 columns is one pass, not every pair (issue 20).
+    // The name reported is the first column's that repeats.
+    let mut first = std::collections::HashMap::with_capacity(headers.len());
+    let repeated = (headers.iter().map(str::trim).enumerate())
+        .filter_map(|(i, name)| first.insert(name, i).map(|earlier| (earlier, name)))
+        .min();
+    if let Some((_, name)) = repeated {
+        return Err(ParseError::new(
+            format!("the credential report has two `{name}` columns"),
+            Some(0),
+        ));
     }
     let mut index = [0usize; COLUMNS.len()];
     for (slot, name) in index.iter_mut().zip(COLUMNS) {

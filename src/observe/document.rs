@@ -73,22 +73,23 @@ impl Document {
     /// Parses a document as text: JSON, or URL-encoded JSON as GetAccountAuthorizationDetails
     /// sends it.
     pub fn from_text(text: &str) -> Result<Self, ParseError> {
-        let trimmed = text.trim_start();
-        let decoded;
-        let json = if trimmed.starts_with('{') {
-            trimmed
-        } else {
-            decoded = percent_encoding::percent_decode_str(text)
-                .decode_utf8()
-                .map_err(|_| {
-                    ParseError::new("the URL-encoded policy document is not UTF-8", None)
-                })?;
-            decoded.as_ref()
-        };
-        let policy: RawPolicy = serde_json::from_str(json)
+        let json = json_text(text)?;
+        let policy: RawPolicy = serde_json::from_str(&json)
             .map_err(|e| ParseError::new(format!("the policy document is not JSON: {e}"), None))?;
         Self::from_policy(policy)
     }
+}
+
+/// The JSON text of a document given as text: itself when it is JSON already, else URL-decoded
+/// (GetAccountAuthorizationDetails sends documents URL-encoded). Shared with trust policies.
+pub(super) fn json_text(text: &str) -> Result<std::borrow::Cow<'_, str>, ParseError> {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') {
+        return Ok(std::borrow::Cow::Borrowed(trimmed));
+    }
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .map_err(|_| ParseError::new("the URL-encoded policy document is not UTF-8", None))
 }
 
 #[cfg(test)]

@@ -1,9 +1,10 @@
 //! `GetAccountAuthorizationDetails` output (the AWS CLI's JSON, all pages merged): users with their
-//! groups and policies, groups with theirs, and managed policies with their versions.
+//! groups and policies, groups with theirs, roles with their trust and policies, and managed
+//! policies with their versions.
 
 use super::ParseError;
 use super::document::{Document, RawDocument};
-use super::model::{Group, ManagedPolicy, NamedDocument, User};
+use super::model::{Group, ManagedPolicy, NamedDocument, Role, User};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -14,6 +15,10 @@ pub struct Gaad {
     pub user_detail_list: Vec<GaadUser>,
     #[serde(default)]
     pub group_detail_list: Vec<GaadGroup>,
+    /// Empty in every recording made while the live reader filtered roles out: whether roles
+    /// were read is `snapshot.json`'s `entities` to say.
+    #[serde(default)]
+    pub role_detail_list: Vec<GaadRole>,
     #[serde(default)]
     pub policies: Vec<GaadPolicy>,
     /// Set on one page of several: the AWS CLI merges pages and leaves these out, so a recording
@@ -76,6 +81,23 @@ pub struct GaadGroup {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
+pub struct GaadRole {
+    pub role_name: String,
+    #[serde(default)]
+    pub path: Option<String>,
+    #[serde(default)]
+    pub arn: String,
+    /// An object (the AWS CLI) or a URL-encoded string (the API); see [`super::trust`].
+    #[serde(default)]
+    pub assume_role_policy_document: Option<serde_json::Value>,
+    #[serde(default)]
+    pub role_policy_list: Vec<InlinePolicy>,
+    #[serde(default)]
+    pub attached_managed_policies: Vec<AttachedPolicy>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct InlinePolicy {
     pub policy_name: String,
     pub policy_document: RawDocument,
@@ -115,6 +137,9 @@ pub struct PolicyVersion {
 pub struct Authorization {
     pub users: Vec<User>,
     pub groups: HashMap<String, Group>,
+    /// Sorted by name; empty when the recording lists none (read or not: see
+    /// [`super::model::AccountState::roles`]).
+    pub roles: Vec<Role>,
     pub managed_policies: HashMap<String, ManagedPolicy>,
 }
 
@@ -229,6 +254,7 @@ pub fn convert(gaad: Gaad) -> Result<Authorization, ParseError> {
             .at_fields(vec![("GroupName", name.clone()), ("GroupName", name)]));
         }
     }
+    let roles = roles(gaad.role_detail_list)?;
     let mut managed_policies = HashMap::with_capacity(gaad.policies.len());
     for mut policy in gaad.policies {
         let default = default_version(&policy)?;
@@ -261,8 +287,51 @@ pub fn convert(gaad: Gaad) -> Result<Authorization, ParseError> {
     Ok(Authorization {
         users,
         groups,
+        roles,
         managed_policies,
     })
+}
+
+/// The roles of `RoleDetailList`, sorted by name; a role listed twice, or whose trust or inline
+/// policy does not read, refuses the recording.
+fn roles(list: Vec<GaadRole>) -> Result<Vec<Role>, ParseError> {
+    let mut roles = Vec::with_capacity(list.len());
+    for role in list {
+        let at = || vec![("RoleName", role.role_name.clone())];
+        let trust = match &role.assume_role_policy_document {
+            Some(document) => super::trust::parse(document).map_err(|e| {
+                ParseError::new(
+                    format!(
+                        "the trust policy of role `{}`: {}",
+                        role.role_name, e.message
+                    ),
+                    None,
+                )
+                .at_fields(at())
+            })?,
+            None => Vec::new(),
+        };
+        roles.push(Role {
+            inline_policies: inline(role.role_policy_list, "RoleName", &role.role_name)?,
+            attached_policies: (role.attached_managed_policies.into_iter())
+                .map(|p| p.policy_arn)
+                .collect(),
+            trust,
+            path: role.path.unwrap_or_else(|| "/".to_owned()),
+            arn: role.arn,
+            name: role.role_name,
+        });
+    }
+    roles.sort_by(|a, b| a.name.cmp(&b.name));
+    if let Some(pair) = roles.windows(2).find(|pair| pair[0].name == pair[1].name) {
+        let name = pair[0].name.clone();
+        return Err(ParseError::new(
+            format!("role `{name}` appears twice in RoleDetailList"),
+            None,
+        )
+        .at_fields(vec![("RoleName", name.clone()), ("RoleName", name)]));
+    }
+    Ok(roles)
 }
 
 /// The index of a managed policy's default version: the one marked `IsDefaultVersion`, which must

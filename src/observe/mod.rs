@@ -9,8 +9,10 @@ pub mod model;
 pub mod password_policy;
 pub mod recorded;
 mod recording;
+pub mod snapshot;
+pub mod trust;
 
-pub use model::{AccessKey, AccountState, Group, PasswordPolicy, Root, User};
+pub use model::{AccessKey, AccountState, Group, PasswordPolicy, Role, Root, TrustStatement, User};
 pub use recording::Recording;
 
 use crate::base::source::Span;

@@ -1,6 +1,6 @@
 //! The observed IAM state of one account, whatever recorded or read it.
 
-use super::document::Document;
+use super::document::{Document, Patterns};
 use jiff::Timestamp;
 use std::collections::{BTreeSet, HashMap};
 
@@ -20,9 +20,17 @@ pub struct AccountState {
     pub root: Option<Root>,
     /// The account's password policy (`password-policy.json`, `GetAccountPasswordPolicy`).
     pub password_policy: PasswordPolicy,
+    /// The account's IAM roles, sorted by name; `None` when the recording did not read roles
+    /// (`snapshot.json` lists no `Role` among its `entities` and `RoleDetailList` is empty), so
+    /// that "no roles" is never taken for "no permission sets".
+    pub roles: Option<Vec<Role>>,
     /// Whether the credential report has the last-use columns: without them (an older
     /// recording) last use is unknown, not "never", and the unused-credential rules keep quiet.
     pub last_use_recorded: bool,
+    /// Users the key listing (`access-keys.json`) leaves out although the credential report shows
+    /// them an active key, sorted: their keys are the report's (a listing made without
+    /// `--user-name` holds only the caller's keys), and the recording is `fixture.partial`.
+    pub keys_unlisted: Vec<String>,
 }
 
 /// The root user, as the credential report's `<root_account>` row shows it.
@@ -71,14 +79,52 @@ pub struct User {
     pub reported: bool,
 }
 
+/// Whether two group names name the same IAM group: IAM group names are unique without regard
+/// to case, so a policy's `smce-userrestrictions` is the account's `SMCE-UserRestrictions`.
+pub fn same_group(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
 impl User {
+    /// Whether the user is in `group`, whatever its case (see [`same_group`]).
     pub fn in_group(&self, group: &str) -> bool {
-        self.groups.iter().any(|g| g == group)
+        self.group(group).is_some()
+    }
+
+    /// The user's group that `group` names, as the account spells it.
+    pub fn group(&self, group: &str) -> Option<&str> {
+        (self.groups.iter())
+            .find(|g| same_group(g, group))
+            .map(String::as_str)
     }
 
     pub fn active_keys(&self) -> impl Iterator<Item = &AccessKey> {
         self.keys.iter().filter(|k| k.active)
     }
+}
+
+/// An IAM role as `GetAccountAuthorizationDetails` lists it, as far as the SSO rules read it.
+#[derive(Debug, Clone, Default)]
+pub struct Role {
+    pub name: String,
+    /// `/` unless the role was created under a path, e.g. `/aws-reserved/sso.amazonaws.com/`.
+    pub path: String,
+    pub arn: String,
+    /// The trust policy (`AssumeRolePolicyDocument`): who may assume the role.
+    pub trust: Vec<TrustStatement>,
+    /// Attached managed policies, by ARN.
+    pub attached_policies: Vec<String>,
+    pub inline_policies: Vec<NamedDocument>,
+}
+
+/// One statement of a role's trust policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustStatement {
+    pub allow: bool,
+    /// `Principal.Federated`: the identity providers (SAML or OIDC provider ARNs, or web
+    /// identity domains) the statement names; empty under `NotPrincipal`.
+    pub federated: Vec<String>,
+    pub actions: Patterns,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -126,6 +172,13 @@ impl AccessKey {
 }
 
 impl AccountState {
+    /// The account's group that `name` names, whatever its case (see [`same_group`]).
+    pub fn group(&self, name: &str) -> Option<&Group> {
+        self.groups
+            .get(name)
+            .or_else(|| self.groups.values().find(|g| same_group(&g.name, name)))
+    }
+
     pub fn user(&self, name: &str) -> Option<&User> {
         self.users
             .binary_search_by(|u| u.name.as_str().cmp(name))

@@ -43,19 +43,6 @@ struct KeyMetadata {
     create_date: String,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Snapshot {
-    account_id: String,
-    captured_at: String,
-    #[serde(default)]
-    source: Option<String>,
-    /// The account's alias (`iam:ListAccountAliases`), as the live reader records it.
-    #[serde(default)]
-    #[allow(dead_code)]
-    account_alias: Option<String>,
-}
-
 /// One recorded file: its name in a recording's folder, whether a recording must hold it, and the
 /// parser that reads its text into its field of the [`Recording`]. A new recorded file is an entry
 /// here, its parser and its field.
@@ -88,7 +75,7 @@ pub const FILES: &[RecordedFile] = &[
     RecordedFile {
         name: SNAPSHOT,
         required: false,
-        parse: parse_snapshot,
+        parse: super::snapshot::parse,
     },
     // Optional: recordings made before it was recorded still read, their policy unknown.
     RecordedFile {
@@ -253,7 +240,7 @@ fn with_text<T>(
 
 /// Where a JSON string value first appears in `text`: the position for a value that parsed as
 /// JSON but not as what it should be (a date, a status).
-fn offset_of_value(text: &str, value: &str) -> Option<usize> {
+pub(super) fn offset_of_value(text: &str, value: &str) -> Option<usize> {
     let quoted = serde_json::to_string(value).ok()?;
     text.find(&quoted)
 }
@@ -317,31 +304,6 @@ fn parse_access_keys(text: &str, recording: &mut Recording) -> Result<(), ParseE
     let (users, keys) = pairs.into_iter().unzip();
     recording.access_keys = Some(keys);
     recording.access_key_users = users;
-    Ok(())
-}
-
-/// The snapshot: which account was recorded, when, and by what.
-fn parse_snapshot(text: &str, recording: &mut Recording) -> Result<(), ParseError> {
-    let snapshot: Snapshot = super::json_object(text)?;
-    let id = &snapshot.account_id;
-    if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ParseError::new(
-            format!("account_id `{id}` is not a 12-digit AWS account id"),
-            offset_of_value(text, id),
-        ));
-    }
-    let captured_at = snapshot.captured_at.parse().map_err(|_| {
-        ParseError::new(
-            format!(
-                "captured_at `{}` is not an RFC 3339 instant",
-                snapshot.captured_at
-            ),
-            offset_of_value(text, &snapshot.captured_at),
-        )
-    })?;
-    recording.snapshot_account = Some(snapshot.account_id);
-    recording.captured_at = Some(captured_at);
-    recording.source = snapshot.source;
     Ok(())
 }
 

@@ -21,6 +21,8 @@ pub struct Recording {
     pub source: Option<String>,
     /// `password-policy.json`; [`PasswordPolicy::NotRecorded`] without it.
     pub password_policy: PasswordPolicy,
+    /// `snapshot.json`'s `entities`: the entity types the authorization details were read with.
+    pub entities: Option<Vec<String>>,
 }
 
 impl Recording {
@@ -31,8 +33,13 @@ impl Recording {
         let gaad::Authorization {
             mut users,
             groups,
+            roles,
             managed_policies,
         } = self.authorization;
+        // A role listed proves roles were read (a filtered read lists none); an empty list
+        // proves it only when the snapshot says roles were asked for.
+        let roles_read =
+            !roles.is_empty() || (self.entities.iter().flatten()).any(|entity| entity == "Role");
         let mut account_ids = std::collections::BTreeSet::new();
         account_ids.extend(self.snapshot_account);
         let arns = users
@@ -58,6 +65,7 @@ impl Recording {
                     .push(key.clone());
             }
         }
+        let mut keys_unlisted = Vec::new();
         for user in &mut users {
             let row = rows.get(user.name.as_str()).copied();
             if let Some(row) = row {
@@ -70,27 +78,39 @@ impl Recording {
                 user.password_next_rotation =
                     row.password_next_rotation.filter(|_| row.password_enabled);
                 user.mfa_active = row.mfa_active;
-                if self.access_keys.is_none() {
-                    user.keys = report_keys(row);
-                }
+                user.keys = report_keys(row);
             }
-            if self.access_keys.is_some() {
-                user.keys = keys_by_user.remove(user.name.as_str()).unwrap_or_default();
-                for key in &mut user.keys {
-                    key.last_used = row.and_then(|row| last_used(row, key.created));
+            // The listing wins for the users it lists, and only for them: one made without
+            // `--user-name` for each user holds the caller's keys alone, and taking its silence
+            // about anyone else as "no keys" would hide their expired keys. A user the report
+            // shows with an active key and the listing leaves out keeps the report's keys.
+            match keys_by_user.remove(user.name.as_str()) {
+                Some(mut listed) => {
+                    for key in &mut listed {
+                        key.last_used = row.and_then(|row| last_used(row, key.created));
+                    }
+                    user.keys = listed;
                 }
+                None if self.access_keys.is_some() && user.active_keys().next().is_some() => {
+                    keys_unlisted.push(user.name.clone());
+                }
+                // Listed with no key, or no listing: the report's keys (none without a row).
+                None => {}
             }
         }
+        keys_unlisted.sort();
         AccountState {
             account_ids,
             captured_at: self.captured_at,
             source: self.source,
             users,
             groups,
+            roles: roles_read.then_some(roles),
             managed_policies,
             root: self.report.root,
             password_policy: self.password_policy,
             last_use_recorded: self.report.last_use_columns,
+            keys_unlisted,
         }
     }
 }

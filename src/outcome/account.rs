@@ -39,9 +39,18 @@ pub struct AccountSummary {
     pub now: Option<Timestamp>,
     pub tally: Tally,
     /// Every (rule, principal) judged: the test cases of a JUnit report, and `--show-passed`.
-    pub checks: Vec<(Code, Option<String>)>,
+    pub checks: Vec<Check>,
     /// AWS requests sent for this account (live runs).
     pub requests: Option<u32>,
+}
+
+/// One check performed: the rule's code, whom it judged and, for a permission set, the ARN of
+/// the role that provisions it (what an EKS access entry must name).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Check {
+    pub code: Code,
+    pub principal: Option<String>,
+    pub arn: Option<String>,
 }
 
 /// Where the judged state came from and what it says of itself.

@@ -92,6 +92,16 @@ pub struct Stale {
     pub help: String,
 }
 
+/// Another warning about an account's recording (today `fixture.partial`: some of its keys were
+/// listed from the credential report, the key listing having left their users out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordingWarning {
+    pub account: String,
+    pub code: crate::base::codes::Code,
+    pub message: String,
+    pub help: String,
+}
+
 /// An account whose credentials could not be listed.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Failure {
@@ -111,6 +121,8 @@ pub struct Expiries {
     pub credentials: Vec<Credential>,
     pub failures: Vec<Failure>,
     pub stale: Vec<Stale>,
+    /// Other warnings about recordings, by account.
+    pub warnings: Vec<RecordingWarning>,
     pub policy_errors: usize,
 }
 

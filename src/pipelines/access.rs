@@ -11,7 +11,7 @@ use crate::engine::judge::Settings;
 use crate::observe::Source;
 use crate::outcome::Status;
 use crate::outcome::access::Answer;
-use crate::pipelines::select::{Selection, UnknownAccounts};
+use crate::pipelines::select::{SelectError, Selection};
 use std::path::PathBuf;
 
 /// What `access` is asked.
@@ -32,8 +32,8 @@ pub struct AccessOptions {
 
 /// Why `access` could not answer.
 pub enum AccessError {
-    /// `--account` names no policy.
-    Unknown(UnknownAccounts),
+    /// `--account` names no policy (a usage error).
+    Unknown(SelectError),
     /// Bad input: an invalid policy or recording, no deployer, no such user.
     Invalid(String),
     /// The account could not be read.

@@ -9,7 +9,7 @@ use crate::base::source::FileId;
 use crate::engine::judge::Settings;
 use crate::observe::Source;
 use crate::outcome::{AccountOutcome, Checked};
-use crate::pipelines::select::{Selection, UnknownAccounts};
+use crate::pipelines::select::{self, SelectError, Selection};
 use crate::policy::{self, Declared};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -41,17 +41,19 @@ struct Located {
 }
 
 /// Runs `check`; `progress` is called once per account observed.
-pub fn run(
-    options: &CheckOptions,
-    progress: &(dyn Fn() + Sync),
-) -> Result<Checked, UnknownAccounts> {
+pub fn run(options: &CheckOptions, progress: &(dyn Fn() + Sync)) -> Result<Checked, SelectError> {
     // Waivers are judged per account, at the instant the account is judged.
     let mut set = policy::load(&options.paths, None);
     let stamps = match &options.infrastructure {
         Some(dir) => crate::infrastructure::apply(&mut set, dir),
         None => Default::default(),
     };
-    let selected = options.selection.apply(set)?;
+    let mut selected = options.selection.apply(set)?;
+    select::recordings(&options.source)?;
+    if let Source::Recordings(dir) = &options.source {
+        let orphans = select::orphans(dir, &selected.set, &options.selection, &options.paths);
+        selected.set.diagnostics.extend(orphans);
+    }
     let settings = Settings {
         clock: options.clock,
         max_age_days: options.max_age_days,

@@ -7,8 +7,8 @@ use super::judging::{self, AccountJudged};
 use crate::base::clock::Clock;
 use crate::engine::judge::Settings;
 use crate::observe::Source;
-use crate::outcome::expiries::{Credential, Expiries, Failure, Stale};
-use crate::pipelines::select::{Selection, UnknownAccounts};
+use crate::outcome::expiries::{Credential, Expiries, Failure, RecordingWarning, Stale};
+use crate::pipelines::select::{self, SelectError, Selection};
 use std::path::PathBuf;
 
 /// What `expiries` is asked: plain domain options, built by the command line.
@@ -29,10 +29,11 @@ pub struct ExpiriesOptions {
     pub infrastructure: Option<PathBuf>,
 }
 
-/// One account's credentials and, if its recording is stale, that; or why it could not be read.
-type AccountResult = Result<(Vec<Credential>, Option<Stale>), Failure>;
+/// One account's credentials, whether its recording is stale and what else is wrong with the
+/// recording; or why it could not be read.
+type AccountResult = Result<(Vec<Credential>, Option<Stale>, Vec<RecordingWarning>), Failure>;
 
-pub fn run(options: &ExpiriesOptions) -> Result<Expiries, UnknownAccounts> {
+pub fn run(options: &ExpiriesOptions) -> Result<Expiries, SelectError> {
     let clock = options.clock;
     let today = crate::base::clock::utc_date(clock.now);
     let mut set = crate::policy::load(&options.paths, Some(today));
@@ -41,6 +42,7 @@ pub fn run(options: &ExpiriesOptions) -> Result<Expiries, UnknownAccounts> {
         None => Default::default(),
     };
     let selected = options.selection.apply(set)?;
+    select::recordings(&options.source)?;
     let policy_errors = selected.policy_errors();
     let policies: Vec<_> = selected.policies().collect();
     let settings = Settings {
@@ -62,13 +64,15 @@ pub fn run(options: &ExpiriesOptions) -> Result<Expiries, UnknownAccounts> {
         credentials: Vec::new(),
         failures: Vec::new(),
         stale: Vec::new(),
+        warnings: Vec::new(),
         policy_errors,
     };
     for result in results {
         match result {
-            Ok((credentials, stale)) => {
+            Ok((credentials, stale, warnings)) => {
                 expiries.credentials.extend(credentials);
                 expiries.stale.extend(stale);
+                expiries.warnings.extend(warnings);
             }
             Err(failure) => expiries.failures.push(failure),
         }
@@ -86,6 +90,7 @@ pub fn run(options: &ExpiriesOptions) -> Result<Expiries, UnknownAccounts> {
     });
     expiries.failures.sort();
     expiries.stale.sort();
+    expiries.warnings.sort_by(|a, b| a.account.cmp(&b.account));
     Ok(expiries)
 }
 
@@ -112,5 +117,14 @@ fn credentials(judged: AccountJudged<'_>) -> AccountResult {
             message: finding.message.clone(),
             help: finding.help.as_deref().unwrap_or_default().to_owned(),
         });
-    Ok((listed, stale))
+    let warnings = (outcome.findings.iter())
+        .filter(|f| f.code == crate::base::codes::Code::FixturePartial)
+        .map(|finding| RecordingWarning {
+            account: outcome.summary.name.clone(),
+            code: finding.code,
+            message: finding.message.clone(),
+            help: finding.help.as_deref().unwrap_or_default().to_owned(),
+        })
+        .collect();
+    Ok((listed, stale, warnings))
 }

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod check;
 pub mod expiries;
 pub mod init;
+pub mod inventory;
 pub mod judging;
 pub mod lint;
 pub mod select;

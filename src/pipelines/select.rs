@@ -1,13 +1,19 @@
 //! Which accounts a command reads: by name (`--account`, repeatable) and by stable shard
-//! (`--shard K/N`). One meaning for every command that reads accounts (`check`, `expiries`,
-//! `snapshot`): a name no policy declares is a usage error naming the known accounts, found before
-//! any account is read.
+//! (`--shard K/N`), and where their recordings are. One meaning for every command that reads
+//! accounts (`check`, `expiries`, `snapshot`, `verify-key`), each a usage error found before any
+//! account is read: a name no policy declares (naming the known accounts), a selection of valid
+//! policies that holds no account (a run that judges nothing must not pass), and a `--fixtures`
+//! that is not a folder. `check` of a whole directory also reports recordings no policy reads
+//! ([`orphans`]).
 
+use crate::base::codes::{Code, Severity};
 use crate::base::diag::Diagnostic;
 use crate::base::source::FileId;
+use crate::observe::Source;
 use crate::policy::{Declared, PolicySet};
 use std::collections::HashSet;
 use std::fmt;
+use std::path::{Path, PathBuf};
 
 /// The accounts a run is limited to; the default selects every account.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -89,6 +95,99 @@ impl fmt::Display for UnknownAccounts {
     }
 }
 
+/// Why a command has nothing to read: a usage error (exit 2), found before any account is read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SelectError {
+    /// `--account` names that no policy declares.
+    Unknown(UnknownAccounts),
+    /// Valid policies, none of them selected: `selection` says how they were narrowed.
+    Nothing { selection: String, accounts: usize },
+    /// `--fixtures` is not a folder (a typo, or run from another directory).
+    NoRecordings(PathBuf),
+}
+
+impl fmt::Display for SelectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SelectError::Unknown(unknown) => unknown.fmt(f),
+            SelectError::Nothing {
+                selection,
+                accounts,
+            } => write!(
+                f,
+                "{selection} selects none of the {accounts} account(s) the policies declare: a run that judges no account would pass without checking anything (shards split the accounts by id modulo N, so a shard can be empty; use fewer shards)"
+            ),
+            SelectError::NoRecordings(dir) => write!(
+                f,
+                "--fixtures {}: no such folder (it holds the recordings, one folder per account name); give the right folder, record the accounts with `smce-guard snapshot {}`, or read them live with --live",
+                dir.display(),
+                crate::base::shell::option("--out", &dir.display().to_string())
+            ),
+        }
+    }
+}
+
+/// Refuses recordings that are not a folder: every account would be `account.unobserved`, when
+/// the mistake is one argument's.
+pub fn recordings(source: &Source) -> Result<(), SelectError> {
+    match source {
+        Source::Recordings(dir) if !dir.is_dir() => Err(SelectError::NoRecordings(dir.clone())),
+        _ => Ok(()),
+    }
+}
+
+/// `fixture.orphan` for each recording under `dir` that no policy of `set` declares: reported
+/// only when every account's policy is known, that is when the whole of every directory in
+/// `paths` is read (no file named alone, no `--account`, no `--shard`) and every policy file
+/// could be read as far as its account (a broken one's recording would look orphaned; the
+/// run fails on that file anyway). Folders whose names start with a dot are not recordings.
+pub fn orphans(
+    dir: &Path,
+    set: &PolicySet,
+    selection: &Selection,
+    paths: &[PathBuf],
+) -> Vec<Diagnostic> {
+    let whole =
+        selection.names.is_empty() && selection.shard.is_none() && paths.iter().all(|p| p.is_dir());
+    let read: HashSet<FileId> = set.policies.iter().map(|d| d.file).collect();
+    let unread = (set.diagnostics.iter())
+        .any(|d| d.severity == Severity::Error && d.file.is_some_and(|f| !read.contains(&f)));
+    if !whole || unread {
+        return Vec::new();
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let declared: HashSet<&str> = set
+        .policies
+        .iter()
+        .map(|d| d.account.name.as_str())
+        .collect();
+    let mut orphans: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().is_dir())
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|name| !name.starts_with('.') && !declared.contains(name.as_str()))
+        .collect();
+    orphans.sort();
+    orphans
+        .into_iter()
+        .map(|name| {
+            let folder = dir.join(&name);
+            Diagnostic::new(
+                Code::FixtureOrphan,
+                format!(
+                    "{} is a recording of account `{name}`, which no policy declares: nobody checks it",
+                    folder.display()
+                ),
+            )
+            .with_severity(Severity::Warning)
+            .with_detail("recording", folder.display().to_string())
+            .with_help(Code::FixtureOrphan.explanation().fix)
+        })
+        .collect()
+}
+
 /// The policies a run judges, and the lint problems that belong to it.
 pub struct Selected {
     pub set: PolicySet,
@@ -119,9 +218,28 @@ impl Selection {
             && self.shard.is_none_or(|shard| shard.contains(&account.id))
     }
 
+    /// How the command line spelt this selection, for messages.
+    fn describe(&self) -> String {
+        let mut parts: Vec<String> = self
+            .names
+            .iter()
+            .map(|n| format!("--account {n}"))
+            .collect();
+        if let Some(shard) = self.shard {
+            parts.push(format!("--shard {}/{}", shard.index, shard.count));
+        }
+        if parts.is_empty() {
+            "the selection".to_owned()
+        } else {
+            parts.join(" ")
+        }
+    }
+
     /// Narrows a linted policy set to this selection. With names, lint problems of files not
-    /// selected are dropped (they belong to other accounts); problems of no file stay.
-    pub fn apply(&self, mut set: PolicySet) -> Result<Selected, UnknownAccounts> {
+    /// selected are dropped (they belong to other accounts); problems of no file stay. A
+    /// selection that leaves no account while no policy error explains it is refused: such a
+    /// run would judge nothing and pass.
+    pub fn apply(&self, mut set: PolicySet) -> Result<Selected, SelectError> {
         let unknown: Vec<String> = self
             .names
             .iter()
@@ -136,7 +254,7 @@ impl Selection {
                 .collect();
             known.sort();
             known.dedup();
-            return Err(UnknownAccounts { unknown, known });
+            return Err(SelectError::Unknown(UnknownAccounts { unknown, known }));
         }
         if !self.names.is_empty() {
             let files: HashSet<FileId> = set
@@ -149,12 +267,18 @@ impl Selection {
                 .retain(|d: &Diagnostic| d.file.is_none_or(|f| files.contains(&f)));
         }
         let valid: HashSet<FileId> = set.valid().map(|d| d.file).collect();
-        let chosen = (0..set.policies.len())
+        let chosen: Vec<usize> = (0..set.policies.len())
             .filter(|&i| {
                 let declared = &set.policies[i];
                 valid.contains(&declared.file) && self.contains(declared)
             })
             .collect();
+        if chosen.is_empty() && !set.has_errors() {
+            return Err(SelectError::Nothing {
+                selection: self.describe(),
+                accounts: valid.len(),
+            });
+        }
         Ok(Selected { set, chosen })
     }
 }
@@ -200,7 +324,9 @@ mod tests {
             names: vec!["hub".into(), "nope".into()],
             shard: None,
         };
-        let error = selection.apply(set).err().unwrap();
+        let Err(SelectError::Unknown(error)) = selection.apply(set) else {
+            panic!("an unknown name is refused");
+        };
         assert_eq!(error.unknown, ["nope"]);
         assert_eq!(
             error.to_string(),

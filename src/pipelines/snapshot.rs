@@ -3,7 +3,7 @@
 
 use crate::observe::{self, ObserveError, Source, Target, recorded};
 use crate::outcome::Snapshotted;
-use crate::pipelines::select::{Selection, UnknownAccounts};
+use crate::pipelines::select::{SelectError, Selection};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -21,7 +21,7 @@ pub struct SnapshotOptions {
 pub fn run(
     options: &SnapshotOptions,
     progress: &(dyn Fn() + Sync),
-) -> Result<Snapshotted, UnknownAccounts> {
+) -> Result<Snapshotted, SelectError> {
     let selected = options
         .selection
         .apply(crate::policy::load(&options.paths, None))?;

@@ -12,7 +12,7 @@ use crate::engine::judge::Settings;
 use crate::observe::{AccessKey, Source};
 use crate::outcome::Status;
 use crate::outcome::verification::{DeployerKey, KeyState, Verified};
-use crate::pipelines::select::{Selection, UnknownAccounts};
+use crate::pipelines::select::{self, SelectError, Selection};
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -90,8 +90,8 @@ pub fn is_key_id(id: &str) -> bool {
 
 /// Why `verify-key` could not answer.
 pub enum VerifyError {
-    /// `--account` names no policy.
-    Unknown(UnknownAccounts),
+    /// `--account` names no policy, or `--fixtures` no folder.
+    Usage(SelectError),
     /// Bad input: the policy is invalid, has no deployer, or the recording cannot name keys.
     Invalid(String),
     /// The account could not be read.
@@ -105,7 +105,8 @@ pub fn run(options: &VerifyOptions) -> Result<Verified, VerifyError> {
     };
     let selected = selection
         .apply(crate::policy::load(&options.paths, None))
-        .map_err(VerifyError::Unknown)?;
+        .map_err(VerifyError::Usage)?;
+    select::recordings(&options.source).map_err(VerifyError::Usage)?;
     let policies: Vec<_> = selected.policies().collect();
     if policies.is_empty() {
         return Err(VerifyError::Invalid(format!(
@@ -159,10 +160,18 @@ fn verify(judged: AccountJudged<'_>, options: &VerifyOptions) -> Result<Verified
         .map(|u| u.keys.clone())
         .unwrap_or_default();
     if keys.iter().any(|k| k.id.is_none()) {
+        let lacks = if state.keys_unlisted.contains(&deployer.user) {
+            format!(
+                "a key listing (access-keys.json) that leaves out `{}`",
+                deployer.user
+            )
+        } else {
+            "no access-keys.json".to_owned()
+        };
         return Err(VerifyError::Invalid(format!(
-            "the recording of `{}` has no access-keys.json: the credential report does not name key ids, so the key cannot be matched; record it again (`smce-guard snapshot --account {}`) or use --live",
+            "the recording of `{}` has {lacks}: the credential report does not name key ids, so the key cannot be matched; record it again (`smce-guard snapshot {}`) or use --live",
             options.account,
-            crate::base::shell::quote(&options.account)
+            crate::base::shell::option("--account", &options.account)
         )));
     }
     let held = keys

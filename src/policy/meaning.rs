@@ -75,6 +75,7 @@ fn check_rest(file: FileId, policy: &Policy, out: &mut Vec<Diagnostic>) {
 
     check_role(file, &policy.account, out);
     check_contacts(file, &policy.account, out);
+    super::sso::check(file, policy, out);
 
     let credentials = policy.credentials;
     if credentials.warn_days >= credentials.max_age_days {
@@ -112,7 +113,7 @@ fn check_role(file: FileId, account: &Account, out: &mut Vec<Diagnostic>) {
             .at(file, Route::of(["account", "role_arn"]))
             .with_label("a role in another account")
             .with_help(format!(
-                "use a role in the account itself, e.g. `arn:aws:iam::{}:role/OrganizationAccountAccessRole`, or fix `account.id`; smce-guard never assumes a role into another account",
+                "use a role in the account itself, e.g. `arn:aws:iam::{}:role/smce-guard-reader`, or fix `account.id`; smce-guard never assumes a role into another account",
                 account.id
             )),
         );

@@ -8,6 +8,7 @@
 //! a fingerprint of its text, and is read again ([`Declared::read`]) when its account is judged.
 //! Text is kept only for files that something points into.
 
+mod files;
 mod indent;
 pub mod meaning;
 pub mod model;
@@ -16,6 +17,7 @@ mod pins;
 mod read;
 mod scalar;
 pub mod schema;
+mod sso;
 mod teach;
 mod words;
 pub mod yaml;
@@ -120,66 +122,12 @@ impl PolicySet {
     }
 }
 
-/// Expands `paths` (files, or directories of `*.yaml`/`*.yml`) in a stable order, each with the
-/// directory its reads are confined to: the directory argument it was found in, or a file
-/// argument's own folder.
-fn expand(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<(PathBuf, Arc<Path>)> {
-    let mut out = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let root: Arc<Path> = path.as_path().into();
-            let mut found: Vec<PathBuf> = match std::fs::read_dir(path) {
-                Ok(entries) => entries
-                    .filter_map(Result::ok)
-                    .map(|entry| entry.path())
-                    // Whatever its type: a policy that is a broken link, a pipe or a folder is
-                    // reported by `load_file`, not skipped, or its account would go unchecked.
-                    .filter(|p| {
-                        p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                            e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml")
-                        })
-                    })
-                    .collect(),
-                Err(error) => {
-                    diagnostics.push(Diagnostic::new(
-                        Code::PolicyUnreadable,
-                        format!("cannot read directory {}: {error}", path.display()),
-                    ));
-                    continue;
-                }
-            };
-            if found.is_empty() {
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::PolicyNoFiles,
-                        format!("no policy files (*.yaml, *.yml) in {}", path.display()),
-                    )
-                    .with_help("point the command at the directory that holds the policies"),
-                );
-            }
-            found.sort();
-            out.extend(found.into_iter().map(|p| (p, root.clone())));
-        } else if std::fs::symlink_metadata(path).is_ok() {
-            out.push((path.clone(), crate::base::confined::parent_of(path).into()));
-        } else {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::PolicyUnreadable,
-                    format!("{}: no such file or directory", path.display()),
-                )
-                .with_help("give a policy file or a directory of policies (default: policies/)"),
-            );
-        }
-    }
-    out
-}
-
 /// Loads and lints every policy under `paths`.
 /// Waivers are judged as of `today` when given; `check` passes `None` and judges them per account,
 /// at the instant the account is judged.
 pub fn load(paths: &[PathBuf], today: Option<jiff::civil::Date>) -> PolicySet {
     let mut set = PolicySet::default();
-    let paths = expand(paths, &mut set.diagnostics);
+    let paths = files::expand(paths, &mut set.diagnostics);
     // Each file is reduced to what outlives lint as soon as it is checked (its account, and its
     // text only when a diagnostic points into it) and lands straight in its final place.
     let (sources, (declared, diagnostics)): (Vec<_>, (Vec<_>, Vec<_>)) = paths

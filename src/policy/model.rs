@@ -32,6 +32,10 @@ pub struct Policy<W = Waiver> {
     pub root: Level,
     #[serde(default)]
     pub ignore_users: Vec<String>,
+    /// The IAM Identity Center permission sets the account must offer; `None` when the policy
+    /// says nothing about SSO (then no SSO rule runs).
+    #[serde(default)]
+    pub sso: Option<Sso>,
     // `Vec::new`, not `default`: the derive would otherwise ask for `W: Default`.
     #[serde(default = "Vec::new")]
     pub waivers: Vec<W>,
@@ -83,6 +87,19 @@ pub struct Account {
     pub cluster_config: Option<String>,
 }
 
+/// The schema's pattern for `account.name`, which [`is_account_name`] decides without a regex.
+pub const ACCOUNT_NAME_PATTERN: &str = "^[a-z0-9][a-z0-9._-]{0,62}$";
+
+/// Whether `name` may be an `account.name` ([`ACCOUNT_NAME_PATTERN`]): what `init` names a
+/// policy after a cluster folder, and `inventory` an account, only when it is one.
+pub fn is_account_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    let first = bytes.next();
+    first.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && name.len() <= 63
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
@@ -91,12 +108,49 @@ pub struct Contact {
     pub email: String,
 }
 
+/// The groups SMCE's rules are about, by the names the account gives them (SMCE's by default).
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(from = "GroupsText")]
 pub struct Groups {
     pub admins: String,
     pub restricted: String,
     pub disabled: String,
+    /// Which names the policy writes under `groups`, rather than takes by default: a written
+    /// name the account lacks is `account.group-missing`.
+    pub written: GroupsWritten,
+}
+
+/// Which of the three group names a policy writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GroupsWritten {
+    pub admins: bool,
+    pub restricted: bool,
+    pub disabled: bool,
+}
+
+/// `groups` as the document spells it: each name, if written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroupsText {
+    admins: Option<String>,
+    restricted: Option<String>,
+    disabled: Option<String>,
+}
+
+impl From<GroupsText> for Groups {
+    fn from(text: GroupsText) -> Self {
+        let default = Groups::default();
+        Groups {
+            written: GroupsWritten {
+                admins: text.admins.is_some(),
+                restricted: text.restricted.is_some(),
+                disabled: text.disabled.is_some(),
+            },
+            admins: text.admins.unwrap_or(default.admins),
+            restricted: text.restricted.unwrap_or(default.restricted),
+            disabled: text.disabled.unwrap_or(default.disabled),
+        }
+    }
 }
 
 impl Default for Groups {
@@ -105,6 +159,7 @@ impl Default for Groups {
             admins: "SMCE-ProjectAdmins".into(),
             restricted: "SMCE-UserRestrictions".into(),
             disabled: "AccountDisabled".into(),
+            written: GroupsWritten::default(),
         }
     }
 }
@@ -178,6 +233,30 @@ impl Default for Credentials {
     }
 }
 
+/// The `sso:` section: the permission sets (as the Science Cloud portal names them) that IAM
+/// Identity Center must have provisioned into the account, each an `AWSReservedSSO_<set>_<hex>`
+/// role.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sso {
+    pub permission_sets: Vec<PermissionSet>,
+    /// How to report a provisioned permission set the policy does not declare
+    /// (`sso.permission-set-unexpected`), as `unmanaged_users` does for IAM users.
+    #[serde(default)]
+    pub unexpected: Level,
+}
+
+/// One declared permission set.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PermissionSet {
+    /// The set's name as the portal shows it, e.g. `Project-Admin`.
+    pub name: String,
+    /// The managed policy ARNs its role must carry, exactly; `None` leaves them unjudged.
+    #[serde(default)]
+    pub managed_policies: Option<Vec<String>>,
+}
+
 /// How a configurable check reports: the `unmanaged_users` setting.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "lowercase")]
@@ -217,6 +296,7 @@ impl<W> Policy<W> {
             unmanaged_users,
             root,
             ignore_users,
+            sso,
             waivers: _,
         } = self;
         Policy {
@@ -228,6 +308,7 @@ impl<W> Policy<W> {
             unmanaged_users,
             root,
             ignore_users,
+            sso,
             waivers,
         }
     }
@@ -250,5 +331,35 @@ impl<W> Policy<W> {
 
     pub fn is_ignored(&self, user: &str) -> bool {
         self.ignore_users.iter().any(|ignored| ignored == user)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_names_are_what_the_schema_allows() {
+        let schema: serde_json::Value =
+            serde_json::from_str(crate::policy::schema::SCHEMA).unwrap();
+        assert_eq!(
+            schema["properties"]["account"]["properties"]["name"]["pattern"],
+            ACCOUNT_NAME_PATTERN
+        );
+        for good in ["nasa-veda", "2i2c-aws-us", "a", "x.y_z", &"a".repeat(63)] {
+            assert!(is_account_name(good), "{good}");
+        }
+        for bad in [
+            "",
+            "-x",
+            ".x",
+            "Nasa",
+            "a b",
+            "evil|<img>",
+            "é",
+            &"a".repeat(64),
+        ] {
+            assert!(!is_account_name(bad), "{bad}");
+        }
     }
 }

@@ -29,17 +29,17 @@ pub fn validate(file: FileId, document: &Value, index: &RouteIndex, text: &str) 
     let mut capped = Capped::new(file);
     let errors: Vec<_> = VALIDATOR.iter_errors(document).collect();
     // Indentation mistakes first: each folds the errors it explains into one diagnostic.
-    let mut moves = Vec::new();
+    let mut moves = indent::Moves::default();
     for error in &errors {
         if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
             let schema_path = error.schema_path().as_str();
             let node = SCHEMA_VALUE.pointer(&schema_path[..schema_path.rfind('/').unwrap_or(0)]);
             let parent = error.instance_path().as_str();
-            moves.extend(
-                unexpected
-                    .iter()
-                    .filter_map(|key| indent::find(document, index, node, parent, key)),
-            );
+            for key in unexpected {
+                if let Some(m) = indent::find(document, index, node, parent, key) {
+                    moves.add(m);
+                }
+            }
         }
     }
     for error in &errors {
@@ -49,11 +49,9 @@ pub fn validate(file: FileId, document: &Value, index: &RouteIndex, text: &str) 
         let folded = match kind {
             ValidationErrorKind::Required { property } => {
                 let property = property.as_str();
-                indent::folded(&moves, &instance_path, property, document)
+                moves.folded(&instance_path, property, document)
             }
-            ValidationErrorKind::Type { .. } => {
-                indent::folded(&moves, &instance_path, None, document)
-            }
+            ValidationErrorKind::Type { .. } => moves.folded(&instance_path, None, document),
             _ => false,
         };
         if folded {
@@ -85,7 +83,7 @@ fn convert(
     index: &RouteIndex,
     text: &str,
     error: &Error<'_>,
-    moves: &[indent::Move],
+    moves: &indent::Moves,
     capped: &mut Capped,
 ) {
     let Error {
@@ -127,15 +125,13 @@ fn convert(
                 keys = placed.into_iter().map(|(_, key)| key).collect();
             }
             for key in keys {
-                let moved = moves
-                    .iter()
-                    .find(|m| m.parent == instance_path && &m.key == key);
-                if let Some(moved) = moved {
-                    if capped.wants(Code::PolicyUnknownKey) {
-                        capped.push(indent::diagnostic(file, moved, index, text));
-                    } else {
-                        capped.skip(Code::PolicyUnknownKey);
-                    }
+                // Past the cap a key is only counted: no help is worded for it.
+                if !capped.wants(Code::PolicyUnknownKey) {
+                    capped.skip(Code::PolicyUnknownKey);
+                    continue;
+                }
+                if let Some(moved) = moves.of(instance_path, key) {
+                    capped.push(indent::diagnostic(file, moved, index, text));
                     continue;
                 }
                 let place = if field.is_empty() {

@@ -48,7 +48,7 @@ pub const REGIONS: &[&str] = &[
 /// the schema to having an entry here, so a new pattern cannot ship with a bare "invalid value".
 const PATTERNS: &[(&str, &str)] = &[
     (
-        "^[0-9]{12}$",
+        ACCOUNT_ID,
         "a 12-digit string (quote it, so leading zeros survive)",
     ),
     (
@@ -89,6 +89,14 @@ const PATTERNS: &[(&str, &str)] = &[
         "a condition key written service:name (letters, digits and _ . : / = + @ - or spaces after the colon), e.g. aws:PrincipalOrgID or aws:SourceIp",
     ),
     (
+        "^[\\w+=,.@-]{1,32}$",
+        "a permission set name as the portal shows it: 1 to 32 letters, digits and + = , . @ _ - (no spaces), e.g. Project-Admin",
+    ),
+    (
+        "^arn:aws[a-z-]*:iam::(aws|[0-9]{12}):policy/[\\w+=,.@/-]{1,512}$",
+        "a managed policy ARN: arn:aws:iam::aws:policy/<name> (AWS managed) or arn:aws:iam::<12-digit account id>:policy/<name> (customer managed)",
+    ),
+    (
         "^([A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*/)*[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.ya?ml$",
         "a path relative to --infrastructure that ends in .yaml or .yml, with no `..`, `.` or empty part, e.g. config/clusters/nasa-veda/cluster.yaml",
     ),
@@ -100,6 +108,19 @@ pub fn pattern_words(pattern: &str) -> Option<&'static str> {
         .iter()
         .find(|(known, _)| *known == pattern)
         .map(|(_, words)| *words)
+}
+
+/// The pattern of an AWS account id.
+pub const ACCOUNT_ID: &str = "^[0-9]{12}$";
+
+/// How many digits `value` has, all digits but not twelve, in words; else `None` (the pattern's
+/// words and a corrected value say it better).
+pub fn digit_count(value: &str) -> Option<String> {
+    let digits = value.chars().count();
+    (!value.is_empty() && value.chars().all(|c| c.is_ascii_digit()) && digits != 12).then(|| {
+        let s = if digits == 1 { "" } else { "s" };
+        format!("it has {digits} digit{s}; an AWS account id has 12")
+    })
 }
 
 /// `a`, `b` or `c`.
@@ -146,6 +167,16 @@ pub fn fix_string(node: &Value, value: &str, document: &Value) -> Option<String>
         }
         p if p.starts_with("^[a-z]{2}(-gov") => nearest(value, REGIONS.iter().copied())?.into(),
         "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$" => value.split_whitespace().collect(),
+        // Before the role ARN's arm, which also starts `^arn:aws`: a bare policy name is
+        // read as the AWS managed policy of that name, the usual case for a permission set.
+        p if p.starts_with("^arn:aws[a-z-]*:iam::(aws|") => {
+            let name = value
+                .trim()
+                .rsplit(['/', ':'])
+                .next()
+                .filter(|n| !n.is_empty())?;
+            format!("arn:aws:iam::aws:policy/{name}")
+        }
         p if p.starts_with("^arn:aws") => {
             let id = document.pointer("/account/id").and_then(Value::as_str)?;
             let role = value.rsplit(['/', ':']).next().filter(|r| !r.is_empty())?;
@@ -153,6 +184,7 @@ pub fn fix_string(node: &Value, value: &str, document: &Value) -> Option<String>
         }
         "^[\\w+=,.@-]{1,128}$" => squeeze(value, &iam, 128),
         "^[\\w+=,.@-]{1,64}$" => squeeze(value, &iam, 64),
+        "^[\\w+=,.@-]{1,32}$" => squeeze(value, &iam, 32),
         "^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$" => squeeze(
             value,
             &|c: char| c.is_ascii_alphanumeric() || "_-".contains(c),
@@ -174,13 +206,17 @@ pub fn fix_string(node: &Value, value: &str, document: &Value) -> Option<String>
         .then(|| fixed.as_str().unwrap_or_default().to_owned())
 }
 
-/// `fixed` written as YAML: quoted when YAML would read it as something other than a string.
+/// `fixed` written as YAML: quoted ([`crate::base::yaml_text::quoted`]) unless plain is a string.
 pub fn yaml_string(fixed: &str) -> String {
     let plain = super::scalar::resolve(fixed, saphyr_parser::ScalarStyle::Plain);
-    if plain.is_string() && !fixed.contains(": ") && !fixed.starts_with(['*', '&', '!', '#']) {
+    if plain.is_string()
+        && !fixed.contains(": ")
+        && !fixed.contains(" #")
+        && !fixed.starts_with(['*', '&', '!', '#'])
+    {
         fixed.to_owned()
     } else {
-        format!("\"{fixed}\"")
+        crate::base::yaml_text::quoted(fixed)
     }
 }
 
@@ -222,6 +258,7 @@ pub fn example(property: &str, document: &Value) -> String {
         "until" => "until: 2030-12-31".into(),
         "key" => "key: aws:PrincipalOrgID".into(),
         "values" => "values: [o-exampleorgid]".into(),
+        "permission_sets" => "permission_sets:\n  - name: Project-Admin".into(),
         other => format!("{other}: ..."),
     }
 }
@@ -272,89 +309,4 @@ pub fn range_words(node: &Value) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    /// Every constraint keyword the schema uses is one the wording knows, and every pattern has
-    /// its words: a new constraint cannot ship with a bare "invalid value".
-    #[test]
-    fn every_constraint_of_the_schema_is_worded() {
-        let schema: Value = serde_json::from_str(super::super::schema::SCHEMA).unwrap();
-        fn walk(node: &Value, path: &str) {
-            let Some(object) = node.as_object() else {
-                return;
-            };
-            let annotations = ["$schema", "$id", "title", "description", "default"];
-            let taught = [
-                "type",
-                "pattern",
-                "enum",
-                "minimum",
-                "maximum",
-                "minLength",
-                "maxLength",
-                "minItems",
-                "required",
-                "additionalProperties",
-                "properties",
-                "items",
-            ];
-            for (key, child) in object {
-                if path.ends_with("/properties") {
-                    walk(child, &format!("{path}/{key}"));
-                    continue;
-                }
-                assert!(
-                    annotations.contains(&key.as_str()) || taught.contains(&key.as_str()),
-                    "{path}: `{key}` has no wording in policy::teach"
-                );
-                if key == "pattern" {
-                    let pattern = child.as_str().unwrap();
-                    assert!(
-                        pattern_words(pattern).is_some(),
-                        "{path}: {pattern} unworded"
-                    );
-                }
-                walk(child, &format!("{path}/{key}"));
-            }
-        }
-        walk(&schema, "");
-    }
-
-    #[test]
-    fn corrections_are_built_from_the_value() {
-        let doc = json!({"account": {"id": "044405546166"}});
-        let fix = |pattern: &str, value: &str| {
-            fix_string(&json!({"type": "string", "pattern": pattern}), value, &doc)
-        };
-        assert_eq!(PATTERNS.len(), 12);
-        let name = PATTERNS[1].0;
-        assert_eq!(fix(name, "NASA Cryo").as_deref(), Some("nasa-cryo"));
-        assert_eq!(fix(PATTERNS[2].0, "us-west2").as_deref(), Some("us-west-2"));
-        assert_eq!(
-            fix(PATTERNS[0].0, "0444-0554-6166").as_deref(),
-            Some("044405546166")
-        );
-        assert_eq!(
-            fix(PATTERNS[3].0, "rep @example.org").as_deref(),
-            Some("rep@example.org")
-        );
-        assert_eq!(
-            fix(PATTERNS[4].0, "OrganizationAccountAccessRole").as_deref(),
-            Some("arn:aws:iam::044405546166:role/OrganizationAccountAccessRole")
-        );
-        assert_eq!(
-            fix(PATTERNS[8].0, "key.expird").as_deref(),
-            Some("key.expired")
-        );
-        assert_eq!(
-            fix(PATTERNS[9].0, "2030/01/31").as_deref(),
-            Some("2030-01-31")
-        );
-        assert_eq!(fix(PATTERNS[2].0, "mars"), None);
-        assert_eq!(yaml_string("044405546166"), "\"044405546166\"");
-        assert_eq!(yaml_string("nasa-cryo"), "nasa-cryo");
-        assert_eq!(one_of(&["a".into(), "b".into(), "c".into()]), "a, b or c");
-    }
-}
+mod tests;

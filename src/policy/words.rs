@@ -67,7 +67,7 @@ pub fn wrong_type(
         // keeps the leading zero that the number lost.
         ("string", Some(Value::Number(_) | Value::Bool(_)), Some(text)) => Some(teach::line(
             key,
-            &format!("\"{}\"", text.trim_matches(['"', '\''])),
+            &crate::base::yaml_text::quoted(text.trim_matches(['"', '\''])),
         )),
         ("integer", Some(Value::String(s)), _) if s.trim().parse::<i64>().is_ok() => {
             Some(teach::line(key, s.trim()))
@@ -92,10 +92,18 @@ pub fn wrong_type(
         }
         _ => None,
     };
-    let help = match fixed {
+    let mut help = match fixed {
         Some(fixed) => format!("write it as\n{fixed}\n{description}"),
         None => description.to_owned(),
     };
+    // An unquoted id that quoting alone will not mend.
+    if let (Some(pattern), Some(Value::Number(_)), Some(text)) =
+        (node.get("pattern").and_then(Value::as_str), found, text)
+        && pattern == teach::ACCOUNT_ID
+        && let Some(count) = teach::digit_count(text)
+    {
+        help = format!("{help}\nAnd {count}.");
+    }
     (message, help.trim().to_owned())
 }
 
@@ -140,6 +148,16 @@ pub fn invalid(
         ValidationErrorKind::Pattern { pattern } => {
             let words = teach::pattern_words(pattern).unwrap_or("the pattern of the field");
             let text = value.as_str().unwrap_or_default();
+            // Quoted already, yet not twelve digits: quoting is not what is wrong.
+            if let Some(count) = (pattern == teach::ACCOUNT_ID)
+                .then(|| teach::digit_count(text))
+                .flatten()
+            {
+                return Some((
+                    format!("{field} must be 12 digits, found {shown}: {count}"),
+                    "copy the id again (`aws sts get-caller-identity --query Account`, or the cluster file's `aws.account`): a digit is missing or one too many".to_owned(),
+                ));
+            }
             let fix = teach::fix_string(node, text, document)
                 .map(|f| teach::line(key, &teach::yaml_string(&f)));
             // No honest guess from the value: an example of the shape still shows the rule.

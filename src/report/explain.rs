@@ -2,6 +2,7 @@
 //! in [`crate::base::codes`]. README's code table is this module's markdown output (a test keeps them
 //! equal).
 
+use super::escape::markdown_cell;
 use crate::base::codes::Code;
 use std::fmt::Write;
 
@@ -44,8 +45,8 @@ pub fn markdown_table() -> String {
             out,
             "| `{code}` | {} | {} | {} |",
             code.default_severity().as_str(),
-            e.checks.replace('|', "\\|"),
-            e.fix.replace('|', "\\|")
+            markdown_cell(e.checks),
+            markdown_cell(e.fix)
         );
     }
     out

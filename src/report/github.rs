@@ -51,11 +51,13 @@ pub fn render(report: &Report<'_>) -> String {
     // Passed checks are plain log lines, not annotations: nothing to mark on a policy line.
     if report.show_passed {
         for account in report.accounts {
-            for (code, principal) in report.passed(account) {
+            for check in report.passed(account) {
                 let line = format!(
-                    "passed: {} {code} ✓{}",
+                    "passed: {} {} ✓{}{}",
                     account.name,
-                    principal.map_or_else(String::new, |p| format!(" {p}"))
+                    check.code,
+                    (check.principal.as_deref()).map_or_else(String::new, |p| format!(" {p}")),
+                    (check.arn.as_deref()).map_or_else(String::new, |arn| format!(": {arn}"))
                 );
                 let _ = writeln!(out, "{}", super::escape::terminal(&line));
             }

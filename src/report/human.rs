@@ -214,6 +214,10 @@ pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
         if !report.accounts.is_empty() {
             out.push_str("accounts:\n");
         }
+        // As wide as the longest account name (real cluster names reach 20 characters).
+        let name = (report.accounts.iter())
+            .map(|a| terminal(&a.name).chars().count())
+            .fold(16, usize::max);
         for account in report.accounts {
             // Each account's own instant, when they were not all judged at one.
             let at = match (report.now, account.now) {
@@ -222,7 +226,7 @@ pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
             };
             let _ = writeln!(
                 out,
-                "  {:<16} {:<12} {:<10} {}, {}{}{at}",
+                "  {:<name$} {:<12} {:<10} {}, {}{}{at}",
                 terminal(&account.name),
                 terminal(&account.id),
                 account.status.as_str(),
@@ -234,12 +238,16 @@ pub fn render(report: &Report<'_>, style: HumanStyle) -> String {
         if report.show_passed {
             out.push_str("passed:\n");
             for account in report.accounts {
-                for (code, principal) in report.passed(account) {
+                for check in report.passed(account) {
                     let _ = writeln!(
                         out,
-                        "  {}: {code} ✓{}",
+                        "  {}: {} ✓{}{}",
                         terminal(&account.name),
-                        principal.map_or_else(String::new, |p| format!(" {}", terminal(p)))
+                        check.code,
+                        (check.principal.as_deref())
+                            .map_or_else(String::new, |p| format!(" {}", terminal(p))),
+                        (check.arn.as_deref())
+                            .map_or_else(String::new, |arn| format!(": {}", terminal(arn)))
                     );
                 }
             }

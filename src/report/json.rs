@@ -42,6 +42,9 @@ struct Passed<'a> {
     account_name: &'a str,
     code: &'static str,
     principal: Option<&'a str>,
+    /// A permission set's role ARN (what an EKS access entry names); absent for other checks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    arn: Option<&'a str>,
 }
 
 /// A sequence serialised straight from the diagnostics, without collecting entries first: a
@@ -164,15 +167,13 @@ pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Resu
             passed: report.show_passed.then(|| {
                 (report.accounts.iter())
                     .flat_map(|a| {
-                        report
-                            .passed(a)
-                            .into_iter()
-                            .map(move |(code, principal)| Passed {
-                                account_id: &a.id,
-                                account_name: &a.name,
-                                code: code.as_str(),
-                                principal,
-                            })
+                        report.passed(a).into_iter().map(move |check| Passed {
+                            account_id: &a.id,
+                            account_name: &a.name,
+                            code: check.code.as_str(),
+                            principal: check.principal.as_deref(),
+                            arn: check.arn.as_deref(),
+                        })
                     })
                     .collect()
             }),

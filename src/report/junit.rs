@@ -129,7 +129,7 @@ pub fn render(report: &Report<'_>) -> String {
         let mut keys: Vec<(Code, Option<&str>)> = account
             .checks
             .iter()
-            .map(|(code, principal)| (*code, principal.as_deref()))
+            .map(|check| (check.code, check.principal.as_deref()))
             .collect();
         keys.extend(findings.iter().map(|d| (d.code, d.principal.as_deref())));
         let mut seen = HashSet::new();
@@ -145,7 +145,12 @@ pub fn render(report: &Report<'_>) -> String {
         }
         junit.add_test_suite(suite);
     }
-    junit
-        .to_string()
-        .unwrap_or_else(|e| format!("<!-- JUnit serialisation failed: {e} -->\n"))
+    // Escaped as a whole: quick-junit escapes for XML, not for the CI log it is printed to.
+    match junit.to_string() {
+        Ok(xml) => super::escape::xml(&xml),
+        Err(e) => format!(
+            "<!-- JUnit serialisation failed: {} -->\n",
+            super::escape::terminal(&e.to_string())
+        ),
+    }
 }

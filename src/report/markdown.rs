@@ -128,10 +128,17 @@ pub fn render(report: &Report<'_>) -> String {
     if report.show_passed {
         out.push_str("### Passed\n\n");
         for a in report.accounts {
-            for (code, principal) in report.passed(a) {
-                let principal =
-                    principal.map_or_else(String::new, |p| format!(" {}", markdown_code(p)));
-                let _ = writeln!(out, "- ✅ {} **{code}**{principal}", markdown(&a.name));
+            for check in report.passed(a) {
+                let principal = (check.principal.as_deref())
+                    .map_or_else(String::new, |p| format!(" {}", markdown_code(p)));
+                let arn = (check.arn.as_deref())
+                    .map_or_else(String::new, |arn| format!(": {}", markdown_code(arn)));
+                let _ = writeln!(
+                    out,
+                    "- ✅ {} **{}**{principal}{arn}",
+                    markdown(&a.name),
+                    check.code
+                );
             }
         }
         out.push('\n');

@@ -1,6 +1,7 @@
 //! Rendering outcomes for people and machines. A check or lint report has one reporter per
 //! format ([`human`], [`json`], [`sarif`], [`junit`], [`markdown`], [`github`]); the credential
-//! list of `expiries` has its formats in [`expiries`], `verify-key`'s answer in
+//! list of `expiries` has its formats in [`expiries`] (its calendar writer in [`calendar`]), the
+//! estate of `inventory` in [`inventory`], what `init` wrote for the estate in [`init`], `verify-key`'s answer in
 //! [`verification`], and `explain` in [`explain`]. Escaping for every target is [`escape`]'s.
 //!
 //! A finding's route into its policy is resolved to a byte span by the pipeline that judged it
@@ -9,11 +10,14 @@
 //! a `String` (JSON and SARIF stream into a writer) and leave printing to the command line.
 
 pub mod access;
+pub mod calendar;
 pub mod escape;
 pub mod expiries;
 pub mod explain;
 pub mod github;
 pub mod human;
+pub mod init;
+pub mod inventory;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -23,7 +27,7 @@ pub mod verification;
 use crate::base::codes::{Code, Severity};
 use crate::base::diag::{Diagnostic, Tally};
 use crate::base::source::Files;
-use crate::outcome::AccountSummary;
+use crate::outcome::{AccountSummary, Check};
 use jiff::Timestamp;
 
 /// The output formats every command offers.
@@ -67,14 +71,13 @@ impl Report<'_> {
 
     /// The checks performed on `account` that no finding failed (waived findings included:
     /// accepted drift is not a pass), in the order they were performed.
-    pub fn passed<'a>(&self, account: &'a AccountSummary) -> Vec<(Code, Option<&'a str>)> {
+    pub fn passed<'a>(&self, account: &'a AccountSummary) -> Vec<&'a Check> {
         let failed: std::collections::HashSet<(Code, Option<&str>)> = (self.diagnostics.iter())
             .filter(|d| d.account.as_ref().is_some_and(|a| a.name == account.name))
             .map(|d| (d.code, d.principal.as_deref()))
             .collect();
         (account.checks.iter())
-            .map(|(code, principal)| (*code, principal.as_deref()))
-            .filter(|check| !failed.contains(check))
+            .filter(|check| !failed.contains(&(check.code, check.principal.as_deref())))
             .collect()
     }
 
@@ -152,15 +155,13 @@ fn streamed(
 }
 
 /// Writes one pretty JSON document and a final newline through a buffer: the JSON and SARIF
-/// reports serialise straight into it as they are produced.
+/// reports serialise straight into it as they are produced, escaped for a CI log
+/// ([`escape::json`]).
 pub(crate) fn write_document(
     out: &mut dyn std::io::Write,
     document: &impl serde::Serialize,
 ) -> std::io::Result<()> {
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
-    serde_json::to_writer_pretty(&mut out, document)?;
-    std::io::Write::write_all(&mut out, b"\n")?;
-    std::io::Write::flush(&mut out)
+    escape::json(out, document)
 }
 
 pub(crate) fn severity_word(severity: Severity, count: usize) -> String {

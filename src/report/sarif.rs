@@ -31,6 +31,10 @@ struct Document<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     column_kind: &'static str,
+    /// Where `INFRASTRUCTURE` is, when a related location lies outside the directory the command
+    /// ran in (the repository the report is read in) and is named relative to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    original_uri_base_ids: Option<BaseIds<'a>>,
     /// When a `check` judged (absent for `lint`).
     #[serde(skip_serializing_if = "Option::is_none")]
     properties: Option<RunProperties<'a>>,
@@ -51,6 +55,20 @@ struct AccountJudged<'a> {
     judged_at: Option<String>,
     name: &'a str,
 }
+
+#[derive(Serialize)]
+struct BaseIds<'a> {
+    #[serde(rename = "INFRASTRUCTURE")]
+    infrastructure: BaseUri<'a>,
+}
+
+#[derive(Serialize)]
+struct BaseUri<'a> {
+    uri: &'a str,
+}
+
+/// The `uriBaseId` of a file named relative to the infrastructure directory.
+const INFRASTRUCTURE: &str = "INFRASTRUCTURE";
 
 #[derive(Serialize)]
 struct Tool {
@@ -124,7 +142,7 @@ impl Serialize for Results<'_> {
             .iter()
             .filter(|_| report.show_passed)
             .flat_map(|a| report.passed(a).into_iter().map(move |check| (a, check)))
-            .map(|(account, (code, principal))| pass(account, code, principal));
+            .map(|(account, check)| pass(account, check));
         serializer.collect_seq(
             report
                 .diagnostics
@@ -138,10 +156,14 @@ impl Serialize for Results<'_> {
 /// A check performed and passed, as a SARIF result of kind `pass`.
 fn pass<'a>(
     account: &'a crate::outcome::AccountSummary,
-    code: Code,
-    principal: Option<&'a str>,
+    check: &'a crate::outcome::Check,
 ) -> SarifResult<'a> {
+    let (code, principal) = (check.code, check.principal.as_deref());
     let whom = principal.map_or_else(String::new, |p| format!(" [{p}]"));
+    let whom = match &check.arn {
+        Some(arn) => format!("{whom} ({arn})"),
+        None => whom,
+    };
     SarifResult {
         kind: Some("pass"),
         level: "none",
@@ -154,6 +176,7 @@ fn pass<'a>(
             account_name: Some(&account.name),
             details: SortedDetails(&NO_DETAILS),
             principal,
+            arn: check.arn.as_deref(),
         },
         related_locations: None,
         rule_id: code.as_str(),
@@ -207,8 +230,12 @@ struct Physical<'a> {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Artifact<'a> {
     uri: std::borrow::Cow<'a, str>,
+    /// Set when `uri` is relative to another directory than the repository's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -226,6 +253,9 @@ struct Properties<'a> {
     account_name: Option<&'a str>,
     details: SortedDetails<'a>,
     principal: Option<&'a str>,
+    /// A passed permission set's role ARN.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    arn: Option<&'a str>,
 }
 
 /// A finding's details as a JSON object with its keys sorted (the last of a repeated key wins).
@@ -280,7 +310,10 @@ fn result<'a>(report: &'a Report<'a>, d: &'a Diagnostic) -> SarifResult<'a> {
         });
         [Location {
             physical_location: Physical {
-                artifact_location: Artifact { uri },
+                artifact_location: Artifact {
+                    uri,
+                    uri_base_id: None,
+                },
                 region,
             },
         }]
@@ -295,6 +328,7 @@ fn result<'a>(report: &'a Report<'a>, d: &'a Diagnostic) -> SarifResult<'a> {
             account_name: d.account.as_ref().map(|a| a.name.as_str()),
             details: SortedDetails(&d.details),
             principal: d.principal.as_deref(),
+            arn: None,
         },
         related_locations: d.related.as_ref().map(|related| {
             [RelatedLocation {
@@ -305,6 +339,7 @@ fn result<'a>(report: &'a Report<'a>, d: &'a Diagnostic) -> SarifResult<'a> {
                 physical_location: Physical {
                     artifact_location: Artifact {
                         uri: related.file.as_str().into(),
+                        uri_base_id: related.root.is_some().then_some(INFRASTRUCTURE),
                     },
                     region: Some(Region {
                         end_column: related.column + 1,
@@ -333,6 +368,11 @@ pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Resu
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         runs: [Run {
             column_kind: "unicodeCodePoints",
+            original_uri_base_ids: (report.diagnostics.iter())
+                .find_map(|d| d.related.as_ref()?.root.as_deref())
+                .map(|uri| BaseIds {
+                    infrastructure: BaseUri { uri },
+                }),
             properties: report.check.then(|| RunProperties {
                 accounts: (report.accounts.iter())
                     .map(|a| AccountJudged {

@@ -38,12 +38,15 @@ pub fn sentence(verified: &Verified) -> String {
         ),
         KeyState::Unproven { captured_at } => {
             let recorded = match captured_at {
-                Some(at) => format!("was captured at {at}"),
-                None => "does not say when it was captured".to_owned(),
+                Some(at) => format!(
+                    "was captured at {at}, {} before the instant judged,",
+                    crate::base::clock::age_words(*at, verified.judged_at)
+                ),
+                None => "does not say when it was captured, so its age is unknown,".to_owned(),
             };
             format!(
-                "the recording of {who} {recorded}, longer ago than --max-age allows: it cannot prove whether {key} is the current key; record it again (`smce-guard snapshot --account {account}`) or ask live (`--live`)",
-                account = crate::base::shell::quote(&verified.account)
+                "the recording of {who} {recorded} longer ago than --max-age allows: it cannot prove whether {key} is the current key; record it again (`smce-guard snapshot {account}`) or ask live (`--live`)",
+                account = crate::base::shell::option("--account", &verified.account)
             )
         }
     }
@@ -73,7 +76,7 @@ pub fn json(verified: &Verified) -> String {
             })
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(&serde_json::json!({
+    super::escape::json_text(&serde_json::json!({
         "version": 1,
         "account_name": verified.account,
         "deployer": verified.deployer,
@@ -88,7 +91,4 @@ pub fn json(verified: &Verified) -> String {
         "message": sentence(verified),
         "keys": keys,
     }))
-    .expect("plain JSON");
-    text.push('\n');
-    text
 }

@@ -1,7 +1,8 @@
-"""A stand-in for the GitHub CLI (`gh`) in the tests that run the live recipe's steps: it keeps
-issues in the JSON file $FAKE_GH_STATE and logs every call there, for exactly the `gh issue`
-commands the recipe uses (list, create, view, edit, comment, close). Anything else fails loudly,
-so a recipe that starts using another command fails its test until this script learns it."""
+"""A stand-in for the GitHub CLI (`gh`) in the tests that run the live and inventory recipes'
+steps: it keeps issues in the JSON file $FAKE_GH_STATE and logs every call there, for exactly the
+`gh issue` commands the recipes use (list, create, view, edit, comment, close). Anything else
+fails loudly, so a recipe that starts using another command fails its test until this script
+learns it."""
 
 import json
 import os
@@ -38,9 +39,13 @@ def main(args):
     state = load()
     state["calls"].append(args)
     if args[:2] == ["issue", "list"]:
-        assert option(args, "--state") == "open" and option(args, "--json") == "number,title", args
-        print(json.dumps([{"number": i["number"], "title": i["title"]}
-                          for i in state["issues"] if i["state"] == "open"]))
+        fields = option(args, "--json").split(",")
+        assert option(args, "--state") == "open" and fields in (["number", "title"],
+                                                                ["number", "title", "body"]), args
+        # gh lists 30 issues unless --limit says more: a recipe that keeps many must say so.
+        limit = int(option(args, "--limit")) if "--limit" in args else 30
+        listed = [{f: i[f] for f in fields} for i in state["issues"] if i["state"] == "open"]
+        print(json.dumps(listed[:limit]))
     elif args[:2] == ["issue", "create"]:
         with open(option(args, "--body-file"), encoding="utf-8") as f:
             body = f.read()
@@ -52,8 +57,11 @@ def main(args):
         assert args[3:] == ["--json", "body", "--jq", ".body"], args
         print(issue(state, args[2])["body"])
     elif args[:2] == ["issue", "edit"]:
+        found = issue(state, args[2])
         with open(option(args, "--body-file"), encoding="utf-8") as f:
-            issue(state, args[2])["body"] = f.read()
+            found["body"] = f.read()
+        if "--title" in args:
+            found["title"] = option(args, "--title")
     elif args[:2] == ["issue", "comment"]:
         issue(state, args[2])["comments"].append(option(args, "--body"))
     elif args[:2] == ["issue", "close"]:

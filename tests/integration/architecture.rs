@@ -76,6 +76,7 @@ fn imports(text: &str) -> BTreeSet<String> {
 }
 
 #[test]
+#[allow(clippy::print_stdout)] // The graph is printed for the record, where cargo test shows it.
 fn every_layer_imports_only_the_layers_below_it() {
     let src = crate::common::root().join("src");
     let allowed: BTreeMap<&str, &[&str]> = ALLOWED.iter().copied().collect();
@@ -140,5 +141,54 @@ fn every_file_says_what_it_owns_and_stays_small() {
     assert!(
         long.is_empty(),
         "files over {MAX_LINES} lines (split them by job): {long:?}"
+    );
+}
+
+/// One escaper per target (issue 18): shell words are quoted only by `base/shell.rs`, YAML only
+/// by `base/yaml_text.rs`, JSON pointers (RFC 6901) only by `base/route.rs`, and every output
+/// format's escaping is in `report/escape/`; no other
+/// file defines a quoting or escaping function, or escapes markdown's `|`, the runner's `##[` or
+/// a shell's `'` by hand.
+#[test]
+fn one_escaper_per_target() {
+    let src = crate::common::root().join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let escaping = |relative: &str| {
+        relative == "base/shell.rs"
+            || relative == "base/yaml_text.rs"
+            || relative == "base/route.rs"
+            || relative.starts_with("report/escape/")
+    };
+    let mut found = Vec::new();
+    for file in &files {
+        let relative = file.strip_prefix(&src).unwrap().display().to_string();
+        if escaping(&relative) {
+            continue;
+        }
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            // A function named for quoting or escaping: a word of its name is one of these.
+            let name = code
+                .split("fn ")
+                .nth(1)
+                .map(|rest| rest.split(['(', '<']).next().unwrap_or(""));
+            let defines = name.is_some_and(|name| {
+                name.split('_')
+                    .any(|word| ["quote", "quoted", "escape", "unescape"].contains(&word))
+            });
+            let by_hand = ["replace('|'", "replace(\"|\"", "\"##[\"", "replace('\\''"]
+                .iter()
+                .any(|pattern| code.contains(pattern));
+            if defines || by_hand {
+                found.push(format!("{relative}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "quoting or escaping outside its one module per target:\n{}",
+        found.join("\n")
     );
 }

@@ -263,6 +263,15 @@ fn exit_code_table_agrees_with_what_each_command_does() {
         ],
         0,
     );
+    let estate = crate::common::data("infrastructure");
+    let estate = estate.to_str().unwrap();
+    // The estate: a policy for every AWS cluster, into a new folder (0), and again (0).
+    for _ in 0..2 {
+        add(
+            &["init", "--infrastructure", estate, "--out-dir", "estate"],
+            0,
+        );
+    }
     add(&["explain"], 0);
     add(&["explain", "key.expiring"], 0);
     add(&["schema"], 0);
@@ -328,6 +337,22 @@ fn exit_code_table_agrees_with_what_each_command_does() {
         2,
     );
     add(&["access", "--account", "nasa-ghg-hub", "eks:Describe*"], 2);
+    // The real estate with the four SMCE policies: credentials past their limit (exit 1); with
+    // every policy of the example, the legacy one is a policy error (its invented account has no
+    // cluster file: exit 2); no checkout at all (exit 2).
+    let smce =
+        ["disasters", "maap", "nasa-ghg-hub", "nasa-veda"].map(|n| format!("policies/{n}.yaml"));
+    add(
+        &[
+            &["inventory", "--infrastructure", estate][..],
+            &smce.each_ref().map(String::as_str),
+        ]
+        .concat(),
+        1,
+    );
+    add(&["inventory", "--infrastructure", estate], 2);
+    add(&["inventory", "--infrastructure", "nowhere"], 2);
+    add(&["init", "--infrastructure", "nowhere"], 2);
     add(&["completions", "tcsh"], 2);
     // Usage errors, for every command.
     for sub in table.keys() {

@@ -52,7 +52,7 @@ pub fn hostile_example() -> tempfile::TempDir {
         "    - name: Example VEDA Representative",
         &format!("    - name: {}", yaml_quoted(HOSTILE)),
     ) + &format!(
-        "waivers:\n  - code: key.expiring\n    reason: {}\n    until: \"2099-01-01\"\n",
+        "waivers:\n  - code: key.expired\n    reason: {}\n    until: \"2099-01-01\"\n",
         yaml_quoted(HOSTILE)
     );
     std::fs::write(&policy, text).unwrap();
@@ -172,7 +172,7 @@ fn hostile_values_reach_every_check_format_as_text_only() {
     let waived = findings
         .iter()
         .find(|f| f["waiver"].is_object())
-        .expect("the hostile waiver marks the deployer's expiring key");
+        .expect("the hostile waiver marks the deployer's expired key");
     assert_eq!(waived["waiver"]["reason"], HOSTILE);
     assert_eq!(waived["details"]["key_id"], HOSTILE);
     assert!(
@@ -337,4 +337,224 @@ fn strip_sgr(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Asserts no line of `text` is one the Actions runner acts on: none starts with `::` once split
+/// as the runner splits (CR, LF, CRLF) and trimmed, and none holds `##[` (its legacy parser).
+fn assert_runner_safe(what: &str, text: &str) {
+    assert!(
+        !text.contains("##["),
+        "{what}: a legacy runner marker:\n{text}"
+    );
+    for line in runner_lines(text) {
+        assert!(
+            !line.starts_with("::"),
+            "{what}: a workflow command line: {line}"
+        );
+    }
+}
+
+/// Every command that writes data, in every format it writes to stdout, with hostile values in
+/// the policy text, the recording and a file name: no line the Actions runner would act on, and
+/// no raw control (but the line breaks of the format itself), while each consumer still reads
+/// the values back whole. `--format github` writes its own command lines (checked above).
+#[test]
+fn hostile_values_reach_no_runner_command_in_any_format_on_stdout() {
+    let dir = hostile_example();
+    let now = ["--now", NOW];
+    let stdout = |args: &[&str]| -> String {
+        let run = smce_guard_in(dir.path(), [args, &now[..]].concat());
+        assert!(
+            (0..=3).contains(&run.code),
+            "{args:?}: exit {}\n{}",
+            run.code,
+            run.stderr
+        );
+        assert_inert(&format!("{args:?} stderr"), &run.stderr);
+        run.stdout
+    };
+    for command in ["check", "lint"] {
+        for format in ["human", "json", "sarif", "junit", "markdown"] {
+            let what = format!("{command} --format {format}");
+            let text = stdout(&[command, "--format", format, "--color", "never"]);
+            assert_runner_safe(&what, &text);
+            assert_inert(&what, &text);
+            match format {
+                "sarif" => {
+                    assert_valid_sarif(&text);
+                }
+                "json" => {
+                    // Read back, the hostile file name is whole, its markers and all.
+                    let read: Value = serde_json::from_str(&text).expect(&what);
+                    let hostile_file = format!("policies/{}.yaml", HOSTILE.replace('/', "_"));
+                    assert!(
+                        read.to_string()
+                            .contains(&serde_json::to_string(&hostile_file).unwrap()),
+                        "{what}"
+                    );
+                }
+                "junit" => {
+                    // Read back by an XML parser, the hostile file name is whole again.
+                    let mut reader = quick_xml::Reader::from_str(&text);
+                    let mut names = Vec::new();
+                    loop {
+                        match reader.read_event().expect("JUnit is well-formed XML") {
+                            quick_xml::events::Event::Start(e)
+                            | quick_xml::events::Event::Empty(e)
+                                if e.name().as_ref() == b"testcase" =>
+                            {
+                                let name = e.try_get_attribute("name").unwrap().unwrap();
+                                names.push(
+                                    name.normalized_value(quick_xml::XmlVersion::Explicit1_0)
+                                        .unwrap()
+                                        .into_owned(),
+                                );
+                            }
+                            quick_xml::events::Event::Eof => break,
+                            _ => {}
+                        }
+                    }
+                    // (quick-junit drops ANSI sequences from names, and XML reads a line break in
+                    // an attribute as a space; the runner's markers are there as written.)
+                    assert!(
+                        names.iter().any(
+                            |n| n.contains("::warning::pwned %0A::add-mask::m ##[error]legacy")
+                        ),
+                        "{what}: {names:?}"
+                    );
+                }
+                "markdown" => {
+                    assert_markdown_text_only(&what, &text);
+                }
+                _ => {}
+            }
+        }
+    }
+    for format in ["table", "json", "markdown", "ics"] {
+        let what = format!("expiries --format {format}");
+        let text = stdout(&["expiries", "--format", format]);
+        assert_runner_safe(&what, &text);
+        match format {
+            "json" => {
+                let read: Value = serde_json::from_str(&text).unwrap();
+                let credentials = read["credentials"].as_array().unwrap();
+                assert!(credentials.iter().any(|c| c["key_id"] == HOSTILE), "{what}");
+                assert!(
+                    credentials
+                        .iter()
+                        .any(|c| c["contacts"][0]["name"] == HOSTILE),
+                    "{what}"
+                );
+                assert_inert(&what, &text);
+            }
+            "ics" => {
+                // The calendar's own CRLF line ends aside, its lines are inert; and unfolded,
+                // the hostile values are there whole.
+                let calendar = consume("ics.py", &text);
+                let summaries: Vec<&str> = calendar["events"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| e["summary"].as_str().unwrap())
+                    .collect();
+                assert!(
+                    summaries
+                        .iter()
+                        .any(|s| s.contains("::add-mask::m ##[error]legacy")),
+                    "{summaries:?}"
+                );
+                assert_inert(&what, &text.replace("\r\n", "\n"));
+            }
+            _ => assert_inert(&what, &text),
+        }
+    }
+    // verify-key lists the account's keys, the hostile one among them.
+    for format in ["human", "json"] {
+        let what = format!("verify-key --format {format}");
+        let text = stdout(&[
+            "verify-key",
+            "--account",
+            "nasa-veda",
+            "--key-id",
+            "AKIAEXAMPLE35EMZB4UA",
+            "--format",
+            format,
+        ]);
+        assert_runner_safe(&what, &text);
+        assert_inert(&what, &text);
+        if format == "json" {
+            let read: Value = serde_json::from_str(&text).unwrap();
+            assert!(
+                read["keys"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|k| k["key_id"] == HOSTILE),
+                "{text}"
+            );
+        }
+    }
+}
+
+/// `inventory` writes what the infrastructure checkout holds: a cluster folder named with every
+/// hostile piece (but `/`) and a cluster name holding the runner's markers reach no line the
+/// runner acts on, in any of its formats, and JSON reads them back whole.
+#[test]
+fn hostile_cluster_files_reach_no_runner_command_in_inventory() {
+    let dir = tempfile::tempdir().unwrap();
+    let infra = dir.path().join("infra");
+    crate::infrastructure::copy(&crate::common::data("infrastructure"), &infra);
+    let clusters = infra.join("config/clusters");
+    let name = HOSTILE.replace('/', "_");
+    crate::infrastructure::copy(&clusters.join("uw-escience"), &clusters.join(&name));
+    let file = clusters.join(&name).join("cluster.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let cluster = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("clusterName: "))
+        .expect("the copied cluster file names its cluster")
+        .to_owned();
+    std::fs::write(
+        &file,
+        text.replacen(
+            &format!("clusterName: {cluster}"),
+            "clusterName: \"x\\n::warning::pwned ##[error]y\"",
+            1,
+        ),
+    )
+    .unwrap();
+    for format in ["table", "json", "markdown", "ics"] {
+        let what = format!("inventory --format {format}");
+        let infra = infra.to_str().unwrap();
+        let args = [
+            "inventory",
+            "--infrastructure",
+            infra,
+            "--now",
+            NOW,
+            "--format",
+            format,
+        ];
+        let run = smce_guard_in(dir.path(), args);
+        assert!(run.code <= 2, "{what}: exit {}\n{}", run.code, run.stderr);
+        assert_inert(&format!("{what} stderr"), &run.stderr);
+        assert_runner_safe(&what, &run.stdout);
+        if format == "ics" {
+            assert_inert(&what, &run.stdout.replace("\r\n", "\n"));
+        } else {
+            assert_inert(&what, &run.stdout);
+        }
+        if format == "json" {
+            let read: Value = serde_json::from_str(&run.stdout).unwrap();
+            assert!(
+                read["clusters"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|c| c["name"] == name.as_str()),
+                "{what}: {}",
+                run.stdout
+            );
+        }
+    }
 }

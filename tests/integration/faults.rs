@@ -17,12 +17,12 @@
 //! once reproduced defects of `src/` and now pin their fixes.
 
 use crate::common::{Run, findings, request_counts, statuses, text};
+use crate::moto::scenario::{DEPLOYER, account, deployer};
 use crate::moto::{Fault, Moto};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
 const ROLE: &str = "smce-guard-reader";
-const DEPLOYER: &str = "hub-continuous-deployer";
 const FAULTY: &str = "400000000001";
 const OTHER: &str = "400000000002";
 
@@ -47,24 +47,10 @@ const NOT_READY: Fault = Fault::Error(
     "The credential report is still being generated",
 );
 
-/// The smallest account that sends every operation: the deployer with its permission and one
-/// active key, and `stray`, a user the policy does not declare.
+/// The smallest account that sends every operation: SMCE's baseline, the deployer with its
+/// permission and one active key, and `stray`, a user the policy does not declare.
 fn seeded(id: &str, stray: &str) -> Value {
-    let permission = json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Action": "eks:DescribeCluster",
-            "Resource": format!("arn:aws:eks:us-west-2:{id}:cluster/hub"),
-        }],
-    });
-    json!({
-        "id": id,
-        "users": [
-            {"name": DEPLOYER, "keys": ["Active"], "inline": [{"name": "eks-readonly", "document": permission}]},
-            {"name": stray},
-        ],
-    })
+    account(id, vec![deployer(id, "hub"), json!({"name": stray})])
 }
 
 fn policy(id: &str, name: &str) -> String {

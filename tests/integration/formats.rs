@@ -246,7 +246,7 @@ fn waivers_mark_findings_and_stale_ones_are_reported() {
     let maap = dir.path().join("policies/maap.yaml");
     let mut text = std::fs::read_to_string(&maap).unwrap();
     text.push_str(
-        "waivers:\n  - code: user.unmanaged\n    principal: old-contractor-example\n    reason: contract ends in December\n    until: \"2099-12-31\"\n  - code: member.missing\n    reason: nobody is missing\n    until: \"2099-12-31\"\n",
+        "waivers:\n  - code: user.unmanaged\n    principal: example-engineer-katherine\n    reason: SMDE deletes the user in December\n    until: \"2099-12-31\"\n  - code: member.missing\n    reason: nobody is missing\n    until: \"2099-12-31\"\n",
     );
     std::fs::write(&maap, text).unwrap();
     let run = smce_guard_in(
@@ -267,7 +267,7 @@ fn waivers_mark_findings_and_stale_ones_are_reported() {
     assert_eq!(unmanaged["waived"], true);
     assert_eq!(
         unmanaged["waiver"],
-        serde_json::json!({"reason": "contract ends in December", "until": "2099-12-31"})
+        serde_json::json!({"reason": "SMDE deletes the user in December", "until": "2099-12-31"})
     );
     assert!(
         findings
@@ -298,7 +298,7 @@ fn waivers_mark_findings_and_stale_ones_are_reported() {
         )
         .stdout;
         assert!(
-            out.contains("contract ends in December"),
+            out.contains("SMDE deletes the user in December"),
             "{format} does not show the waiver"
         );
     }
@@ -329,7 +329,7 @@ fn a_waiver_alone_turns_drift_into_a_pass() {
     let dir = scratch_example();
     let veda = dir.path().join("policies/nasa-veda.yaml");
     let mut text = std::fs::read_to_string(&veda).unwrap();
-    text.push_str("waivers:\n  - code: key.expiring\n    reason: rotation booked\n    until: \"2026-11-25\"\n  - code: password.expiring\n    principal: example-engineer-grace\n    reason: on leave\n    until: \"2026-11-25\"\n");
+    text.push_str("waivers:\n  - code: key.expired\n    reason: rotation booked\n    until: \"2026-11-25\"\n  - code: sso.permission-set-changed\n    principal: Project-Power-User\n    reason: SMDE restores the set on Monday\n    until: \"2026-11-25\"\n");
     std::fs::write(&veda, text).unwrap();
     let args = [
         "check",
@@ -341,7 +341,7 @@ fn a_waiver_alone_turns_drift_into_a_pass() {
         "json",
     ];
     let run = smce_guard_in(dir.path(), args);
-    assert_eq!(run.code, 0, "both warnings waived: {}", run.stdout);
+    assert_eq!(run.code, 0, "both findings waived: {}", run.stdout);
     assert_eq!(run.json()["accounts"][0]["status"], "ok");
     // After `until`, the waiver is an error and no longer honoured.
     let later = smce_guard_in(
@@ -402,8 +402,16 @@ fn shards_cover_every_account_exactly_once() {
     for n in 1..=5 {
         let mut seen = Vec::new();
         for k in 1..=n {
-            let json =
-                smce_guard(["check", "--shard", &format!("{k}/{n}"), "--format", "json"]).json();
+            let shard = format!("{k}/{n}");
+            let run = smce_guard(["check", "--shard", &shard, "--format", "json"]);
+            // A shard that holds no account is refused (a run that judges nothing must not
+            // pass), by `expiries` too.
+            if run.code == 2 && run.stderr.contains("selects none of the 5 account(s)") {
+                let expiries = smce_guard(["expiries", "--shard", &shard]);
+                assert_eq!(expiries.code, 2, "{shard}: {}", expiries.stderr);
+                continue;
+            }
+            let json = run.json();
             seen.extend(
                 json["accounts"]
                     .as_array()
@@ -502,10 +510,12 @@ fn expiries_calendar_parses_back_to_the_right_dates() {
         .iter()
         .find(|c| c["account_name"] == "nasa-veda" && c["kind"] == "access-key")
         .unwrap();
-    assert_eq!(deployer["expires_at"], "2026-11-30T09:00:00Z");
-    assert_eq!(deployer["warn_at"], "2026-11-15T09:00:00Z");
-    assert_eq!(deployer["days_left"], 10);
+    // The key of 2026-03-09, never rotated since: 60 days, warned 15 before.
+    assert_eq!(deployer["expires_at"], "2026-05-08T13:04:00Z");
+    assert_eq!(deployer["warn_at"], "2026-04-23T13:04:00Z");
+    assert_eq!(deployer["days_left"], -195);
     assert_eq!(deployer["contacts"][0]["email"], "veda-rep@example.org");
+    assert_eq!(deployer["who_must_act"], "Example 2i2c Engineering");
 
     let run = smce_guard(["expiries", "--format", "ics"]);
     assert_eq!(run.code, 0);
@@ -526,7 +536,7 @@ fn expiries_calendar_parses_back_to_the_right_dates() {
         .unwrap();
     assert_eq!(
         (warn.1.as_str(), expire.1.as_str()),
-        ("20261115", "20261130")
+        ("20260423", "20260508")
     );
     assert!(expire.2.contains("nasa-veda") && expire.2.contains(key));
 
@@ -538,7 +548,9 @@ fn expiries_calendar_parses_back_to_the_right_dates() {
             .iter()
             .all(|c| c["days_left"].as_i64().unwrap() <= 10)
     );
-    assert_eq!(within["credentials"].as_array().unwrap().len(), 4);
+    // Four expired (two deployer keys, two passwords), Grace's password (due in 8 days) and maap's
+    // deployer key (in 10).
+    assert_eq!(within["credentials"].as_array().unwrap().len(), 6);
 
     let table = smce_guard(["expiries"]).stdout;
     assert!(table.lines().next().unwrap().starts_with("EXPIRES_AT"));
@@ -548,7 +560,7 @@ fn expiries_calendar_parses_back_to_the_right_dates() {
     assert!(markdown.contains(&format!(
         "access key {key} of hub-continuous-deployer : crit, "
     )));
-    assert!(markdown.contains(", 2026-10-01, 2026-11-30\n"));
+    assert!(markdown.contains(", 2026-03-09, 2026-05-08\n"));
     assert_eq!(
         markdown.matches(" : active, ").count() + markdown.matches(" : crit, ").count(),
         credentials.len()
@@ -556,9 +568,9 @@ fn expiries_calendar_parses_back_to_the_right_dates() {
 }
 
 /// The AWS side of the live recipe: the role trusts one branch of one repository, exactly, and
-/// grants the policy file the least-privilege test holds to the binary's operations.
+/// grants the two policy files the least-privilege test holds to the binary's operations.
 #[test]
-fn iam_oidc_role_trusts_only_a_default_branch_and_grants_the_readonly_policy() {
+fn iam_oidc_role_trusts_only_a_default_branch_and_grants_the_reader_and_organization_policies() {
     let tf = std::fs::read_to_string(root().join("iam/smce-guard-oidc.tf")).unwrap();
     for needed in [
         "url            = \"https://token.actions.githubusercontent.com\"",
@@ -568,7 +580,8 @@ fn iam_oidc_role_trusts_only_a_default_branch_and_grants_the_readonly_policy() {
         "variable = \"token.actions.githubusercontent.com:sub\"",
         "values   = [\"repo:${var.github_repository}:ref:refs/heads/${var.github_branch}\"]",
         "resource \"aws_iam_role_policy\"",
-        "jsondecode(file(\"${path.module}/smce-guard-readonly.json\"))",
+        "jsondecode(file(\"${path.module}/smce-guard-reader.json\"))",
+        "jsondecode(file(\"${path.module}/smce-guard-organization.json\"))",
         "output \"role_arn\"",
     ] {
         assert!(tf.contains(needed), "iam/smce-guard-oidc.tf lacks {needed}");
@@ -585,16 +598,23 @@ fn iam_oidc_role_trusts_only_a_default_branch_and_grants_the_readonly_policy() {
             "iam/smce-guard-oidc.tf uses {refused}"
         );
     }
-    assert_eq!(tf.matches("resource \"aws_iam_role_policy\"").count(), 1);
-    let policy: Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("iam/smce-guard-readonly.json")).unwrap(),
-    )
-    .expect("the policy the role is granted is JSON");
-    assert!(
-        policy["Statement"]
-            .as_array()
-            .is_some_and(|s| !s.is_empty())
-    );
+    assert_eq!(tf.matches("resource \"aws_iam_role_policy\"").count(), 2);
+    for file in ["smce-guard-reader.json", "smce-guard-organization.json"] {
+        let policy: Value =
+            serde_json::from_str(&std::fs::read_to_string(root().join("iam").join(file)).unwrap())
+                .expect("the policies the role is granted are JSON");
+        assert!(
+            policy["Statement"]
+                .as_array()
+                .is_some_and(|s| !s.is_empty()),
+            "{file}"
+        );
+    }
+    // The checker may assume only the dedicated read-only role, never an administrator's.
+    let organization =
+        std::fs::read_to_string(root().join("iam/smce-guard-organization.json")).unwrap();
+    assert!(organization.contains("\"arn:aws:iam::*:role/smce-guard-reader\""));
+    assert!(!organization.contains("OrganizationAccountAccessRole"));
 }
 
 /// `--output` to a device or a pipe writes into it; the atomic rename is for regular files only

@@ -6,7 +6,12 @@ use crate::common::{RECORDED_AT, command, data, execute, findings, root, smce_gu
 use serde_json::Value;
 use std::path::Path;
 
-/// A scratch copy of the real infrastructure checkout and of `policies/`.
+/// The repository's legacy example: its account is invented, so the real checkout has no cluster
+/// for it (`the_repository_policies_agree_with_the_real_cluster_files`).
+const LEGACY: &str = "legacy-members.yaml";
+
+/// A scratch copy of the real infrastructure checkout and of the four SMCE policies of
+/// `policies/` (not the legacy example, which no cluster file describes).
 struct Scratch {
     dir: tempfile::TempDir,
 }
@@ -16,6 +21,7 @@ impl Scratch {
         let dir = tempfile::tempdir().unwrap();
         copy(&data("infrastructure"), &dir.path().join("infra"));
         copy(&root().join("policies"), &dir.path().join("policies"));
+        std::fs::remove_file(dir.path().join("policies").join(LEGACY)).unwrap();
         Scratch { dir }
     }
 
@@ -47,7 +53,7 @@ impl Scratch {
     }
 }
 
-fn copy(from: &Path, to: &Path) {
+pub(crate) fn copy(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -82,6 +88,8 @@ const VEDA: &str = "infra/config/clusters/nasa-veda/cluster.yaml";
 
 #[test]
 fn the_repository_policies_agree_with_the_real_cluster_files() {
+    // The four SMCE policies agree with their cluster files; the legacy example, an invented
+    // account, has none, and is the one diagnostic.
     let run = smce_guard([
         "lint",
         "policies",
@@ -90,6 +98,28 @@ fn the_repository_policies_agree_with_the_real_cluster_files() {
         "--format",
         "json",
     ]);
+    assert_eq!(
+        diagnostics(&run),
+        [
+            "infrastructure.missing policies/legacy-members.yaml:8 no cluster file for this account: config/clusters/legacy-members/cluster.yaml does not exist in tests/data/infrastructure"
+        ],
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.code, 2);
+    let mut args = [
+        "lint",
+        "--infrastructure",
+        "tests/data/infrastructure",
+        "--format",
+        "json",
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(
+        ["disasters", "maap", "nasa-ghg-hub", "nasa-veda"].map(|n| format!("policies/{n}.yaml")),
+    );
+    let run = smce_guard(&args);
     assert_eq!(diagnostics(&run), Vec::<String>::new(), "{}", run.stderr);
     assert_eq!(run.code, 0);
     // The same through the environment, as CI would set it once.
@@ -116,10 +146,10 @@ fn a_cluster_file_that_differs_is_caught_at_the_policy_line_naming_its_own() {
         diagnostics(&run),
         [
             format!(
-                "infrastructure.mismatch policies/nasa-veda.yaml:4 account id `444055461661` here, `444055461662` in the cluster file {place}8)"
+                "infrastructure.mismatch policies/nasa-veda.yaml:7 account id `444055461661` here, `444055461662` in the cluster file {place}8)"
             ),
             format!(
-                "infrastructure.mismatch policies/nasa-veda.yaml:6 region `us-west-2` here, `us-east-1` in the cluster file {place}12)"
+                "infrastructure.mismatch policies/nasa-veda.yaml:9 region `us-west-2` here, `us-east-1` in the cluster file {place}12)"
             ),
             format!(
                 "infrastructure.mismatch policies/nasa-veda.yaml:15 EKS cluster `nasa-veda` here, `nasa-veda-2` in the cluster file {place}11)"
@@ -127,13 +157,20 @@ fn a_cluster_file_that_differs_is_caught_at_the_policy_line_naming_its_own() {
         ]
     );
     assert_eq!(run.code, 2);
-    // SARIF names the cluster file's line as a related location, and stays valid SARIF.
+    // SARIF names the cluster file's line as a related location, by its path from where the
+    // command ran (the repository a report is uploaded from, as the policy's own location is),
+    // and stays valid SARIF.
     let sarif = scratch.run("lint", &["--format", "sarif"]);
     let sarif = crate::formats::assert_valid_sarif(&sarif.stdout);
     let related = &sarif["runs"][0]["results"][0]["relatedLocations"][0];
     assert_eq!(
         related["physicalLocation"]["artifactLocation"]["uri"],
-        "config/clusters/nasa-veda/cluster.yaml"
+        "infra/config/clusters/nasa-veda/cluster.yaml"
+    );
+    assert!(scratch.path(VEDA).is_file());
+    assert_eq!(
+        related["physicalLocation"]["artifactLocation"].get("uriBaseId"),
+        None
     );
     assert_eq!(related["physicalLocation"]["region"]["startLine"], 8);
     assert_eq!(related["message"]["text"], "aws.account: 444055461662");
@@ -142,7 +179,7 @@ fn a_cluster_file_that_differs_is_caught_at_the_policy_line_naming_its_own() {
     assert_eq!(check.code, 2);
     assert!(
         findings(&check)
-            .contains(&"nasa-veda warning key.expiring hub-continuous-deployer".to_owned())
+            .contains(&"nasa-veda error key.expired hub-continuous-deployer".to_owned())
     );
 }
 
@@ -183,7 +220,7 @@ fn a_policy_that_differs_is_caught_too_and_cluster_config_names_another_file() {
     assert_eq!(
         diagnostics(&run),
         [
-            "infrastructure.mismatch policies/nasa-ghg-hub.yaml:13 EKS cluster `ghg` here, `nasa-ghg-hub` in the cluster file (cluster file: config/clusters/nasa-ghg-hub/cluster.yaml:11)"
+            "infrastructure.mismatch policies/nasa-ghg-hub.yaml:15 EKS cluster `ghg` here, `nasa-ghg-hub` in the cluster file (cluster file: config/clusters/nasa-ghg-hub/cluster.yaml:11)"
         ]
     );
     // A top-level id written as a string is compared.
@@ -193,7 +230,7 @@ fn a_policy_that_differs_is_caught_too_and_cluster_config_names_another_file() {
         "account: \"444055461699\"",
     );
     let run = scratch.run("lint", &["--format", "json"]);
-    assert!(diagnostics(&run)[1].starts_with("infrastructure.mismatch policies/nasa-veda.yaml:4 account id `444055461661` here, `444055461699`"), "{:?}", diagnostics(&run));
+    assert!(diagnostics(&run)[1].starts_with("infrastructure.mismatch policies/nasa-veda.yaml:7 account id `444055461661` here, `444055461699`"), "{:?}", diagnostics(&run));
     // A path out of DIR is refused by the schema.
     scratch.edit(
         "policies/nasa-veda.yaml",
@@ -204,7 +241,7 @@ fn a_policy_that_differs_is_caught_too_and_cluster_config_names_another_file() {
     assert!(
         diagnostics(&run)
             .iter()
-            .any(|d| d.starts_with("policy.invalid-value policies/nasa-veda.yaml:7")),
+            .any(|d| d.starts_with("policy.invalid-value policies/nasa-veda.yaml:10")),
         "{:?}",
         diagnostics(&run)
     );
@@ -234,10 +271,10 @@ fn a_missing_cluster_file_another_cloud_and_undatable_credentials_are_missing() 
     let run = scratch.run("lint", &["--format", "json"]);
     let found = diagnostics(&run);
     assert_eq!(found.len(), 4, "{found:?}");
-    assert!(found[0].starts_with("infrastructure.missing policies/disasters.yaml:5 config/clusters/disasters/cluster.yaml says `provider: gcp`"), "{found:?}");
+    assert!(found[0].starts_with("infrastructure.missing policies/disasters.yaml:7 config/clusters/disasters/cluster.yaml says `provider: gcp`"), "{found:?}");
     assert!(
         found[1].starts_with(
-            "infrastructure.missing policies/maap.yaml:5 no cluster file for this account: "
+            "infrastructure.missing policies/maap.yaml:7 no cluster file for this account: "
         ) && found[1].ends_with("does not exist in infra"),
         "{found:?}"
     );
@@ -252,14 +289,9 @@ fn a_missing_cluster_file_another_cloud_and_undatable_credentials_are_missing() 
 #[test]
 fn credentials_older_than_the_keys_are_stale_and_a_yaml_sops_file_is_read_too() {
     let scratch = Scratch::new();
-    // disasters holds two active keys (2026-10-11 and 2026-11-10): credentials re-encrypted
-    // between them are a rotation not re-encrypted (warning).
-    let disasters = "infra/config/clusters/disasters/enc-deployer-credentials.secret.json";
-    scratch.edit(
-        disasters,
-        "\"lastmodified\": \"2026-03-09T13:26:34Z\"",
-        "\"lastmodified\": \"2026-10-20T00:00:00Z\"",
-    );
+    // disasters holds two active keys (2026-03-09T13:19, the one in git, and 2026-11-14): its
+    // real credentials, re-encrypted between them (13:26), are a rotation not re-encrypted
+    // (warning).
     // nasa-ghg-hub's credentials as a YAML sops file, re-encrypted after its key.
     scratch.edit(
         "infra/config/clusters/nasa-ghg-hub/cluster.yaml",
@@ -275,23 +307,24 @@ fn credentials_older_than_the_keys_are_stale_and_a_yaml_sops_file_is_read_too() 
         .into_iter()
         .filter(|f| f.contains("credentials-stale"))
         .collect();
+    // nasa-veda's key was created minutes before its credentials were re-encrypted (git holds it).
     assert_eq!(
         stale,
         [
             "disasters warning deployer.credentials-stale hub-continuous-deployer",
             "maap error deployer.credentials-stale hub-continuous-deployer",
-            "nasa-veda error deployer.credentials-stale hub-continuous-deployer",
         ]
     );
     let finding = &run.json()["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["code"] == "deployer.credentials-stale" && f["account_name"] == "nasa-veda")
+        .find(|f| f["code"] == "deployer.credentials-stale" && f["account_name"] == "maap")
         .cloned()
         .unwrap();
-    assert_eq!(finding["line"], 14);
-    assert_eq!(finding["details"]["lastmodified"], "2026-03-09T13:11:49Z");
+    // At `deployer:`, since the policy writes no `deployer.user`.
+    assert_eq!(finding["line"], 12);
+    assert_eq!(finding["details"]["lastmodified"], "2026-03-09T13:13:22Z");
     assert!(
         finding["message"]
             .as_str()
@@ -305,5 +338,212 @@ fn credentials_older_than_the_keys_are_stale_and_a_yaml_sops_file_is_read_too() 
         junit.stdout.contains("deployer.credentials-stale"),
         "{}",
         junit.stdout
+    );
+}
+
+/// The repository's example against the real cluster files, unchanged: no rotation is committed
+/// after 2026-03-09, so git predates the key of every account whose deployer was rotated since
+/// (nasa-ghg-hub and maap, whose new keys are in use: CI may hold a newer copy), and a rotation
+/// half done (disasters: git holds the older of its two keys). nasa-veda's key is the one git
+/// holds, never rotated: not stale, but expired. The legacy example has no cluster file.
+#[test]
+fn the_example_shows_the_credentials_git_predates() {
+    let run = smce_guard([
+        "check",
+        "--infrastructure",
+        "tests/data/infrastructure",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        run.code, 2,
+        "infrastructure.missing is invalid input: {}",
+        run.stdout
+    );
+    let json = run.json();
+    let listed: Vec<String> = (json["findings"].as_array().unwrap().iter())
+        .filter(|f| {
+            let code = f["code"].as_str().unwrap();
+            code.starts_with("infrastructure.") || code == "deployer.credentials-stale"
+        })
+        .map(|f| {
+            let lastmodified = crate::common::text(&f["details"]["lastmodified"]);
+            let used = crate::common::text(&f["details"]["used_since"]);
+            format!(
+                "{} {} {} {lastmodified} {used}",
+                crate::common::text(&f["file"]),
+                f["severity"].as_str().unwrap(),
+                f["code"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "policies/legacy-members.yaml error infrastructure.missing - -",
+            "policies/disasters.yaml warning deployer.credentials-stale 2026-03-09T13:26:34Z -",
+            "policies/maap.yaml error deployer.credentials-stale 2026-03-09T13:13:22Z AKIAEXAMPLEJFU3DIYZH",
+            "policies/nasa-ghg-hub.yaml error deployer.credentials-stale 2026-03-09T13:27:56Z AKIAEXAMPLEFHJPNN7FG",
+        ]
+    );
+    assert!(
+        findings(&run).contains(&"nasa-veda error key.expired hub-continuous-deployer".to_owned())
+    );
+}
+
+/// A cluster file outside the directory the command runs in is named relative to the
+/// infrastructure directory, whose absolute `file:` URI the run gives as `INFRASTRUCTURE`; the
+/// two resolve to the file, and the document is valid SARIF.
+#[test]
+fn sarif_names_a_cluster_file_outside_the_repository_by_its_own_base() {
+    let scratch = Scratch::new();
+    scratch.edit(VEDA, "region: us-west-2", "region: us-east-1");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let infra = scratch.path("infra");
+    let policies = scratch.path("policies");
+    let args = [
+        "lint",
+        policies.to_str().unwrap(),
+        "--infrastructure",
+        infra.to_str().unwrap(),
+        "--format",
+        "sarif",
+    ];
+    let run = execute(command(elsewhere.path(), args));
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let sarif = crate::formats::assert_valid_sarif(&run.stdout);
+    let location = &sarif["runs"][0]["results"][0]["relatedLocations"][0]["physicalLocation"];
+    let artifact = &location["artifactLocation"];
+    assert_eq!(artifact["uri"], "config/clusters/nasa-veda/cluster.yaml");
+    assert_eq!(artifact["uriBaseId"], "INFRASTRUCTURE");
+    let base = sarif["runs"][0]["originalUriBaseIds"]["INFRASTRUCTURE"]["uri"]
+        .as_str()
+        .expect("the base is given");
+    let directory = base.strip_prefix("file://").expect("a file URI");
+    assert!(directory.ends_with('/'), "{base}");
+    let resolved = Path::new(directory).join(artifact["uri"].as_str().unwrap());
+    assert_eq!(
+        std::fs::canonicalize(resolved).unwrap(),
+        std::fs::canonicalize(scratch.path(VEDA)).unwrap()
+    );
+}
+
+/// A cluster file the policies' parser refuses is reported as a cluster file, never as a policy.
+#[test]
+fn a_broken_cluster_file_is_called_a_cluster_file() {
+    let scratch = Scratch::new();
+    let text = std::fs::read_to_string(scratch.path(VEDA)).unwrap();
+    for (broken, said) in [
+        (
+            format!("{text}x: &a 1\ny: *a\n"),
+            "YAML anchors and aliases are not allowed in cluster files",
+        ),
+        (
+            format!("{text}---\nprovider: aws\n"),
+            "a cluster file holds exactly one YAML document",
+        ),
+    ] {
+        scratch.write(VEDA, &broken);
+        let run = scratch.run("lint", &["--format", "json"]);
+        let missing: Vec<String> = diagnostics(&run)
+            .into_iter()
+            .filter(|d| d.starts_with("infrastructure.missing policies/nasa-veda.yaml"))
+            .collect();
+        assert_eq!(missing.len(), 1, "{}", run.stdout);
+        // `code file:line message`: the message never speaks of a policy.
+        let message = missing[0].splitn(3, ' ').nth(2).unwrap();
+        assert!(message.ends_with(said), "{message}");
+        assert!(!message.contains("polic"), "{message}");
+    }
+}
+
+/// `deployer.credentials-stale` says what is known. `sops-in-use` and `sops-unused` (in
+/// `tests/data/accounts/`) both have credentials re-encrypted on 2026-09-01 and one active key
+/// created on 2026-10-15; the first's key was used this morning, the second's never. The file in
+/// git cannot hold either key, which is certain; that deploys fail is certain only for the key
+/// nobody uses: a key in use means CI (or something) holds newer credentials than git. The help
+/// speaks of one key where there is one.
+#[test]
+fn stale_credentials_say_what_the_key_use_shows() {
+    let run = execute(command(
+        &data("accounts"),
+        [
+            "check",
+            "--infrastructure",
+            "infrastructure",
+            "--account",
+            "sops-in-use",
+            "--account",
+            "sops-unused",
+            "--format",
+            "json",
+        ],
+    ));
+    let stale: Vec<Value> = run.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "deployer.credentials-stale")
+        .cloned()
+        .collect();
+    let said = |f: &Value| {
+        (
+            f["severity"].clone(),
+            f["message"].clone(),
+            f["help"].clone(),
+        )
+    };
+    assert_eq!(
+        stale.iter().map(said).collect::<Vec<_>>(),
+        [
+            (
+                "error".into(),
+                "config/clusters/sops-in-use/enc-deployer-credentials.secret.json was re-encrypted at 2026-09-01T00:00:00Z, before every active key was created, so it holds a key the account no longer has; yet AKIAEXAMPLESOPSUSED1 was used at 2026-11-20T06:00:00Z, after that: something holds newer credentials than git, so CI may hold a newer copy, and deploys that decrypt the copy in git fail with UnrecognizedClientException (keys: AKIAEXAMPLESOPSUSED1 (created 2026-10-15T09:00:00Z, last used 2026-11-20T06:00:00Z))".into(),
+                "check which key CI holds (`sops -d config/clusters/sops-in-use/enc-deployer-credentials.secret.json | smce-guard verify-key --account sops-in-use`): if it is AKIAEXAMPLESOPSUSED1, commit the copy CI holds so git has it too; otherwise re-encrypt the active key's credentials with sops (`terraform output -raw continuous_deployer_creds`), commit and deploy".into(),
+            ),
+            (
+                "error".into(),
+                "config/clusters/sops-unused/enc-deployer-credentials.secret.json was re-encrypted at 2026-09-01T00:00:00Z, before every active key was created: CI holds a key the account no longer has, and deploys fail with UnrecognizedClientException (keys: AKIAEXAMPLESOPSIDLE1 (created 2026-10-15T09:00:00Z, never used))".into(),
+                "re-encrypt the active key's credentials with sops (`terraform output -raw continuous_deployer_creds`), commit and deploy".into(),
+            ),
+        ]
+    );
+    assert_eq!(stale[0]["details"]["used_since"], "AKIAEXAMPLESOPSUSED1");
+    assert_eq!(stale[1]["details"]["used_since"], Value::Null);
+    // Neither help speaks of an older key where there is only one.
+    for finding in &stale {
+        assert!(
+            !finding["help"].as_str().unwrap().contains("older"),
+            "{finding}"
+        );
+    }
+
+    // `sops-rotated`: credentials re-encrypted between two keys, the newer in use since (a
+    // warning). Where there are two keys, the help ends by deleting the older one.
+    let run = execute(command(
+        &data("accounts"),
+        [
+            "check",
+            "--infrastructure",
+            "infrastructure",
+            "--account",
+            "sops-rotated",
+            "--format",
+            "json",
+        ],
+    ));
+    let finding = crate::common::only(&run, "deployer.credentials-stale");
+    assert_eq!(finding["severity"], "warning");
+    let message = finding["message"].as_str().unwrap();
+    assert!(
+        message.contains("before the newer active key was created, so it holds the older one; yet AKIAEXAMPLESOPSNEW01 was used at 2026-11-20T06:00:00Z, after that: CI may hold a newer copy than git"),
+        "{message}"
+    );
+    assert!(
+        finding["help"]
+            .as_str()
+            .unwrap()
+            .ends_with("re-encrypt the credentials of AKIAEXAMPLESOPSNEW01 with sops (`terraform output -raw continuous_deployer_creds`), commit and deploy, then delete the older key"),
+        "{finding}"
     );
 }

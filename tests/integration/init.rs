@@ -5,6 +5,7 @@
 //! The accounts are `tests/data/init/` (see its README for what each holds and why), written for
 //! these tests rather than taken from the repository's example, whose recordings change.
 
+mod estate;
 mod live;
 mod schema;
 mod verbose;
@@ -14,6 +15,45 @@ use std::path::{Path, PathBuf};
 
 /// The accounts of `tests/data/init/`.
 const ACCOUNTS: [&str; 3] = ["clean-hub", "legacy-hub", "sso-hub"];
+
+/// Every problem the recordings hold (tests/data/init/README.md lists them), and nothing else.
+/// On `main` before issue 20, init wrote legacy-hub's MaxPasswordAge (90) as max_age_days,
+/// `active_keys: 2`, the admins as members and smce-audit-example into ignore_users: the
+/// deployer's expired key, its second key, smce-audit-example, the password policy and every
+/// engineer's IAM user went unreported.
+pub(crate) const EVERY_PROBLEM: [&str; 20] = [
+    "- warning policy.no-contacts -",
+    "- warning policy.no-contacts -",
+    "- warning policy.no-contacts -",
+    // Passwords expire after 90 days there, not SMCE's 60.
+    "legacy-hub warning account.password-policy -",
+    // The sops file predates the newer of its two keys: the rotation was not re-encrypted.
+    "legacy-hub warning deployer.credentials-stale hub-continuous-deployer",
+    // `legacy-eks-wildcard` grants eks:* on *.
+    "legacy-hub error deployer.excess-permission hub-continuous-deployer",
+    // Two active keys where SMCE's one is declared.
+    "legacy-hub warning deployer.key-count hub-continuous-deployer",
+    // In SMCE-UserRestrictions: no MFA exemption.
+    "legacy-hub error deployer.restricted hub-continuous-deployer",
+    // The older key is still used after the newer one was created.
+    "legacy-hub error deployer.rotation-incomplete hub-continuous-deployer",
+    // The older key is 80 days old; 60 is SMCE's limit.
+    "legacy-hub error key.expired hub-continuous-deployer",
+    "legacy-hub error key.expired old-contractor-example",
+    // 240 days old; main put the user into ignore_users.
+    "legacy-hub error key.expired smce-audit-example",
+    "legacy-hub warning key.unused old-contractor-example",
+    "legacy-hub error password.expired example-engineer-ada",
+    // Its access key is active.
+    "legacy-hub warning root.access-key -",
+    // Engineers sign in through SSO: every IAM user but the deployer is drift.
+    "legacy-hub error user.unmanaged example-engineer-ada",
+    "legacy-hub error user.unmanaged old-contractor-example",
+    "legacy-hub error user.unmanaged smce-audit-example",
+    // SMDE has not created the deployer yet.
+    "sso-hub error deployer.missing hub-continuous-deployer",
+    "sso-hub error user.unmanaged jupyter-admin",
+];
 
 fn fixtures() -> PathBuf {
     data("init/fixtures")
@@ -117,45 +157,7 @@ fn check_right_after_init_reports_every_problem_the_accounts_hold() {
     );
     let run = check(dir.path());
     assert_eq!(run.code, 1, "{}", run.stderr);
-    // Every problem the recordings hold (tests/data/init/README.md lists them), and nothing else.
-    // On `main` before issue 20, init wrote legacy-hub's MaxPasswordAge (90) as max_age_days,
-    // `active_keys: 2`, the admins as members and smce-audit-example into ignore_users: the
-    // deployer's expired key, its second key, smce-audit-example, the password policy and every
-    // engineer's IAM user went unreported.
-    let expected = [
-        "- warning policy.no-contacts -",
-        "- warning policy.no-contacts -",
-        "- warning policy.no-contacts -",
-        // Passwords expire after 90 days there, not SMCE's 60.
-        "legacy-hub warning account.password-policy -",
-        // The sops file predates the newer of its two keys: the rotation was not re-encrypted.
-        "legacy-hub warning deployer.credentials-stale hub-continuous-deployer",
-        // `legacy-eks-wildcard` grants eks:* on *.
-        "legacy-hub error deployer.excess-permission hub-continuous-deployer",
-        // Two active keys where SMCE's one is declared.
-        "legacy-hub warning deployer.key-count hub-continuous-deployer",
-        // In SMCE-UserRestrictions: no MFA exemption.
-        "legacy-hub error deployer.restricted hub-continuous-deployer",
-        // The older key is still used after the newer one was created.
-        "legacy-hub error deployer.rotation-incomplete hub-continuous-deployer",
-        // The older key is 80 days old; 60 is SMCE's limit.
-        "legacy-hub error key.expired hub-continuous-deployer",
-        "legacy-hub error key.expired old-contractor-example",
-        // 240 days old; main put the user into ignore_users.
-        "legacy-hub error key.expired smce-audit-example",
-        "legacy-hub warning key.unused old-contractor-example",
-        "legacy-hub error password.expired example-engineer-ada",
-        // Its access key is active.
-        "legacy-hub warning root.access-key -",
-        // Engineers sign in through SSO: every IAM user but the deployer is drift.
-        "legacy-hub error user.unmanaged example-engineer-ada",
-        "legacy-hub error user.unmanaged old-contractor-example",
-        "legacy-hub error user.unmanaged smce-audit-example",
-        // SMDE has not created the deployer yet.
-        "sso-hub error deployer.missing hub-continuous-deployer",
-        "sso-hub error user.unmanaged jupyter-admin",
-    ];
-    assert_eq!(findings(&run), expected, "{}", run.stdout);
+    assert_eq!(findings(&run), EVERY_PROBLEM, "{}", run.stdout);
     let statuses: Vec<String> = (run.json()["accounts"].as_array().unwrap().iter())
         .map(|a| {
             format!(

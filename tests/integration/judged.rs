@@ -158,7 +158,7 @@ fn stale_recordings_warn_in_check_and_expiries() {
         .iter()
         .filter(|f| f["code"] == "fixture.stale")
         .collect();
-    assert_eq!(stale.len(), 4, "{}", check.stdout);
+    assert_eq!(stale.len(), 5, "{}", check.stdout);
     let veda = stale
         .iter()
         .find(|f| f["account_name"] == "nasa-veda")
@@ -190,24 +190,33 @@ fn stale_recordings_warn_in_check_and_expiries() {
     ]);
     assert!(!lenient.stdout.contains("fixture.stale"));
 
+    // The staleness of each recording is said once: by the table when it is on stdout, on
+    // stderr otherwise (a machine format, or the table in a file).
+    let warnings = |run: &crate::common::Run| {
+        (run.stderr.lines())
+            .filter(|l| l.starts_with("warning: the recording of"))
+            .count()
+    };
+    let stale_lines = |text: &str| text.lines().filter(|l| l.starts_with("STALE: ")).count();
     let expiries = smce_guard(["expiries", "--now", "2026-12-01"]);
     assert_eq!(expiries.code, 0, "{}", expiries.stderr);
-    let stale_lines: Vec<&str> = expiries
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("STALE: "))
-        .collect();
-    assert_eq!(stale_lines.len(), 4, "{}", expiries.stdout);
-    assert_eq!(
-        expiries
-            .stderr
-            .lines()
-            .filter(|l| l.starts_with("warning: "))
-            .count(),
-        4
-    );
-    let json = smce_guard(["expiries", "--now", "2026-12-01", "--format", "json"]).json();
-    assert_eq!(json["stale"].as_array().unwrap().len(), 4);
+    assert_eq!(stale_lines(&expiries.stdout), 5, "{}", expiries.stdout);
+    assert_eq!(warnings(&expiries), 0, "{}", expiries.stderr);
+    let run = smce_guard(["expiries", "--now", "2026-12-01", "--format", "json"]);
+    assert_eq!(run.json()["stale"].as_array().unwrap().len(), 5);
+    assert_eq!(warnings(&run), 5, "{}", run.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("expiries.txt");
+    let run = smce_guard([
+        "expiries",
+        "--now",
+        "2026-12-01",
+        "--output",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(run.stdout, "");
+    assert_eq!(warnings(&run), 5, "{}", run.stderr);
+    assert_eq!(stale_lines(&std::fs::read_to_string(&file).unwrap()), 5);
 }
 
 /// A credential's `last_used` in the expiries JSON.
@@ -223,8 +232,8 @@ fn calendar_events_alarm_and_name_who_must_act() {
     let dir = scratch_example();
     let policy = dir.path().join("policies/nasa-veda.yaml");
     let text = std::fs::read_to_string(&policy).unwrap().replace(
-        "  active_keys: 1\n",
-        "  active_keys: 1\n  owner: 2i2c engineering\n",
+        "  owner: Example 2i2c Engineering\n",
+        "  owner: 2i2c engineering\n",
     );
     std::fs::write(&policy, text).unwrap();
     let run = |format: &str| smce_guard_in(dir.path(), ["expiries", "--format", format]);
@@ -236,14 +245,15 @@ fn calendar_events_alarm_and_name_who_must_act() {
         .unwrap();
     assert_eq!(deployer["owner"], "2i2c engineering");
     assert_eq!(deployer["who_must_act"], "2i2c engineering");
+    // A member without an owner: the account's contacts must act (the legacy example).
     let engineer = credentials
         .iter()
-        .find(|c| c["account_name"] == "nasa-veda" && c["user"] == "example-engineer-ada")
+        .find(|c| c["account_name"] == "legacy-members" && c["user"] == "example-engineer-ada")
         .unwrap();
     assert_eq!(engineer["owner"], Value::Null);
     assert_eq!(
         engineer["who_must_act"],
-        "Example VEDA Representative <veda-rep@example.org>"
+        "Example Legacy Representative <legacy-rep@example.org>"
     );
     // Last use, from the credential report, in every format.
     let used = engine_last_used(deployer);
@@ -338,7 +348,7 @@ fn sarif_and_junit_say_when_and_pass_what_passed() {
     let run = &document["runs"][0];
     assert_eq!(run["properties"]["judged_at"], crate::common::RECORDED_AT);
     let accounts = run["properties"]["accounts"].as_array().unwrap();
-    assert_eq!(accounts.len(), 4);
+    assert_eq!(accounts.len(), 5);
     assert!(
         accounts
             .iter()
@@ -368,14 +378,14 @@ fn sarif_and_junit_say_when_and_pass_what_passed() {
         let run = smce_guard([&["check", "--format", "junit"], args].concat());
         junit_case(
             &run.stdout,
-            "nasa-veda",
-            "key.expiring [hub-continuous-deployer]",
+            "legacy-members",
+            "password.expiring [example-engineer-grace]",
         )
     };
     let (judged_at, failed, out) = expiring(&[]);
     assert_eq!(judged_at.as_deref(), Some(crate::common::RECORDED_AT));
     assert!(!failed, "a warning passes under --fail-on error");
-    assert!(out.contains("warning [key.expiring]"), "{out}");
+    assert!(out.contains("warning [password.expiring]"), "{out}");
     let (_, failed, out) = expiring(&["--fail-on", "warning"]);
     assert!(failed, "and fails under --fail-on warning");
     assert_eq!(out, "");

@@ -18,6 +18,62 @@ fn repository_policies_lint_clean() {
     }
 }
 
+/// A code that does not exist is answered with the nearest ones: a misspelling, a word of a
+/// code's name, or a word its explanation uses.
+#[test]
+fn explain_suggests_the_nearest_codes() {
+    for (asked, suggested) in [
+        ("rotation", "did you mean `deployer.rotation-incomplete`?"),
+        ("key.expird", "did you mean `key.expired`?"),
+        (
+            "mfa",
+            "did you mean `member.mfa-missing` or `root.mfa-missing`?",
+        ),
+    ] {
+        let run = smce_guard(["explain", asked]);
+        assert_eq!(run.code, 2, "{asked}");
+        assert!(
+            run.stderr
+                .contains(&format!("unknown code `{asked}`; {suggested}")),
+            "{asked}: {}",
+            run.stderr
+        );
+    }
+    let run = smce_guard(["explain", "terraform"]);
+    assert!(
+        run.stderr.contains("did you mean `deployer."),
+        "{}",
+        run.stderr
+    );
+}
+
+/// An account id that is quoted already but has 11 digits is told what is wrong with it, not to
+/// quote it; one left unquoted is told both.
+#[test]
+fn an_account_id_of_eleven_digits_is_told_it_has_eleven() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hub.yaml");
+    std::fs::write(&path, "account:\n  id: \"12345678901\"\n  name: hub\n").unwrap();
+    let run = smce_guard(["lint", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(run.code, 2);
+    let diagnostic = &run.json()["diagnostics"][0];
+    assert_eq!(
+        diagnostic["message"],
+        "`account.id` must be 12 digits, found \"12345678901\": it has 11 digits; an AWS account id has 12"
+    );
+    let help = diagnostic["help"].as_str().unwrap();
+    assert!(!help.contains("quote"), "{help}");
+    std::fs::write(&path, "account:\n  id: 12345678901\n  name: hub\n").unwrap();
+    let run = smce_guard(["lint", path.to_str().unwrap(), "--format", "json"]);
+    let diagnostic = &run.json()["diagnostics"][0];
+    let help = diagnostic["help"].as_str().unwrap();
+    assert!(help.contains("id: \"12345678901\""), "{help}");
+    assert!(
+        help.ends_with("And it has 11 digits; an AWS account id has 12."),
+        "{help}"
+    );
+}
+
 #[test]
 fn schema_command_prints_the_committed_schema() {
     let run = smce_guard(["schema"]);

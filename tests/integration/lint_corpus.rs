@@ -19,13 +19,12 @@
 //! The cases that would take megabytes to commit (a 2 MB file, a billion-laughs alias bomb, deep
 //! nesting) are generated into a temporary directory by the tests at the end.
 
-use crate::common::{Run, root, smce_guard};
+use crate::common::{Run, root, smce_guard, within};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The corpus, relative to the repository root (so reports name files relatively).
 const CORPUS: &str = "tests/data/lint";
@@ -445,8 +444,26 @@ fn a_directory_of_broken_files_reports_every_file() {
     let run = lint_json(CORPUS);
     assert_eq!(run.code, 2);
     let found = diagnostics(&run);
+    // Its subfolders' files are not read, and said to be (`policy.skipped`, on no file).
+    let (skipped, in_files): (Vec<&Value>, Vec<&Value>) =
+        found.iter().partition(|d| d["code"] == "policy.skipped");
+    let skipped: Vec<String> = skipped
+        .iter()
+        .map(|d| d["message"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            format!(
+                "{CORPUS}/duplicate-account-id holds 2 policy files (nasa-veda.yaml, veda-staging.yaml) that are not read: only the files directly in {CORPUS} are policies, so their accounts are not checked"
+            ),
+            format!(
+                "{CORPUS}/duplicate-account-name holds 2 policy files (maap.yaml, nisar.yaml) that are not read: only the files directly in {CORPUS} are policies, so their accounts are not checked"
+            ),
+        ]
+    );
     let mut by_file: BTreeMap<String, Vec<(Value, Value, Value)>> = BTreeMap::new();
-    for d in &found {
+    for d in in_files {
         let file = d["file"]
             .as_str()
             .unwrap_or_else(|| panic!("diagnostic without a file: {d}"))
@@ -504,27 +521,6 @@ fn a_directory_of_broken_files_reports_every_file() {
         "{}",
         human.stdout
     );
-}
-
-/// Runs `f` on another thread and fails if it takes longer than `limit` (a hang fails the test
-/// rather than blocking the suite forever).
-fn within<T: Send + 'static>(
-    limit: Duration,
-    what: &str,
-    f: impl FnOnce() -> T + Send + 'static,
-) -> T {
-    let (send, receive) = mpsc::channel();
-    let started = Instant::now();
-    std::thread::spawn(move || {
-        let _ = send.send(f());
-    });
-    match receive.recv_timeout(limit) {
-        Ok(value) => value,
-        Err(mpsc::RecvTimeoutError::Timeout) => panic!("{what} did not finish within {limit:?}"),
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            panic!("{what} failed after {:?}", started.elapsed())
-        }
-    }
 }
 
 /// Writes `text` as `name` into a fresh temporary directory.

@@ -1,5 +1,6 @@
 //! The live path end to end: `check --live`, `snapshot`, `accounts` and `expiries --live` against a
-//! private `moto_server` per test (see [`crate::moto`]), seeded by `tests/live/seed.py`.
+//! private `moto_server` per test (see [`crate::moto`]), seeded by `tests/live/seed.py` from the
+//! accounts of [`crate::moto::scenario`].
 //!
 //! moto stamps every credential with the time it was seeded, so the clock of each run is `--now`
 //! relative to the moment seeding finished: one day later nothing has aged, 50 days later every
@@ -13,11 +14,17 @@
 //! `managed_policy_without_a_policy_name_is_read`).
 
 mod access;
+mod inventory;
 mod password_policy;
 mod secrets;
+mod sso;
 
 use crate::common::{
     Run, assert_run, finding_codes, findings, only, request_counts, statuses, text,
+};
+use crate::moto::scenario::{
+    ADMINS, DEPLOYER, DISABLED, RESTRICTED, clean, document, saml_provider, seeded_user, sso_role,
+    users,
 };
 use crate::moto::{Moto, free_port, smce_guard_aws, smce_guard_env};
 use serde_json::{Value, json};
@@ -26,84 +33,12 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 const ROLE: &str = "smce-guard-reader";
-const DEPLOYER: &str = "hub-continuous-deployer";
-const ADMINS: &str = "SMCE-ProjectAdmins";
-const RESTRICTED: &str = "SMCE-UserRestrictions";
-const DISABLED: &str = "AccountDisabled";
 /// moto's account for its default `testing` credentials.
 const MOTO_ACCOUNT: &str = "123456789012";
 
 // ---------------------------------------------------------------------------------------------
-// Seeded state
+// Seeded state: the one builder's accounts (crate::moto::scenario)
 // ---------------------------------------------------------------------------------------------
-
-fn document(statements: Value) -> Value {
-    json!({"Version": "2012-10-17", "Statement": statements})
-}
-
-/// What SMCE puts into every account (its three groups and `SMCE-AdminAccess`), and `users`.
-fn account(id: &str, users: Vec<Value>) -> Value {
-    let require_mfa = document(json!([{
-        "Sid": "DenyAllExceptMfaSetupUnlessSignedInWithMFA",
-        "Effect": "Deny",
-        "NotAction": ["iam:ChangePassword", "iam:EnableMFADevice", "sts:GetSessionToken"],
-        "Resource": "*",
-        "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},
-    }]));
-    json!({
-        "id": id,
-        "managed_policies": [{
-            "name": "SMCE-AdminAccess",
-            "document": document(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}])),
-        }],
-        "groups": [
-            {"name": ADMINS, "attached": ["SMCE-AdminAccess"]},
-            {"name": RESTRICTED, "inline": [{"name": "RequireMFA", "document": require_mfa}]},
-            {"name": DISABLED, "inline": [{
-                "name": "DenyAll",
-                "document": document(json!([{"Effect": "Deny", "Action": "*", "Resource": "*"}])),
-            }]},
-        ],
-        "users": users,
-    })
-}
-
-/// An engineer as SMCE expects one: admin, restricted, console password, MFA.
-fn member(name: &str) -> Value {
-    json!({"name": name, "groups": [ADMINS, RESTRICTED], "password": true, "mfa": true})
-}
-
-/// 2i2c's CI user: the `eks-readonly` inline policy on its cluster and one active key.
-fn deployer(id: &str, cluster: &str) -> Value {
-    json!({
-        "name": DEPLOYER,
-        "inline": [{"name": "eks-readonly", "document": document(json!([{
-            "Effect": "Allow",
-            "Action": "eks:DescribeCluster",
-            "Resource": format!("arn:aws:eks:us-west-2:{id}:cluster/{cluster}"),
-        }]))}],
-        "keys": ["Active"],
-    })
-}
-
-/// The clean account [`policy`] describes: member `alice` and the deployer.
-fn clean(id: &str, name: &str) -> Value {
-    account(id, vec![member("alice"), deployer(id, name)])
-}
-
-/// The user `name` of a seeded account, to change one thing about it.
-fn seeded_user<'a>(account: &'a mut Value, name: &str) -> &'a mut Value {
-    account["users"]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|u| u["name"] == name)
-        .unwrap_or_else(|| panic!("no seeded user {name}"))
-}
-
-fn users(account: &mut Value) -> &mut Vec<Value> {
-    account["users"].as_array_mut().unwrap()
-}
 
 /// The policy of an account with `members` and the deployer on cluster `name`.
 fn policy(id: &str, name: &str, members: &[&str]) -> String {
@@ -635,7 +570,7 @@ fn denied_account_is_unobserved_while_another_is_checked() {
         text(&unobserved["message"]),
         "account `locked` could not be observed: iam:GetAccountAuthorizationDetails failed: AccessDenied: \
          User is not authorized to perform: iam:GetAccountAuthorizationDetails (denied by the test proxy) \
-         (hint: grant the checker the read-only policy in iam/smce-guard-readonly.json)"
+         (hint: grant the checker the read-only policy in iam/smce-guard-reader.json)"
     );
     // The denial is final: no retry of the denied request.
     let ops = proxy.take_operations();
@@ -1195,23 +1130,99 @@ fn only_reads_and_exactly_what_the_iam_policy_grants() {
     assert!(writes.is_empty(), "not read-only: {writes:?}");
     let called: BTreeSet<String> = ops.into_iter().collect();
 
-    let path = crate::common::root().join("iam/smce-guard-readonly.json");
-    let iam: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let mut granted = BTreeSet::new();
-    for statement in iam["Statement"].as_array().unwrap() {
-        assert_eq!(statement["Effect"], "Allow");
-        match &statement["Action"] {
-            Value::String(action) => {
-                granted.insert(action.clone());
+    let granted = |file: &str| {
+        let path = crate::common::root().join("iam").join(file);
+        let iam: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut granted = BTreeSet::new();
+        for statement in iam["Statement"].as_array().unwrap() {
+            assert_eq!(statement["Effect"], "Allow");
+            match &statement["Action"] {
+                Value::String(action) => {
+                    granted.insert(action.clone());
+                }
+                Value::Array(actions) => granted.extend(actions.iter().map(text)),
+                other => panic!("unexpected Action {other}"),
             }
-            Value::Array(actions) => granted.extend(actions.iter().map(text)),
-            other => panic!("unexpected Action {other}"),
+        }
+        granted
+    };
+    let reader = granted("smce-guard-reader.json");
+    let organization = granted("smce-guard-organization.json");
+    assert!(
+        reader.is_disjoint(&organization),
+        "{reader:?} {organization:?}"
+    );
+    // What the session reads in an account is the reader's; reaching accounts, the organization's.
+    let reads: BTreeSet<String> = called
+        .iter()
+        .filter(|op| !organization.contains(*op))
+        .cloned()
+        .collect();
+    assert_eq!(
+        reads, reader,
+        "called (left) vs granted by iam/smce-guard-reader.json (right)"
+    );
+    assert_eq!(
+        called,
+        reader.union(&organization).cloned().collect(),
+        "called (left) vs granted by the two files of iam/ (right)"
+    );
+}
+
+/// `OrganizationAccountAccessRole` is an administrator in every member account by default: every
+/// AssumeRole the live reader sends carries `iam/smce-guard-reader.json` as its session policy,
+/// so whatever the role may do, the session may only read. Checked on every command that assumes
+/// roles, and for a role named by the policy (`account.role_arn`) as well as by `--role-name`.
+#[test]
+fn every_assumed_role_is_narrowed_to_the_reader_policy() {
+    let moto = Moto::start();
+    moto.seed(&json!({"accounts": [clean("340000000001", "one"), clean("340000000002", "two")]}));
+    let ws = Workspace::new();
+    ws.policy("one", &policy("340000000001", "one", &["alice"])).policy(
+        "two",
+        &policy("340000000002", "two", &["alice"]).replacen(
+            "  name: two\n",
+            "  name: two\n  role_arn: arn:aws:iam::340000000002:role/OrganizationAccountAccessRole\n",
+            1,
+        ),
+    );
+    let reader: Value = serde_json::from_str(
+        &std::fs::read_to_string(crate::common::root().join("iam/smce-guard-reader.json")).unwrap(),
+    )
+    .unwrap();
+    let now = days_from_now(1);
+    let admin = "OrganizationAccountAccessRole";
+    let runs: [&[&str]; 4] = [
+        &["check", "--live", "--role-name", admin, "--now", &now],
+        &["snapshot", "--role-name", admin, "--out", "snap"],
+        &["expiries", "--live", "--role-name", admin, "--now", &now],
+        &[
+            "verify-key",
+            "--live",
+            "--account",
+            "two",
+            "--key-id",
+            "AKIAIOSFODNN7EXAMPLE",
+        ],
+    ];
+    let proxy = moto.proxy();
+    for args in runs {
+        let run = moto.smce_guard(ws.path(), args);
+        assert!(run.code <= 1, "{args:?}\n{}\n{}", run.stdout, run.stderr);
+        let assumed = (proxy.take_operations().iter())
+            .filter(|op| *op == "sts:AssumeRole")
+            .count();
+        let policies = proxy.take_session_policies();
+        assert_eq!(policies.len(), assumed, "{args:?}");
+        assert!(assumed >= 1, "{args:?}");
+        for sent in policies {
+            let sent =
+                sent.unwrap_or_else(|| panic!("{args:?}: an AssumeRole without a session policy"));
+            assert!(!sent.contains('\n'), "{sent}");
+            let sent: Value = serde_json::from_str(&sent).unwrap();
+            assert_eq!(sent, reader, "{args:?}");
         }
     }
-    assert_eq!(
-        called, granted,
-        "called (left) vs granted by iam/smce-guard-readonly.json (right)"
-    );
 }
 
 #[test]
@@ -1310,4 +1321,36 @@ fn a_role_in_another_account_is_refused_and_never_assumed() {
     assert_eq!(finding_codes(&run.json()), ["policy.role-account-mismatch"]);
     // Nothing reached AWS: the policy is refused before any account is read.
     assert_eq!(moto.proxy().take_operations(), Vec::<String>::new());
+}
+
+/// The one builder seeds what an IAM Identity Center account holds besides users: its SAML
+/// provider and a permission set's role, trusting the provider, with `AdministratorAccess`-like
+/// power. The live reader does not read roles (yet), so the account stays clean: a role is
+/// neither an unmanaged user nor a deployer grant.
+#[test]
+fn sso_roles_and_their_saml_provider_are_seeded_and_not_users() {
+    let moto = Moto::start();
+    let id = "360000000001";
+    let mut sso = clean(id, "sso");
+    sso["saml_providers"] = json!([saml_provider("0123456789abcdef")]);
+    let mut role = sso_role("Project-Admin", "0123456789abcdef");
+    role["attached"] = json!(["SMCE-AdminAccess"]);
+    sso["roles"] = json!([role]);
+    let seeded = moto.seed(&json!({"accounts": [sso]}));
+    assert_eq!(
+        seeded["saml_providers"],
+        json!([format!(
+            "arn:aws:iam::{id}:saml-provider/AWSSSO_0123456789abcdef_DO_NOT_DELETE"
+        )])
+    );
+    assert_eq!(
+        seeded["roles"],
+        json!([format!(
+            "arn:aws:iam::{id}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Project-Admin_0123456789abcdef"
+        )])
+    );
+    let ws = Workspace::new();
+    ws.policy("sso", &policy(id, "sso", &["alice"]));
+    let run = moto.smce_guard(ws.path(), check_args(&["--now", &days_from_now(1)]));
+    expect(&run, 0, &[]);
 }

@@ -1,9 +1,11 @@
 //! The harness of the live-path tests: a private `moto_server` per test, seeded by
-//! `tests/live/seed.py`, the binary run against it with an environment that reaches nothing else,
+//! `tests/live/seed.py` (the one builder of AWS test state; [`scenario`] builds its input), the binary run against it with an environment that reaches nothing else,
 //! and a small HTTP proxy that records every operation sent, can deny one account and can inject
 //! faults (throttling, error statuses, resets, slow and truncated answers; see [`Fault`]).
 //!
 //! Needs `moto_server` (moto 5.x) and boto3: in `.venv-test/` (scripts/python-env), else on PATH.
+
+pub mod scenario;
 
 use crate::common::{Run, root};
 use serde_json::Value;
@@ -236,6 +238,9 @@ struct ProxyState {
     faults: Vec<FaultRule>,
     /// Each fault injected, as `service:Operation fault`, in arrival order.
     injected: Vec<String>,
+    /// The `Policy` parameter (a session policy) of each AssumeRole, URL-decoded; `None` for one
+    /// sent without.
+    session_policies: Vec<Option<String>>,
 }
 
 /// What the proxy answers instead of moto's response.
@@ -355,6 +360,11 @@ impl Proxy {
         std::mem::take(&mut self.state.lock().unwrap().operations)
     }
 
+    /// The session policy of each AssumeRole sent so far, in arrival order (and forgets them).
+    pub fn take_session_policies(&self) -> Vec<Option<String>> {
+        std::mem::take(&mut self.state.lock().unwrap().session_policies)
+    }
+
     /// Every secret access key and session token AssumeRole returned through this proxy.
     pub fn session_secrets(&self) -> Vec<String> {
         self.state.lock().unwrap().secrets.clone()
@@ -452,6 +462,30 @@ fn operation(head: &Head, body: &[u8]) -> String {
     format!("{service}:{name}")
 }
 
+/// A form parameter of a query-protocol request body, URL-decoded (`+` is a space).
+fn form_parameter(body: &[u8], name: &str) -> Option<String> {
+    let body = String::from_utf8_lossy(body);
+    let value = body
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))?;
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 2;
+            }
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
 /// The account of the role an AssumeRole request asks for.
 fn role_account(body: &[u8]) -> Option<String> {
     let body = String::from_utf8_lossy(body);
@@ -524,6 +558,9 @@ fn serve(client: TcpStream, upstream: &str, state: &Mutex<ProxyState>) -> std::i
     let (denied, fault) = {
         let mut state = state.lock().unwrap();
         state.operations.push(op.clone());
+        if op == "sts:AssumeRole" {
+            state.session_policies.push(form_parameter(&body, "Policy"));
+        }
         let key_account = access_key(&head).and_then(|key| state.key_accounts.get(&key).cloned());
         // Only temporary credentials are denied; AssumeRole itself is not.
         let denied = key_account

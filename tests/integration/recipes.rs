@@ -3,8 +3,11 @@
 //! only from a release's hash-pinned requirements file and is included into a page; zizmor finds
 //! nothing in them, the action or `.github/workflows/`; the pull-request gate runs for real on a
 //! copy of 2i2c's cluster files; the live check's steps run for real against `moto_server` with a
-//! stand-in `gh`, and write no user name or key id where the public can read it; the terraform
-//! parses with python-hcl2 and trusts one branch of one repository.
+//! stand-in `gh`, and write no user name or key id where the public can read it; the estate
+//! check's steps run day after day on a copy of 2i2c's 30 cluster folders ([`inventory`]); the
+//! terraform parses with python-hcl2 and trusts one branch of one repository.
+
+mod inventory;
 
 use crate::common::{python, required_tool, root, smce_guard};
 use serde_json::{Value, json};
@@ -899,9 +902,9 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// The pull-request gate's steps, run for real on a checkout like 2i2c-org/infrastructure's: the
-/// real cluster files of the four SMCE hubs and the repository's policies in
-/// `smce-guard/policies/`. It passes, writes its summary, and fails on a policy that disagrees
-/// with its cluster file.
+/// real cluster files of the four SMCE hubs and the repository's policies for them in
+/// `smce-guard/policies/` (not the legacy example, an invented account with no cluster). It
+/// passes, writes its summary, and fails on a policy that disagrees with its cluster file.
 #[test]
 fn pull_request_gate_runs_on_a_copy_of_the_infrastructure_checkout() {
     let path = "docs/recipes/workflows/smce-guard-pull-request.yml";
@@ -913,6 +916,12 @@ fn pull_request_gate_runs_on_a_copy_of_the_infrastructure_checkout() {
         &root().join("policies"),
         &checkout.path().join("smce-guard/policies"),
     );
+    std::fs::remove_file(
+        checkout
+            .path()
+            .join("smce-guard/policies/legacy-members.yaml"),
+    )
+    .unwrap();
     let state = checkout.path().join("gh.json");
     let tools = tool_dir(&state);
     let env = runner_env(tools.path());
@@ -955,20 +964,16 @@ fn live_recipe_keeps_one_issue_per_account_and_publishes_nothing_sensitive() {
 
     let moto = crate::moto::Moto::start();
     let id = "123456789012"; // moto's account for its `testing` credentials
-    let deployer = json!({
-        "name": "hub-continuous-deployer",
-        "inline": [{"name": "eks-readonly", "document": {"Version": "2012-10-17", "Statement": [{
-            "Effect": "Allow",
-            "Action": "eks:DescribeCluster",
-            "Resource": format!("arn:aws:eks:us-west-2:{id}:cluster/{account}"),
-        }]}}],
-        "keys": ["Active"],
-    });
+    // An SMCE account (the one builder's baseline) holding the deployer and a stranger.
+    use crate::moto::scenario;
     let stranger = "secret-contractor-zq";
-    let seeded = moto.seed(&json!({"accounts": [{
-        "id": id,
-        "users": [deployer, {"name": stranger, "keys": ["Active"]}],
-    }]}));
+    let seeded = moto.seed(&json!({"accounts": [scenario::account(
+        id,
+        vec![
+            scenario::deployer(id, &account),
+            json!({"name": stranger, "keys": ["Active"]}),
+        ],
+    )]}));
     let key_ids: Vec<String> = seeded["keys"]
         .as_array()
         .unwrap()

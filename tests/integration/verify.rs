@@ -70,10 +70,10 @@ fn verify_key_names_what_the_key_ci_holds_is() {
     );
     assert_eq!((run.code, verdict(&run).as_str()), (1, "older"));
     assert_eq!(run.json()["newer_key_id"], "AKIAEXAMPLEMTUILP47P");
-    // nasa-veda: the active key expires in 10 days; the old one is inactive; another is unknown.
+    // maap: the active key expires in 10 days.
     let run = verify(
         &[
-            &["--account", "nasa-veda", "--key-id", "AKIAEXAMPLEGZQBEFHQR"],
+            &["--account", "maap", "--key-id", "AKIAEXAMPLEJFU3DIYZH"],
             &json[..],
         ]
         .concat(),
@@ -81,9 +81,26 @@ fn verify_key_names_what_the_key_ci_holds_is() {
     );
     assert_eq!((run.code, verdict(&run).as_str()), (1, "expiring"));
     assert_eq!(run.json()["days_left"], 10);
+    // nasa-veda: the key of 2026-03-09, never rotated since, expired.
     let run = verify(
         &[
             &["--account", "nasa-veda", "--key-id", "AKIAEXAMPLE35EMZB4UA"],
+            &json[..],
+        ]
+        .concat(),
+        None,
+    );
+    assert_eq!((run.code, verdict(&run).as_str()), (1, "expired"));
+    assert_eq!(run.json()["days_left"], -195);
+    // legacy-members: the deployer's previous key is inactive; another key is unknown.
+    let run = verify(
+        &[
+            &[
+                "--account",
+                "legacy-members",
+                "--key-id",
+                "AKIAEXAMPLEPGCN5YLRN",
+            ],
             &json[..],
         ]
         .concat(),
@@ -116,7 +133,9 @@ fn verify_key_names_what_the_key_ci_holds_is() {
         verify(&["--account", "maap", "--key-id", "not-a-key"], None).code,
         2
     );
-    let unread = verify(
+    // Recordings that are not a folder are a usage error naming it (they once made every
+    // account unobserved); a folder without the account's recording leaves it unobserved.
+    let typo = verify(
         &[
             "--account",
             "maap",
@@ -127,7 +146,130 @@ fn verify_key_names_what_the_key_ci_holds_is() {
         ],
         None,
     );
+    assert_eq!(typo.code, 2, "{}", typo.stderr);
+    assert!(
+        typo.stderr
+            .starts_with("error: --fixtures /nonexistent: no such folder"),
+        "{}",
+        typo.stderr
+    );
+    let elsewhere = crate::common::data("selection/fixtures");
+    let unread = verify(
+        &[
+            "--account",
+            "maap",
+            "--key-id",
+            "AKIAIOSFODNN7EXAMPLE",
+            "--fixtures",
+            elsewhere.to_str().unwrap(),
+        ],
+        None,
+    );
     assert_eq!(unread.code, 3, "{}", unread.stderr);
+}
+
+/// `verify-key` in `tests/data/accounts/` (see its README) at the instant the tests run at.
+fn verify_in_accounts(args: &[&str]) -> Run {
+    let dir = crate::common::data("accounts");
+    let mut cmd = command(&dir, [&["verify-key"], args].concat());
+    cmd.stdin(Stdio::null());
+    execute(cmd)
+}
+
+/// `rotated` was recorded 15 days before the instant judged. A recording that old cannot say
+/// which key is current: it once answered "✓ CI holds the right key" for the key it holds, and
+/// "deleted" for the key CI rotated to since. Both are `unproven` (exit 1), and the answer states
+/// when the recording was captured; a `--max-age` that admits it answers from it again.
+#[test]
+fn a_recording_older_than_max_age_proves_no_key() {
+    for key in ["AKIAEXAMPLEROTATED01", "AKIAEXAMPLEROTATED02"] {
+        let args = ["--account", "rotated", "--key-id", key, "--max-age", "1"];
+        let json = verify_in_accounts(&[&args[..], &["--format", "json"]].concat());
+        assert_eq!(json.code, 1, "{key}: {}", json.stdout);
+        let answer = json.json();
+        assert_eq!(answer["verdict"], "unproven", "{key}");
+        assert_eq!(answer["ok"], false);
+        assert_eq!(answer["captured_at"], "2026-11-05T09:00:00Z");
+        assert_eq!(answer["judged_at"], "2026-11-20T09:00:00Z");
+        let sentence = format!(
+            "the recording of `hub-continuous-deployer` in account `rotated` was captured at 2026-11-05T09:00:00Z, 15 days before the instant judged, longer ago than --max-age allows: it cannot prove whether {key} is the current key"
+        );
+        assert!(
+            answer["message"].as_str().unwrap().starts_with(&sentence),
+            "{key}: {}",
+            answer["message"]
+        );
+        let human = verify_in_accounts(&args);
+        assert_eq!(human.code, 1);
+        assert!(
+            human.stdout.starts_with(&format!("✗ {sentence}")),
+            "{key}: {}",
+            human.stdout
+        );
+        for claim in ["✓", "deleted", "right key"] {
+            assert!(!human.stdout.contains(claim), "{key}: {}", human.stdout);
+        }
+    }
+    // Young enough by the policy of the run, the recording answers.
+    let held = [
+        "--account",
+        "rotated",
+        "--max-age",
+        "30",
+        "--format",
+        "json",
+    ];
+    let current = verify_in_accounts(&[&held[..], &["--key-id", "AKIAEXAMPLEROTATED01"]].concat());
+    assert_eq!((current.code, verdict(&current).as_str()), (0, "current"));
+    let unknown = verify_in_accounts(&[&held[..], &["--key-id", "AKIAEXAMPLEROTATED02"]].concat());
+    assert_eq!((unknown.code, verdict(&unknown).as_str()), (1, "unknown"));
+}
+
+/// `expired-key`'s only key expired 20 days before the instant judged and is still in use: its
+/// answer is `expired` (it once said `expiring` in JSON), with the days past as a negative count.
+#[test]
+fn an_expired_newest_key_is_named_expired() {
+    let args = [
+        "--account",
+        "expired-key",
+        "--key-id",
+        "AKIAEXAMPLEEXPIRED01",
+    ];
+    let json = verify_in_accounts(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(json.code, 1, "{}", json.stdout);
+    let answer = json.json();
+    assert_eq!(
+        (
+            &answer["verdict"],
+            &answer["days_left"],
+            &answer["expires_at"]
+        ),
+        (
+            &serde_json::Value::from("expired"),
+            &serde_json::Value::from(-20),
+            &serde_json::Value::from("2026-10-31T09:00:00Z")
+        )
+    );
+    let human = verify_in_accounts(&args);
+    assert_eq!(human.code, 1);
+    assert_eq!(
+        human.stdout,
+        "✗ AKIAEXAMPLEEXPIRED01 is the newest active key of `hub-continuous-deployer` in account `expired-key`, but it expired 20 days ago: SMCE deletes expired keys; rotate it now\n(judged at 2026-11-20T09:00:00Z)\n"
+    );
+}
+
+/// The deployer's key is in a key listing that leaves `ada` out: it is still matched by its id.
+#[test]
+fn a_listing_that_leaves_others_out_still_proves_the_deployers_key() {
+    let run = verify_in_accounts(&[
+        "--account",
+        "partial-keys",
+        "--key-id",
+        "AKIAEXAMPLEPARTIAL01",
+        "--format",
+        "json",
+    ]);
+    assert_eq!((run.code, verdict(&run).as_str()), (0, "current"));
 }
 
 #[test]

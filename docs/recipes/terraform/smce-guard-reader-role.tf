@@ -59,7 +59,7 @@ variable "role_name" {
 variable "reader_policy_file" {
   description = "smce-guard's reader policy, a JSON file beside this one (copied from smce-guard's iam/ folder)."
   type        = string
-  default     = "smce-guard-readonly.json"
+  default     = "smce-guard-reader.json"
 }
 
 variable "create_oidc_provider" {

@@ -78,8 +78,14 @@ pub fn failure<E: ProvideErrorMetadata + std::error::Error + 'static>(
         "InvalidClientTokenId" | "UnrecognizedClientException" | "SignatureDoesNotMatch" => {
             "the credentials are not valid for this endpoint"
         }
+        "AccessDenied" | "AccessDeniedException" if operation.starts_with("sts:AssumeRole") => {
+            "grant the caller iam/smce-guard-organization.json (sts:AssumeRole on the member role), and let that role trust the caller"
+        }
+        "AccessDenied" | "AccessDeniedException" if operation.starts_with("organizations:") => {
+            "grant the caller iam/smce-guard-organization.json in the organization's management (or delegated-admin) account"
+        }
         "AccessDenied" | "AccessDeniedException" => {
-            "grant the checker the read-only policy in iam/smce-guard-readonly.json"
+            "grant the checker the read-only policy in iam/smce-guard-reader.json"
         }
         "Throttling" | "ThrottlingException" | "TooManyRequestsException" | "HTTP 429" => {
             "IAM throttled us past our retries; try again later"

@@ -1,18 +1,21 @@
 //! The live reader: one account's IAM state through the AWS SDK, with the fewest requests, written
 //! in the recordings' shapes and parsed by the same code as a recording.
 //!
-//! Per account: AssumeRole or GetCallerIdentity (either names the account reached),
+//! Per account: AssumeRole (with the reader's session policy, [`session`]) or GetCallerIdentity
+//! (either names the account reached),
 //! GetAccountAuthorizationDetails (all pages), GenerateCredentialReport (polled with bounded
 //! backoff), GetCredentialReport, ListAccountAliases, GetAccountPasswordPolicy, and ListAccessKeys
 //! only for users whose report row shows an active key: 7 requests plus one per such user on a
 //! one-page account.
 
 pub mod errors;
+pub mod mask;
 pub mod organization;
 pub mod paging;
 pub mod profiles;
 pub mod redact;
 mod reports;
+pub mod session;
 pub mod wire;
 
 pub use errors::failure;
@@ -22,7 +25,6 @@ use super::ObserveError;
 use super::Target;
 use super::recorded::{self, Texts};
 use aws_config::{BehaviorVersion, SdkConfig, retry::RetryConfig, timeout::TimeoutConfig};
-use aws_sdk_iam::types::EntityType;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -188,6 +190,8 @@ async fn read(
                 .role_arn(role)
                 .role_session_name("smce-guard")
                 .duration_seconds(900)
+                // Whatever the role may do, the session may only read (session.rs).
+                .policy(session::policy())
                 .send()
                 .await
                 .map_err(|e| failure(&format!("sts:AssumeRole {role}"), &e))?;
@@ -234,7 +238,7 @@ async fn read(
             .retry_classifier(RetryTooManyRequests)
             .build(),
     );
-    let (users, groups, policies) = authorization_details(&iam).await?;
+    let (users, groups, roles, policies) = authorization_details(&iam).await?;
     let report = reports::credential_report(&iam, options.report_budget).await?;
     let parsed = super::credential_report::parse(&report).map_err(|e| {
         unobserved(format!(
@@ -292,7 +296,7 @@ async fn read(
     Ok(Texts::default()
         .with(
             recorded::AUTHORIZATION_DETAILS,
-            wire::authorization_details(&users, &groups, &policies),
+            wire::authorization_details(&users, &groups, &roles, &policies),
         )
         .with(recorded::CREDENTIAL_REPORT, report)
         .with(recorded::ACCESS_KEYS, wire::access_keys(&keys))
@@ -303,28 +307,26 @@ async fn read(
 type Details = (
     Vec<aws_sdk_iam::types::UserDetail>,
     Vec<aws_sdk_iam::types::GroupDetail>,
+    Vec<aws_sdk_iam::types::RoleDetail>,
     Vec<aws_sdk_iam::types::ManagedPolicyDetail>,
 );
 
-/// GetAccountAuthorizationDetails, every page, without roles (the rules never read them).
+/// GetAccountAuthorizationDetails, every page, with no filter: every entity type, roles
+/// included (the permission sets are roles), in the same requests. The snapshot says so
+/// (`entities`, [`wire::ENTITIES_READ`]).
 async fn authorization_details(iam: &aws_sdk_iam::Client) -> Result<Details, ObserveError> {
     let pages = paging::all(|marker| {
         let iam = iam.clone();
         async move {
             let out = iam
                 .get_account_authorization_details()
-                .set_filter(Some(vec![
-                    EntityType::User,
-                    EntityType::Group,
-                    EntityType::LocalManagedPolicy,
-                    EntityType::AwsManagedPolicy,
-                ]))
                 .set_marker(marker)
                 .send()
                 .await?;
             let page = (
                 out.user_detail_list().to_vec(),
                 out.group_detail_list().to_vec(),
+                out.role_detail_list().to_vec(),
                 out.policies().to_vec(),
             );
             Ok(paging::Page {
@@ -337,10 +339,11 @@ async fn authorization_details(iam: &aws_sdk_iam::Client) -> Result<Details, Obs
     .await
     .map_err(|e| paging_failure("iam:GetAccountAuthorizationDetails", e))?;
     let mut details: Details = Default::default();
-    for (users, groups, policies) in pages {
+    for (users, groups, roles, policies) in pages {
         details.0.extend(users);
         details.1.extend(groups);
-        details.2.extend(policies);
+        details.2.extend(roles);
+        details.3.extend(policies);
     }
     Ok(details)
 }

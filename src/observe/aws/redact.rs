@@ -4,14 +4,10 @@
 //! overrides) may carry `user:password@` or a signed query string, and an SDK error may carry a
 //! credential provider's output (a failing `credential_process` has its whole stderr in the
 //! error). [`redact_url`] is for a URL we print ourselves, [`redact_message`] for any error text
-//! from the SDK, which may embed such a URL or such output.
+//! from the SDK, which may embed such a URL or such output; what is masked in such text is
+//! [`super::mask`]'s.
 
-/// What a removed secret is replaced with.
-const MASK: &str = "****";
-
-/// Key names whose values are secrets, matched case-insensitively anywhere in the key
-/// (`aws_secret_access_key`, `SessionToken`, `X-Amz-Security-Token`, `password`, ...).
-const SECRET_KEYS: [&str; 5] = ["secret", "token", "password", "session", "credential"];
+use super::mask::mask_secrets;
 
 /// The URL without what may authenticate: the userinfo (`user:pass@`), the query string and the
 /// fragment are dropped, scheme, host, port and path kept, so the text still says where we went.
@@ -60,134 +56,6 @@ fn redact_urls(text: &str) -> String {
     out
 }
 
-/// Masks, in this order: the value of every `key=value`, `key = value` and `"key": "value"` whose
-/// key names a secret ([`SECRET_KEYS`]); AWS access key ids (`AKIA`/`ASIA` and 16 uppercase
-/// letters or digits); and any run of 20 or more base64 or hex characters (`A-Za-z0-9/+=`) with
-/// both letters and digits, which is what secret keys, session tokens and hashes look like.
-pub fn mask_secrets(text: &str) -> String {
-    mask_long_runs(&mask_key_values(text))
-}
-
-fn is_key_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"_-.".contains(&b)
-}
-
-fn mask_key_values(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    // Everything before `copied` is in `out`; the scan only ever cuts at ASCII bytes, so every
-    // slice is on a character boundary.
-    let mut copied = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let starts_key = is_key_char(bytes[i]) && (i == 0 || !is_key_char(bytes[i - 1]));
-        if !starts_key {
-            i += 1;
-            continue;
-        }
-        let key_end = i + bytes[i..].iter().take_while(|b| is_key_char(**b)).count();
-        let quoted = i > 0 && bytes[i - 1] == b'"' && bytes.get(key_end) == Some(&b'"');
-        let key = text[i..key_end].to_ascii_lowercase();
-        let Some(value) = value_after(bytes, key_end + usize::from(quoted), quoted) else {
-            i = key_end;
-            continue;
-        };
-        if SECRET_KEYS.iter().any(|k| key.contains(k)) && !value.is_empty() {
-            out.push_str(&text[copied..value.start]);
-            out.push_str(MASK);
-            copied = value.end;
-        }
-        i = value.end.max(key_end);
-    }
-    out.push_str(&text[copied..]);
-    out
-}
-
-/// The byte range of the value after a key ending at `at`: `=` (or `:` after a quoted key, as
-/// JSON has it; a bare `word:` is prose, "Error retrieving credentials: ..."), spaces allowed
-/// around it; a quoted value without its quotes, else up to whitespace or a separator.
-fn value_after(bytes: &[u8], at: usize, quoted_key: bool) -> Option<std::ops::Range<usize>> {
-    let spaces = |from: usize| from + bytes[from..].iter().take_while(|b| **b == b' ').count();
-    let sep = spaces(at);
-    match bytes.get(sep) {
-        Some(b'=') => {}
-        Some(b':') if quoted_key => {}
-        _ => return None,
-    }
-    let start = spaces(sep + 1);
-    match bytes.get(start) {
-        Some(&quote @ (b'"' | b'\'')) => {
-            let len = bytes[start + 1..]
-                .iter()
-                .take_while(|b| **b != quote)
-                .count();
-            Some(start + 1..start + 1 + len)
-        }
-        _ => {
-            let len = bytes[start..]
-                .iter()
-                .take_while(|b| !(b.is_ascii_whitespace() || b"&,;\"'})]".contains(b)))
-                .count();
-            Some(start..start + len)
-        }
-    }
-}
-
-fn is_secret_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"/+=".contains(&b)
-}
-
-fn mask_long_runs(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let len = bytes[i..]
-            .iter()
-            .take_while(|b| is_secret_char(**b))
-            .count();
-        if len == 0 {
-            // Copy one whole character (it may be multi-byte).
-            let c = text[i..].chars().next().expect("in bounds");
-            out.push(c);
-            i += c.len_utf8();
-            continue;
-        }
-        let run = &text[i..i + len];
-        let letters = run.bytes().any(|b| b.is_ascii_alphabetic());
-        let digits = run.bytes().any(|b| b.is_ascii_digit());
-        if len >= 20 && letters && digits {
-            out.push_str(MASK);
-        } else {
-            out.push_str(&mask_key_ids(run));
-        }
-        i += len;
-    }
-    out
-}
-
-/// `AKIA`/`ASIA` followed by 16 uppercase letters or digits, wherever it sits in `run`.
-fn mask_key_ids(run: &str) -> String {
-    let bytes = run.as_bytes();
-    let mut out = String::with_capacity(run.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let id = bytes.len() - i >= 20
-            && (bytes[i..].starts_with(b"AKIA") || bytes[i..].starts_with(b"ASIA"))
-            && bytes[i + 4..i + 20]
-                .iter()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-        if id {
-            out.push_str(MASK);
-            i += 20;
-        } else {
-            out.push(char::from(bytes[i]));
-            i += 1;
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,38 +94,5 @@ mod tests {
             "Error retrieving credentials: external process exited with code exit status: 1. \
              Stderr: SECRETDISTINCT99 aws_secret_access_key=****"
         );
-    }
-
-    #[test]
-    fn secret_pairs_are_masked() {
-        assert_eq!(
-            mask_secrets(r#"{"SessionToken": "abc def", "AccessKeyId": "id", "Password":'x y'}"#),
-            r#"{"SessionToken": "****", "AccessKeyId": "id", "Password":'****'}"#
-        );
-        assert_eq!(
-            mask_secrets("password = hunter2, user=bob; X-Amz-Security-Token=t&x=1 token="),
-            "password = ****, user=bob; X-Amz-Security-Token=****&x=1 token="
-        );
-        // Prose with a colon is not a pair.
-        assert_eq!(
-            mask_secrets("Error retrieving credentials: external process"),
-            "Error retrieving credentials: external process"
-        );
-    }
-
-    #[test]
-    fn key_ids_and_long_secrets_are_masked() {
-        assert_eq!(
-            mask_secrets("key AKIAIOSFODNN7EXAMPLE and ASIAABCDEFGHIJKLMNOP."),
-            "key **** and ****."
-        );
-        assert_eq!(
-            mask_secrets("got wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY and 0123456789abcdef0123"),
-            "got **** and ****"
-        );
-        // Words, ARNs, account ids, request ids and short tokens stay.
-        let plain = "User: arn:aws:sts::123456789012:assumed-role/OrganizationAccountAccessRole/x \
-            is not authorized (request 8f3c1a2e-1b2c-4d5e-9f00-123456789abc) SECRETDISTINCT99 ünï";
-        assert_eq!(mask_secrets(plain), plain);
     }
 }

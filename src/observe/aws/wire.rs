@@ -4,7 +4,7 @@
 use aws_sdk_iam::primitives::{DateTime, DateTimeFormat};
 use aws_sdk_iam::types::{
     AccessKeyMetadata, AttachedPolicy, GroupDetail, ManagedPolicyDetail, PasswordPolicy,
-    PolicyDetail, UserDetail,
+    PolicyDetail, RoleDetail, UserDetail,
 };
 use serde_json::{Map, Value, json};
 
@@ -76,6 +76,21 @@ pub fn group(g: &GroupDetail) -> Value {
     }))
 }
 
+/// A role as the CLI prints it, with what the permission-set rules read: its path, trust policy
+/// (decoded) and policies. Instance profiles, tags and last use are left out.
+pub fn role(r: &RoleDetail) -> Value {
+    object(json!({
+        "Path": r.path(),
+        "RoleName": r.role_name(),
+        "RoleId": r.role_id(),
+        "Arn": r.arn(),
+        "CreateDate": date(r.create_date()),
+        "AssumeRolePolicyDocument": document(r.assume_role_policy_document()),
+        "RolePolicyList": inline(r.role_policy_list()),
+        "AttachedManagedPolicies": attached(r.attached_managed_policies()),
+    }))
+}
+
 pub fn policy(p: &ManagedPolicyDetail) -> Value {
     object(json!({
         "PolicyName": p.policy_name(),
@@ -99,16 +114,21 @@ pub fn policy(p: &ManagedPolicyDetail) -> Value {
 pub fn authorization_details(
     users: &[UserDetail],
     groups: &[GroupDetail],
+    roles: &[RoleDetail],
     policies: &[ManagedPolicyDetail],
 ) -> String {
     let document = json!({
         "UserDetailList": users.iter().map(user).collect::<Vec<_>>(),
         "GroupDetailList": groups.iter().map(group).collect::<Vec<_>>(),
-        "RoleDetailList": [],
+        "RoleDetailList": roles.iter().map(role).collect::<Vec<_>>(),
         "Policies": policies.iter().map(policy).collect::<Vec<_>>(),
     });
     pretty(&document)
 }
+
+/// The entity types the live reader asks GetAccountAuthorizationDetails for (no filter: all of
+/// them), as `snapshot.json` records them.
+pub const ENTITIES_READ: &[&str] = crate::observe::snapshot::ENTITIES;
 
 pub fn access_keys(keys: &[AccessKeyMetadata]) -> String {
     let keys: Vec<Value> = keys
@@ -156,6 +176,7 @@ pub fn snapshot(
         "captured_at": captured_at.to_string(),
         "source": source,
         "account_alias": alias,
+        "entities": ENTITIES_READ,
     })))
 }
 

@@ -12,9 +12,10 @@
 //! (`policy.no-contacts`) until the team fills them in. The text is linted before it is handed
 //! back: `init` never writes a policy that `lint` refuses.
 //!
-//! [`Plan`] (what the policy says) is decided apart from reading the account, so a policy can
-//! also be written from a cluster file alone (the estate, issue 21).
+//! [`Plan`] (what the policy says) is decided apart from reading the account, so a policy is
+//! also written from a cluster file alone: [`estate`], one for every AWS cluster of a checkout.
 
+pub mod estate;
 pub mod schema;
 pub mod text;
 

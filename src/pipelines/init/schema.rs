@@ -69,7 +69,13 @@ pub fn place(dir: Option<&Path>) -> Result<SchemaPlace, String> {
         });
     };
     let beside = dir.join(BESIDE);
-    let shared = dir.join("../schemas").join(BESIDE);
+    // `..` of a folder not made yet (the estate's `--out-dir`) cannot be resolved by the file
+    // system: its parent, by name, is the same place.
+    let up = match (dir.is_dir(), dir.file_name()) {
+        (false, Some(_)) => dir.parent().unwrap_or(Path::new("")).join("schemas"),
+        _ => dir.join("../schemas"),
+    };
+    let shared = up.join(BESIDE);
     let candidates = [
         (format!("../schemas/{BESIDE}"), look(&shared), shared),
         (BESIDE.to_owned(), look(&beside), beside.clone()),

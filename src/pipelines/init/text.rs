@@ -8,7 +8,6 @@
 //! a key to the policy.
 
 use crate::policy::model::Groups;
-use std::fmt::Write as _;
 
 /// Everything the policy says, decided before it is written.
 #[derive(Debug, Clone)]
@@ -48,49 +47,15 @@ pub struct DeployerFound {
     pub groups: Vec<String>,
 }
 
+/// The permission sets the Science Cloud portal offers on an SMCE account (2026).
+pub const SMCE_PERMISSION_SETS: [&str; 3] =
+    ["Project-Admin", "Project-Power-User", "Project-Read-Only"];
+
 /// SMCE's limit on a credential's age, which is also the policy's default `max_age_days`.
 pub const SMCE_MAX_AGE_DAYS: u32 = 60;
 
-/// `s` as a YAML double-quoted scalar: printable ASCII as it is (but `"` and `\`), everything
-/// else escaped, so no value can end the scalar, the line or the document. The `[` of `##[` is
-/// escaped too (`\x5B`, the same character to YAML): a policy printed to a CI log must not hold
-/// the runner's legacy command marker.
-pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '[' if out.ends_with("##") => out.push_str("\\x5B"),
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            ' '..='~' => out.push(c),
-            c if (c as u32) <= 0xFFFF => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => {
-                let _ = write!(out, "\\U{:08X}", c as u32);
-            }
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// `s` made safe for a `#` comment: one line of printable ASCII (the rest escaped as `\u{..}`),
-/// without the runner's `##[` marker.
-pub fn comment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '[' if out.ends_with("##") => out.push_str("\\u{5B}"),
-            ' '..='~' => out.push(c),
-            c => {
-                let _ = write!(out, "\\u{{{:X}}}", c as u32);
-            }
-        }
-    }
-    out
-}
+// The one YAML quoting of the crate (values and comments), as `quote` and `comment` here.
+pub use crate::base::yaml_text::{comment, quoted as quote};
 
 /// `names` for a comment: each escaped, joined by commas.
 fn listed(names: &[String]) -> String {
@@ -116,8 +81,16 @@ pub fn write(plan: &Plan) -> String {
     line(
         "# Written by `smce-guard init`: what an SMCE account should be, by SMCE's rules, so that",
     );
-    line("# `check` reports whatever the account holds beyond it. Fill in the contacts and the");
-    line("# deployer's owner, review, then commit.");
+    line("# `check` reports whatever the account holds beyond it. Fill in the contacts, the");
+    line("# deployer's owner and the permission sets, review, then commit.");
+    if plan.found.is_none()
+        && let Some(file) = &plan.cluster_file
+    {
+        line(&format!(
+            "# Written from {} alone: the account itself was not read.",
+            comment(file)
+        ));
+    }
     line("account:");
     line(&format!("  id: {}", quote(&plan.id)));
     line(&format!("  name: {}", quote(&plan.name)));
@@ -201,6 +174,20 @@ pub fn write(plan: &Plan) -> String {
             }
         }
     }
+    // Which sets an account must offer is the team's to say: SMCE's portal offers three, 2i2c's
+    // own organization others. Declared, a missing one is an error, so init declares none.
+    line(
+        "# Permission sets (IAM Identity Center) the account must offer: left for the team to fill",
+    );
+    line(
+        "# in. An SMCE account offers these three in the Science Cloud portal; uncomment the ones",
+    );
+    line("# this account must have, and `check` reports one missing or one not declared:");
+    line("# sso:");
+    line("#   permission_sets:");
+    for set in SMCE_PERMISSION_SETS {
+        line(&format!("#     - name: {set}"));
+    }
     line(&format!(
         "# credentials: SMCE's limits are the defaults (keys and passwords expire at {SMCE_MAX_AGE_DAYS} days)."
     ));
@@ -218,16 +205,10 @@ pub fn write(plan: &Plan) -> String {
 mod tests {
     use super::*;
 
+    /// The quoting (`base::yaml_text`) read back by the policies' own parser: no value adds a
+    /// key, a line or a document.
     #[test]
-    fn quoting_keeps_every_value_one_scalar() {
-        assert_eq!(quote("alice"), "\"alice\"");
-        assert_eq!(quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
-        assert_eq!(quote("x\ny: 1"), "\"x\\u000Ay: 1\"");
-        assert_eq!(quote("\u{2028}\u{7f}"), "\"\\u2028\\u007F\"");
-        assert_eq!(quote("\u{1F600}"), "\"\\U0001F600\"");
-        assert_eq!(comment("a\nb"), "a\\u{A}b");
-        assert_eq!(comment("x ##[group]"), "x ##\\u{5B}group]");
-        assert_eq!(quote("##[error]"), "\"##\\x5Berror]\"");
+    fn yaml_values_read_back_as_one_scalar() {
         for hostile in [
             "x\n---\nroot: ignore",
             "\"\n  - evil",

@@ -2,8 +2,9 @@
 //! with its `eks-readonly` grant and a group whose Deny applies only from an address range; the
 //! live answer names the same statements, and `--context` decides the range.
 
-use super::{DEPLOYER, ROLE, Workspace, account, deployer, document, policy, seeded_user};
+use super::{ROLE, Workspace, policy};
 use crate::moto::Moto;
+use crate::moto::scenario::{DEPLOYER, account, deployer, document, seeded_user};
 use serde_json::json;
 
 #[test]

@@ -1,5 +1,6 @@
 //! Credentials that reach the live reader from outside (an endpoint URL with `user:pass@` or a
-//! signed query; a failing `credential_process`'s stderr) never reach any output: every format on
+//! signed query; a failing `credential_process`'s stderr, with `password hunter2-p4ss` and a
+//! secret key without digits on the line that is shown) never reach any output: every format on
 //! stdout, stderr with `-v`, files written by `--output` and `snapshot`. Each secret is a
 //! distinctive string searched for in all of them.
 
@@ -118,6 +119,10 @@ fn endpoint_url_credentials_are_never_printed_or_written() {
     );
 }
 
+/// A secret key of 42 characters without a digit, which a rule of "letters and digits" let
+/// through.
+const NO_DIGITS: &str = "qHvTzBnMwXkRsLpDfGjYcVbNmZxQwErTyUiOpAsDfG";
+
 #[test]
 fn credential_process_stderr_is_one_masked_line() {
     let ws = Workspace::new();
@@ -129,11 +134,11 @@ fn credential_process_stderr_is_one_masked_line() {
     let script = ws.path().join("creds.sh");
     std::fs::write(
         &script,
-        "#!/bin/sh\n\
-         echo 'SECRETDISTINCT99 aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' >&2\n\
-         echo 'LATERDISTINCT77 {\"SessionToken\": \"TOKENDISTINCT77\"}' >&2\n\
+        format!("#!/bin/sh\n\
+         echo 'SECRETDISTINCT99 password hunter2-p4ss {NO_DIGITS} aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' >&2\n\
+         echo 'LATERDISTINCT77 {{\"SessionToken\": \"TOKENDISTINCT77\"}}' >&2\n\
          echo 'AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' >&2\n\
-         exit 1\n",
+         exit 1\n"),
     )
     .unwrap();
     std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
@@ -174,7 +179,9 @@ fn credential_process_stderr_is_one_masked_line() {
 
     let message = text(&only(&runs[0].1, "account.unobserved")["message"]);
     assert!(
-        message.contains("Stderr: SECRETDISTINCT99 aws_secret_access_key=**** (hint:"),
+        message.contains(
+            "Stderr: SECRETDISTINCT99 password **** **** aws_secret_access_key=**** (hint:"
+        ),
         "the finding says the first line, masked: {message}"
     );
     let all = outputs(ws.path(), runs);
@@ -188,6 +195,10 @@ fn credential_process_stderr_is_one_masked_line() {
             "LATERDISTINCT77",
             "TOKENDISTINCT77",
             "AKIAIOSFODNN7EXAMPLE",
+            "hunter2",
+            "p4ss",
+            NO_DIGITS,
+            &NO_DIGITS[10..30],
         ],
     );
     assert!(

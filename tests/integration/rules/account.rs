@@ -1,7 +1,8 @@
 //! Account-level cases judged in-process: the clean base account, optional recorded files left
-//! out, and `account.mismatch` (a recording of another account stops every other rule).
+//! out, `account.mismatch` (a recording of another account stops every other rule) and
+//! `account.group-missing` (a group the policy names that the account does not have).
 
-use super::case::{Case, ID, NOW, smce_guard_in_case, user};
+use super::case::{Case, ID, NOW, group, smce_guard_in_case, user};
 use super::expect;
 use serde_json::json;
 
@@ -49,6 +50,82 @@ fn mismatch_by_arn_without_a_snapshot() {
     case.snapshot = None;
     case.user("alice")["Arn"] = json!("arn:aws:iam::999988887777:user/alice");
     expect(&case.judge(), 2, &["error account.mismatch - @3"]);
+}
+
+/// A group the policy writes under `groups` that the account does not have: every rule about it
+/// would pass by default. An error for the admins group while members are declared (each is then
+/// `member.not-admin`), a warning otherwise; names are compared without regard to case, as IAM
+/// compares them. SMCE's default names are not required: an SSO-era account may hold none.
+#[test]
+fn a_group_the_account_lacks_is_reported() {
+    let mut case = Case::base();
+    case.policy = case
+        .policy
+        .replace("members:\n", "groups:\n  admins: SMCE-Admins\nmembers:\n");
+    let judged = case.judge();
+    expect(
+        &judged,
+        1,
+        &[
+            "error account.group-missing - @6",
+            "error member.not-admin alice @8",
+        ],
+    );
+    let finding = judged.only("account.group-missing");
+    assert_eq!(finding["details"]["group"], "SMCE-Admins");
+    assert_eq!(
+        finding["details"]["account_groups"],
+        json!([
+            "AccountDisabled",
+            "SMCE-ProjectAdmins",
+            "SMCE-UserRestrictions"
+        ])
+    );
+    // Without members the admins group is needed by no rule: a warning.
+    case.policy = case
+        .policy
+        .replace("members:\n  - user: alice\n", "members: []\n");
+    case.users.retain(|u| u["UserName"] != "alice");
+    case.rows.retain(|r| r.user != "alice");
+    expect(&case.judge(), 0, &["warning account.group-missing - @6"]);
+
+    // A restricted group the account lacks (a typo) is a warning at its line; any case of a real
+    // one is the group.
+    let mut case = Case::base();
+    case.policy = case.policy.replace(
+        "members:\n",
+        "groups:\n  restricted: SMCE-UserRestriction\n  disabled: accountdisabled\nmembers:\n",
+    );
+    let judged = case.judge();
+    expect(&judged, 0, &["warning account.group-missing - @6"]);
+    assert!(
+        judged.only("account.group-missing")["message"]
+            .as_str()
+            .unwrap()
+            .contains("`deployer.restricted` passes only because the group is not there"),
+        "{judged:#?}"
+    );
+    // A group renamed in the account and in the policy alike is found.
+    let mut case = Case::base();
+    case.groups.push(group("Project-Admins", vec![], &[]));
+    case.policy = case.policy.replace(
+        "members:\n",
+        "groups:\n  admins: project-admins\nmembers:\n",
+    );
+    case.user("alice")["GroupList"] = json!(["Project-Admins"]);
+    expect(&case.judge(), 0, &[]);
+
+    // An account without SMCE's groups and a policy that names none: nothing is missing.
+    let mut case = Case::base();
+    case.groups.clear();
+    case.policies.clear();
+    case.user("alice")["GroupList"] = json!([]);
+    case.policy = case
+        .policy
+        .replace("members:\n  - user: alice\n", "members: []\n");
+    case.users.retain(|u| u["UserName"] != "alice");
+    case.rows.retain(|r| r.user != "alice");
+    expect(&case.judge(), 0, &[]);
 }
 
 #[test]

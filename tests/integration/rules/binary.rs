@@ -10,7 +10,7 @@ use super::case::{
 use super::credentials::{CREATED, alice_with_key};
 use super::harness;
 use super::permissions::deployer_with;
-use crate::common::{Run, assert_run, finding_codes, only, smce_guard, smce_guard_in};
+use crate::common::{Run, assert_run, finding_codes, only, smce_guard, smce_guard_in, text};
 use serde_json::{Value, json};
 use smce_guard::base::clock::Clock;
 
@@ -651,17 +651,23 @@ fn repository_check_json() {
         [
             "disasters deployer.excess-permission hub-continuous-deployer",
             "disasters deployer.key-count hub-continuous-deployer",
-            "disasters member.disabled example-engineer-edsger",
-            "disasters password.expired example-engineer-edsger",
-            "disasters password.unused example-engineer-edsger",
-            "maap account.password-policy -",
+            "disasters deployer.rotation-incomplete hub-continuous-deployer",
+            "disasters key.expired hub-continuous-deployer",
+            "disasters sso.permission-set-unexpected AdministratorAccess",
+            "legacy-members account.password-policy -",
+            "legacy-members member.disabled example-engineer-edsger",
+            "legacy-members member.mfa-missing example-engineer-linus",
+            "legacy-members password.expired example-engineer-edsger",
+            "legacy-members password.expiring example-engineer-grace",
+            "legacy-members password.unused example-engineer-edsger",
             "maap deployer.restricted hub-continuous-deployer",
-            "maap key.expired old-contractor-example",
-            "maap key.unused old-contractor-example",
-            "maap member.mfa-missing example-engineer-linus",
-            "maap user.unmanaged old-contractor-example",
-            "nasa-veda key.expiring hub-continuous-deployer",
-            "nasa-veda password.expiring example-engineer-grace",
+            "maap key.expiring hub-continuous-deployer",
+            "maap password.expired example-engineer-katherine",
+            "maap password.unused example-engineer-katherine",
+            "maap sso.permission-set-missing Project-Read-Only",
+            "maap user.unmanaged example-engineer-katherine",
+            "nasa-veda key.expired hub-continuous-deployer",
+            "nasa-veda sso.permission-set-changed Project-Power-User",
         ]
     );
 }
@@ -676,11 +682,37 @@ fn repository_single_account() {
             json!({"id": "597746869805", "name": "nasa-ghg-hub", "status": "ok", "now": "2026-11-20T09:00:00Z"})
         ]
     );
-    // nasa-veda has warnings only.
-    assert_eq!(smce_guard(["check", "--account", "nasa-veda"]).code, 0);
+    // Its permission sets pass, each naming its role's ARN (the one an EKS access entry names).
+    let passed = smce_guard([
+        "check",
+        "--account",
+        "nasa-ghg-hub",
+        "--show-passed",
+        "--format",
+        "json",
+    ])
+    .json();
+    let sets: Vec<String> = (passed["passed"].as_array().unwrap().iter())
+        .filter(|p| p["code"] == "sso.permission-set-missing")
+        .map(|p| format!("{} {}", text(&p["principal"]), text(&p["arn"])))
+        .collect();
+    let role = |set: &str, hex: &str| {
+        format!(
+            "{set} arn:aws:iam::597746869805:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_{set}_{hex}"
+        )
+    };
     assert_eq!(
-        smce_guard(["check", "--account", "nasa-veda", "--fail-on", "warning"]).code,
-        1
+        sets,
+        [
+            role("Project-Admin", "73fdebd95d3ddc71"),
+            role("Project-Power-User", "9cc3e4fe627b537e"),
+            role("Project-Read-Only", "446e391dac57a30d"),
+        ]
+    );
+    // Clean means not even a warning.
+    assert_eq!(
+        smce_guard(["check", "--account", "nasa-ghg-hub", "--fail-on", "warning"]).code,
+        0
     );
 }
 
@@ -809,7 +841,13 @@ fn harness_agrees_with_the_binary() {
         agrees(label, &binary, &case.judge_by(clock));
     }
     // Recorded files: the repository's own accounts, judged at their captured_at.
-    for name in ["disasters", "maap", "nasa-ghg-hub", "nasa-veda"] {
+    for name in [
+        "disasters",
+        "legacy-members",
+        "maap",
+        "nasa-ghg-hub",
+        "nasa-veda",
+    ] {
         let binary = smce_guard(["check", "--account", name, "--format", "json"]);
         let judged = harness::judge_files(
             &crate::common::root(),

@@ -184,6 +184,8 @@ pub struct Case {
     pub users: Vec<Value>,
     pub groups: Vec<Value>,
     pub policies: Vec<Value>,
+    /// `RoleDetailList`: empty, as every recording made before roles were read.
+    pub roles: Vec<Value>,
     pub rows: Vec<Row>,
     /// `access-keys.json`; `None` leaves the file out (keys then come from the report).
     pub keys: Option<Vec<Value>>,
@@ -249,6 +251,7 @@ impl Case {
                 "SMCE-AdminAccess",
                 &[("v1", true, doc(json!([allow(json!("*"), json!("*"))])))],
             )],
+            roles: Vec::new(),
             rows: vec![alice, deployer_row],
             keys: Some(vec![key(
                 DEPLOYER,
@@ -309,7 +312,7 @@ impl Case {
         let gaad = json!({
             "UserDetailList": self.users,
             "GroupDetailList": self.groups,
-            "RoleDetailList": [],
+            "RoleDetailList": self.roles,
             "Policies": self.policies,
         });
         serde_json::to_string_pretty(&gaad).unwrap()
@@ -423,6 +426,8 @@ impl Case {
         )
         .unwrap();
         if self.no_folder {
+            // The recordings' folder is there; this account's is not.
+            std::fs::create_dir_all(root.join("fixtures")).unwrap();
             return;
         }
         let dir = root.join("fixtures").join(&self.name);

@@ -111,10 +111,17 @@ fn inactive_old_key_never_counts() {
 }
 
 #[test]
-fn access_keys_json_wins_over_the_report() {
-    // The report says alice's slot 1 is active and old; ListAccessKeys says she has no key.
+fn access_keys_json_wins_over_the_report_for_the_users_it_lists() {
+    // The report says alice's slot 1 is active and old; the listing lists her key deleted since
+    // (a newer one, listed for her), so the listing wins for her.
     let mut case = Case::base();
     case.row("alice").keys[0] = Some((true, "2025-01-01T00:00:00+00:00".into()));
+    case.keys.as_mut().unwrap().push(key(
+        "alice",
+        "AKIAALICE0000000009",
+        "Inactive",
+        "2026-11-01T00:00:00Z",
+    ));
     expect(&case.judge(), 0, &[]);
     // The report says the key is inactive; ListAccessKeys says it is active and old.
     let mut case = alice_with_key();
@@ -134,6 +141,53 @@ fn access_keys_json_wins_over_the_report() {
         judged.only("key.expired")["details"]["key_id"],
         "AKIAALICE0000000001"
     );
+}
+
+/// A listing that leaves a user out (`aws iam list-access-keys` without `--user-name` lists only
+/// the caller's keys) says nothing about that user: the report's keys stand, expired ones
+/// included, and the recording is `fixture.partial`, naming whom the listing missed.
+#[test]
+fn a_user_the_listing_leaves_out_keeps_the_report_keys() {
+    let mut case = Case::base();
+    case.row("alice").keys[0] = Some((true, "2026-03-01T00:00:00+00:00".into()));
+    let judged = case.judge();
+    expect(
+        &judged,
+        1,
+        &[
+            "warning fixture.partial - @4",
+            "error key.expired alice @15",
+        ],
+    );
+    let partial = judged.only("fixture.partial");
+    assert_eq!(partial["details"]["users"], json!(["alice"]));
+    assert!(
+        text(&partial["message"]).contains("leaves out user `alice`"),
+        "{partial}"
+    );
+    let expired = judged.only("key.expired");
+    assert_eq!(expired["details"]["key_id"], "access_key_1");
+    assert!(
+        text(&expired["message"]).contains("204 days ago"),
+        "{expired}"
+    );
+    // A user whose report shows only an inactive key is not missed: no key of theirs expires.
+    case.row("alice").keys[0] = Some((false, "2026-03-01T00:00:00+00:00".into()));
+    expect(&case.judge(), 0, &[]);
+    // Every user the report shows with a key is named, the deployer too, in order.
+    let mut case = Case::base();
+    case.keys = Some(Vec::new());
+    case.row("alice").keys[0] = Some((true, "2026-11-01T00:00:00+00:00".into()));
+    let judged = case.judge();
+    expect(&judged, 0, &["warning fixture.partial - @4"]);
+    assert_eq!(
+        judged.only("fixture.partial")["details"]["users"],
+        json!(["alice", "hub-continuous-deployer"])
+    );
+}
+
+fn text(value: &serde_json::Value) -> String {
+    value.as_str().unwrap_or_default().to_owned()
 }
 
 #[test]

@@ -88,3 +88,60 @@ fn every_command_counts_the_same_days_at_the_same_instant() {
         );
     }
 }
+
+#[test]
+fn columns_are_as_wide_as_the_longest_real_cluster_name() {
+    // `projectpythia-binder` (20 characters) is a real cluster of 2i2c's estate; beside a short
+    // name, the columns after it must still line up in `check` and `expiries`.
+    let long = Case::named("projectpythia-binder", "222233334444");
+    let short = Case::named("acme", "111122223333");
+    let dir = tempfile::tempdir().unwrap();
+    long.write(dir.path());
+    short.write(dir.path());
+    let check = crate::common::smce_guard_in(
+        dir.path(),
+        ["check", "--now", "2026-12-03T00:00:00Z", "--max-age", "60"],
+    );
+    let rows: Vec<&str> = check
+        .stdout
+        .lines()
+        .skip_while(|l| *l != "accounts:")
+        .skip(1)
+        .take(2)
+        .collect();
+    assert_eq!(rows.len(), 2, "{}", check.stdout);
+    let id_at = |row: &str, id: &str| row.find(id).unwrap();
+    assert_eq!(
+        id_at(rows[0], "111122223333"),
+        id_at(rows[1], "222233334444"),
+        "{rows:#?}"
+    );
+    let expiries = crate::common::smce_guard_in(
+        dir.path(),
+        [
+            "expiries",
+            "--now",
+            "2026-12-03T00:00:00Z",
+            "--max-age",
+            "60",
+        ],
+    );
+    let lines: Vec<&str> = expiries.stdout.lines().collect();
+    let user_at = lines[0].find("USER").unwrap();
+    let credential_at = lines[0].find("CREDENTIAL").unwrap();
+    let rows: Vec<&str> = lines[1..]
+        .iter()
+        .copied()
+        .filter(|l| l.contains("acme") || l.contains("projectpythia-binder"))
+        .collect();
+    assert!(rows.len() >= 4, "{}", expiries.stdout);
+    for row in rows {
+        // Every value starts under its heading.
+        let user = ["alice", "hub-continuous-deployer"]
+            .iter()
+            .find_map(|u| row.find(&format!(" {u} ")).map(|at| at + 1))
+            .unwrap_or_else(|| panic!("{row}"));
+        assert_eq!(user, user_at, "{row}\n{}", lines[0]);
+        assert_eq!(&row[credential_at - 1..credential_at], " ", "{row}");
+    }
+}

@@ -42,6 +42,38 @@ fn deployer_restricted() {
     );
 }
 
+/// IAM group names ignore case: the policy's `smce-userrestrictions` is the account's
+/// `SMCE-UserRestrictions` (on `maap` the policy's spelling once passed the deployer, with the very
+/// ✓ the README tells people to look for), and the group's MFA Deny stays `deployer.restricted`'s,
+/// not `deployer.denied`'s.
+#[test]
+fn deployer_restricted_whatever_the_case_of_the_group() {
+    let mut case = Case::base();
+    case.policy = POLICY.replace(
+        "deployer:\n",
+        "groups:\n  restricted: smce-userrestrictions\n  disabled: ACCOUNTDISABLED\ndeployer:\n",
+    );
+    case.user(DEPLOYER)["GroupList"] = json!(["SMCE-UserRestrictions"]);
+    let judged = case.judge();
+    expect(
+        &judged,
+        1,
+        &["error deployer.restricted hub-continuous-deployer @11"],
+    );
+    let finding = judged.only("deployer.restricted");
+    assert_eq!(
+        finding["message"],
+        "the deployer `hub-continuous-deployer` is in `SMCE-UserRestrictions` (`smce-userrestrictions` in the policy: IAM group names ignore case): its MFA exemption is not in place"
+    );
+    assert_eq!(finding["details"]["group"], "SMCE-UserRestrictions");
+    case.user(DEPLOYER)["GroupList"] = json!(["AccountDisabled"]);
+    expect(
+        &case.judge(),
+        1,
+        &["error deployer.disabled hub-continuous-deployer @11"],
+    );
+}
+
 #[test]
 fn deployer_disabled() {
     let mut case = Case::base();

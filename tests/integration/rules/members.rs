@@ -1,7 +1,7 @@
 //! `member.*` rules judged in-process: a declared member missing, not an admin (also through a
 //! renamed admins group), without MFA, or disabled.
 
-use super::case::{Case, Override, row};
+use super::case::{Case, Override, group, row};
 use super::expect;
 use serde_json::json;
 
@@ -36,6 +36,7 @@ fn member_admin_through_a_renamed_admins_group() {
         "groups:\n  admins: Project-Admins\nmembers:\n",
     );
     case.user("alice")["GroupList"] = json!(["Project-Admins"]);
+    case.groups.push(group("Project-Admins", vec![], &[]));
     expect(&case.judge(), 0, &[]);
     // ... and the default group no longer counts.
     case.user("alice")["GroupList"] = json!(["SMCE-ProjectAdmins"]);
@@ -69,4 +70,29 @@ fn member_disabled() {
     let mut case = Case::base();
     case.user("alice")["GroupList"] = json!(["SMCE-ProjectAdmins", "AccountDisabled"]);
     expect(&case.judge(), 1, &["error member.disabled alice @6"]);
+}
+
+/// IAM group names ignore case: members are judged against the account's group whatever case
+/// the policy writes it in, and the fix names the group as the account spells it.
+#[test]
+fn member_groups_whatever_their_case() {
+    let mut case = Case::base();
+    case.policy = case.policy.replace(
+        "members:\n",
+        "groups:\n  admins: smce-projectadmins\n  disabled: accountdisabled\nmembers:\n",
+    );
+    expect(&case.judge(), 0, &[]);
+    case.user("alice")["GroupList"] = json!([
+        "SMCE-ProjectAdmins",
+        "SMCE-UserRestrictions",
+        "AccountDisabled"
+    ]);
+    let judged = case.judge();
+    expect(&judged, 1, &["error member.disabled alice @9"]);
+    let finding = judged.only("member.disabled");
+    assert_eq!(
+        finding["message"],
+        "member `alice` is in `AccountDisabled` (`accountdisabled` in the policy: IAM group names ignore case)"
+    );
+    assert_eq!(finding["details"]["group"], "AccountDisabled");
 }

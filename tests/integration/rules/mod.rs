@@ -19,6 +19,7 @@ mod harness;
 mod members;
 mod permissions;
 mod real_data;
+mod sso;
 mod usage;
 mod users;
 mod variables;

@@ -43,9 +43,36 @@ enum Frame {
     },
 }
 
-/// Parses `text` (the contents of `file`) into a JSON value and a route index, collecting every
-/// structural problem it can before giving up.
+/// What kind of file is parsed, for the words of its messages: the same parser reads the
+/// infrastructure repository's cluster files, whose problems must not be called a policy's (a
+/// cluster file's problem is reported by its message; the helps speak of policies).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Document {
+    Policy,
+    ClusterFile,
+    /// The sops-encrypted credentials file a cluster file names.
+    SopsFile,
+}
+
+impl Document {
+    /// (`a policy file`, `policies`), or the cluster file's.
+    fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Document::Policy => ("a policy file", "policies"),
+            Document::ClusterFile => ("a cluster file", "cluster files"),
+            Document::SopsFile => ("a sops file", "sops files"),
+        }
+    }
+}
+
+/// Parses `text` (the contents of `file`, a policy) into a JSON value and a route index,
+/// collecting every structural problem it can before giving up.
 pub fn parse(file: FileId, text: &str) -> Parsed {
+    parse_as(file, text, Document::Policy)
+}
+
+/// [`parse`], for a file of the kind `what`.
+pub fn parse_as(file: FileId, text: &str, what: Document) -> Parsed {
     let offsets = ByteOffsets::new(text);
     let mut tree = Tree {
         file,
@@ -108,7 +135,10 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             tree.diagnostics.push(
                 Diagnostic::new(
                     Code::PolicyAlias,
-                    "YAML anchors and aliases are not allowed in policies",
+                    format!(
+                        "YAML anchors and aliases are not allowed in {}",
+                        what.words().1
+                    ),
                 )
                 .at_span(file, span)
                 .with_help("write the repeated value out in full"),
@@ -121,7 +151,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                     tree.diagnostics.push(
                         Diagnostic::new(
                             Code::PolicySyntax,
-                            "a policy file holds exactly one YAML document",
+                            format!("{} holds exactly one YAML document", what.words().0),
                         )
                         .at_span(file, span)
                         .with_help("put each account's policy in a file of its own"),
@@ -351,38 +381,4 @@ fn syntax_help(info: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn span_text<'a>(text: &'a str, parsed: &Parsed, pointer: &str, key: bool) -> &'a str {
-        let span = parsed
-            .index
-            .resolve(&Route {
-                pointer: pointer.into(),
-                key,
-            })
-            .unwrap();
-        &text[span.start..span.end]
-    }
-
-    #[test]
-    fn routes_resolve_to_byte_spans_after_non_ascii() {
-        let text =
-            "# café ☕\naccount:\n  name: \"é-x\"\n  id: '1'\nmembers:\n  - user: ü\n  - user: b\n";
-        let parsed = parse(0, text);
-        assert!(parsed.diagnostics.is_empty());
-        assert_eq!(span_text(text, &parsed, "/account/name", false), "\"é-x\"");
-        assert_eq!(span_text(text, &parsed, "/account/id", true), "id");
-        assert_eq!(span_text(text, &parsed, "/members/1/user", false), "b");
-        assert_eq!(span_text(text, &parsed, "/members/0/user", false), "ü");
-        assert_eq!(parsed.value.unwrap()["members"][1]["user"], "b");
-    }
-
-    #[test]
-    fn duplicate_keys_and_aliases_are_reported() {
-        let text = "a: &x 1\nb: *x\na: 2\n";
-        let parsed = parse(0, text);
-        let codes: Vec<_> = parsed.diagnostics.iter().map(|d| d.code).collect();
-        assert_eq!(codes, [Code::PolicyAlias, Code::PolicyDuplicateKey]);
-    }
-}
+mod tests;
