@@ -235,15 +235,15 @@ codes! {
         why: "A CI user needs only an access key; a password is one more credential to expire and leak.",
         fix: "Delete the login profile.";
     DeployerExcessPermission = "deployer.excess-permission", Error,
-        checks: "Every Allow statement reaching the deployer (inline, attached, via groups) grants only what `deployer.allow` lists. NotAction/NotResource statements always exceed; conditions do not narrow a grant and Deny statements are not credited.",
+        checks: "Every Allow statement reaching the deployer (inline, attached, via groups other than `groups.restricted` and `groups.disabled`) grants, in effect, only what `deployer.allow` lists: a request beyond it that the statement grants and that survives the Deny statements, the permissions boundary and the conditions in the CI request's context (docs/access.md) is an error; one that survives only for some values of keys CI requests do not fix is a warning that says so.",
         why: "The MFA exemption is granted because the deployer can only describe its cluster; more permissions break that promise.",
-        fix: "Remove or narrow the statement, or declare the permission in `deployer.allow` if it is intended.";
+        fix: "Remove or narrow the statement, or declare the permission in `deployer.allow` if it is intended; `smce-guard access --account NAME ACTION RESOURCE` shows how IAM decides the request named.";
     DeployerMissingPermission = "deployer.missing-permission", Error,
-        checks: "Every `deployer.allow` entry is granted by some Allow statement reaching the deployer.",
-        why: "Without eks:DescribeCluster CI cannot fetch a kubeconfig and deploys fail.",
-        fix: "Restore the `eks-readonly` inline policy (2i2c terraform) or grant the entry.";
+        checks: "Every `deployer.allow` entry is allowed by the identity policies (the deployer's and its groups') for a CI request, whatever the keys CI requests do not fix: an Allow statement must match and its conditions hold in the CI request's context (docs/access.md). The message names the statements that failed and why.",
+        why: "Without eks:DescribeCluster CI cannot fetch a kubeconfig and deploys fail. A condition that cannot hold for a key-signed call (MFA present, a role, a service calling on CI's behalf) grants nothing.",
+        fix: "Restore the `eks-readonly` inline policy (2i2c terraform) or grant the entry; remove a condition a CI request cannot meet.";
     DeployerDenied = "deployer.denied", Error,
-        checks: "No Deny statement reaching the deployer (inline, attached, via groups other than `groups.restricted` and `groups.disabled`, or in its permissions boundary) may deny part of a `deployer.allow` entry, and its permissions boundary, if any, allows every entry. NotAction/NotResource deny everything but what they name; conditions do not spare the deployer.",
+        checks: "No Deny statement reaching the deployer (inline, attached, via groups other than `groups.restricted` and `groups.disabled`, or in its permissions boundary) denies a `deployer.allow` entry for a CI request whatever the keys CI requests do not fix, and its permissions boundary, if any, allows every entry. NotAction/NotResource deny everything but what they name; a condition counts as the CI request's context (docs/access.md) decides it: `BoolIfExists aws:MultiFactorAuthPresent false` denies a key-signed call.",
         why: "A Deny wins over every Allow and a boundary caps them: CI cannot fetch a kubeconfig even though the grant is in place. The usual MFA condition denies the deployer, which has no MFA.",
         fix: "Remove or narrow the Deny statement, or detach its policy; extend the permissions boundary to the entry or remove it.";
     DeployerRotationIncomplete = "deployer.rotation-incomplete", Error,
@@ -338,6 +338,10 @@ codes! {
         checks: "When a whole directory of policies is checked (no `--account`, no `--shard`), every recording under `--fixtures` belongs to an account some policy declares.",
         why: "A recording without a policy is an account nobody checks any more, or a policy renamed or lost: its credentials expire unseen.",
         fix: "Write the account's policy (`smce-guard init`), fix the policy's `account.name`, or delete the recording.";
+    DeployerAccessUncertain = "deployer.access-uncertain", Warning,
+        checks: "IAM's decision on each `deployer.allow` entry for a CI request does not depend on condition keys CI requests do not fix (the runner's address, the organization, a VPC, the user agent, resource tags: docs/access.md); the message names the keys and the values that deny.",
+        why: "A grant that holds only from some addresses or organizations fails deploys the day CI runs elsewhere, and no recording can tell which it will be.",
+        fix: "Pin what the team knows of its CI requests in `deployer.context` (e.g. `aws:SourceIp` with the runners' ranges), or remove the condition; `smce-guard access --account NAME ACTION RESOURCE --context KEY=VALUE` asks about one value.";
 }
 
 impl Code {
@@ -375,26 +379,4 @@ impl FromStr for Code {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_are_unique_and_kebab_case() {
-        let mut seen = std::collections::HashSet::new();
-        for code in Code::ALL {
-            let id = code.as_str();
-            assert!(seen.insert(id), "duplicate code {id}");
-            let (family, name) = id.split_once('.').expect("family.name");
-            for part in [family, name] {
-                assert!(
-                    !part.is_empty()
-                        && part
-                            .chars()
-                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
-                    "{id}"
-                );
-            }
-            assert_eq!(id.parse::<Code>().unwrap(), *code);
-        }
-    }
-}
+mod tests;

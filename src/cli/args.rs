@@ -74,6 +74,12 @@ pub enum Command {
         after_help = "Examples:\n  sops -d config/clusters/nasa-veda/enc-deployer-credentials.secret.json | smce-guard verify-key --account nasa-veda --live\n  smce-guard verify-key --account nasa-veda --key-id AKIAEXAMPLE35EMZB4UA\n\nWithout --key-id the key is read from standard input, as the JSON `aws iam create-access-key`\nprints; its secret is never printed, logged or written.\nExit codes: 0 CI holds the newest active key and it is not expiring, 1 it does not (unknown,\ninactive, the older of two, expiring or expired) or the recording is too old to prove it,\n2 bad input, 3 the account could not be read."
     )]
     VerifyKey(VerifyArgs),
+    /// Tell what IAM would decide for one request of the deployer (or another user): allowed,
+    /// denied, implicitly denied or uncertain, and which statements decide it.
+    #[command(
+        after_help = "Examples:\n  smce-guard access --account nasa-veda eks:DescribeCluster arn:aws:eks:us-west-2:444055461661:cluster/nasa-veda\n  smce-guard access --account nasa-veda eks:DescribeCluster arn:aws:eks:us-west-2:444055461661:cluster/nasa-veda --context aws:SourceIp=192.0.2.10 --live\n  smce-guard access --account maap s3:GetObject arn:aws:s3:::maap-data/x --as example-engineer --format json\n\nThe request is a call signed with the user's access key (docs/access.md lists its context);\n--context gives a condition key a value. Exit codes: 0 allowed, 1 denied or implicitly denied,\n2 bad input, 3 the account could not be read, 4 uncertain (the decision depends on keys the\ncontext does not fix)."
+    )]
+    Access(super::access::AccessArgs),
     /// Write a first policy for an account (review it before committing), or one for every AWS
     /// cluster of an infrastructure checkout that has none.
     #[command(

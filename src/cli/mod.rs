@@ -2,6 +2,7 @@
 //! [`args`]) become its pipeline's plain options before any work starts ([`run`]); [`output`]
 //! prints, writes files and turns the outcome's [`Verdict`] into the exit code.
 
+mod access;
 mod args;
 mod init;
 mod inventory;
@@ -54,6 +55,7 @@ pub fn main() -> ExitCode {
         }),
         Command::Man => done(Verdict::OK, None, &|w| man::man_page(w)),
         Command::VerifyKey(args) => run::verify_key(args),
+        Command::Access(args) => access::run(args),
         Command::Init(args) => init::run(args),
         Command::Inventory(args) => inventory::run(args),
         Command::Explain {

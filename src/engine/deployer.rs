@@ -1,19 +1,23 @@
 //! Deployer rules: the CI user exists, is exempt from MFA, is not disabled, has no password, holds
 //! exactly its declared permissions and the declared number of active keys. Each judges the
 //! declared deployer ([`Subject`]); all but `deployer.missing` only when it has an IAM user.
-//! Policy variables in the documents are resolved for the deployer ([`variables`]) before the
-//! matcher judges them; Deny statements and the permissions boundary are `deployer.denied`'s
-//! ([`super::deny`]).
+//! What the deployer may do is IAM's decision ([`effective`]): `deployer.missing-permission`
+//! here, Deny statements and the permissions boundary in [`super::deny`], grants beyond
+//! `deployer.allow` in [`super::excess`], and decisions that turn on unknown keys in
+//! [`super::uncertain`].
 
 use super::groups::InGroup;
+use super::iam::Tri;
+use super::iam::decision::{Doc, Outcome};
 use super::rules::Subject;
 use super::variables::{self, Principal, Reading};
-use super::{Judging, permissions};
+use super::{Judging, deciding, effective, permissions};
 use crate::base::diag::Diagnostic;
 use crate::base::shell::option;
 use crate::base::source::Route;
 use crate::observe::User;
 use crate::observe::document::{Document, Statement};
+use crate::policy::model::Grant;
 
 fn user_route() -> Route {
     Route::of(["deployer", "user"])
@@ -131,8 +135,10 @@ impl Origin<'_> {
 
 /// Every policy document that grants or denies the deployer (not its boundary), with where it
 /// comes from; a managed policy the recording lacks is an empty document here.
-pub fn reaching<'a>(cx: &'a Judging<'_>, user: &'a User) -> Vec<(Origin<'a>, &'a Document)> {
-    let state = cx.state;
+pub fn reaching<'a>(
+    state: &'a crate::observe::AccountState,
+    user: &'a User,
+) -> Vec<(Origin<'a>, &'a Document)> {
     let managed = |arn: &'a str| -> &'a Document {
         state
             .managed_policies
@@ -168,136 +174,127 @@ pub fn reaching<'a>(cx: &'a Judging<'_>, user: &'a User) -> Vec<(Origin<'a>, &'a
     sources
 }
 
-/// A statement's `Action`/`NotAction` or `Resource`/`NotResource` as detail fields: the
-/// entries (the first 100) and whether they are excepted.
-fn pattern_details(patterns: &crate::observe::document::Patterns) -> (serde_json::Value, bool) {
-    use crate::observe::document::Patterns;
-    let (items, except) = match patterns {
-        Patterns::Only(items) => (items, false),
-        Patterns::AllBut(items) => (items, true),
-    };
-    (items.iter().take(100).cloned().collect(), except)
-}
-
-/// `deployer.excess-permission`: every Allow statement reaching the deployer stays within
-/// `deployer.allow`, and nothing that reaches it is missing from the recording.
-pub fn excess_permission(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(user) = subject.user else { return };
-    let name = user.name.as_str();
-    let allow = cx.policy.deployer_allow();
-    let sources = reaching(cx, user);
-    // Unseen grants may be anything: a group or managed policy the recording lacks is reported
-    // rather than assumed harmless.
-    for group in user
-        .groups
-        .iter()
-        .filter(|g| !cx.state.groups.contains_key(*g))
-    {
-        out.push(
-            cx.finding(Route::of(["deployer", "allow"]), format!("the deployer `{name}` is in group `{group}`, whose policies the recording lacks"))
-                .for_principal(name)
-                .with_detail("policy", format!("group `{group}`"))
-                .with_help("record the account again (the group must appear in GroupDetailList), or remove the deployer from the group"),
-        );
-    }
-    let group_attached = user
-        .groups
-        .iter()
-        .filter_map(|g| cx.state.groups.get(g))
-        .flat_map(|g| g.attached_policies.iter());
-    let mut attached: Vec<&String> = user
-        .attached_policies
-        .iter()
-        .chain(group_attached)
-        .collect();
-    attached.sort();
-    attached.dedup();
-    for arn in attached {
-        if cx
-            .state
-            .managed_policies
-            .get(arn)
-            .is_none_or(|p| p.document.is_none())
-        {
-            out.push(
-                cx.finding(Route::of(["deployer", "allow"]), format!("managed policy `{arn}` reaches the deployer `{name}`, but the recording lacks its document"))
-                    .for_principal(name)
-                    .with_detail("policy", arn.clone())
-                    .with_help("record the account again with the policy's versions, or detach the policy"),
-            );
-        }
-    }
-    let who = Principal::of(user, &cx.policy.account.id);
-    for (origin, document) in &sources {
-        let policy = origin.describe();
-        for (index, statement) in (document.statements.iter().enumerate()).filter(|(_, s)| s.allow)
-        {
-            // What the statement may grant: an unknown variable may be anything.
-            let resolved = variables::resolve(document, statement, &who, Reading::Widest);
-            if permissions::within(&resolved, &allow) {
-                continue;
-            }
-            let label = statement.label(index);
-            let (actions, not_action) = pattern_details(&statement.actions);
-            let (resources, not_resource) = pattern_details(&statement.resources);
-            out.push(
-                cx.finding(Route::of(["deployer", "allow"]), format!("{policy} {label} grants the deployer `{name}` more than `deployer.allow`: {}", describe(statement)))
-                    .for_principal(name)
-                    .with_label("the deployer may do only this")
-                    .with_detail("policy", policy.clone())
-                    .with_detail("statement", label)
-                    .with_detail("source", origin.details())
-                    .with_detail("statement_index", index)
-                    .with_detail("sid", statement.sid.clone())
-                    .with_detail("actions", actions)
-                    .with_detail("not_action", not_action)
-                    .with_detail("resources", resources)
-                    .with_detail("not_resource", not_resource)
-                    .with_help("remove or narrow the statement (2i2c's terraform grants only eks:DescribeCluster on the cluster), or add the permission to `deployer.allow` if it is intended"),
-            );
-        }
-    }
-}
-
-/// `deployer.missing-permission`: every `deployer.allow` entry is granted by some Allow statement.
+/// `deployer.missing-permission`: every `deployer.allow` entry is allowed by the identity
+/// policies for a CI request, whatever the keys CI requests do not fix ([`effective::access`]).
 pub fn missing_permission(cx: &Judging<'_>, subject: &Subject<'_>, out: &mut Vec<Diagnostic>) {
     let Some(user) = subject.user else { return };
     let name = user.name.as_str();
     let allow = cx.policy.deployer_allow();
-    let sources = reaching(cx, user);
-    let who = Principal::of(user, &cx.policy.account.id);
-    for (i, grant) in allow.iter().enumerate() {
-        // What a statement surely grants: an unknown variable matches nothing.
-        let granted = sources.iter().any(|(_, document)| {
-            (document.statements.iter()).any(|s| {
-                s.allow
-                    && permissions::grants(
-                        &variables::resolve(document, s, &who, Reading::Narrowest),
-                        grant,
-                    )
+    let entries = effective::access(cx, user);
+    let setup = effective::Setup::deployer(cx, user);
+    for (i, (grant, entry)) in allow.iter().zip(entries).enumerate() {
+        // Too large to decide class by class: no Allow statement surely grants it whole.
+        let who = Principal::of(user, &cx.policy.account.id);
+        if entry.fallback
+            && !setup.sources.iter().any(|(_, document)| {
+                (document.statements.iter()).any(|s| {
+                    s.allow
+                        && permissions::grants(
+                            &variables::resolve(document, s, &who, Reading::Narrowest),
+                            grant,
+                        )
+                })
             })
-        });
-        if !granted {
-            out.push(
-                cx.finding(Route::of(["deployer", "allow"]).child(i), format!("no Allow statement grants the deployer `{name}` `{}` on `{}`", grant.action, grant.resource))
-                    .for_principal(name)
-                    .with_detail("action", grant.action.clone())
-                    .with_detail("resource", grant.resource.clone())
-                    .with_help(format!(
-                        "restore the `eks-readonly` inline policy: `aws iam put-user-policy {} --policy-name eks-readonly {}`",
-                        option("--user-name", name),
-                        option("--policy-document", &format!(
-                            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{},"Resource":{}}}]}}"#,
-                            serde_json::Value::from(grant.action.as_str()),
-                            serde_json::Value::from(grant.resource.as_str())
-                        ))
-                    )),
-            );
+        {
+            out.push(missing_finding(
+                cx,
+                name,
+                i,
+                grant,
+                String::new(),
+                Vec::new(),
+                false,
+            ));
+            continue;
         }
+        let failing = entry.probes.iter().find(|p| {
+            let d = &p.decision;
+            d.allow == Tri::No
+                || (!d.outcomes.contains(Outcome::Allowed)
+                    && d.deny != Tri::Yes
+                    && d.boundary != Some(Tri::No))
+        });
+        let Some(probe) = failing else { continue };
+        // The Allow statements that name the action, and why each fell short.
+        let allows: Vec<_> = (probe.decision.statements.iter())
+            .filter(|t| t.allow && matches!(t.at.doc, Doc::Identity(_)) && t.applies != Tri::Yes)
+            .collect();
+        let reasons: Vec<String> = (allows.iter())
+            .map(|t| {
+                format!(
+                    "{} applies only if {}",
+                    deciding::label(&setup, t.at),
+                    deciding::shortfall(&setup, t, &probe.resource).join(", and ")
+                )
+            })
+            .collect();
+        let conditional = allows.iter().any(|t| t.resource == Tri::Yes);
+        let mut suffix = String::new();
+        if probe.action != grant.action || probe.resource != grant.resource {
+            suffix.push_str(&format!(
+                " (for `{}` on `{}`)",
+                probe.action, probe.resource
+            ));
+        }
+        if !reasons.is_empty() {
+            suffix.push_str(&format!(": {}", reasons.join("; ")));
+        }
+        let details = allows.iter().map(|t| deciding::detail(&setup, t)).collect();
+        out.push(missing_finding(
+            cx,
+            name,
+            i,
+            grant,
+            suffix,
+            details,
+            conditional,
+        ));
     }
 }
 
-fn describe(statement: &Statement) -> String {
+fn missing_finding(
+    cx: &Judging<'_>,
+    name: &str,
+    entry: usize,
+    grant: &Grant,
+    suffix: String,
+    statements: Vec<serde_json::Value>,
+    conditional: bool,
+) -> Diagnostic {
+    let restore = format!(
+        "restore the `eks-readonly` inline policy: `aws iam put-user-policy {} --policy-name eks-readonly {}`",
+        option("--user-name", name),
+        option(
+            "--policy-document",
+            &format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{},"Resource":{}}}]}}"#,
+                serde_json::Value::from(grant.action.as_str()),
+                serde_json::Value::from(grant.resource.as_str())
+            )
+        )
+    );
+    let help = if conditional {
+        format!(
+            "a condition a CI request cannot meet grants nothing (docs/access.md lists the CI request's context): remove it, or {restore}"
+        )
+    } else {
+        restore
+    };
+    cx.finding(
+        Route::of(["deployer", "allow"]).child(entry),
+        format!(
+            "no Allow statement grants the deployer `{name}` `{}` on `{}`{suffix}",
+            grant.action, grant.resource
+        ),
+    )
+    .for_principal(name)
+    .with_detail("action", grant.action.clone())
+    .with_detail("resource", grant.resource.clone())
+    .with_detail("statements", statements)
+    .with_help(help)
+}
+
+pub fn describe(statement: &Statement) -> String {
     use crate::observe::document::Patterns;
     // A statement may name thousands of entries; a message names the first few and counts the rest.
     let capped = |items: &[String]| {

@@ -3,26 +3,41 @@
 //! state was recorded or read live.
 //!
 //! Every rule is registered once in [`rules::RULES`] and judged through it; the rule functions
-//! live by family: [`account`], [`groups`], [`members`], [`users`], [`deployer`] (with the permission matcher
-//! in [`permissions`], policy variables in [`variables`] and Deny in [`deny`]), [`rotation`],
-//! [`credentials`], [`usage`], [`root`] and [`sso`] (permission sets). [`waivers`] then marks what the policy accepts.
+//! live by family: [`account`], [`groups`], [`members`], [`users`], [`deployer`], [`rotation`],
+//! [`credentials`], [`usage`], [`root`] and [`sso`] (permission sets). [`waivers`] then marks
+//! what the policy accepts.
+//!
+//! What the deployer may do is IAM's decision: the evaluator in [`iam`], the deployer's policies
+//! and CI context in [`effective`], and the permission rules built on it: missing permissions in
+//! [`deployer`], Deny and the boundary in [`deny`], unknown keys in [`uncertain`], grants beyond
+//! `allow` in [`excess`] (with the shape-based matcher of [`permissions`] as its sound fast
+//! path), their words in [`deciding`] and [`wording`]. [`ask`] puts `access`'s question to the
+//! same evaluator. Policy variables are read in [`variables`].
 
 pub mod account;
+pub mod ask;
 pub mod credentials;
+pub mod deciding;
 pub mod deny;
 pub mod deployer;
+pub mod effective;
+pub mod excess;
 pub mod groups;
+pub mod iam;
 pub mod judge;
 pub mod members;
 pub mod permissions;
+pub mod reach;
 pub mod root;
 pub mod rotation;
 pub mod rules;
 pub mod sso;
+pub mod uncertain;
 pub mod usage;
 pub mod users;
 pub mod variables;
 pub mod waivers;
+pub mod wording;
 
 pub use account::impossible_capture;
 
@@ -44,6 +59,9 @@ pub struct Context<'a> {
     /// When the deployer credentials CI decrypts were last re-encrypted (`--infrastructure`);
     /// the pipeline reads the file, the engine only compares instants.
     pub credentials: Option<&'a SopsStamp>,
+    /// The deployer's `deployer.allow` entries as IAM decides them, once per account
+    /// ([`effective::access`]): several rules read them.
+    pub deployer_access: std::cell::OnceCell<Vec<effective::Entry>>,
 }
 
 /// The sops metadata of the deployer credentials file: its path (for messages) and its
@@ -63,6 +81,7 @@ impl<'a> Context<'a> {
             now,
             account: std::sync::Arc::new(account_ref(policy)),
             credentials: None,
+            deployer_access: std::cell::OnceCell::new(),
         }
     }
 

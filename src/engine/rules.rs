@@ -6,8 +6,8 @@
 //! and its tests.
 
 use super::{
-    Context, Judging, account, credentials, deny, deployer, groups, members, root, rotation, sso,
-    usage, users,
+    Context, Judging, account, credentials, deny, deployer, excess, groups, members, root,
+    rotation, sso, uncertain, usage, users,
 };
 use crate::base::codes::Code;
 use crate::base::diag::Diagnostic;
@@ -91,9 +91,10 @@ pub const RULES: &[Rule] = &[
     rule(Code::DeployerRestricted, Subjects::Deployer, present, deployer::restricted),
     rule(Code::DeployerDisabled, Subjects::Deployer, present, deployer::disabled),
     rule(Code::DeployerConsoleAccess, Subjects::Deployer, present, deployer::console_access),
-    rule(Code::DeployerExcessPermission, Subjects::Deployer, present, deployer::excess_permission),
+    rule(Code::DeployerExcessPermission, Subjects::Deployer, present, excess::excess_permission),
     rule(Code::DeployerMissingPermission, Subjects::Deployer, present, deployer::missing_permission),
     rule(Code::DeployerDenied, Subjects::Deployer, present, deny::denied),
+    rule(Code::DeployerAccessUncertain, Subjects::Deployer, present, uncertain::access_uncertain),
     rule(Code::DeployerKeyCount, Subjects::Deployer, present, deployer::key_count),
     rule(Code::DeployerRotationIncomplete, Subjects::Deployer, present_and_used, rotation::rotation_incomplete),
     rule(Code::DeployerKeyUnused, Subjects::Deployer, present_and_used, rotation::key_unused),

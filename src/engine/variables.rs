@@ -71,20 +71,31 @@ enum Piece {
     Unknown,
 }
 
-/// Splits `pattern` into text and unknown variables. An unterminated `${` is text, as IAM would
-/// have refused a malformed variable when the policy was saved.
-fn pieces(pattern: &str, who: &Principal<'_>) -> Vec<Piece> {
-    let literal = |s: &str| {
-        s.replace('*', &LITERAL_STAR.to_string())
-            .replace('?', &LITERAL_QUESTION.to_string())
-    };
+/// A part of a pattern as IAM reads its `${...}`: text, one of the escapes `${*}`, `${?}` and
+/// `${$}` (the character itself, never a wildcard), or a variable with its optional default
+/// (`${aws:username, 'anonymous'}`). An unterminated `${` is text, as IAM would have refused a
+/// malformed variable when the policy was saved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part<'a> {
+    Text(&'a str),
+    Escape(char),
+    Variable {
+        key: &'a str,
+        default: Option<&'a str>,
+    },
+}
+
+/// Splits `pattern` into its [`Part`]s.
+pub fn parts(pattern: &str) -> Vec<Part<'_>> {
     let mut out = Vec::new();
     let mut rest = pattern;
     while let Some(start) = rest.find("${") {
         let Some(len) = rest[start..].find('}') else {
             break;
         };
-        out.push(Piece::Text(rest[..start].to_owned()));
+        if start > 0 {
+            out.push(Part::Text(&rest[..start]));
+        }
         let inner = &rest[start + 2..start + len];
         rest = &rest[start + len + 1..];
         let (key, default) = match inner.split_once(',') {
@@ -96,17 +107,68 @@ fn pieces(pattern: &str, who: &Principal<'_>) -> Vec<Piece> {
                 .and_then(|d| d.strip_suffix('\''))
                 .unwrap_or(d)
         });
-        let value = match key {
-            "*" => Some(LITERAL_STAR.to_string()),
-            "?" => Some(LITERAL_QUESTION.to_string()),
-            "$" => Some("$".to_owned()),
-            // A value is text: a `*` in a tag matches only a `*`.
-            key => (who.value(key).or_else(|| default.map(str::to_owned))).map(|v| literal(&v)),
-        };
-        out.push(value.map_or(Piece::Unknown, Piece::Text));
+        out.push(match key {
+            "*" => Part::Escape('*'),
+            "?" => Part::Escape('?'),
+            "$" => Part::Escape('$'),
+            key => Part::Variable { key, default },
+        });
     }
-    out.push(Piece::Text(rest.to_owned()));
+    if !rest.is_empty() {
+        out.push(Part::Text(rest));
+    }
     out
+}
+
+/// The parts of a `Resource` pattern: variables resolve only in the resource portion of an
+/// ARN, after its fifth colon; before it `${...}` is text ("IAM policy elements: Variables and
+/// tags": "You can't use a variable to replace parts of the ARN before the fifth colon, such as
+/// the service or account"). A pattern that is no ARN (`*`) has no such portion to protect.
+pub fn resource_parts(pattern: &str) -> Vec<Part<'_>> {
+    if !pattern.starts_with("arn:") {
+        return parts(pattern);
+    }
+    // The fifth colon outside `${...}`.
+    let (mut colons, mut inside) = (0, false);
+    let bytes = pattern.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'{' if i > 0 && bytes[i - 1] == b'$' => inside = true,
+            b'}' => inside = false,
+            b':' if !inside => {
+                colons += 1;
+                if colons == 5 {
+                    let mut out = vec![Part::Text(&pattern[..=i])];
+                    out.extend(parts(&pattern[i + 1..]));
+                    return out;
+                }
+            }
+            _ => {}
+        }
+    }
+    vec![Part::Text(pattern)]
+}
+
+/// Splits `pattern` into text and unknown variables for `who`.
+fn pieces(pattern: &str, who: &Principal<'_>) -> Vec<Piece> {
+    let literal = |s: &str| {
+        s.replace('*', &LITERAL_STAR.to_string())
+            .replace('?', &LITERAL_QUESTION.to_string())
+    };
+    resource_parts(pattern)
+        .into_iter()
+        .map(|part| match part {
+            Part::Text(text) => Piece::Text(text.to_owned()),
+            Part::Escape('*') => Piece::Text(LITERAL_STAR.to_string()),
+            Part::Escape('?') => Piece::Text(LITERAL_QUESTION.to_string()),
+            Part::Escape(c) => Piece::Text(c.to_string()),
+            // A value is text: a `*` in a tag matches only a `*`.
+            Part::Variable { key, default } => {
+                (who.value(key).or_else(|| default.map(str::to_owned)))
+                    .map_or(Piece::Unknown, |v| Piece::Text(literal(&v)))
+            }
+        })
+        .collect()
 }
 
 /// One resource pattern resolved: `None` when, so read, it matches nothing.
@@ -180,9 +242,11 @@ mod tests {
         };
         let arn =
             "arn:aws:eks:us-west-2:${aws:PrincipalAccount}:cluster/${aws:PrincipalTag/cluster}";
+        // Only the resource portion of an ARN (after its fifth `:`) takes variables; before it
+        // `${...}` is text that names no account.
         assert_eq!(
             one(arn, &user, false).as_deref(),
-            Some("arn:aws:eks:us-west-2:111122223333:cluster/acme")
+            Some("arn:aws:eks:us-west-2:${aws:PrincipalAccount}:cluster/acme")
         );
         assert_eq!(
             one(

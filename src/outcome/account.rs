@@ -129,6 +129,7 @@ impl Checked {
                 }),
             unobserved: self.accounts.iter().any(|a| a.status == Status::Unobserved),
             drift: (self.diagnostics.iter()).any(|d| d.waiver.is_none() && d.severity >= fail_on),
+            uncertain: false,
         }
     }
 }
@@ -156,6 +157,7 @@ impl Coverage {
                 .any(|d| d.account.is_none() && d.severity == Severity::Error),
             unobserved: false,
             drift: self.diagnostics.iter().any(|d| d.account.is_some()),
+            uncertain: false,
         }
     }
 }
@@ -174,6 +176,7 @@ impl Snapshotted {
             invalid: self.policy_errors > 0,
             unobserved: !self.failures.is_empty(),
             drift: false,
+            uncertain: false,
         }
     }
 }

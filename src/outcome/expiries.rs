@@ -134,6 +134,7 @@ impl Expiries {
             invalid: self.policy_errors > 0 || self.failures.iter().any(|f| f.invalid),
             unobserved: !self.failures.is_empty(),
             drift: false,
+            uncertain: false,
         }
     }
 }

@@ -151,6 +151,7 @@ impl Inventory {
                 .filter_map(|c| c.aws.as_ref()?.credentials.as_ref())
                 .any(|c| c.standing == Standing::Expired)
                 || policies().any(|p| p.judgement == Judgement::Drift && p.errors > 0),
+            uncertain: false,
         }
     }
 }

@@ -1,8 +1,10 @@
 //! Outcome types: what the pipelines produce and the reporters read. One account judged
-//! ([`account`]), credentials and their expiry ([`expiries`]), the estate of an infrastructure
-//! checkout ([`inventory`]), the estate's policies `init` wrote ([`init`]), a held key verified ([`verification`]), and the verdict every exit code is picked from ([`verdict`]). This layer
+//! ([`account`]), one request decided ([`access`]), credentials and their expiry
+//! ([`expiries`]), the estate of an infrastructure checkout ([`inventory`]), the estate's policies
+//! `init` wrote ([`init`]), a held key verified ([`verification`]), and the verdict every exit code is picked from ([`verdict`]). This layer
 //! knows no pipeline, reporter, policy or observation: it holds plain results.
 
+pub mod access;
 pub mod account;
 pub mod expiries;
 pub mod init;

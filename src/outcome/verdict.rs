@@ -1,6 +1,7 @@
 //! What a command came to, in the terms its exit code is chosen from: the one place exit codes are
-//! picked (invalid input 2, before an unobserved account 3, before drift 1). Each command's
-//! outcome says which of the three it holds; the command line only maps the verdict to a code.
+//! picked (invalid input 2, before an unobserved account 3, before drift 1, before an uncertain
+//! `access` answer 4). Each command's outcome says which it holds; the command line only maps the
+//! verdict to a code.
 
 /// Exit codes, documented in the command reference (`docs/commands.md`).
 pub mod exit {
@@ -12,6 +13,8 @@ pub mod exit {
     pub const INVALID: u8 = 2;
     /// An account could not be observed.
     pub const UNOBSERVED: u8 = 3;
+    /// `access`: IAM's decision depends on condition keys the request context does not fix.
+    pub const UNCERTAIN: u8 = 4;
 }
 
 /// The three things that fail a run, in the order they decide its exit code.
@@ -23,6 +26,8 @@ pub struct Verdict {
     pub unobserved: bool,
     /// A finding at or above the failure threshold.
     pub drift: bool,
+    /// `access`: the answer depends on what the request context does not fix.
+    pub uncertain: bool,
 }
 
 impl Verdict {
@@ -30,24 +35,27 @@ impl Verdict {
         invalid: false,
         unobserved: false,
         drift: false,
+        uncertain: false,
     };
     pub const INVALID: Verdict = Verdict {
         invalid: true,
-        unobserved: false,
-        drift: false,
+        ..Verdict::OK
     };
     pub const UNOBSERVED: Verdict = Verdict {
-        invalid: false,
         unobserved: true,
-        drift: false,
+        ..Verdict::OK
     };
     pub const DRIFT: Verdict = Verdict {
-        invalid: false,
-        unobserved: false,
         drift: true,
+        ..Verdict::OK
+    };
+    pub const UNCERTAIN: Verdict = Verdict {
+        uncertain: true,
+        ..Verdict::OK
     };
 
-    /// The exit code: invalid input before an unobserved account before drift.
+    /// The exit code: invalid input before an unobserved account before drift before an
+    /// uncertain answer.
     pub fn code(self) -> u8 {
         if self.invalid {
             exit::INVALID
@@ -55,6 +63,8 @@ impl Verdict {
             exit::UNOBSERVED
         } else if self.drift {
             exit::DRIFT
+        } else if self.uncertain {
+            exit::UNCERTAIN
         } else {
             exit::OK
         }
@@ -71,6 +81,7 @@ mod tests {
             invalid: true,
             unobserved: true,
             drift: true,
+            uncertain: true,
         };
         assert_eq!(all.code(), exit::INVALID);
         assert_eq!(
@@ -82,6 +93,15 @@ mod tests {
             exit::UNOBSERVED
         );
         assert_eq!(Verdict::DRIFT.code(), exit::DRIFT);
+        assert_eq!(
+            Verdict {
+                uncertain: true,
+                ..Verdict::DRIFT
+            }
+            .code(),
+            exit::DRIFT
+        );
+        assert_eq!(Verdict::UNCERTAIN.code(), exit::UNCERTAIN);
         assert_eq!(Verdict::OK.code(), exit::OK);
     }
 }

@@ -2,6 +2,7 @@
 //! layers below it (policy, observe, infrastructure, engine) and returns an outcome
 //! ([`crate::outcome`]) for the reporters. None of them prints or picks an exit code.
 
+pub mod access;
 pub mod accounts;
 pub mod check;
 pub mod expiries;

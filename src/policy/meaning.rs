@@ -70,6 +70,7 @@ fn check_rest(file: FileId, policy: &Policy, out: &mut Vec<Diagnostic>) {
             }
         }
         check_allow(file, policy, out);
+        super::pins::check(file, deployer, out);
     }
 
     check_role(file, &policy.account, out);

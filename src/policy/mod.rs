@@ -13,6 +13,7 @@ mod indent;
 pub mod meaning;
 pub mod model;
 mod offsets;
+mod pins;
 mod read;
 mod scalar;
 pub mod schema;

@@ -193,6 +193,17 @@ pub struct Deployer {
     /// counts as incomplete.
     #[serde(default = "one")]
     pub rotation_grace_days: u32,
+    /// What the team knows of its CI requests: condition keys pinned over the CI context.
+    #[serde(default)]
+    pub context: Vec<Pin>,
+}
+
+/// One condition key of the CI requests and the values it may have (none: absent).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Pin {
+    pub key: String,
+    pub values: Vec<String>,
 }
 
 /// One permitted (action, resource) pair.

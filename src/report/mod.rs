@@ -9,6 +9,7 @@
 //! spans into lines and columns, and the only code that formats text for output. They write into
 //! a `String` (JSON and SARIF stream into a writer) and leave printing to the command line.
 
+pub mod access;
 pub mod calendar;
 pub mod escape;
 pub mod expiries;

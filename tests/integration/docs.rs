@@ -122,13 +122,13 @@ fn exit_table() -> BTreeMap<String, BTreeSet<i32>> {
         .lines()
         .skip_while(|l| !l.starts_with("| command |"));
     let header = lines.next().expect("the table's header");
-    assert_eq!(header, "| command | 0 | 1 | 2 | 3 |");
+    assert_eq!(header, "| command | 0 | 1 | 2 | 3 | 4 |");
     let mut table = BTreeMap::new();
     for row in lines.skip(1).take_while(|l| l.starts_with('|')) {
         let cells: Vec<&str> = row.trim_matches('|').split(" | ").map(str::trim).collect();
-        assert_eq!(cells.len(), 5, "{row}");
+        assert_eq!(cells.len(), 6, "{row}");
         let command = cells[0].trim_matches('`').to_owned();
-        let codes = (0..4)
+        let codes = (0..5)
             .filter(|&code| {
                 let cell = cells[code as usize + 1];
                 assert!(!cell.is_empty(), "{command}: an empty cell for {code}");
@@ -150,7 +150,7 @@ fn help_exit_codes(sub: &str) -> Option<BTreeSet<i32>> {
     Some(
         text.split(|c: char| !c.is_ascii_digit())
             .filter_map(|w| w.parse().ok())
-            .filter(|n| *n <= 3)
+            .filter(|n| *n <= 4)
             .collect(),
     )
 }
@@ -252,6 +252,17 @@ fn exit_code_table_agrees_with_what_each_command_does() {
         0,
     );
     add(&["init", "--account-name", "nasa-ghg-hub"], 0);
+    let ghg_cluster = "arn:aws:eks:us-west-2:597746869805:cluster/nasa-ghg-hub";
+    add(
+        &[
+            "access",
+            "--account",
+            "nasa-ghg-hub",
+            "eks:DescribeCluster",
+            ghg_cluster,
+        ],
+        0,
+    );
     let estate = crate::common::data("infrastructure");
     let estate = estate.to_str().unwrap();
     // The estate: a policy for every AWS cluster, into a new folder (0), and again (0).
@@ -275,6 +286,16 @@ fn exit_code_table_agrees_with_what_each_command_does() {
             "nasa-ghg-hub",
             "--key-id",
             unknown_key,
+        ],
+        1,
+    );
+    add(
+        &[
+            "access",
+            "--account",
+            "nasa-ghg-hub",
+            "eks:DeleteCluster",
+            ghg_cluster,
         ],
         1,
     );
@@ -306,6 +327,16 @@ fn exit_code_table_agrees_with_what_each_command_does() {
         2,
     );
     add(&["explain", "no.such-code"], 2);
+    add(
+        &[
+            "access",
+            "--account",
+            "no-such-account",
+            "eks:DescribeCluster",
+        ],
+        2,
+    );
+    add(&["access", "--account", "nasa-ghg-hub", "eks:Describe*"], 2);
     // The real estate with the four SMCE policies: credentials past their limit (exit 1); with
     // every policy of the example, the legacy one is a policy error (its invented account has no
     // cluster file: exit 2); no checkout at all (exit 2).
@@ -343,7 +374,16 @@ fn exit_code_table_agrees_with_what_each_command_does() {
     .unwrap();
     let nowhere = format!("http://127.0.0.1:{}", crate::moto::free_port());
     let aws_scratch = tempfile::tempdir().unwrap();
-    let unreachable: [&[&str]; 6] = [
+    let unreachable: [&[&str]; 7] = [
+        &[
+            "access",
+            "--live",
+            "--timeout",
+            "1",
+            "--account",
+            "home",
+            "eks:DescribeCluster",
+        ],
         &["check", "--live", "--timeout", "1"],
         &["expiries", "--live", "--timeout", "1"],
         &["snapshot", "--timeout", "1", "--out", "snap"],

@@ -13,6 +13,7 @@
 //! GetAccountAuthorizationDetails (AWS always sends it; without it the live reader fails, see
 //! `managed_policy_without_a_policy_name_is_read`).
 
+mod access;
 mod inventory;
 mod password_policy;
 mod secrets;

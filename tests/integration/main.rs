@@ -2,6 +2,7 @@
 //! under `tests/data/` (or the repository's own `policies/` and `fixtures/`), except the rule
 //! cases in `rules`, which judge accounts in-process through the library (`rules::harness`).
 
+mod access;
 mod architecture;
 #[allow(dead_code)] // Each helper is used by some modules only.
 mod common;
@@ -27,4 +28,5 @@ mod recipes;
 mod rules;
 mod select;
 mod silent;
+mod simulator;
 mod verify;

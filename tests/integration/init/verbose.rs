@@ -80,8 +80,13 @@ fn a_statement_from_the_recording_is_escaped_in_the_policy() {
     let details = recording.join("authorization-details.json");
     let mut gaad: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&details).unwrap()).unwrap();
-    let statement =
-        serde_json::json!({"Effect": "Allow", "Action": format!("eks:{HOSTILE}"), "Resource": "*"});
+    // The workflow command sits in the resource: an action's name holds no second `:`, so an
+    // action spelled with one would grant nothing (no action has that name).
+    let statement = serde_json::json!({
+        "Effect": "Allow",
+        "Action": "eks:evil\n##[group]x",
+        "Resource": format!("arn:aws:eks:us-west-2:975318642097:cluster/{HOSTILE}"),
+    });
     gaad["UserDetailList"][0]["UserPolicyList"][0]["PolicyDocument"]["Statement"]
         .as_array_mut()
         .unwrap()
@@ -106,7 +111,9 @@ fn a_statement_from_the_recording_is_escaped_in_the_policy() {
         .find(|l| l.starts_with("  #   - inline policy"))
         .unwrap_or_else(|| panic!("{}", run.stdout));
     assert!(
-        listed.ends_with(": eks:evil\\u{A}::error::pwned ##\\u{5B}group]x on *"),
+        listed.ends_with(
+            ": eks:evil\\u{A}##\\u{5B}group]x on arn:aws:eks:us-west-2:975318642097:cluster/evil\\u{A}::error::pwned ##\\u{5B}group]x"
+        ),
         "{listed}"
     );
     // The policy declares only what it should, and `check` reports the grant.

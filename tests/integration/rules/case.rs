@@ -404,6 +404,19 @@ impl Case {
         )
     }
 
+    /// What `access` answers for the deployer's `action` on `resource`, as of [`NOW`].
+    pub fn ask(&self, action: &str, resource: &str) -> smce_guard::outcome::access::Answer {
+        harness::ask(
+            &format!("policies/{}.yaml", self.name),
+            &self.policy,
+            &format!("fixtures/{}", self.name),
+            self.recorded(),
+            action,
+            resource,
+            NOW,
+        )
+    }
+
     /// Writes `policies/<name>.yaml` and `fixtures/<name>/` under `root`, overrides applied.
     pub fn write(&self, root: &Path) {
         std::fs::create_dir_all(root.join("policies")).unwrap();

@@ -198,6 +198,33 @@ pub fn judge_by(
     }
 }
 
+/// What `access` answers for the deployer's `action` on `resource` in the account of
+/// `policy_text` and `recorded`, at `now`: the library's evaluator (`engine::ask`), as the
+/// binary's `access` asks it once the account is judged.
+pub fn ask(
+    policy_file: &str,
+    policy_text: &str,
+    fixture_dir: &str,
+    recorded: RecordingTexts,
+    action: &str,
+    resource: &str,
+    now: &str,
+) -> smce_guard::outcome::access::Answer {
+    let (policy, lint) = lint(policy_file, policy_text);
+    let policy = policy
+        .filter(|_| !lint.iter().any(|d| d.severity == Severity::Error))
+        .unwrap_or_else(|| panic!("the policy lints clean: {lint:#?}"));
+    let state = observe(recorded, fixture_dir).unwrap_or_else(|_| panic!("the recording reads"));
+    let question = smce_guard::engine::ask::Question {
+        user: None,
+        action,
+        resource,
+        context: &[],
+    };
+    let now = now.parse::<Timestamp>().expect("an RFC 3339 instant");
+    smce_guard::engine::ask::ask(&policy, &state, now, &question).expect("the deployer exists")
+}
+
 /// `check`'s order: account, code, principal, then message.
 fn finding_order(d: &Diagnostic) -> (Option<&str>, &str, Option<&str>, &str) {
     check::finding_order(d)

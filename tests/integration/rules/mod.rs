@@ -12,6 +12,7 @@ mod binary;
 pub(crate) mod case;
 mod credentials;
 mod days;
+mod decision;
 mod denied;
 mod deployer;
 mod harness;

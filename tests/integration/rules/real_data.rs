@@ -43,37 +43,180 @@ fn statements(document: &Value) -> Vec<&Value> {
     }
 }
 
-/// Whether a statement's `Action`/`NotAction` (or `Resource`/`NotResource`) takes in `concrete`.
-/// `variable` says how a `${...}` entry reads: as matching anything, or nothing.
-fn takes(statement: &Value, key: &str, concrete: &str, lower: bool, variable: bool) -> bool {
-    let matches = |p: &str| {
-        if p.contains("${") {
-            return variable;
+/// A simple reading's answer: never, always, or it depends on what no recording knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    Never,
+    Always,
+    Depends,
+}
+
+impl Reading {
+    fn and(self, other: Reading) -> Reading {
+        match (self, other) {
+            (Reading::Never, _) | (_, Reading::Never) => Reading::Never,
+            (Reading::Always, Reading::Always) => Reading::Always,
+            _ => Reading::Depends,
         }
-        let (p, c) = if lower {
-            (p.to_ascii_lowercase(), concrete.to_ascii_lowercase())
-        } else {
-            (p.to_owned(), concrete.to_owned())
+    }
+    fn or(self, other: Reading) -> Reading {
+        match (self, other) {
+            (Reading::Always, _) | (_, Reading::Always) => Reading::Always,
+            (Reading::Never, Reading::Never) => Reading::Never,
+            _ => Reading::Depends,
+        }
+    }
+}
+
+/// The keys a key-signed call of the base case's deployer fixes: `None` absent, else the value.
+/// (docs/access.md; the base case's deployer has no tags and no recorded id.)
+fn fixed(key: &str) -> Option<Option<&'static str>> {
+    let key = key.to_ascii_lowercase();
+    if key.starts_with("aws:principaltag/") || key.starts_with("aws:calledvia") {
+        return Some(None);
+    }
+    Some(match key.as_str() {
+        "aws:multifactorauthpresent" | "aws:multifactorauthage" | "aws:tokenissuetime" => None,
+        "aws:securetransport" => Some("true"),
+        "aws:viaawsservice" | "aws:principalisawsservice" => Some("false"),
+        "aws:principaltype" => Some("User"),
+        "aws:username" => Some(DEPLOYER),
+        "aws:principalaccount" | "aws:resourceaccount" => Some(super::case::ID),
+        "aws:requestedregion" => Some("us-west-2"),
+        "aws:principalarn" => Some("arn:aws:iam::111122223333:user/hub-continuous-deployer"),
+        _ => return None,
+    })
+}
+
+/// `pattern` with the variables the context fixes resolved: `Err(true)` when one has no value
+/// (IAM then matches nothing), `Err(false)` when one is not known.
+fn resolved(pattern: &str) -> Result<String, bool> {
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(start) = rest.find("${") {
+        let Some(len) = rest[start..].find('}') else {
+            break;
         };
-        glob(p.as_bytes(), c.as_bytes())
+        out.push_str(&rest[..start]);
+        let inner = &rest[start + 2..start + len];
+        rest = &rest[start + len + 1..];
+        let (key, default) = match inner.split_once(',') {
+            Some((k, d)) => (k.trim(), Some(d.trim().trim_matches('\''))),
+            None => (inner.trim(), None),
+        };
+        match (key, fixed(key), default) {
+            ("*" | "?" | "$", _, _) => out.push_str(key),
+            (_, Some(Some(value)), _) => out.push_str(value),
+            (_, Some(None), Some(default)) => out.push_str(default),
+            (_, Some(None), None) => return Err(true),
+            (_, None, _) => return Err(false),
+        }
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Whether a statement's `Action`/`NotAction` (or `Resource`/`NotResource`) takes in `concrete`.
+fn takes(statement: &Value, key: &str, concrete: &str, lower: bool) -> Reading {
+    let one = |p: &str| match resolved(p) {
+        Ok(p) => {
+            let (p, c) = if lower {
+                (p.to_ascii_lowercase(), concrete.to_ascii_lowercase())
+            } else {
+                (p, concrete.to_owned())
+            };
+            if glob(p.as_bytes(), c.as_bytes()) {
+                Reading::Always
+            } else {
+                Reading::Never
+            }
+        }
+        Err(true) => Reading::Never,
+        Err(false) => Reading::Depends,
     };
     match (&statement[key], &statement[format!("Not{key}")]) {
-        (Value::Null, Value::Null) => true,
-        (only, Value::Null) => list(only).into_iter().any(matches),
-        (_, except) => !list(except)
+        (Value::Null, Value::Null) => Reading::Always,
+        (only, Value::Null) => list(only)
             .into_iter()
-            .any(|p| !p.contains("${") && matches(p)),
+            .fold(Reading::Never, |a, p| a.or(one(p))),
+        (_, except) => list(except).into_iter().fold(Reading::Always, |a, p| {
+            a.and(match one(p) {
+                Reading::Always => Reading::Never,
+                Reading::Never => Reading::Always,
+                Reading::Depends => Reading::Depends,
+            })
+        }),
     }
+}
+
+/// What the CI context says of one condition, read simply: keys it fixes are compared (absent
+/// keys by the operator's rule for them), every other key depends.
+fn condition(operator: &str, key: &str, values: &[&str]) -> Reading {
+    let op = operator.to_ascii_lowercase();
+    let Some(value) = fixed(key) else {
+        return Reading::Depends;
+    };
+    let from = |b: bool| if b { Reading::Always } else { Reading::Never };
+    let negated = op.contains("not");
+    match value {
+        None if op == "null" => from(values.iter().any(|v| v.eq_ignore_ascii_case("true"))),
+        None if op.starts_with("foranyvalue:") => Reading::Never,
+        None if op.starts_with("forallvalues:") => Reading::Always,
+        None => from(op.ends_with("ifexists") || negated),
+        Some(_) if op == "null" => from(values.iter().any(|v| v.eq_ignore_ascii_case("false"))),
+        Some(v) => {
+            let base = op
+                .split(':')
+                .next_back()
+                .unwrap_or("")
+                .trim_end_matches("ifexists");
+            let matched = values.iter().any(|p| match resolved(p) {
+                Ok(p) if base.contains("like") => glob(p.as_bytes(), v.as_bytes()),
+                Ok(p) if base.contains("ignorecase") || base == "bool" => p.eq_ignore_ascii_case(v),
+                Ok(p) => p == v,
+                Err(_) => false,
+            });
+            match base {
+                "stringequals"
+                | "stringlike"
+                | "stringequalsignorecase"
+                | "bool"
+                | "arnequals"
+                | "arnlike" => from(matched),
+                "stringnotequals"
+                | "stringnotlike"
+                | "stringnotequalsignorecase"
+                | "arnnotequals"
+                | "arnnotlike" => from(!matched),
+                _ => Reading::Depends,
+            }
+        }
+    }
+}
+
+/// Every condition of a statement, read simply.
+fn conditions(statement: &Value) -> Reading {
+    let Some(block) = statement["Condition"].as_object() else {
+        return Reading::Always;
+    };
+    block.iter().fold(Reading::Always, |acc, (operator, keys)| {
+        let keys = keys.as_object().into_iter().flatten();
+        keys.fold(acc, |acc, (key, values)| {
+            acc.and(condition(operator, key, &list(values)))
+        })
+    })
 }
 
 /// What the simple reading expects of a document beside the deployer's `eks-readonly`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Expected {
-    /// Some Allow statement is not exactly DescribeCluster on the cluster.
+    /// Some Allow statement that is not exactly DescribeCluster on the cluster may grant
+    /// something (its conditions can hold, its resources can match), and no Deny of the same
+    /// document takes everything away.
     excess: bool,
-    /// Some Allow statement surely grants DescribeCluster on the cluster.
+    /// Some Allow statement may grant DescribeCluster on the cluster (not surely missing).
     grants: bool,
-    /// Some Deny statement may deny it.
+    /// Some Deny statement surely denies it.
     denies: bool,
 }
 
@@ -83,9 +226,17 @@ fn expected(document: &Value) -> Expected {
         grants: false,
         denies: false,
     };
+    // A Deny of every action on every resource that always applies leaves nothing granted.
+    let deny_all = statements(document).into_iter().any(|s| {
+        s["Effect"] == "Deny"
+            && list(&s["Action"]).contains(&"*")
+            && list(&s["Resource"]).contains(&"*")
+            && conditions(s) == Reading::Always
+    });
     for s in statements(document) {
-        let action = |variable| takes(s, "Action", "eks:DescribeCluster", true, variable);
-        let resource = |variable| takes(s, "Resource", CLUSTER, false, variable);
+        let describe = takes(s, "Action", "eks:DescribeCluster", true)
+            .and(takes(s, "Resource", CLUSTER, false))
+            .and(conditions(s));
         if s["Effect"] == "Allow" {
             let exact = s["NotAction"].is_null()
                 && s["NotResource"].is_null()
@@ -93,10 +244,15 @@ fn expected(document: &Value) -> Expected {
                     .iter()
                     .all(|a| a.eq_ignore_ascii_case("eks:DescribeCluster"))
                 && list(&s["Resource"]).iter().all(|r| *r == CLUSTER);
-            out.excess |= !exact;
-            out.grants |= action(false) && resource(false);
+            // Resources whose every entry names a variable the deployer lacks match nothing.
+            let dead = s["NotResource"].is_null()
+                && list(&s["Resource"])
+                    .iter()
+                    .all(|r| resolved(r) == Err(true));
+            out.excess |= !exact && !dead && !deny_all && conditions(s) != Reading::Never;
+            out.grants |= describe != Reading::Never;
         } else {
-            out.denies |= action(true) && resource(true);
+            out.denies |= describe == Reading::Always;
         }
     }
     out
@@ -200,12 +356,24 @@ fn has_variable(document: &Value) -> bool {
 fn managed_policies_are_judged_as_read() {
     let corpus = managed();
     let mut counts = BTreeMap::new();
+    let mut wrong = Vec::new();
     for (name, document) in &corpus {
         let got = verdict(name, document);
-        assert_eq!(got, expected(document), "{name}");
+        if got != expected(document) {
+            wrong.push(format!(
+                "{name}: got {got:?}, expected {:?}",
+                expected(document)
+            ));
+        }
         let kind = (got.excess, got.grants, got.denies);
         *counts.entry(kind).or_insert(0) += 1;
     }
+    assert!(
+        wrong.is_empty(),
+        "{} disagree:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
     // (excess, grants, denies): how many documents got each verdict.
     let full = [
         ((false, false, false), 3),
@@ -215,11 +383,11 @@ fn managed_policies_are_judged_as_read() {
         ((true, true, false), 25),
     ];
     let checkout = [
-        ((false, false, false), 3),
+        ((false, false, false), 6),
         ((false, false, true), 7),
-        ((true, false, false), 22),
+        ((true, false, false), 20),
         ((true, false, true), 6),
-        ((true, true, false), 18),
+        ((true, true, false), 17),
     ];
     let expected = if corpus.len() == 1388 { full } else { checkout };
     assert_eq!(counts, BTreeMap::from(expected));
@@ -238,6 +406,10 @@ fn managed_policies_are_judged_as_read() {
 
 /// The checkout's documents were chosen by what they do (`why`, written when they were
 /// selected): the verdicts agree with that, and every kind is there.
+/// Documents of the checkout chosen as granting DescribeCluster whose grant a CI request never
+/// meets the condition of.
+const CONDITIONAL_GRANTS: &[&str] = &["AmazonPrometheusFullAccess"];
+
 #[test]
 fn the_checkouts_managed_policies_are_what_they_were_chosen_for() {
     let text = std::fs::read_to_string(format!("{DATA}/managed-policies.json")).unwrap();
@@ -246,7 +418,12 @@ fn the_checkouts_managed_policies_are_what_they_were_chosen_for() {
     for (name, why) in data["why"].as_object().unwrap() {
         let why = list(why);
         let got = verdict(name, &data["policies"][name]);
-        assert_eq!(got.grants, why.contains(&"grants"), "{name}");
+        // Chosen because it names eks:DescribeCluster, but its grant holds only when Amazon
+        // Managed Prometheus calls on the caller's behalf (`ForAnyValue:StringEquals
+        // aws:CalledVia aps.amazonaws.com`), which a key-signed CI call never is: it grants CI
+        // nothing (issue 19's "missed failures").
+        let grants = why.contains(&"grants") && !CONDITIONAL_GRANTS.contains(&name.as_str());
+        assert_eq!(got.grants, grants, "{name}");
         assert_eq!(got.denies, why.contains(&"denies"), "{name}");
         for kind in why {
             *kinds.entry(kind).or_insert(0) += 1;
@@ -265,14 +442,14 @@ fn the_checkouts_managed_policies_are_what_they_were_chosen_for() {
 }
 
 #[test]
-fn no_managed_policy_is_judged_by_a_variable_it_holds() {
+fn variables_decide_a_verdict_only_through_the_deployers_own_context() {
     let corpus = managed();
     let mut with_variables = 0;
     let (mut changed, mut changed_as_literal) = (Vec::new(), Vec::new());
     for (name, document) in corpus.iter().filter(|(_, d)| has_variable(d)) {
         with_variables += 1;
-        // None of the variables names the deployer's cluster, so none may decide a verdict:
-        // each is explained by the statement's actions or its other resources.
+        // None of the variables names the deployer's cluster: a variable decides a verdict only
+        // where the deployer's own context resolves it (a tag it lacks matches nothing).
         let neutral = verdict(name, &neutral(document));
         if verdict(name, document) != neutral {
             changed.push(name.clone());
@@ -284,12 +461,52 @@ fn no_managed_policy_is_judged_by_a_variable_it_holds() {
             changed_as_literal.push(name.clone());
         }
     }
-    assert_eq!(with_variables, 25);
-    // Read literally (as before variables were resolved) none decided a verdict either: the
-    // documents that hold them never name the deployer's cluster.
+    // Read literally none decided a verdict: the documents never name the deployer's cluster.
     assert_eq!(changed_as_literal, Vec::<String>::new());
-    assert_eq!(changed, Vec::<String>::new());
+    // Resolved, a verdict changes only for documents whose every excess statement names
+    // `${aws:PrincipalTag/...}` tags the deployer does not carry: IAM matches none of their
+    // resources, so they grant the deployer nothing beyond `allow`.
+    for name in &changed {
+        let document = &corpus[name];
+        // The same document without the statements whose every resource names such a tag.
+        let mut read_as_dead = document.clone();
+        let kept: Vec<Value> = statements(document)
+            .into_iter()
+            .filter(|s| {
+                s["Resource"].is_null()
+                    || !list(&s["Resource"])
+                        .iter()
+                        .all(|r| r.contains("${aws:PrincipalTag/"))
+            })
+            .cloned()
+            .collect();
+        read_as_dead["Statement"] = json!(kept);
+        assert_eq!(
+            verdict(name, &read_as_dead).excess,
+            verdict(name, document).excess,
+            "{name}"
+        );
+        assert!(
+            !verdict(name, document).excess && verdict(name, &neutral(document)).excess,
+            "{name}"
+        );
+    }
+    let (expected_with, expected_changed) = if corpus.len() == 1388 {
+        (FULL_WITH_VARIABLES, FULL_CHANGED)
+    } else {
+        (25, 3)
+    };
+    assert_eq!(
+        (with_variables, changed.len()),
+        (expected_with, expected_changed),
+        "{changed:?}"
+    );
 }
+
+/// In the whole corpus: the documents with variables, and those whose verdict a tag the
+/// deployer lacks decides.
+const FULL_WITH_VARIABLES: usize = 0;
+const FULL_CHANGED: usize = 0;
 
 #[test]
 fn wild_deployer_policies() {
