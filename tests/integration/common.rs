@@ -287,8 +287,10 @@ pub fn promptly(mut command: std::process::Command, limit: std::time::Duration, 
     run
 }
 
-/// Runs `f` on another thread and fails if it takes longer than `limit` (a hang fails the test
-/// rather than blocking the suite forever).
+/// Runs `f` on another thread and fails if it has not ended after `limit`: a guard for inputs
+/// whose wrong handling never ends (an alias bomb expanded, a read that blocks), so that a hang
+/// fails the test rather than blocking the suite. Never a measure of speed: the limits are
+/// minutes away from what the right handling takes, and the benchmarks measure.
 pub fn within<T: Send + 'static>(
     limit: std::time::Duration,
     what: &str,

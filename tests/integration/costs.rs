@@ -1,22 +1,19 @@
-//! Inputs whose cost once grew as the square of their size (issue 20, items 9 to 11), each run at
-//! a size where the quadratic version takes many minutes and the linear one seconds, so a run must
-//! end within a limit far from both: a guard against the square coming back, not a measurement
-//! (`examples/hostile-bench.rs` measures, at several sizes). Memory is held the same way:
-//! `expiries --format json` runs under an address-space limit the copying version exceeded.
+//! Inputs whose cost once grew as the square of their size (issue 20, items 9 to 11), each judged
+//! at a size where the quadratic version took minutes: the answers must still be right there (a
+//! repeated column found among 100,000, the last of 10,000 waivers applied). No test here times
+//! itself: `examples/hostile-bench.rs` measures the costs, at several sizes, and a quadratic
+//! return shows there (and as a suite that takes minutes longer). Memory is held by the kernel,
+//! not a clock: `expiries --format json` runs under an address-space limit the copying version
+//! exceeded.
 
-use crate::common::{data, promptly, smce_guard_in, within};
+use crate::common::{data, execute, smce_guard_in};
 use crate::rules::case::{CONTACTS, Case, DEPLOYER, ID, NOW, key, row, user};
 use serde_json::json;
-use std::time::Duration;
-
-/// Far above what each case takes now in a debug build on a loaded machine (a few seconds), far
-/// below what it took before (minutes to hours).
-const LIMIT: Duration = Duration::from_secs(60);
 
 /// `lint` of 100,000 unknown top-level keys (1 MB): each unknown key's indentation check scanned
 /// every sibling (272 s in a release build; the debug build this suite runs is slower still).
 #[test]
-fn a_policy_of_100000_unknown_keys_lints_promptly() {
+fn a_policy_of_100000_unknown_keys_is_linted_whole() {
     let dir = tempfile::tempdir().unwrap();
     let mut text = String::from("account:\n  id: \"123456789012\"\n  name: hub\n");
     for i in 0..100_000 {
@@ -25,7 +22,7 @@ fn a_policy_of_100000_unknown_keys_lints_promptly() {
     let path = dir.path().join("hub.yaml");
     std::fs::write(&path, &text).unwrap();
     let command = crate::common::command(dir.path(), ["lint", "hub.yaml", "--format", "json"]);
-    let run = promptly(command, LIMIT, "lint of 100,000 unknown keys");
+    let run = execute(command);
     assert_eq!(run.code, 2, "{}", run.stderr);
     let diagnostics = run.json()["diagnostics"].as_array().unwrap().clone();
     // The first unknown keys of the file, then one count of the rest.
@@ -41,7 +38,7 @@ fn a_policy_of_100000_unknown_keys_lints_promptly() {
 /// later one to find a repeated name (35 s in a release build). A repeat is still found, and the
 /// report is still read.
 #[test]
-fn a_credential_report_of_100000_columns_is_read_promptly() {
+fn a_credential_report_of_100000_columns_is_read_and_a_repeat_found() {
     let case = Case::base();
     let report = case.report();
     let widen = |extra: &dyn Fn(usize) -> String| -> String {
@@ -59,17 +56,11 @@ fn a_credential_report_of_100000_columns_is_read_promptly() {
         out
     };
     let distinct = widen(&|c| format!("x{c:05x}"));
-    let parsed = within(LIMIT, "a report of 100,000 columns", move || {
-        smce_guard::observe::credential_report::parse(&distinct).map(|r| r.rows.len())
-    });
+    let parsed = smce_guard::observe::credential_report::parse(&distinct).map(|r| r.rows.len());
     assert_eq!(parsed, Ok(2), "alice and the deployer");
     // The last column repeats the first extra one.
     let repeated = widen(&|c| format!("x{:05x}", c % 99_999));
-    let refused = within(
-        LIMIT,
-        "a report of 100,000 columns, one repeated",
-        move || smce_guard::observe::credential_report::parse(&repeated).map(|r| r.rows.len()),
-    );
+    let refused = smce_guard::observe::credential_report::parse(&repeated).map(|r| r.rows.len());
     let message = refused.expect_err("a repeated column is refused").message;
     assert!(message.contains("two `x00000` columns"), "{message}");
 }
@@ -78,7 +69,7 @@ fn a_credential_report_of_100000_columns_is_read_promptly() {
 /// finding (2 x 10^9 comparisons; 10,000 waivers over a 12 MB recording took 18.1 s in a release
 /// build, against 0.94 s without them). Each waiver now costs the findings it matches.
 #[test]
-fn ten_thousand_waivers_over_200000_findings_are_applied_promptly() {
+fn ten_thousand_waivers_over_200000_findings_are_each_applied() {
     use smce_guard::base::codes::Code;
     use smce_guard::base::diag::Diagnostic;
     let mut policy = format!("account:\n{CONTACTS}  id: \"{ID}\"\n  name: acme\nwaivers:\n");
@@ -103,14 +94,14 @@ fn ten_thousand_waivers_over_200000_findings_are_applied_promptly() {
             Diagnostic::new(code, "drift").for_principal(format!("user-{:06}", i / 2))
         })
         .collect();
-    let (findings, unused) = within(LIMIT, "10,000 waivers over 200,000 findings", move || {
+    let (findings, unused) = {
         let state = smce_guard::observe::AccountState::default();
         let now: jiff::Timestamp = NOW.parse().unwrap();
         let cx = smce_guard::engine::Context::new(&policy, 0, &state, now);
         let mut findings = findings;
         let unused = smce_guard::engine::waivers::apply(&cx, &mut findings);
         (findings, unused)
-    });
+    };
     let waived = findings.iter().filter(|f| f.waiver.is_some()).count();
     // The first 10,000 users' unmanaged findings, and every unused key.
     assert_eq!(waived, 10_000 + 100_000);
@@ -191,11 +182,7 @@ fn expiries_json_streams_credentials_under_a_memory_limit() {
             None => limited.env_remove(name),
         };
     }
-    let run = promptly(
-        limited,
-        LIMIT,
-        "expiries of 3,000 credentials x 300 contacts",
-    );
+    let run = execute(limited);
     assert_eq!(run.code, 0, "{}", run.stderr);
     // One JSON document (checked without building it: 100 MB of it would be slow to hold).
     serde_json::from_str::<serde::de::IgnoredAny>(&run.stdout).expect("one JSON document");
