@@ -121,3 +121,55 @@ mod tests {
         }
     }
 }
+
+/// The keys whose values are IP addresses.
+const ADDRESS_KEYS: &[&str] = &["aws:sourceip", "aws:vpcsourceip"];
+
+/// Whether `key` holds IP addresses (compared without regard to case): a value pinned or given
+/// for it must be an address or a CIDR range.
+pub fn holds_addresses(key: &str) -> bool {
+    ADDRESS_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
+}
+
+/// An address, or a CIDR range (`203.0.113.0/24`, `2001:db8::/32`).
+pub fn is_address_or_range(text: &str) -> bool {
+    let (base, prefix) = match text.split_once('/') {
+        Some((base, prefix)) => (base, Some(prefix)),
+        None => (text, None),
+    };
+    let width = match base.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(_)) => 32,
+        Ok(std::net::IpAddr::V6(_)) => 128,
+        Err(_) => return false,
+    };
+    prefix.is_none_or(|p| {
+        !p.is_empty()
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u32>().is_ok_and(|n| n <= width)
+    })
+}
+
+#[cfg(test)]
+mod address_tests {
+    #[test]
+    fn addresses_and_ranges() {
+        for ok in [
+            "203.0.113.7",
+            "203.0.113.0/24",
+            "2001:db8::/32",
+            "::1",
+            "0.0.0.0/0",
+        ] {
+            assert!(super::is_address_or_range(ok), "{ok}");
+        }
+        for bad in [
+            "203.0.113.0/33",
+            "runner",
+            "10.0.0.0/",
+            "2001:db8::/129",
+            "10.0.0.0/-1",
+        ] {
+            assert!(!super::is_address_or_range(bad), "{bad}");
+        }
+    }
+}

@@ -60,6 +60,14 @@ fn context(pairs: &[String]) -> Result<Vec<(String, Vec<String>)>, String> {
                 "--context: `{key}` is not a condition key (service:name, e.g. aws:SourceIp)"
             ));
         }
+        if crate::base::ci_context::holds_addresses(key)
+            && !value.is_empty()
+            && !crate::base::ci_context::is_address_or_range(value)
+        {
+            return Err(format!(
+                "--context: `{key}` holds IP addresses, but `{value}` is neither an address nor a CIDR range (e.g. 203.0.113.7 or 203.0.113.0/24)"
+            ));
+        }
         let at = out.iter().position(|(k, _, _)| k.eq_ignore_ascii_case(key));
         let entry = match at {
             Some(i) => &mut out[i],
@@ -84,7 +92,14 @@ fn context(pairs: &[String]) -> Result<Vec<(String, Vec<String>)>, String> {
 
 pub(super) fn run(args: AccessArgs) -> ExitCode {
     let resource = args.resource.clone().unwrap_or_else(|| "*".to_owned());
-    if args.action.contains(['*', '?']) || !args.action.contains(':') {
+    // One action as IAM names it: `service:Name`, no wildcard, no space, one colon.
+    let action_shaped = args.action.split_once(':').is_some_and(|(service, name)| {
+        !service.is_empty()
+            && !name.is_empty()
+            && !name.contains(':')
+            && !args.action.chars().any(char::is_whitespace)
+    });
+    if args.action.contains(['*', '?']) || !action_shaped {
         return fail(
             &format!(
                 "`{}` is not one action: give it as IAM names it, e.g. eks:DescribeCluster (no wildcards)",
@@ -93,7 +108,9 @@ pub(super) fn run(args: AccessArgs) -> ExitCode {
             Verdict::INVALID,
         );
     }
-    if resource != "*" && resource.contains(['*', '?']) {
+    // An ARN has six parts (`arn:partition:service:region:account:resource`).
+    let arn_shaped = resource.starts_with("arn:") && resource.splitn(6, ':').count() == 6;
+    if resource != "*" && (resource.contains(['*', '?']) || !arn_shaped) {
         return fail(
             &format!(
                 "`{resource}` is not one resource: give its ARN (no wildcards), or `*` for an action that takes none"

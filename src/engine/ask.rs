@@ -67,6 +67,9 @@ pub fn ask(
         Some(Outcome::Allowed) => AccessDecision::Allowed,
         Some(Outcome::Denied) => AccessDecision::Denied,
         Some(Outcome::ImplicitlyDenied) => AccessDecision::ImplicitlyDenied,
+        // Refused for every value of the unknown keys, only not always in the same way: no
+        // value allows it, so it is not uncertain whether CI may do it.
+        None if !decision.outcomes.contains(Outcome::Allowed) => AccessDecision::Refused,
         None => AccessDecision::Uncertain,
     };
     let statements: Vec<StatementLine> = (decision.statements.iter())
@@ -105,6 +108,15 @@ pub fn ask(
         })
         .collect();
     let reason = reason(&setup, &decision, verdict, request);
+    let mut notes = Vec::new();
+    if question.resource == "*" {
+        notes.push("no RESOURCE given: asked on `*`, as IAM asks for an action that takes no resource; for an action on a resource (eks:DescribeCluster on a cluster), give its ARN".to_owned());
+    }
+    for (key, _) in question.context {
+        if crate::base::ci_context::fixes(key) {
+            notes.push(format!("`{key}` is fixed for every call signed with an access key (docs/access.md); this answer takes the value given with --context instead, so it is not what such a call would get"));
+        }
+    }
     Ok(Answer {
         account: policy.account.name.clone(),
         principal: user.name.clone(),
@@ -119,6 +131,7 @@ pub fn ask(
         judged_at: now,
         captured_at: None,
         stale: false,
+        notes,
     })
 }
 
@@ -161,11 +174,26 @@ fn reason(
             if tried.is_empty() {
                 format!("no Allow statement names `{}`", request.action)
             } else {
-                format!(
-                    "no Allow statement applies ({} name the action but do not apply)",
-                    tried.join(", ")
-                )
+                let verb = if tried.len() == 1 {
+                    "names the action but does not apply"
+                } else {
+                    "name the action but do not apply"
+                };
+                format!("no Allow statement applies ({} {verb})", tried.join(", "))
             }
+        }
+        AccessDecision::Refused => {
+            let keys: Vec<String> = (decision.keys.iter())
+                .map(|k| format!("`{}`", k.key))
+                .collect();
+            let on = if keys.is_empty() {
+                "policy variables whose value is not known".to_owned()
+            } else {
+                keys.join(", ")
+            };
+            format!(
+                "refused whatever {on} may be: an explicit Deny applies for some values, and no Allow for the others"
+            )
         }
         AccessDecision::Uncertain => {
             let keys: Vec<String> = decision

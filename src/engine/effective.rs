@@ -52,7 +52,9 @@ impl<'a> Setup<'a> {
         });
         let account = &policy.account;
         let mut context = RequestContext::ci(user, &account.id, &account.region, now);
-        for pin in policy.deployer.iter().flat_map(|d| &d.context) {
+        // The pins describe CI's requests: they are the deployer's, not another user's.
+        let pins = (policy.deployer.iter()).filter(|d| d.user.eq_ignore_ascii_case(&user.name));
+        for pin in pins.flat_map(|d| &d.context) {
             context.pin(&pin.key, &pin.values, Why::Pinned);
         }
         Setup {

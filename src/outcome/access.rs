@@ -13,7 +13,10 @@ pub enum AccessDecision {
     Denied,
     /// No Allow applies (or the permissions boundary allows nothing of it).
     ImplicitlyDenied,
-    /// The decision depends on keys the request context does not fix.
+    /// Refused whatever the unknown keys are, but explicitly for some of their values and
+    /// implicitly for others: exit 1 like either, never "uncertain", since no value allows it.
+    Refused,
+    /// Whether it is allowed depends on keys the request context does not fix.
     Uncertain,
 }
 
@@ -23,6 +26,7 @@ impl AccessDecision {
             AccessDecision::Allowed => "allowed",
             AccessDecision::Denied => "denied",
             AccessDecision::ImplicitlyDenied => "implicitly-denied",
+            AccessDecision::Refused => "refused",
             AccessDecision::Uncertain => "uncertain",
         }
     }
@@ -32,6 +36,7 @@ impl AccessDecision {
             AccessDecision::Allowed => "allowed",
             AccessDecision::Denied => "denied",
             AccessDecision::ImplicitlyDenied => "implicitly denied",
+            AccessDecision::Refused => "denied or implicitly denied",
             AccessDecision::Uncertain => "uncertain",
         }
     }
@@ -105,6 +110,9 @@ pub struct Answer {
     pub captured_at: Option<Timestamp>,
     /// Whether the recording is older than `--max-age`.
     pub stale: bool,
+    /// What the reader should know about the question itself: a resource not given (asked on
+    /// `*`), a key the CI context fixes given another value with `--context`.
+    pub notes: Vec<String>,
 }
 
 impl Answer {
@@ -112,7 +120,9 @@ impl Answer {
     pub fn verdict(&self) -> Verdict {
         match self.decision {
             AccessDecision::Allowed => Verdict::OK,
-            AccessDecision::Denied | AccessDecision::ImplicitlyDenied => Verdict::DRIFT,
+            AccessDecision::Denied | AccessDecision::ImplicitlyDenied | AccessDecision::Refused => {
+                Verdict::DRIFT
+            }
             AccessDecision::Uncertain => Verdict::UNCERTAIN,
         }
     }

@@ -4,31 +4,11 @@
 //! the address keys.
 
 use super::model::Deployer;
+use crate::base::ci_context;
 use crate::base::codes::Code;
 use crate::base::diag::Diagnostic;
 use crate::base::source::{FileId, Route};
 use std::collections::HashMap;
-
-/// The keys whose values are IP addresses.
-const ADDRESS_KEYS: &[&str] = &["aws:sourceip", "aws:vpcsourceip"];
-
-/// An address, or a CIDR range (`203.0.113.0/24`, `2001:db8::/32`).
-fn is_address_or_range(text: &str) -> bool {
-    let (base, prefix) = match text.split_once('/') {
-        Some((base, prefix)) => (base, Some(prefix)),
-        None => (text, None),
-    };
-    let width = match base.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V4(_)) => 32,
-        Ok(std::net::IpAddr::V6(_)) => 128,
-        Err(_) => return false,
-    };
-    prefix.is_none_or(|p| {
-        !p.is_empty()
-            && p.bytes().all(|b| b.is_ascii_digit())
-            && p.parse::<u32>().is_ok_and(|n| n <= width)
-    })
-}
 
 pub fn check(file: FileId, deployer: &Deployer, out: &mut Vec<Diagnostic>) {
     let at = |i: usize| Route::of(["deployer", "context"]).child(i);
@@ -45,7 +25,7 @@ pub fn check(file: FileId, deployer: &Deployer, out: &mut Vec<Diagnostic>) {
             );
             seen.insert(lower.clone(), first);
         }
-        if crate::base::ci_context::fixes(key) {
+        if ci_context::fixes(key) {
             out.push(
                 Diagnostic::new(Code::PolicyInvalidValue, format!("`{key}` cannot be pinned: the CI context fixes it for every key-signed call"))
                     .at(file, at(i).child("key"))
@@ -53,9 +33,9 @@ pub fn check(file: FileId, deployer: &Deployer, out: &mut Vec<Diagnostic>) {
                     .with_help("remove the entry; `docs/access.md` lists what the CI context fixes and why (`smce-guard access --context` asks about another value)"),
             );
         }
-        if ADDRESS_KEYS.contains(&lower.as_str()) {
+        if ci_context::holds_addresses(key) {
             for (j, value) in pin.values.iter().enumerate() {
-                if !is_address_or_range(value) {
+                if !ci_context::is_address_or_range(value) {
                     out.push(
                         Diagnostic::new(Code::PolicyInvalidValue, format!("`{key}` holds IP addresses, but `{value}` is neither an address nor a CIDR range"))
                             .at(file, at(i).child("values").child(j))
@@ -63,31 +43,6 @@ pub fn check(file: FileId, deployer: &Deployer, out: &mut Vec<Diagnostic>) {
                     );
                 }
             }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn addresses_and_ranges() {
-        for ok in [
-            "203.0.113.7",
-            "203.0.113.0/24",
-            "2001:db8::/32",
-            "::1",
-            "0.0.0.0/0",
-        ] {
-            assert!(super::is_address_or_range(ok), "{ok}");
-        }
-        for bad in [
-            "203.0.113.0/33",
-            "runner",
-            "10.0.0.0/",
-            "2001:db8::/129",
-            "10.0.0.0/-1",
-        ] {
-            assert!(!super::is_address_or_range(bad), "{bad}");
         }
     }
 }

@@ -2,6 +2,7 @@
 //! condition's evaluation, the keys it turns on, and the request context) and machines (JSON
 //! version 1). Everything from the policy and the recording passes through the escaping layer.
 
+use super::escape::terminal as t;
 use crate::outcome::access::{AccessDecision, Answer};
 use serde_json::json;
 
@@ -12,17 +13,26 @@ pub fn human(answer: &Answer) -> String {
         AccessDecision::Uncertain => "?",
         _ => "✗",
     };
+    // Each value from outside is escaped on its own (a line break in a Sid stays one visible
+    // `\u{a}`, never a line of its own that could pass for a verdict); the lines are then
+    // checked once more as lines.
     let mut out = format!(
         "{mark} {}: `{}` in account `{}` asking `{}` on `{}`: {}\n",
         answer.decision.words(),
-        answer.principal,
-        answer.account,
-        answer.action,
-        answer.resource,
-        answer.reason
+        t(&answer.principal),
+        t(&answer.account),
+        t(&answer.action),
+        t(&answer.resource),
+        t(&answer.reason)
     );
-    if answer.decision == AccessDecision::Uncertain {
+    if matches!(
+        answer.decision,
+        AccessDecision::Uncertain | AccessDecision::Refused
+    ) {
         out.push_str(&format!("  outcomes: {}\n", answer.outcomes.join(", ")));
+    }
+    for note in &answer.notes {
+        out.push_str(&format!("  note: {}\n", t(note)));
     }
     let when = match answer.captured_at {
         Some(at) => format!("judged at {}; recording captured at {at}", answer.judged_at),
@@ -32,7 +42,10 @@ pub fn human(answer: &Answer) -> String {
     if answer.stale {
         out.push_str("  warning: the recording is older than --max-age; record it again (`smce-guard snapshot`) or ask with --live\n");
     }
-    out.push_str(&format!("\nStatements that name `{}`:\n", answer.action));
+    out.push_str(&format!(
+        "\nStatements that name `{}`:\n",
+        t(&answer.action)
+    ));
     if answer.statements.is_empty() {
         out.push_str("  (none)\n");
     }
@@ -49,24 +62,28 @@ pub fn human(answer: &Answer) -> String {
         };
         out.push_str(&format!(
             "  {effect}  {} {}: {applies}\n      resource matches: {}\n",
-            s.policy, s.statement, s.resource_matches
+            t(&s.policy),
+            t(&s.statement),
+            s.resource_matches
         ));
         for c in &s.conditions {
             out.push_str(&format!(
                 "      condition {}: {} ({})\n",
-                c.text, c.holds, c.why
+                t(&c.text),
+                c.holds,
+                t(&c.why)
             ));
         }
     }
     if !answer.keys.is_empty() {
         out.push_str("\nUnknown keys it turns on:\n");
         for k in &answer.keys {
-            out.push_str(&format!("  {}", k.key));
+            out.push_str(&format!("  {}", t(&k.key)));
             if !k.denying.is_empty() {
-                out.push_str(&format!(": denied when {}", k.denying.join(" or ")));
+                out.push_str(&format!(": denied when {}", t(&k.denying.join(" or "))));
             }
             if !k.allowing.is_empty() {
-                out.push_str(&format!("; allowed when {}", k.allowing.join(" or ")));
+                out.push_str(&format!("; allowed when {}", t(&k.allowing.join(" or "))));
             }
             out.push('\n');
         }
@@ -78,13 +95,16 @@ pub fn human(answer: &Answer) -> String {
     let width = answer
         .context
         .iter()
-        .map(|c| c.key.chars().count())
+        .map(|c| t(&c.key).chars().count())
         .max()
         .unwrap_or(0);
     for c in &answer.context {
+        // Padded as text: a Cow's Display would honour the width too, but say so plainly.
+        let key = t(&c.key).into_owned();
         out.push_str(&format!(
-            "  {:width$}  {}  ({})\n",
-            c.key, c.value, c.source
+            "  {key:width$}  {}  ({})\n",
+            t(&c.value),
+            t(&c.source)
         ));
     }
     out.push_str("  every other key: unknown (absent or any value)\n");
@@ -114,7 +134,7 @@ pub fn json(answer: &Answer) -> String {
             })
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(&json!({
+    super::escape::json_text(&json!({
         "version": 1,
         "account_name": answer.account,
         "principal": answer.principal,
@@ -137,8 +157,6 @@ pub fn json(answer: &Answer) -> String {
         "judged_at": answer.judged_at.to_string(),
         "captured_at": answer.captured_at.map(|t| t.to_string()),
         "stale": answer.stale,
+        "notes": answer.notes,
     }))
-    .expect("plain JSON");
-    text.push('\n');
-    text
 }

@@ -306,3 +306,188 @@ fn bad_input_and_unreadable_accounts_get_no_answer() {
         run.stdout
     );
 }
+
+#[test]
+fn refused_for_every_value_is_not_uncertain() {
+    // A Deny only from one range, and no Allow at all: denied from there, implicitly denied from
+    // everywhere else; no value allows it, so it is refused (exit 1), not uncertain (exit 4).
+    let case = deployer_with(json!([{"Effect": "Deny", "Action": "*", "Resource": "*",
+        "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}]));
+    let (code, answer) = json_access(&case, &["eks:DescribeCluster", CLUSTER]);
+    assert_eq!(
+        (code, answer["decision"].as_str()),
+        (1, Some("refused")),
+        "{answer:#}"
+    );
+    assert_eq!(answer["outcomes"], json!(["denied", "implicitly denied"]));
+    assert!(
+        answer["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("refused whatever `aws:SourceIp` may be"),
+        "{answer:#}"
+    );
+    // `check` says the same of it: the entry is missing, for certain (no uncertainty warning).
+    let judged = case.judge();
+    assert!(
+        judged
+            .findings
+            .iter()
+            .all(|f| f["code"] != "deployer.access-uncertain"),
+        "{judged:#?}"
+    );
+    judged.only("deployer.missing-permission");
+}
+
+#[test]
+fn a_line_break_from_the_recording_stays_inside_its_line() {
+    // A Sid that would print a forged verdict on a line of its own.
+    let forged = "s\n\n✓ allowed: `hub-continuous-deployer` asking\n::error::x";
+    let case = deployer_with(json!([
+        {"Effect": "Deny", "Action": "eks:DescribeCluster", "Resource": "*"},
+        {"Sid": forged, "Effect": "Allow", "Action": "eks:DescribeCluster", "Resource": CLUSTER},
+    ]));
+    let run = access(&case, &["eks:DescribeCluster", CLUSTER]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let verdicts: Vec<&str> = (run.stdout.lines())
+        .filter(|l| l.starts_with('✓') || l.starts_with('✗') || l.starts_with('?'))
+        .collect();
+    assert_eq!(verdicts.len(), 1, "{}", run.stdout);
+    assert!(verdicts[0].starts_with("✗ denied"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("statement `s\\u{a}\\u{a}✓ allowed"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.lines().any(|l| l.trim_start().starts_with("::")),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn notes_say_what_the_question_changed() {
+    let base = Case::base();
+    // No resource: asked on `*`, which the cluster grant does not cover; a note says so.
+    let (code, answer) = json_access(&base, &["eks:DescribeCluster"]);
+    assert_eq!(
+        (code, answer["decision"].as_str()),
+        (1, Some("implicitly-denied"))
+    );
+    assert!(
+        answer["notes"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("no RESOURCE given"),
+        "{answer:#}"
+    );
+    // A key the CI context fixes, given another value: answered, with a note.
+    let (code, answer) = json_access(
+        &base,
+        &[
+            "eks:DescribeCluster",
+            CLUSTER,
+            "--context",
+            "aws:MultiFactorAuthPresent=true",
+        ],
+    );
+    assert_eq!(code, 0, "{answer:#}");
+    assert!(
+        answer["notes"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("`aws:MultiFactorAuthPresent` is fixed"),
+        "{answer:#}"
+    );
+    // Neither: no note.
+    let (_, answer) = json_access(&base, &["eks:DescribeCluster", CLUSTER]);
+    assert_eq!(answer["notes"], json!([]));
+}
+
+#[test]
+fn malformed_questions_are_refused() {
+    let base = Case::base();
+    for (args, says) in [
+        (
+            &[
+                "eks:DescribeCluster",
+                CLUSTER,
+                "--context",
+                "aws:SourceIp=notanip",
+            ][..],
+            "neither an address nor a CIDR range",
+        ),
+        (
+            &[
+                "eks:DescribeCluster",
+                CLUSTER,
+                "--context",
+                "aws:SourceIp=192.0.2.1/33",
+            ][..],
+            "neither an address nor a CIDR range",
+        ),
+        (
+            &[
+                "eks:DescribeCluster",
+                CLUSTER,
+                "--context",
+                "aws:sourceip= 192.0.2.1",
+            ][..],
+            "neither an address nor a CIDR range",
+        ),
+        (&["eks:", CLUSTER][..], "is not one action"),
+        (&[":x", CLUSTER][..], "is not one action"),
+        (&["a:b:c", CLUSTER][..], "is not one action"),
+        (&["eks:describe cluster", CLUSTER][..], "is not one action"),
+        (
+            &["eks:DescribeCluster", "notanarn"][..],
+            "is not one resource",
+        ),
+        (
+            &["eks:DescribeCluster", "arn:aws:eks"][..],
+            "is not one resource",
+        ),
+        (&["eks:DescribeCluster", ""][..], "is not one resource"),
+    ] {
+        let run = access(&base, args);
+        assert_eq!(run.code, 2, "{args:?}: {run:?}");
+        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn the_deployer_s_pins_are_not_another_user_s() {
+    // CI's requests come from the runners' range; alice's do not, as far as anyone knows.
+    let mut case = deployer_with(json!([allow(json!("eks:DescribeCluster"), json!(CLUSTER))]));
+    case.policy = case.policy.replace(
+        "  active_keys: 1\n",
+        "  active_keys: 1\n  context:\n    - key: aws:SourceIp\n      values: [\"192.0.2.0/24\"]\n",
+    );
+    let from_runners = |user: &[&str]| {
+        let mut case = case.clone();
+        case.user(DEPLOYER)["UserPolicyList"] = json!([inline(
+            "eks-readonly",
+            doc(json!([
+            {"Effect": "Allow", "Action": "eks:DescribeCluster", "Resource": CLUSTER,
+             "Condition": {"IpAddress": {"aws:SourceIp": "192.0.2.0/24"}}}]))
+        )]);
+        let mut args = vec!["eks:DescribeCluster", CLUSTER];
+        args.extend_from_slice(user);
+        json_access(&case, &args)
+    };
+    let (code, answer) = from_runners(&[]);
+    assert_eq!(
+        (code, answer["decision"].as_str()),
+        (0, Some("allowed")),
+        "{answer:#}"
+    );
+    // alice holds no such statement, and the pin is not hers: her context leaves the key unknown.
+    let (_, answer) = from_runners(&["--as", "alice"]);
+    let source_ip = (answer["context"].as_array().unwrap().iter()).find(|c| {
+        c["key"]
+            .as_str()
+            .is_some_and(|k| k.eq_ignore_ascii_case("aws:SourceIp"))
+    });
+    assert!(source_ip.is_none(), "{answer:#}");
+}
