@@ -186,7 +186,37 @@ pub fn reach(
             "arn:aws:eks:{region}:{account}:nodegroup/another-cluster/workers/0a1b2c3d-0000-0000-0000-000000000000"
         ),
     ];
-    let Ok(w) = iam::probe::witnesses(&statement.actions, resources, &a, &r, &examples) else {
+    // Actions named exactly that a Deny on every resource takes whatever the unknown keys (the
+    // classic `NotAction` MFA guard, in the CI context) are denied on every request: left out
+    // before any resource is cut into cells. A Deny on `*` that applies whatever the keys does
+    // not turn on the resource, so this cannot hide a grant.
+    let mut actions = std::borrow::Cow::Borrowed(&statement.actions);
+    if let Patterns::Only(named) = &statement.actions
+        && !named.iter().any(|a| a.contains(['*', '?']))
+    {
+        let policies = setup.policies();
+        let on_everything = |_: At, s: &Statement| {
+            !s.allow && matches!(&s.resources, Patterns::Only(r) if r.iter().any(|r| r == "*"))
+        };
+        let kept: Vec<String> = (named.iter())
+            .filter(|action| {
+                let request = Request {
+                    action,
+                    resource: "*",
+                };
+                iam::decision::decide_with(&policies, request, &setup.context, &on_everything).deny
+                    != Tri::Yes
+            })
+            .cloned()
+            .collect();
+        if kept.is_empty() {
+            return Reach::Nowhere;
+        }
+        if kept.len() < named.len() {
+            actions = std::borrow::Cow::Owned(Patterns::Only(kept));
+        }
+    }
+    let Ok(w) = iam::probe::witnesses(&actions, resources, &a, &r, &examples) else {
         return Reach::Undecided;
     };
     let policies = setup.policies();

@@ -56,16 +56,18 @@ pub const MAX_WITNESSES: usize = 64;
 /// answered coarsely rather than slowly.
 pub const MAX_PATTERNS: usize = 24;
 
-/// One witness per cell inside `region` of the patterns in `play` (the region's own patterns
-/// count too). `actions` says whether these are actions (compared in lower case, shaped
-/// `service:name`) or resources (ARN-shaped).
 /// The cells of a region: each one's witness and which globs it is inside, with the globs.
 struct Region {
     globs: Vec<Glob>,
     universe: Glob,
     cells: Vec<cells::Cell>,
+    /// Whether each cell is one string (a region of literals): no other witness is in it.
+    points: bool,
 }
 
+/// One witness per cell inside `region` of the patterns in `play` (the region's own patterns
+/// count too). `actions` says whether these are actions (compared in lower case, shaped
+/// `service:name`) or resources (ARN-shaped).
 fn witnesses_of(
     region: &Patterns,
     play: &[&str],
@@ -87,11 +89,6 @@ fn witnesses_of(
     }
     patterns.sort();
     patterns.dedup();
-    if patterns.len() > MAX_PATTERNS {
-        return Err(Exhausted);
-    }
-    let globs: Vec<Glob> = patterns.iter().map(|p| glob(p)).collect();
-    let region_globs: Vec<Glob> = inside.iter().map(|p| glob(p)).collect();
     let universe = if actions {
         Glob(vec![
             Tok::OneNoColon,
@@ -103,6 +100,42 @@ fn witnesses_of(
     } else {
         resource_universe(&patterns)
     };
+    // A region that names its requests exactly (no wildcard, no exclusion: most real statements)
+    // is its requests: each literal is a cell by itself, whatever the patterns in play, and no
+    // walk is needed. Only what the universe holds is a request (no action has a second `:`).
+    // (A `${*}` or `${?}` read literally is left to the walk, which knows its marker.)
+    use crate::engine::variables::{LITERAL_QUESTION, LITERAL_STAR};
+    let wild = ['*', '?', LITERAL_STAR, LITERAL_QUESTION];
+    if !except && !inside.iter().any(|p| p.contains(wild)) {
+        let mut literals: Vec<String> = inside.clone();
+        if actions {
+            literals.iter_mut().for_each(|p| p.make_ascii_lowercase());
+        }
+        literals.sort();
+        literals.dedup();
+        literals.retain(|l| universe.matches(l));
+        if literals.len() > MAX_WITNESSES {
+            return Err(Exhausted);
+        }
+        let globs: Vec<Glob> = patterns.iter().map(|p| glob(p)).collect();
+        let cells = (literals.into_iter())
+            .map(|witness| cells::Cell {
+                inside: globs.iter().map(|g| g.matches(&witness)).collect(),
+                witness,
+            })
+            .collect();
+        return Ok(Region {
+            globs,
+            universe,
+            cells,
+            points: true,
+        });
+    }
+    if patterns.len() > MAX_PATTERNS {
+        return Err(Exhausted);
+    }
+    let globs: Vec<Glob> = patterns.iter().map(|p| glob(p)).collect();
+    let region_globs: Vec<Glob> = inside.iter().map(|p| glob(p)).collect();
     // Real names first, then strings the patterns name themselves (their wildcards filled in two
     // ways): most cells hold one of them, and no walk is needed.
     let mut preferred: Vec<String> = prefer.to_vec();
@@ -135,6 +168,7 @@ fn witnesses_of(
         globs,
         universe,
         cells,
+        points: false,
     })
 }
 
@@ -231,6 +265,11 @@ pub fn witnesses(
             .replace(['-', '_'], "");
         let named = |r: &str| resource_type(r).is_some_and(|t| name.contains(&t));
         for (i, cell) in resources.cells.iter().enumerate() {
+            // A cell of one resource has no other to offer.
+            if resources.points {
+                pairs.push((action.clone(), cell.witness.clone()));
+                continue;
+            }
             // A resource of the service and of the type the action names (`DeleteNodegroup`, a
             // nodegroup), so the example is a request AWS knows; else the cell's own witness.
             let typed = (prefer_resources.iter())
