@@ -15,14 +15,18 @@
 //!   user's finding (waivers x findings, issue 20);
 //! - `expiries`: `expiries --format json` of an account of U users (a key and a password each)
 //!   whose policy has C contacts, with its peak resident memory: every credential names the
-//!   contacts, so the output grows with U x C, the memory must not (issue 20).
+//!   contacts, so the output grows with U x C, the memory must not (issue 20);
+//! - `conditions`: `check` of an account whose deployer holds N Allow statements on S3, each
+//!   with 20 `IpAddress aws:SourceIp` ranges and 10 `StringLike aws:UserAgent` patterns, keys no
+//!   recording knows (issue 19's evaluator tries their candidate values; an allow-list the size
+//!   of GitHub's runner ranges is realistic).
 //!
 //! Every CLI run is a child process (this binary run as the CLI, as fleet-bench does).
 //!
 //! Run: `cargo run --release --locked --example hostile-bench` (README: Performance). Sizes can be
 //! given: `--junit 20000,40000 --lint 10000,20000,40000,100000 --glob 15000:1500000,30000:3000000
 //! --sarif 40000,80000 --columns 25000,50000,100000 --waivers 2500,5000,10000 --expiries
-//! 1500:250,1500:1000,20000:0`; an empty list (`--sarif ''`) skips a case. Data goes under
+//! 1500:250,1500:1000,20000:0 --conditions 10,20,40,80`; an empty list (`--sarif ''`) skips a case. Data goes under
 //! `target/hostile/`.
 
 // A benchmark reports on stdout; that is its job.
@@ -60,6 +64,7 @@ fn main() -> std::process::ExitCode {
         (20_000, 0),
         (40_000, 0),
     ];
+    let mut conditions = vec![10, 20, 40, 80];
     let args: Vec<String> = std::env::args().skip(1).collect();
     let list = |v: &str| -> Vec<usize> {
         v.split(',')
@@ -85,9 +90,10 @@ fn main() -> std::process::ExitCode {
             ("--waivers", Some(v)) => waivers = list(v),
             ("--expiries", Some(v)) => expiries = pairs(v),
             ("--glob", Some(v)) => glob = pairs(v),
+            ("--conditions", Some(v)) => conditions = list(v),
             _ => panic!(
                 "usage: hostile-bench [--junit N,..] [--lint N,..] [--glob C:R,..] [--sarif N,..] \
-                 [--columns N,..] [--waivers W,..] [--expiries U:C,..]"
+                 [--columns N,..] [--waivers W,..] [--expiries U:C,..] [--conditions N,..]"
             ),
         }
     }
@@ -188,7 +194,43 @@ fn main() -> std::process::ExitCode {
             peak as f64 / 1024.0
         );
     }
+    for &n in &conditions {
+        let dir = conditioned(&root, n);
+        let (time, peak) = child(&["check", "--format", "json"], &dir, 1);
+        println!(
+            "conditions {n:>4} statements x (20 ranges + 10 patterns)  check {:>7.3} s  peak RSS {:>6.1} MB",
+            time.as_secs_f64(),
+            peak as f64 / 1024.0
+        );
+    }
     std::process::ExitCode::SUCCESS
+}
+
+/// `account(1)` with the deployer holding `n` conditioned Allow statements (see `conditions`).
+fn conditioned(root: &Path, n: usize) -> PathBuf {
+    let dir = root.join(format!("conditions-{n}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_account(&account(root, 1), &dir);
+    let statements: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            let ranges: Vec<String> = (0..20).map(|r| format!("10.{}.{r}.0/24", i % 250)).collect();
+            let agents: Vec<String> = (0..10).map(|a| format!("*runner-{i}-{a}*")).collect();
+            serde_json::json!({"Effect": "Allow", "Action": "s3:GetObject",
+                "Resource": format!("arn:aws:s3:::hub-data-{i}/*"),
+                "Condition": {"IpAddress": {"aws:SourceIp": ranges}, "StringLike": {"aws:UserAgent": agents}}})
+        })
+        .collect();
+    let path = dir.join("fixtures/hub/authorization-details.json");
+    let mut gaad: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    gaad["UserDetailList"].as_array_mut().unwrap().push(serde_json::json!({
+        "Path": "/", "UserName": "hub-continuous-deployer", "UserId": "AIDADEPLOYER00000001",
+        "Arn": "arn:aws:iam::123456789012:user/hub-continuous-deployer",
+        "CreateDate": "2026-01-01T00:00:00Z", "GroupList": [], "AttachedManagedPolicies": [], "Tags": [],
+        "UserPolicyList": [{"PolicyName": "eks-readonly", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}]
+    }));
+    std::fs::write(&path, gaad.to_string()).unwrap();
+    dir
 }
 
 /// Runs the CLI with `args` on the account in `dir`, its report to /dev/null, expecting exit

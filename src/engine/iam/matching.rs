@@ -147,19 +147,60 @@ pub fn condition_holds(condition: &Condition, variables: bool, scope: &Scope<'_>
     match scope.fact(&condition.key) {
         Fact::Known(value) => on(value.as_deref()),
         fact => {
+            // Without a variable, the answer is a function of the condition's text and of what
+            // is known of its key; the walk over candidates is the costly part, and one
+            // statement is asked about request after request.
+            let plain = !variables || !condition.values.iter().any(|v| v.contains("${"));
+            let memo = plain.then(|| open_key(condition, &fact));
+            if let Some(known) = memo
+                .as_ref()
+                .and_then(|k| OPEN.with_borrow(|m| m.get(k).copied()))
+            {
+                return known;
+            }
             let cond = Cond {
                 operator,
                 values: &values,
                 raw: &condition.values,
             };
-            match candidates::of(&condition.key, &fact, &[cond]) {
+            let answer = match candidates::of(&condition.key, &fact, &[cond]) {
                 Ok(candidates) => candidates
                     .iter()
                     .map(|c| on(c.as_deref()))
                     .reduce(Tri::across)
                     .unwrap_or(Tri::Maybe),
                 Err(_) => Tri::Maybe,
+            };
+            if let Some(key) = memo {
+                OPEN.with_borrow_mut(|m| {
+                    // Bounded: a run over many accounts keeps only the recent conditions.
+                    if m.len() >= OPEN_LIMIT {
+                        m.clear();
+                    }
+                    m.insert(key, answer);
+                });
             }
+            answer
         }
     }
+}
+
+/// The most open conditions remembered per thread.
+const OPEN_LIMIT: usize = 4_096;
+
+thread_local! {
+    /// Open conditions (their key not fixed) already judged, by their text and what is known of
+    /// the key: the same text and knowledge always give the same answer.
+    static OPEN: std::cell::RefCell<HashMap<String, Tri>> = std::cell::RefCell::new(HashMap::new());
+}
+
+/// The memo's key: the condition's operator, key (as IAM compares it) and values, and the fact.
+fn open_key(condition: &Condition, fact: &Fact) -> String {
+    format!(
+        "{:?}\u{0}{}\u{0}{:?}\u{0}{:?}",
+        condition.operator,
+        condition.key.to_ascii_lowercase(),
+        condition.values,
+        fact
+    )
 }
