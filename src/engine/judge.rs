@@ -68,7 +68,15 @@ pub fn account(
         let mut summary = summary;
         summary.tally = Tally::of(findings.iter().chain(refusal.as_ref().map(|r| &r.finding)));
         let failure = failure.or_else(|| {
-            (refusal.as_ref()).map(|r| format!("{}: {}", r.source.name, r.finding.message))
+            // The file, and where in it when the finding knows (a parse error's position), as
+            // `check` shows it: the one sentence `expiries`, `verify-key` and `access` print.
+            (refusal.as_ref()).map(|r| match &r.finding.location {
+                crate::base::diag::Location::Span(span) => {
+                    let (line, column) = r.source.line_col(span.start);
+                    format!("{}:{line}:{column}: {}", r.source.name, r.finding.message)
+                }
+                _ => format!("{}: {}", r.source.name, r.finding.message),
+            })
         });
         AccountOutcome {
             summary,

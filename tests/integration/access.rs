@@ -282,7 +282,15 @@ fn bad_input_and_unreadable_accounts_get_no_answer() {
         "authorization-details.json",
         crate::rules::case::Override::Text("{".into()),
     ));
-    assert_eq!(access(&broken, &["eks:DescribeCluster", CLUSTER]).code, 2);
+    let run = access(&broken, &["eks:DescribeCluster", CLUSTER]);
+    assert_eq!(run.code, 2, "{run:?}");
+    // Said with the file, line and column, as `check` marks it.
+    assert!(
+        run.stderr
+            .contains("fixtures/acme/authorization-details.json:1:"),
+        "{}",
+        run.stderr
+    );
     // A stale recording still answers, and says so.
     let dir = tempfile::tempdir().unwrap();
     base.write(dir.path());
