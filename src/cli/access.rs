@@ -135,7 +135,7 @@ pub(super) fn run(args: AccessArgs) -> ExitCode {
     };
     let answer = match crate::pipelines::access::run(&options) {
         Ok(answer) => answer,
-        Err(AccessError::Unknown(error)) => return unusable_selection(&error),
+        Err(AccessError::Usage(error)) => return unusable_selection(&error),
         Err(AccessError::Invalid(message)) => return fail(&message, Verdict::INVALID),
         Err(AccessError::Unobserved(message)) => {
             return fail(

@@ -1,12 +1,14 @@
-//! The walk every judging command takes (`check`, `expiries`, `verify-key`): for each selected
-//! policy, read it again, observe its account, and judge it through the one engine function
-//! ([`crate::engine::judge::account`]); the command's own step then sees the policy, the outcome
-//! and the state, and the policy is dropped before the next account.
+//! The walk every judging command takes (`check`, `expiries`, `inventory`, and through [`one`]
+//! `verify-key` and `access`): for each selected policy, read it again, observe its account, and
+//! judge it through the one engine function ([`crate::engine::judge::account`]); the command's own
+//! step then sees the policy, the outcome and the state, and the policy is dropped before the
+//! next account.
 
 use crate::engine::SopsStamp;
 use crate::engine::judge::{self, Judged, Settings};
 use crate::observe::{self, Source, Target};
 use crate::outcome::{AccountOutcome, AccountSummary, Provenance, Status};
+use crate::pipelines::select::{SelectError, Selection};
 use crate::policy::{Declared, Reread};
 use std::collections::HashMap;
 
@@ -87,4 +89,75 @@ pub fn each<T: Send>(
             judged,
         })
     })
+}
+
+/// Why a command about one named account has no answer.
+pub enum Unanswered {
+    /// `--account` names no policy, or `--fixtures` no folder (a usage error).
+    Usage(SelectError),
+    /// Bad input: the policy is invalid, or the recording was refused.
+    Invalid(String),
+    /// The account could not be read.
+    Unobserved(String),
+}
+
+/// One account judged, with what a command about it reads next.
+pub struct One {
+    pub outcome: AccountOutcome,
+    pub reread: Reread,
+    pub state: crate::observe::AccountState,
+}
+
+/// The account `name` of the policies at `paths`, selected, observed and judged through
+/// [`each`]: what `verify-key` and `access` (one account, one answer) both start from. Every way
+/// that fails is an [`Unanswered`], said the way `check` says it.
+pub fn one(
+    paths: &[std::path::PathBuf],
+    name: &str,
+    source: &Source,
+    settings: &Settings,
+) -> Result<One, Unanswered> {
+    let selection = Selection {
+        names: vec![name.to_owned()],
+        shard: None,
+    };
+    let selected = selection
+        .apply(crate::policy::load(paths, None))
+        .map_err(Unanswered::Usage)?;
+    super::select::recordings(source).map_err(Unanswered::Usage)?;
+    let policies: Vec<_> = selected.policies().collect();
+    if policies.is_empty() {
+        return Err(Unanswered::Invalid(format!(
+            "the policy of `{name}` has errors; run `smce-guard lint`"
+        )));
+    }
+    let mut judged = each(
+        &policies,
+        source,
+        settings,
+        &HashMap::new(),
+        &|| {},
+        &|judged| {
+            let outcome = judged.judged.outcome;
+            if let Some(reason) = outcome.failure().map(str::to_owned) {
+                return Err(match outcome.summary.status {
+                    Status::Unobserved => Unanswered::Unobserved(reason),
+                    _ => Unanswered::Invalid(reason),
+                });
+            }
+            match (judged.reread, judged.judged.state) {
+                (Some(reread), Some(state)) => Ok(One {
+                    outcome,
+                    reread,
+                    state,
+                }),
+                _ => Err(Unanswered::Invalid(format!(
+                    "account `{name}` was not judged"
+                ))),
+            }
+        },
+    );
+    judged
+        .pop()
+        .unwrap_or_else(|| Err(Unanswered::Unobserved("nothing was read".to_owned())))
 }

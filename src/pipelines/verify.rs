@@ -5,14 +5,12 @@
 //! smce-guard verify-key --account NAME` works). The secret access key in that JSON is never
 //! kept, printed, logged or written: it is skipped while parsing.
 
-use super::judging::{self, AccountJudged};
+use super::judging::{self, One, Unanswered};
 use crate::base::clock::Clock;
 use crate::engine::credentials::{Standing, expiry};
 use crate::engine::judge::Settings;
 use crate::observe::{AccessKey, Source};
-use crate::outcome::Status;
 use crate::outcome::verification::{DeployerKey, KeyState, Verified};
-use crate::pipelines::select::{self, SelectError, Selection};
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -88,65 +86,21 @@ pub fn is_key_id(id: &str) -> bool {
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
-/// Why `verify-key` could not answer.
-pub enum VerifyError {
-    /// `--account` names no policy, or `--fixtures` no folder.
-    Usage(SelectError),
-    /// Bad input: the policy is invalid, has no deployer, or the recording cannot name keys.
-    Invalid(String),
-    /// The account could not be read.
-    Unobserved(String),
-}
+/// Why `verify-key` could not answer: as every one-account command ([`judging::one`]), and bad
+/// input of its own (no deployer, a recording that cannot name keys).
+pub type VerifyError = Unanswered;
 
 pub fn run(options: &VerifyOptions) -> Result<Verified, VerifyError> {
-    let selection = Selection {
-        names: vec![options.account.clone()],
-        shard: None,
-    };
-    let selected = selection
-        .apply(crate::policy::load(&options.paths, None))
-        .map_err(VerifyError::Usage)?;
-    select::recordings(&options.source).map_err(VerifyError::Usage)?;
-    let policies: Vec<_> = selected.policies().collect();
-    if policies.is_empty() {
-        return Err(VerifyError::Invalid(format!(
-            "the policy of `{}` has errors; run `smce-guard lint`",
-            options.account
-        )));
-    }
     let settings = Settings {
         clock: options.clock,
         max_age_days: options.max_age_days,
         list_checks: false,
     };
-    let mut answers = judging::each(
-        &policies,
-        &options.source,
-        &settings,
-        &Default::default(),
-        &|| {},
-        &|judged| verify(judged, options),
-    );
-    answers
-        .pop()
-        .unwrap_or_else(|| Err(VerifyError::Unobserved("nothing was read".to_owned())))
-}
-
-/// The held key against the deployer's keys in the judged account.
-fn verify(judged: AccountJudged<'_>, options: &VerifyOptions) -> Result<Verified, VerifyError> {
-    let outcome = judged.judged.outcome;
-    if let Some(reason) = outcome.failure().map(str::to_owned) {
-        return Err(match outcome.summary.status {
-            Status::Unobserved => VerifyError::Unobserved(reason),
-            _ => VerifyError::Invalid(reason),
-        });
-    }
-    let (Some(reread), Some(state)) = (judged.reread, judged.judged.state) else {
-        return Err(VerifyError::Invalid(format!(
-            "account `{}` was not judged",
-            options.account
-        )));
-    };
+    let One {
+        outcome,
+        reread,
+        state,
+    } = judging::one(&options.paths, &options.account, &options.source, &settings)?;
     let policy = reread.policy;
     let Some(deployer) = policy.deployer.as_ref() else {
         return Err(VerifyError::Invalid(format!(

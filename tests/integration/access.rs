@@ -270,6 +270,18 @@ fn bad_input_and_unreadable_accounts_get_no_answer() {
         ],
     );
     assert_eq!(unknown.code, 2, "{unknown:?}");
+    // `--fixtures` that is no folder (a typo) is a usage error, as in every command that
+    // selects, not an account that could not be read.
+    let run = access(
+        &base,
+        &["eks:DescribeCluster", CLUSTER, "--fixtures", "fixture"],
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("--fixtures fixture: no such folder"),
+        "{}",
+        run.stderr
+    );
     // No recording at all: the account cannot be read.
     let mut missing = Case::base();
     missing.no_folder = true;
