@@ -1,4 +1,4 @@
-# The AWS side of the scheduled live check (README: "Offline checks and the scheduled live check").
+# The AWS side of the scheduled live check across an organization (docs/howto/every-account.md).
 #
 # GitHub Actions proves who a run is with a short-lived OIDC token; AWS exchanges it for the
 # credentials of the role below, so no AWS key is ever stored in GitHub. This file creates:

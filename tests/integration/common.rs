@@ -311,3 +311,26 @@ pub fn within<T: Send + 'static>(
         }
     }
 }
+
+/// Copies the folder `from` (files and folders of files) to `to`.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A scratch folder holding the repository's policies and fixtures, to vary them or write in.
+pub fn scratch_example() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["policies", "fixtures"] {
+        copy_tree(&root().join(folder), &dir.path().join(folder));
+    }
+    dir
+}

@@ -4,7 +4,7 @@
 //! page reaches the five questions a newcomer asks in one click; nothing installs smce-guard by
 //! a bare name.
 
-use crate::common::{Run, command, execute, required_tool, root, smce_guard};
+use crate::common::{Run, command, execute, required_tool, root, scratch_example, smce_guard};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
@@ -183,28 +183,6 @@ fn exit_code_table_has_every_command_and_agrees_with_each_help() {
     }
 }
 
-/// A scratch folder with the repository's policies and fixtures, where commands may write.
-fn scratch() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for folder in ["policies", "fixtures"] {
-        copy_tree(&root().join(folder), &dir.path().join(folder));
-    }
-    dir
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// The newest active access key id of the deployer in a recorded account.
 fn deployer_key(account: &str) -> String {
     let keys: serde_json::Value =
@@ -228,7 +206,7 @@ fn deployer_key(account: &str) -> String {
 #[test]
 fn exit_code_table_agrees_with_what_each_command_does() {
     let table = exit_table();
-    let dir = scratch();
+    let dir = scratch_example();
     let ws = dir.path();
     let broken = crate::common::data("lint");
     let unknown_key = "AKIAEXAMPLEGZQBEFHQR";

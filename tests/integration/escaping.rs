@@ -9,8 +9,9 @@
 //! `icalendar` package, SARIF against the official schema, JUnit with an XML parser; the scripts
 //! in `tests/consumers/` run them (`scripts/test` installs both packages when missing).
 
+use crate::common::scratch_example;
 use crate::common::{Run, root, smce_guard_in};
-use crate::formats::{assert_valid_sarif, scratch_example};
+use crate::formats::assert_valid_sarif;
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;

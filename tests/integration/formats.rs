@@ -2,9 +2,8 @@
 //! `--output`, the expiry calendar, and the organization role's terraform (`iam/`). The CI
 //! recipes are tested in `recipes`.
 
-use crate::common::{finding_codes, root, smce_guard, smce_guard_in};
+use crate::common::{finding_codes, root, scratch_example, smce_guard, smce_guard_in};
 use serde_json::Value;
-use std::path::Path;
 use std::sync::LazyLock;
 
 const FORMATS: [&str; 6] = ["human", "json", "sarif", "junit", "markdown", "github"];
@@ -216,27 +215,6 @@ fn lint_in_every_format_on_one_broken_policy() {
             _ => {}
         }
         insta::assert_snapshot!(format!("lint-{format}"), snapshotted(format, &run.stdout));
-    }
-}
-
-/// Copies the repository's policies and fixtures into a scratch directory to vary them.
-pub fn scratch_example() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for sub in ["policies", "fixtures"] {
-        copy_dir(&root().join(sub), &dir.path().join(sub));
-    }
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &to.join(entry.file_name()));
-        } else {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
     }
 }
 

@@ -3,9 +3,9 @@
 //! are stale, and calendar events alarm and name who must act. Calendars and markdown are read
 //! back by their consumers (`tests/consumers/`).
 
+use crate::common::scratch_example;
 use crate::common::{Run, smce_guard, smce_guard_in};
 use crate::escaping::consume;
-use crate::formats::scratch_example;
 use serde_json::Value;
 
 fn passed_lines(json: &Value) -> Vec<String> {

@@ -10,9 +10,9 @@
 //! are mermaid keywords, and hostile key ids (separators, comments, directives, line breaks, a
 //! script). A user name IAM would refuse never reaches a chart: the recording is refused.
 
+use crate::common::scratch_example;
 use crate::common::{Run, root, smce_guard_in};
 use crate::escaping::{HOSTILE, hostile_example};
-use crate::formats::scratch_example;
 use crate::rules::case::{self, Case, Row};
 use serde_json::Value;
 use std::io::Write;

@@ -9,7 +9,7 @@
 
 mod inventory;
 
-use crate::common::{python, required_tool, root, smce_guard};
+use crate::common::{copy_tree, python, required_tool, root, smce_guard};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -886,19 +886,6 @@ fn runner_env(tools: &Path) -> Vec<(String, String)> {
         ("HOME".into(), std::env::temp_dir().display().to_string()),
         ("NO_COLOR".into(), "1".into()),
     ]
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// The pull-request gate's steps, run for real on a checkout like 2i2c-org/infrastructure's: the

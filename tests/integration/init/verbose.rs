@@ -3,7 +3,7 @@
 //! hostile recording starts no workflow command in a CI log.
 
 use super::{fixtures, infrastructure, init};
-use crate::common::{command, execute};
+use crate::common::{command, copy_tree, execute};
 
 #[test]
 fn verbose_says_what_was_read_and_decided() {
@@ -58,25 +58,11 @@ fn inert(stream: &str, text: &str) {
     }
 }
 
-/// Copies `from` (a folder of files, or of folders of files) to `to`.
-fn copy(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn a_statement_from_the_recording_is_escaped_in_the_policy() {
     let dir = tempfile::tempdir().unwrap();
     let recording = dir.path().join("fixtures/clean-hub");
-    copy(&fixtures().join("clean-hub"), &recording);
+    copy_tree(&fixtures().join("clean-hub"), &recording);
     let details = recording.join("authorization-details.json");
     let mut gaad: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&details).unwrap()).unwrap();
@@ -145,7 +131,7 @@ fn a_statement_from_the_recording_is_escaped_in_the_policy() {
 fn a_cluster_file_s_values_are_escaped_on_stderr_and_refused_by_lint() {
     let dir = tempfile::tempdir().unwrap();
     let checkout = dir.path().join("infrastructure");
-    copy(&infrastructure(), &checkout);
+    copy_tree(&infrastructure(), &checkout);
     let file = checkout.join("config/clusters/clean-hub/cluster.yaml");
     let text = std::fs::read_to_string(&file).unwrap().replace(
         "clusterName: clean-hub",
