@@ -7,7 +7,6 @@
 use super::judging::{self, One, Unanswered};
 use crate::base::clock::Clock;
 use crate::engine::ask::{self, AskError, Question};
-use crate::engine::judge::Settings;
 use crate::observe::Source;
 use crate::outcome::access::Answer;
 use std::path::PathBuf;
@@ -33,16 +32,17 @@ pub struct AccessOptions {
 pub type AccessError = Unanswered;
 
 pub fn run(options: &AccessOptions) -> Result<Answer, AccessError> {
-    let settings = Settings {
-        clock: options.clock,
-        max_age_days: options.max_age_days,
-        list_checks: false,
-    };
     let One {
         outcome,
         reread,
         state,
-    } = judging::one(&options.paths, &options.account, &options.source, &settings)?;
+    } = judging::one(
+        &options.paths,
+        &options.account,
+        &options.source,
+        options.clock,
+        options.max_age_days,
+    )?;
     let judged_at = outcome.judged_at().unwrap_or(options.clock.now);
     let question = Question {
         user: options.user.as_deref(),

@@ -115,8 +115,14 @@ pub fn one(
     paths: &[std::path::PathBuf],
     name: &str,
     source: &Source,
-    settings: &Settings,
+    clock: crate::base::clock::Clock,
+    max_age_days: u32,
 ) -> Result<One, Unanswered> {
+    let settings = &Settings {
+        clock,
+        max_age_days,
+        list_checks: false,
+    };
     let selection = Selection {
         names: vec![name.to_owned()],
         shard: None,

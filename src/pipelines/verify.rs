@@ -8,7 +8,6 @@
 use super::judging::{self, One, Unanswered};
 use crate::base::clock::Clock;
 use crate::engine::credentials::{Standing, expiry};
-use crate::engine::judge::Settings;
 use crate::observe::{AccessKey, Source};
 use crate::outcome::verification::{DeployerKey, KeyState, Verified};
 use serde::Deserialize;
@@ -91,16 +90,17 @@ pub fn is_key_id(id: &str) -> bool {
 pub type VerifyError = Unanswered;
 
 pub fn run(options: &VerifyOptions) -> Result<Verified, VerifyError> {
-    let settings = Settings {
-        clock: options.clock,
-        max_age_days: options.max_age_days,
-        list_checks: false,
-    };
     let One {
         outcome,
         reread,
         state,
-    } = judging::one(&options.paths, &options.account, &options.source, &settings)?;
+    } = judging::one(
+        &options.paths,
+        &options.account,
+        &options.source,
+        options.clock,
+        options.max_age_days,
+    )?;
     let policy = reread.policy;
     let Some(deployer) = policy.deployer.as_ref() else {
         return Err(VerifyError::Invalid(format!(
